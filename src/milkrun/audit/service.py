@@ -1,0 +1,89 @@
+"""Writing the trail. Every state-changing use case calls ``record`` exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from milkrun.audit.models import AuditEvent
+
+SECRET_FIELDS = frozenset({"password_hash", "token_hash", "password", "token"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user, a shared delivery link, or the system (a scheduled job, the CLI)."""
+
+    user_id: int | None
+    label: str
+    channel: str = "api"
+    request_id: str | None = None
+    link_id: int | None = None
+
+    @classmethod
+    def system(cls, label: str = "system", channel: str = "cli") -> Actor:
+        return cls(user_id=None, label=label, channel=channel)
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items() if k not in SECRET_FIELDS}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: object) -> dict[str, Any]:
+    """The column values of an ORM object, JSON-safe, without secrets."""
+    mapper = inspect(obj).mapper
+    return {
+        attr.key: jsonable(getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in SECRET_FIELDS
+    }
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in after.items() if before.get(k) != v}
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    customer_id: int | None = None,
+    **refs: Any,
+) -> AuditEvent:
+    event = AuditEvent(
+        actor_user_id=actor.user_id,
+        actor_label=actor.label,
+        channel=actor.channel,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        customer_id=customer_id,
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
+        request_id=actor.request_id,
+        **refs,
+    )
+    session.add(event)
+    session.flush()
+    return event

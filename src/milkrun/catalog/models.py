@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from milkrun import clock
+from milkrun.db.base import Base, Timestamped
+
+
+class Product(Timestamped, Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("tax_rate_bps BETWEEN 0 AND 10000", name="tax_rate_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(60))
+    tax_rate_bps: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class ProductPrice(Base):
+    __tablename__ = "product_prices"
+    __table_args__ = (
+        UniqueConstraint("product_id", "effective_from"),
+        CheckConstraint("price_paise >= 0", name="price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    price_paise: Mapped[int]
+    effective_from: Mapped[dt.date]
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,74 @@
+"""Settings: one object, read from ``MILKRUN_*`` environment variables or ``.env``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-insecure-secret-change-me-0123456789abcdef"  # noqa: S105 (refused in production)
+
+Environment = Literal["dev", "demo", "test", "production"]
+
+
+class Settings(BaseSettings):
+    """Every setting of milkrun; the defaults run a demo dairy on SQLite with no configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="MILKRUN_", env_file=".env", extra="ignore")
+
+    env: Environment = "dev"
+    database_url: str = "sqlite:///./milkrun.db"
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    access_token_minutes: int = Field(default=12 * 60, ge=1, le=60 * 24 * 30)
+
+    timezone: str = "Asia/Kolkata"
+    cutoff_time: dt.time = dt.time(22, 0)
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+
+    business_name: str = "Nandini Fresh Dairy"
+    business_address: str = "14 Dairy Circle, Hosur Road, Bengaluru 560029"
+    business_gstin: str = "29ABCDE1234F1Z5"
+
+    base_url: str = "http://127.0.0.1:8000"
+    backup_dir: str = "backups"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _no_dev_secret_in_production(self) -> Settings:
+        if self.env not in ("dev", "demo", "test") and (
+            self.secret_key.get_secret_value() == DEV_SECRET_KEY
+        ):
+            raise ValueError(
+                "MILKRUN_SECRET_KEY is still the development default; set a long random secret "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("MILKRUN_SECRET_KEY must be at least 32 characters")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

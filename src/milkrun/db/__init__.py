@@ -1,0 +1,1 @@
+"""The database layer: engine, sessions, types, the Alembic migration tree."""

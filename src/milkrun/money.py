@@ -1,0 +1,45 @@
+"""Money: integer paise inside, two-place decimal strings at the API, Indian grouping on paper."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency, format_decimal
+
+from milkrun.errors import InvalidInput
+
+PAISE_PER_RUPEE = 100
+
+
+def to_paise(value: str | Decimal | int) -> int:
+    """Parse rupees ("42.50", Decimal, or whole rupees as int) into paise; at most two places."""
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise InvalidInput(f"{value!r} is not an amount of money", code="invalid_amount") from exc
+    if not amount.is_finite():
+        raise InvalidInput(f"{value!r} is not an amount of money", code="invalid_amount")
+    paise = amount * PAISE_PER_RUPEE
+    if paise != paise.to_integral_value():
+        raise InvalidInput(f"{value} has more than two decimal places", code="invalid_amount")
+    return int(paise)
+
+
+def to_rupees(paise: int) -> str:
+    """Paise as the API's decimal string: 4250 -> "42.50"."""
+    return str((Decimal(paise) / PAISE_PER_RUPEE).quantize(Decimal("0.01")))
+
+
+def format_inr(paise: int) -> str:
+    """Paise for a person: 12345600 -> "₹1,23,456.00" (Indian digit grouping)."""
+    return str(format_currency(Decimal(paise) / PAISE_PER_RUPEE, "INR", locale="en_IN"))
+
+
+def format_quantity(value: Decimal | int) -> str:
+    return str(format_decimal(value, locale="en_IN"))
+
+
+def percent_of(paise: int, basis_points: int) -> int:
+    """``basis_points`` hundredths of a percent of ``paise``, rounded half up to a paisa."""
+    exact = Decimal(paise) * basis_points / Decimal(10_000)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
