@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated
 
 from babel.numbers import format_currency, format_decimal
+from pydantic import Field
 
 from milkrun.errors import InvalidInput
 
@@ -43,3 +45,7 @@ def percent_of(paise: int, basis_points: int) -> int:
     """``basis_points`` hundredths of a percent of ``paise``, rounded half up to a paisa."""
     exact = Decimal(paise) * basis_points / Decimal(10_000)
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# An amount of money as a request field: "42.50" or 42.5, at most two places, never negative.
+Rupees = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]

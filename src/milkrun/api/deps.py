@@ -1,0 +1,91 @@
+"""What every API route can ask for: the session, the settings, the caller and its role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from milkrun.audit.service import Actor
+from milkrun.auth import tokens
+from milkrun.auth.models import Role, User
+from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep
+from milkrun.errors import Forbidden, Unauthorized
+from milkrun.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+_bearer = HTTPBearer(auto_error=False, description="The access_token from POST /auth/login")
+
+
+def current_user(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    token = credentials.credentials if credentials else request.cookies.get(TOKEN_COOKIE)
+    if not token:
+        raise Unauthorized(
+            "Log in first: send Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    user_id = tokens.user_id_from_token(token, secret=settings.secret_key.get_secret_value())
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("This login no longer exists or is disabled", code="login_disabled")
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: Role) -> Callable[[User], User]:
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise Forbidden(
+                f"This needs the {' or '.join(r.value for r in roles)} role", code="forbidden"
+            )
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(require(Role.admin))]
+CustomerUser = Annotated[User, Depends(require(Role.customer))]
+DeliveryUser = Annotated[User, Depends(require(Role.delivery_boy, Role.admin))]
+
+
+def actor_for(request: Request, user: User | None, channel: str = "api") -> Actor:
+    request_id = getattr(request.state, "request_id", None)
+    if user is None:
+        return Actor(user_id=None, label="anonymous", channel=channel, request_id=request_id)
+    return Actor(
+        user_id=user.id, label=f"{user.role}:{user.name}", channel=channel, request_id=request_id
+    )
+
+
+def get_actor(request: Request, user: CurrentUser) -> Actor:
+    return actor_for(request, user)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
+Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the last page")]
+
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "ActorDep",
+    "AdminUser",
+    "CurrentUser",
+    "Cursor",
+    "CustomerUser",
+    "DeliveryUser",
+    "Limit",
+    "SessionDep",
+    "SettingsDep",
+]

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from milkrun.api.deps import (
+    DEFAULT_LIMIT, ActorDep, AdminUser, CurrentUser, Cursor, Limit, SessionDep,
+)
+from milkrun.auth import queries as auth_queries
+from milkrun.auth import service as auth_service
+from milkrun.auth.models import Role
+from milkrun.auth.schemas import LinkLogin, NewLogin, UserRead
+from milkrun.customers import queries, service
+from milkrun.customers.schemas import CustomerCreate, CustomerRead, CustomerUpdate
+from milkrun.errors import NotFound
+from milkrun.pagination import Page
+
+router = APIRouter(prefix="/customers", tags=["customers"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CustomerRead)
+def create_customer(
+    body: CustomerCreate, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> object:
+    """A customer; with ``login`` also its login (username: the customer's phone and email)."""
+    if body.login is not None:
+        _user, customer = auth_service.register_customer(session, body, body.login.password, actor)
+        return customer
+    return service.create_customer(session, body, actor)
+
+
+@router.get("", response_model=Page[CustomerRead])
+def list_customers(
+    _: AdminUser, session: SessionDep, area: str | None = None, route_id: int | None = None,
+    q: str | None = None, is_active: bool | None = None,
+    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+) -> Page[CustomerRead]:
+    customers, next_cursor = queries.list_customers(
+        session, limit=limit, cursor=cursor, area=area, route_id=route_id, search=q,
+        is_active=is_active,
+    )
+    return Page[CustomerRead](
+        items=[CustomerRead.model_validate(c) for c in customers], next_cursor=next_cursor
+    )
+
+
+@router.get("/{customer_id}", response_model=CustomerRead)
+def get_customer(customer_id: int, user: CurrentUser, session: SessionDep) -> object:
+    """An admin reads any customer; a customer only itself (another's is 404, not 403)."""
+    if user.role != Role.admin and user.customer_id != customer_id:
+        raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
+    return queries.get_customer(session, customer_id)
+
+
+@router.patch("/{customer_id}", response_model=CustomerRead)
+def update_customer(
+    customer_id: int, body: CustomerUpdate, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> object:
+    return service.update_customer(session, customer_id, body, actor)
+
+
+@router.get("/{customer_id}/user", response_model=UserRead)
+def get_login(customer_id: int, _: AdminUser, session: SessionDep) -> object:
+    queries.get_customer(session, customer_id)
+    user = auth_queries.login_of_customer(session, customer_id)
+    if user is None:
+        raise NotFound(f"Customer {customer_id} has no login", code="no_login")
+    return user
+
+
+@router.post("/{customer_id}/user", status_code=status.HTTP_201_CREATED, response_model=UserRead)
+def create_login(
+    customer_id: int, body: NewLogin, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> object:
+    """A new login for a customer that has none."""
+    return auth_service.create_login_for_customer(session, customer_id, body.password, actor)
+
+
+@router.put("/{customer_id}/user", response_model=UserRead)
+def link_login(
+    customer_id: int, body: LinkLogin, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> object:
+    """Link an existing, unlinked customer login to this customer."""
+    return auth_service.link_login(session, customer_id, body.user_id, actor)
+
+
+@router.delete("/{customer_id}/user", status_code=status.HTTP_204_NO_CONTENT)
+def unlink_login(customer_id: int, _: AdminUser, actor: ActorDep, session: SessionDep) -> Response:
+    """Detach the customer's login; it is disabled until linked again."""
+    auth_service.unlink_login(session, customer_id, actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

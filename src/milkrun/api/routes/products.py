@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from sqlalchemy.orm import Session
+
+from milkrun import clock
+from milkrun.api.deps import (
+    DEFAULT_LIMIT, ActorDep, AdminUser, CurrentUser, Cursor, Limit, SessionDep, SettingsDep,
+)
+from milkrun.catalog import queries, service
+from milkrun.catalog.models import Product, ProductPrice
+from milkrun.catalog.schemas import PriceCreate, PriceRead, ProductCreate, ProductRead, ProductUpdate
+from milkrun.money import to_rupees
+from milkrun.pagination import Page
+
+router = APIRouter(prefix="/products", tags=["catalog"])
+
+
+def _reads(session: Session, products: list[Product], settings: SettingsDep) -> list[ProductRead]:
+    prices = queries.prices_on(session, [p.id for p in products], clock.today(settings.zone))
+    return [
+        ProductRead(
+            id=p.id, sku=p.sku, name=p.name, unit=p.unit,
+            tax_rate=to_rupees(p.tax_rate_bps), is_active=p.is_active,
+            price=to_rupees(prices[p.id]) if p.id in prices else None,
+        )
+        for p in products
+    ]
+
+
+def _price_read(price: ProductPrice) -> PriceRead:
+    return PriceRead(
+        id=price.id, product_id=price.product_id, price=to_rupees(price.price_paise),
+        effective_from=price.effective_from, created_at=price.created_at,
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ProductRead)
+def create_product(
+    body: ProductCreate, _: AdminUser, actor: ActorDep, session: SessionDep, settings: SettingsDep
+) -> ProductRead:
+    """A product with its first price (effective today unless ``effective_from`` says)."""
+    product = service.create_product(session, body, actor, today=clock.today(settings.zone))
+    return _reads(session, [product], settings)[0]
+
+
+@router.get("", response_model=Page[ProductRead])
+def list_products(
+    _: CurrentUser, session: SessionDep, settings: SettingsDep, is_active: bool | None = None,
+    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+) -> Page[ProductRead]:
+    products, next_cursor = queries.list_products(
+        session, limit=limit, cursor=cursor, is_active=is_active
+    )
+    return Page[ProductRead](items=_reads(session, list(products), settings), next_cursor=next_cursor)
+
+
+@router.get("/{product_id}", response_model=ProductRead)
+def get_product(
+    product_id: int, _: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> ProductRead:
+    return _reads(session, [queries.get_product(session, product_id)], settings)[0]
+
+
+@router.patch("/{product_id}", response_model=ProductRead)
+def update_product(
+    product_id: int, body: ProductUpdate, _: AdminUser, actor: ActorDep, session: SessionDep,
+    settings: SettingsDep,
+) -> ProductRead:
+    product = service.update_product(session, product_id, body, actor)
+    return _reads(session, [product], settings)[0]
+
+
+@router.get("/{product_id}/prices", response_model=list[PriceRead])
+def price_history(product_id: int, _: CurrentUser, session: SessionDep) -> list[PriceRead]:
+    """Every price of the product, oldest first; the price on a date is the latest before it."""
+    return [_price_read(p) for p in queries.price_history(session, product_id)]
+
+
+@router.post("/{product_id}/prices", status_code=status.HTTP_201_CREATED, response_model=PriceRead)
+def add_price(
+    product_id: int, body: PriceCreate, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> PriceRead:
+    return _price_read(service.add_price(session, product_id, body, actor))

@@ -1,0 +1,63 @@
+"""The web application: the JSON API, the pages, health, and the request id on every response."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from milkrun import __version__
+from milkrun.api import problems
+from milkrun.api.app import build_router
+from milkrun.config import Settings, get_settings
+from milkrun.db import migrate
+from milkrun.db.session import Database
+from milkrun.web.app import STATIC_DIR, build_web_router
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = database or Database(settings.database_url)
+    app = FastAPI(
+        title="milkrun",
+        version=__version__,
+        description="Subscriptions, daily orders, routes, deliveries and billing for a dairy.",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    problems.install(app)
+
+    @app.middleware("http")
+    async def _request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        incoming = request.headers.get("X-Request-ID", "")
+        request.state.request_id = incoming[:64] if incoming else uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+    @app.get("/healthz", tags=["health"], include_in_schema=True)
+    def healthz() -> JSONResponse:
+        """Ready when the database answers and its schema is at the code's head revision."""
+        try:
+            with database.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            at_head = migrate.is_at_head(database.engine)
+        except SQLAlchemyError:
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        if not at_head:
+            return JSONResponse({"status": "unavailable", "database": "ok", "schema": "behind"}, 503)
+        return JSONResponse({"status": "ok", "database": "ok", "schema": "head"})
+
+    app.include_router(build_router())
+    app.include_router(build_web_router())
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

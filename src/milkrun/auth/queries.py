@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milkrun.auth.models import User
+from milkrun.errors import NotFound
+from milkrun.pagination import paginate
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user {user_id}", code="user_not_found")
+    return user
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    """``username`` is already normalized: an E.164 phone or a lower-case email."""
+    column = User.email if "@" in username else User.phone
+    return session.scalar(select(User).where(column == username))
+
+
+def login_of_customer(session: Session, customer_id: int) -> User | None:
+    return session.scalar(select(User).where(User.customer_id == customer_id))
+
+
+def list_users(
+    session: Session, *, limit: int, cursor: str | None, role: str | None = None
+) -> tuple[Sequence[User], str | None]:
+    statement = select(User)
+    if role is not None:
+        statement = statement.where(User.role == role)
+    return paginate(session, statement, User.id, limit=limit, cursor=cursor)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from milkrun.customers.schemas import CustomerRead
+from milkrun.patching import Patch
+
+Password = Field(min_length=8, max_length=128)
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=254, description="Phone (any format) or email")
+    password: str = Field(min_length=1, max_length=128)
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class RegisterRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=120)
+    phone: str = Field(min_length=5, max_length=32)
+    email: EmailStr | None = None
+    password: str = Password
+    address: str = Field(min_length=1, max_length=500)
+    area: str = Field(min_length=1, max_length=80)
+
+
+class UserCreate(BaseModel):
+    """Staff logins; customer logins come with their customer (registration, POST /customers)."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["admin", "delivery_boy"]
+    name: str = Field(min_length=1, max_length=120)
+    phone: str | None = Field(default=None, min_length=5, max_length=32)
+    email: EmailStr | None = None
+    password: str = Password
+
+    @model_validator(mode="after")
+    def _has_username(self) -> UserCreate:
+        if self.phone is None and self.email is None:
+            raise ValueError("a login needs a phone or an email")
+        return self
+
+
+class UserUpdate(Patch):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    phone: str | None = Field(default=None, min_length=5, max_length=32)
+    email: EmailStr | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=128)
+    is_active: bool | None = None
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    role: str
+    name: str
+    phone: str | None
+    email: str | None
+    customer_id: int | None
+    is_active: bool
+    created_at: dt.datetime
+
+
+class MeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    role: str
+    name: str
+    phone: str | None
+    email: str | None
+    customer_id: int | None
+    customer: CustomerRead | None = None
+
+
+class RegisterResponse(BaseModel):
+    user: UserRead
+    customer: CustomerRead
+
+
+class LinkLogin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user_id: int
+
+
+class NewLogin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str = Password

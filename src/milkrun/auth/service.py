@@ -1,0 +1,232 @@
+"""Accounts: registration, staff logins, linking logins to customers, and logging in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from milkrun.audit import service as audit
+from milkrun.auth import passwords, queries, throttle
+from milkrun.auth.models import Role, User
+from milkrun.auth.schemas import RegisterRequest, UserCreate, UserUpdate
+from milkrun.customers import queries as customer_queries
+from milkrun.customers import service as customer_service
+from milkrun.customers.models import Customer
+from milkrun.customers.schemas import CustomerCreate
+from milkrun.errors import Conflict, InvalidInput, MilkrunError, NotFound, Unauthorized
+from milkrun.phones import normalize_phone
+
+
+def normalize_username(raw: str) -> str:
+    """A username is an email (compared in lower case) or a phone in any format (E.164)."""
+    raw = raw.strip()
+    if "@" in raw:
+        return raw.lower()
+    return normalize_phone(raw)
+
+
+def _ensure_username_free(
+    session: Session, *, phone: str | None, email: str | None, except_id: int | None = None
+) -> None:
+    for username in (phone, email):
+        if username is None:
+            continue
+        holder = queries.user_by_username(session, username)
+        if holder is not None and holder.id != except_id:
+            raise Conflict(f"{username} is already the username of a login", code="username_taken")
+
+
+def _new_login(
+    session: Session,
+    *,
+    role: Role,
+    name: str,
+    phone: str | None,
+    email: str | None,
+    password: str,
+    customer_id: int | None = None,
+) -> User:
+    _ensure_username_free(session, phone=phone, email=email)
+    user = User(
+        role=role,
+        name=name,
+        phone=phone,
+        email=email,
+        password_hash=passwords.hash_password(password),
+        customer_id=customer_id,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _customer_login(session: Session, customer: Customer, password: str) -> User:
+    if queries.login_of_customer(session, customer.id) is not None:
+        raise Conflict(f"Customer {customer.id} already has a login", code="customer_has_login")
+    return _new_login(
+        session,
+        role=Role.customer,
+        name=customer.name,
+        phone=customer.phone,
+        email=customer.email,
+        password=password,
+        customer_id=customer.id,
+    )
+
+
+def register_customer(
+    session: Session, data: CustomerCreate, password: str, actor: audit.Actor
+) -> tuple[User, Customer]:
+    """A customer and its login, created together (self sign-up, or an admin with a login)."""
+    customer = customer_service.new_customer(session, data)
+    user = _customer_login(session, customer, password)
+    audit.record(
+        session,
+        actor,
+        "customer.register" if actor.user_id is None else "customer.create",
+        "customer",
+        customer.id,
+        after={**audit.snapshot(customer), "login": audit.snapshot(user)},
+        customer_id=customer.id,
+    )
+    return user, customer
+
+
+def self_register(session: Session, data: RegisterRequest, actor: audit.Actor) -> tuple[User, Customer]:
+    customer = CustomerCreate(
+        name=data.name, phone=data.phone, email=data.email, address=data.address, area=data.area
+    )
+    return register_customer(session, customer, data.password, actor)
+
+
+def create_login_for_customer(
+    session: Session, customer_id: int, password: str, actor: audit.Actor
+) -> User:
+    customer = customer_queries.get_customer(session, customer_id)
+    user = _customer_login(session, customer, password)
+    audit.record(
+        session, actor, "login.create", "user", user.id,
+        after=audit.snapshot(user), customer_id=customer.id,
+    )
+    return user
+
+
+def create_staff(session: Session, data: UserCreate, actor: audit.Actor) -> User:
+    user = _new_login(
+        session,
+        role=Role(data.role),
+        name=data.name.strip(),
+        phone=normalize_phone(data.phone) if data.phone else None,
+        email=str(data.email).lower() if data.email else None,
+        password=data.password,
+    )
+    audit.record(session, actor, "user.create", "user", user.id, after=audit.snapshot(user))
+    return user
+
+
+def update_user(session: Session, user_id: int, data: UserUpdate, actor: audit.Actor) -> User:
+    user = queries.get_user(session, user_id)
+    before = audit.snapshot(user)
+    changes = data.changes()
+    if "phone" in changes:
+        changes["phone"] = normalize_phone(changes["phone"])
+    if "email" in changes and changes["email"] is not None:
+        changes["email"] = str(changes["email"]).lower()
+    phone = changes.get("phone", user.phone)
+    email = changes.get("email", user.email)
+    if phone is None and email is None:
+        raise InvalidInput("A login needs a phone or an email", code="no_username")
+    _ensure_username_free(session, phone=phone, email=email, except_id=user.id)
+    if changes.get("is_active") and user.role == Role.customer and user.customer_id is None:
+        raise Conflict(
+            "An unlinked customer login cannot be enabled; link it to a customer",
+            code="login_not_linked",
+        )
+    password = changes.pop("password", None)
+    if password is not None:
+        user.password_hash = passwords.hash_password(password)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    session.flush()
+    after = audit.snapshot(user)
+    if password is not None:
+        after["password_changed"] = True
+    audit.record(
+        session, actor, "user.update", "user", user.id,
+        before=before, after=after, customer_id=user.customer_id,
+    )
+    return user
+
+
+def link_login(session: Session, customer_id: int, user_id: int, actor: audit.Actor) -> User:
+    """Link an unlinked customer login to a customer that has none; linking enables it."""
+    customer = customer_queries.get_customer(session, customer_id)
+    user = queries.get_user(session, user_id)
+    if user.role != Role.customer:
+        raise InvalidInput(f"User {user_id} is staff ({user.role}), not a customer login",
+                           code="not_a_customer_login")
+    if user.customer_id == customer.id:
+        return user
+    if user.customer_id is not None:
+        raise Conflict(f"User {user_id} is already the login of customer {user.customer_id}",
+                       code="login_already_linked")
+    if queries.login_of_customer(session, customer.id) is not None:
+        raise Conflict(f"Customer {customer.id} already has a login", code="customer_has_login")
+    before = audit.snapshot(user)
+    user.customer_id = customer.id
+    user.is_active = True
+    session.flush()
+    audit.record(session, actor, "login.link", "user", user.id,
+                 before=before, after=audit.snapshot(user), customer_id=customer.id)
+    return user
+
+
+def unlink_login(session: Session, customer_id: int, actor: audit.Actor) -> User:
+    """Detach a customer's login; the detached login is disabled until linked again."""
+    customer_queries.get_customer(session, customer_id)
+    user = queries.login_of_customer(session, customer_id)
+    if user is None:
+        raise NotFound(f"Customer {customer_id} has no login", code="no_login")
+    before = audit.snapshot(user)
+    user.customer_id = None
+    user.is_active = False
+    session.flush()
+    audit.record(session, actor, "login.unlink", "user", user.id,
+                 before=before, after=audit.snapshot(user), customer_id=customer_id)
+    return user
+
+
+def authenticate(
+    session: Session, username: str, password: str, *, max_failures: int, lockout: dt.timedelta
+) -> User:
+    """The user behind a username and password.
+
+    Unknown usernames and wrong passwords fail alike (same message, same time, same throttle),
+    so the answer does not reveal who has an account.
+    """
+    try:
+        key = normalize_username(username)
+    except MilkrunError:
+        key = username.strip().lower()
+    throttle.ensure_not_locked(session, key)
+    user = queries.user_by_username(session, key)
+    hash_to_check = user.password_hash if user is not None else None
+    if not passwords.verify_password(password, hash_to_check) or user is None or not user.is_active:
+        throttle.record_failure(session, key, max_failures=max_failures, window=lockout)
+        raise Unauthorized(
+            "Wrong username or password", code="invalid_credentials", keeps_changes=True
+        )
+    throttle.clear(session, key)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    session.flush()
+    return user
+
+
+def create_admin(
+    session: Session, *, name: str, email: str | None, phone: str | None, password: str,
+    actor: audit.Actor,
+) -> User:
+    data = UserCreate(role="admin", name=name, email=email, phone=phone, password=password)
+    return create_staff(session, data, actor)

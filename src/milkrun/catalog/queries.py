@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from milkrun.catalog.models import Product, ProductPrice
+from milkrun.errors import NotFound
+from milkrun.pagination import paginate
+
+
+def get_product(session: Session, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None:
+        raise NotFound(f"There is no product {product_id}", code="product_not_found")
+    return product
+
+
+def product_by_sku(session: Session, sku: str) -> Product | None:
+    return session.scalar(select(Product).where(Product.sku == sku))
+
+
+def list_products(
+    session: Session, *, limit: int, cursor: str | None, is_active: bool | None = None
+) -> tuple[Sequence[Product], str | None]:
+    statement = select(Product)
+    if is_active is not None:
+        statement = statement.where(Product.is_active == is_active)
+    return paginate(session, statement, Product.id, limit=limit, cursor=cursor)
+
+
+def price_history(session: Session, product_id: int) -> Sequence[ProductPrice]:
+    get_product(session, product_id)
+    return session.scalars(
+        select(ProductPrice)
+        .where(ProductPrice.product_id == product_id)
+        .order_by(ProductPrice.effective_from)
+    ).all()
+
+
+def prices_on(session: Session, product_ids: Iterable[int], on: dt.date) -> dict[int, int]:
+    """The price (paise) of each product on a date: the latest effective_from on or before it.
+
+    Products with no price yet on that date are absent from the result.
+    """
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    latest = (
+        select(ProductPrice.product_id, func.max(ProductPrice.effective_from).label("since"))
+        .where(ProductPrice.product_id.in_(ids), ProductPrice.effective_from <= on)
+        .group_by(ProductPrice.product_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ProductPrice.product_id, ProductPrice.price_paise).join(
+            latest,
+            (ProductPrice.product_id == latest.c.product_id)
+            & (ProductPrice.effective_from == latest.c.since),
+        )
+    )
+    return {product_id: price for product_id, price in rows}
+
+
+def price_on(session: Session, product_id: int, on: dt.date) -> int | None:
+    return prices_on(session, [product_id], on).get(product_id)

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from milkrun.money import Rupees
+from milkrun.patching import Patch
+
+TaxRate = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class ProductCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sku: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    name: str = Field(min_length=1, max_length=120)
+    unit: str = Field(min_length=1, max_length=60)
+    tax_rate: TaxRate = Decimal(0)
+    price: Rupees
+    effective_from: dt.date | None = None
+
+
+class ProductUpdate(Patch):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    unit: str | None = Field(default=None, min_length=1, max_length=60)
+    tax_rate: TaxRate | None = None
+    is_active: bool | None = None
+
+
+class ProductRead(BaseModel):
+    id: int
+    sku: str
+    name: str
+    unit: str
+    tax_rate: str
+    price: str | None = Field(description="The price effective today; null before the first one")
+    is_active: bool
+
+
+class PriceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    price: Rupees
+    effective_from: dt.date
+
+
+class PriceRead(BaseModel):
+    id: int
+    product_id: int
+    price: str
+    effective_from: dt.date
+    created_at: dt.datetime

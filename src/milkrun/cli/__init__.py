@@ -1,0 +1,17 @@
+"""The ``milkrun`` command: the same services as the API, for operators and schedulers."""
+
+from __future__ import annotations
+
+import typer
+
+from milkrun.cli import db, demo, serve, users
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
+app.add_typer(demo.app, name="demo")
+app.command("serve")(serve.serve)
+
+
+def main() -> None:
+    app()

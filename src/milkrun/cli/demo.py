@@ -1,0 +1,46 @@
+"""``milkrun demo``: the demo dairy."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from milkrun import clock
+from milkrun.cli import serve as serve_command
+from milkrun.cli.context import console, session_scope, settings
+from milkrun.db import migrate
+from milkrun.demo.seed import Logins, seed
+
+app = typer.Typer(no_args_is_help=True, help="The demo dairy.")
+
+
+def _print_logins(logins: Logins) -> None:
+    table = Table(title="Demo logins (phone or email, password)")
+    table.add_column("Role")
+    table.add_column("Name")
+    table.add_column("Username")
+    table.add_column("Password")
+    table.add_row("admin", "Priya (owner)", logins.admin[0], logins.admin[1])
+    for name, phone, password in logins.delivery_boys:
+        table.add_row("delivery boy", name, phone, password)
+    for name, phone, password in logins.customers:
+        table.add_row("customer", name, phone, password)
+    console.print(table)
+
+
+@app.command("seed")
+def seed_command() -> None:
+    """Migrate to head, then create the demo dairy (or complete it); twice duplicates nothing."""
+    migrate.upgrade(settings().database_url)
+    with session_scope() as session:
+        logins = seed(session, today=clock.today(settings().zone))
+    _print_logins(logins)
+
+
+@app.command("run")
+def run(
+    host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)
+) -> None:
+    """Migrate, seed the demo dairy, print the logins and serve (what `make run` does)."""
+    seed_command()
+    serve_command.serve(host=host, port=port, workers=1)

@@ -1,0 +1,1 @@
+"""The demo dairy: a small, living business to explore milkrun with. Seeding is idempotent."""

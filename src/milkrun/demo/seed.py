@@ -1,0 +1,160 @@
+"""Seed the demo dairy through the same services the API uses, so it obeys every rule.
+
+Idempotent: every record is found by its natural key (email, phone, SKU, route name) first, so
+seeding twice leaves one dairy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milkrun.audit.service import Actor
+from milkrun.auth import queries as auth_queries
+from milkrun.auth import service as auth_service
+from milkrun.auth.models import User
+from milkrun.auth.schemas import UserCreate
+from milkrun.catalog import queries as catalog_queries
+from milkrun.catalog import service as catalog_service
+from milkrun.catalog.schemas import ProductCreate
+from milkrun.customers import queries as customer_queries
+from milkrun.customers.schemas import CustomerCreate
+from milkrun.routing import queries as routing_queries
+from milkrun.routing import service as routing_service
+from milkrun.routing.schemas import RouteCreate
+
+ADMIN_EMAIL = "admin@demo.milkrun.in"
+ADMIN_PASSWORD = "demo-admin-2026"  # noqa: S105 (the demo's published login)
+STAFF_PASSWORD = "demo-staff-2026"  # noqa: S105
+CUSTOMER_PASSWORD = "demo-customer-2026"  # noqa: S105
+
+DELIVERY_BOYS = [("Ravi Kumar", "+919000000001"), ("Suresh Gowda", "+919000000002"),
+                 ("Manjunath R", "+919000000003")]
+ROUTES = [
+    ("Indiranagar North", "Indiranagar", "morning", 0),
+    ("Koramangala East", "Koramangala", "morning", 1),
+    ("HSR Evening", "HSR Layout", "evening", 2),
+]
+PRODUCTS = [
+    ("TM500", "Toned milk", "500 ml pouch", "0.00", "28.00"),
+    ("FC1000", "Full cream milk", "1 l pouch", "0.00", "68.00"),
+    ("CURD500", "Curd", "500 g cup", "0.00", "35.00"),
+    ("PANEER200", "Paneer", "200 g pack", "5.00", "90.00"),
+    ("BREAD400", "Whole wheat bread", "400 g loaf", "0.00", "45.00"),
+    ("EGG6", "Farm eggs", "pack of 6", "0.00", "48.00"),
+]
+FIRST_NAMES = [
+    "Asha", "Priya", "Rahul", "Kiran", "Deepa", "Arjun", "Lakshmi", "Vikram", "Meera", "Anil",
+    "Sunita", "Rohan", "Kavya", "Sanjay", "Divya", "Nikhil", "Pooja", "Harish", "Revathi", "Manoj",
+]
+LAST_NAMES = [
+    "Iyer", "Sharma", "Reddy", "Nair", "Rao", "Gowda", "Menon", "Patil", "Hegde", "Kulkarni",
+    "Shetty", "Pillai", "Bhat", "Desai", "Joshi",
+]
+STREETS = {
+    "Indiranagar": ["12th Main", "CMH Road", "100 Feet Road", "Double Road", "HAL 2nd Stage"],
+    "Koramangala": ["80 Feet Road", "5th Block", "Jyoti Nivas Road", "1st Cross", "Sony Signal"],
+    "HSR Layout": ["27th Main", "Sector 2", "Agara Road", "14th Cross", "Sector 7"],
+}
+CUSTOMERS = 60
+
+
+@dataclass
+class Logins:
+    admin: tuple[str, str]
+    delivery_boys: list[tuple[str, str, str]] = field(default_factory=list)
+    customers: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _staff(session: Session, actor: Actor, name: str, phone: str) -> User:
+    user = auth_queries.user_by_username(session, phone)
+    if user is None:
+        user = auth_service.create_staff(
+            session,
+            UserCreate(role="delivery_boy", name=name, phone=phone, password=STAFF_PASSWORD),
+            actor,
+        )
+    return user
+
+
+def seed(session: Session, *, today: dt.date) -> Logins:
+    actor = Actor.system("demo seed", channel="cli")
+    if auth_queries.user_by_username(session, ADMIN_EMAIL) is None:
+        auth_service.create_admin(
+            session, name="Priya (owner)", email=ADMIN_EMAIL, phone="+919000000000",
+            password=ADMIN_PASSWORD, actor=actor,
+        )
+    logins = Logins(admin=(ADMIN_EMAIL, ADMIN_PASSWORD))
+
+    boys = [_staff(session, actor, name, phone) for name, phone in DELIVERY_BOYS]
+    for user in boys:
+        logins.delivery_boys.append((user.name, user.phone or "", STAFF_PASSWORD))
+
+    routes = []
+    for name, area, shift, boy in ROUTES:
+        route = routing_queries.route_by_name(session, name)
+        if route is None:
+            route = routing_service.create_route(
+                session,
+                RouteCreate(name=name, area=area, shift=shift, delivery_boy_id=boys[boy].id),  # type: ignore[arg-type]
+                actor,
+            )
+        routes.append(route)
+
+    for sku, name, unit, tax, price in PRODUCTS:
+        if catalog_queries.product_by_sku(session, sku) is None:
+            catalog_service.create_product(
+                session,
+                ProductCreate(sku=sku, name=name, unit=unit, tax_rate=Decimal(tax),
+                              price=Decimal(price), effective_from=today - dt.timedelta(days=365)),
+                actor,
+                today=today,
+            )
+
+    rng = random.Random(2026)
+    for n in range(CUSTOMERS):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        route = routes[n % len(routes)]
+        phone = f"+9198450{10001 + n:05d}"
+        street = rng.choice(STREETS[route.area])
+        address = f"{rng.randint(1, 240)}, {street}, {route.area}, Bengaluru"
+        if customer_queries.active_customer_with_phone(session, phone) is None:
+            auth_service.register_customer(
+                session,
+                CustomerCreate(
+                    name=f"{first} {last}", phone=phone, address=address, area=route.area,
+                    email=f"{first}.{last}{n + 1}@example.in".lower(), route_id=route.id,
+                ),
+                CUSTOMER_PASSWORD,
+                actor,
+            )
+        if n < 3:
+            logins.customers.append((f"{first} {last}", phone, CUSTOMER_PASSWORD))
+    session.flush()
+    _number_stops(session)
+    return logins
+
+
+def _number_stops(session: Session) -> None:
+    """Give customers without a stop number the next numbers on their route, in id order."""
+    from milkrun.customers.models import Customer
+
+    customers = session.scalars(
+        select(Customer).where(Customer.route_id.is_not(None)).order_by(Customer.route_id, Customer.id)
+    ).all()
+    last: dict[int, int] = {}
+    for customer in customers:
+        assert customer.route_id is not None
+        if customer.stop_sequence is not None:
+            last[customer.route_id] = max(last.get(customer.route_id, 0), customer.stop_sequence)
+    for customer in customers:
+        assert customer.route_id is not None
+        if customer.stop_sequence is None:
+            last[customer.route_id] = last.get(customer.route_id, 0) + 1
+            customer.stop_sequence = last[customer.route_id]
+    session.flush()

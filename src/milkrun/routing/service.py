@@ -1,0 +1,66 @@
+"""Creating and changing routes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milkrun.audit import service as audit
+from milkrun.auth.models import Role, User
+from milkrun.errors import Conflict, InvalidInput
+from milkrun.routing import queries
+from milkrun.routing.models import Route
+from milkrun.routing.schemas import RouteCreate, RouteUpdate
+
+
+def _ensure_delivery_boy(session: Session, user_id: int) -> None:
+    """A route's default delivery boy is an active user with the delivery_boy role."""
+    role = session.scalar(select(User.role).where(User.id == user_id, User.is_active))
+    if role != Role.delivery_boy:
+        raise InvalidInput(
+            f"User {user_id} is not an active delivery boy", code="not_a_delivery_boy"
+        )
+
+
+def _ensure_name_free(session: Session, name: str, *, except_id: int | None = None) -> None:
+    holder = queries.route_by_name(session, name)
+    if holder is not None and holder.id != except_id:
+        raise Conflict(f"A route named {name!r} already exists", code="route_name_taken")
+
+
+def create_route(session: Session, data: RouteCreate, actor: audit.Actor) -> Route:
+    name = data.name.strip()
+    _ensure_name_free(session, name)
+    if data.delivery_boy_id is not None:
+        _ensure_delivery_boy(session, data.delivery_boy_id)
+    route = Route(
+        name=name, area=data.area.strip(), shift=data.shift, delivery_boy_id=data.delivery_boy_id
+    )
+    session.add(route)
+    session.flush()
+    audit.record(session, actor, "route.create", "route", route.id, after=audit.snapshot(route))
+    return route
+
+
+def update_route(session: Session, route_id: int, data: RouteUpdate, actor: audit.Actor) -> Route:
+    route = queries.get_route(session, route_id)
+    before = audit.snapshot(route)
+    changes = data.changes()
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+        _ensure_name_free(session, changes["name"], except_id=route.id)
+    if changes.get("delivery_boy_id") is not None:
+        _ensure_delivery_boy(session, changes["delivery_boy_id"])
+    for field, value in changes.items():
+        setattr(route, field, value)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "route.update",
+        "route",
+        route.id,
+        before=before,
+        after=audit.snapshot(route),
+    )
+    return route

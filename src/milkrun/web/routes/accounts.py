@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from milkrun.auth import service, tokens
+from milkrun.auth.models import Role
+from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep
+from milkrun.errors import MilkrunError
+from milkrun.web.app import HOME_OF_ROLE, LoginRequired, page_user, render
+
+router = APIRouter()
+
+
+def _safe_next(target: str | None) -> str | None:
+    return target if target and target.startswith("/") and not target.startswith("//") else None
+
+
+@router.get("/", response_model=None)
+def home(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    try:
+        user = page_user(request, session, settings)
+    except LoginRequired:
+        return RedirectResponse("/login", status_code=303)
+    return RedirectResponse(HOME_OF_ROLE[Role(user.role)], status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    return render(request, "login.html", next=_safe_next(next), error=None, username="")
+
+
+@router.post("/login", response_model=None)
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str | None, Form()] = None,
+) -> Response:
+    try:
+        user = service.authenticate(
+            session, username, password,
+            max_failures=settings.login_max_failures,
+            lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
+        )
+    except MilkrunError as exc:
+        if exc.keeps_changes:
+            session.commit()
+        return render(request, "login.html", status_code=exc.status, next=_safe_next(next),
+                      error=exc.detail, username=username)
+    token = tokens.issue_token(
+        user.id, user.role, secret=settings.secret_key.get_secret_value(),
+        minutes=settings.access_token_minutes,
+    )
+    response = RedirectResponse(_safe_next(next) or HOME_OF_ROLE[Role(user.role)], status_code=303)
+    response.set_cookie(
+        TOKEN_COOKIE, token, max_age=settings.access_token_minutes * 60, httponly=True,
+        samesite="strict", secure=settings.base_url.startswith("https"),
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE)
+    return response

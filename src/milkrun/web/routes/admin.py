@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+
+from milkrun import clock
+from milkrun.auth.models import Role, User
+from milkrun.catalog import queries as catalog_queries
+from milkrun.customers import queries as customer_queries
+from milkrun.customers.models import Customer
+from milkrun.deps import SessionDep, SettingsDep
+from milkrun.routing import queries as routing_queries
+from milkrun.routing.models import Route
+from milkrun.web.app import LoginRequired, login_redirect, page_user, render
+
+router = APIRouter(prefix="/admin")
+PAGE = 50
+
+
+@router.get("", response_model=None)
+def dashboard(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    try:
+        user = page_user(request, session, settings, Role.admin)
+    except LoginRequired:
+        return login_redirect(request)
+    counts = {
+        "Active customers": session.scalar(select(func.count()).where(Customer.is_active)),
+        "Routes": session.scalar(select(func.count()).select_from(Route)),
+        "Delivery boys": session.scalar(
+            select(func.count()).where(User.role == Role.delivery_boy, User.is_active)
+        ),
+    }
+    return render(request, "admin/dashboard.html", user=user, counts=counts,
+                  today=clock.today(settings.zone), business=settings.business_name)
+
+
+@router.get("/customers", response_model=None)
+def customers(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    q: str | None = None, cursor: str | None = None,
+) -> Response:
+    try:
+        user = page_user(request, session, settings, Role.admin)
+    except LoginRequired:
+        return login_redirect(request)
+    rows, next_cursor = customer_queries.list_customers(session, limit=PAGE, cursor=cursor, search=q)
+    route_names = {r.id: r.name for r in session.scalars(select(Route))}
+    return render(request, "admin/customers.html", user=user, customers=rows, q=q or "",
+                  next_cursor=next_cursor, route_names=route_names)
+
+
+@router.get("/products", response_model=None)
+def products(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    try:
+        user = page_user(request, session, settings, Role.admin)
+    except LoginRequired:
+        return login_redirect(request)
+    rows, _ = catalog_queries.list_products(session, limit=500, cursor=None)
+    prices = catalog_queries.prices_on(session, [p.id for p in rows], clock.today(settings.zone))
+    return render(request, "admin/products.html", user=user, products=rows, prices=prices)
+
+
+@router.get("/routes", response_model=None)
+def routes(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    try:
+        user = page_user(request, session, settings, Role.admin)
+    except LoginRequired:
+        return login_redirect(request)
+    rows, _ = routing_queries.list_routes(session, limit=500, cursor=None)
+    boys = {u.id: u.name for u in session.scalars(select(User).where(User.role == Role.delivery_boy))}
+    stops = dict(
+        session.execute(
+            select(Customer.route_id, func.count()).where(Customer.is_active)
+            .group_by(Customer.route_id)
+        ).tuples().all()
+    )
+    return render(request, "admin/routes.html", user=user, routes=rows, boys=boys, stops=stops)
