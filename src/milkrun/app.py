@@ -54,7 +54,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         except SQLAlchemyError:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
         if not at_head:
-            return JSONResponse({"status": "unavailable", "database": "ok", "schema": "behind"}, 503)
+            return JSONResponse(
+                {"status": "unavailable", "database": "ok", "schema": "behind"}, 503
+            )
         return JSONResponse({"status": "ok", "database": "ok", "schema": "head"})
 
     app.include_router(build_router())

@@ -12,7 +12,7 @@ from milkrun.config import Settings
 from milkrun.db.session import Database
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-TOKEN_COOKIE = "milkrun_token"
+TOKEN_COOKIE = "milkrun_token"  # noqa: S105 (a cookie name)
 
 
 def get_database(request: Request) -> Database:
@@ -38,4 +38,3 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-

@@ -20,7 +20,7 @@ T = TypeVar("T")
 ItemT = TypeVar("ItemT")
 
 
-class Page(BaseModel, Generic[ItemT]):  # noqa: UP046 (Python 3.11)
+class Page(BaseModel, Generic[ItemT]):
     items: list[ItemT]
     next_cursor: str | None
 
@@ -37,12 +37,14 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(raw)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor") from exc
+        raise InvalidInput(
+            "the cursor is not one this API gave out", code="invalid_cursor"
+        ) from exc
 
 
 def paginate(
     session: Session,
-    statement: Select[tuple[T]],
+    statement: Select[T],
     id_column: InstrumentedAttribute[int],
     *,
     limit: int,

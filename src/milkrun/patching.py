@@ -1,4 +1,4 @@
-"""Partial updates (PATCH bodies): only the fields sent change; null only where null means something."""
+"""Partial updates (PATCH bodies): only the fields sent change; null only where it means so."""
 
 from __future__ import annotations
 

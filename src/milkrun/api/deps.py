@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
 from milkrun.audit.service import Actor
 from milkrun.auth import tokens

@@ -19,7 +19,11 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def problem(
-    status: int, code: str, title: str, detail: str, headers: dict[str, str] | None = None,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
     body = {
@@ -55,7 +59,10 @@ def install(app: FastAPI) -> None:
             for error in exc.errors()
         ]
         return problem(
-            422, "validation_failed", "The request is not valid", _validation_message(errors),
+            422,
+            "validation_failed",
+            "The request is not valid",
+            _validation_message(errors),
             errors=errors,
         )
 
@@ -63,25 +70,42 @@ def install(app: FastAPI) -> None:
     async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated"}
         code = codes.get(exc.status_code, "http_error")
-        return problem(exc.status_code, code, str(exc.detail), str(exc.detail),
-                       dict(exc.headers) if exc.headers else None)
+        return problem(
+            exc.status_code,
+            code,
+            str(exc.detail),
+            str(exc.detail),
+            dict(exc.headers) if exc.headers else None,
+        )
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_request: Request, exc: IntegrityError) -> JSONResponse:
         # A rule the database enforces was hit by a race the service could not see coming.
         log.warning("integrity error: %s", exc.orig)
-        return problem(409, "conflict", "Conflict",
-                       "The change conflicts with another one made at the same time; retry")
+        return problem(
+            409,
+            "conflict",
+            "Conflict",
+            "The change conflicts with another one made at the same time; retry",
+        )
 
     @app.exception_handler(OperationalError)
     async def _busy(_request: Request, exc: OperationalError) -> JSONResponse:
         log.error("database error: %s", exc.orig)
-        return problem(503, "database_unavailable", "Service unavailable",
-                       "The database is busy or unreachable; retry shortly",
-                       {"Retry-After": "2"})
+        return problem(
+            503,
+            "database_unavailable",
+            "Service unavailable",
+            "The database is busy or unreachable; retry shortly",
+            {"Retry-After": "2"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return problem(500, "internal_error", "Internal error",
-                       "Something went wrong on our side; nothing was changed")
+        return problem(
+            500,
+            "internal_error",
+            "Internal error",
+            "Something went wrong on our side; nothing was changed",
+        )

@@ -29,4 +29,6 @@ def list_events(
         statement = statement.where(AuditEvent.entity_id == entity_id)
     if action is not None:
         statement = statement.where(AuditEvent.action == action)
-    return paginate(session, statement, AuditEvent.id, limit=limit, cursor=cursor, newest_first=True)
+    return paginate(
+        session, statement, AuditEvent.id, limit=limit, cursor=cursor, newest_first=True
+    )

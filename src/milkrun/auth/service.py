@@ -93,7 +93,9 @@ def register_customer(
     return user, customer
 
 
-def self_register(session: Session, data: RegisterRequest, actor: audit.Actor) -> tuple[User, Customer]:
+def self_register(
+    session: Session, data: RegisterRequest, actor: audit.Actor
+) -> tuple[User, Customer]:
     customer = CustomerCreate(
         name=data.name, phone=data.phone, email=data.email, address=data.address, area=data.area
     )
@@ -106,8 +108,13 @@ def create_login_for_customer(
     customer = customer_queries.get_customer(session, customer_id)
     user = _customer_login(session, customer, password)
     audit.record(
-        session, actor, "login.create", "user", user.id,
-        after=audit.snapshot(user), customer_id=customer.id,
+        session,
+        actor,
+        "login.create",
+        "user",
+        user.id,
+        after=audit.snapshot(user),
+        customer_id=customer.id,
     )
     return user
 
@@ -153,8 +160,14 @@ def update_user(session: Session, user_id: int, data: UserUpdate, actor: audit.A
     if password is not None:
         after["password_changed"] = True
     audit.record(
-        session, actor, "user.update", "user", user.id,
-        before=before, after=after, customer_id=user.customer_id,
+        session,
+        actor,
+        "user.update",
+        "user",
+        user.id,
+        before=before,
+        after=after,
+        customer_id=user.customer_id,
     )
     return user
 
@@ -164,21 +177,33 @@ def link_login(session: Session, customer_id: int, user_id: int, actor: audit.Ac
     customer = customer_queries.get_customer(session, customer_id)
     user = queries.get_user(session, user_id)
     if user.role != Role.customer:
-        raise InvalidInput(f"User {user_id} is staff ({user.role}), not a customer login",
-                           code="not_a_customer_login")
+        raise InvalidInput(
+            f"User {user_id} is staff ({user.role}), not a customer login",
+            code="not_a_customer_login",
+        )
     if user.customer_id == customer.id:
         return user
     if user.customer_id is not None:
-        raise Conflict(f"User {user_id} is already the login of customer {user.customer_id}",
-                       code="login_already_linked")
+        raise Conflict(
+            f"User {user_id} is already the login of customer {user.customer_id}",
+            code="login_already_linked",
+        )
     if queries.login_of_customer(session, customer.id) is not None:
         raise Conflict(f"Customer {customer.id} already has a login", code="customer_has_login")
     before = audit.snapshot(user)
     user.customer_id = customer.id
     user.is_active = True
     session.flush()
-    audit.record(session, actor, "login.link", "user", user.id,
-                 before=before, after=audit.snapshot(user), customer_id=customer.id)
+    audit.record(
+        session,
+        actor,
+        "login.link",
+        "user",
+        user.id,
+        before=before,
+        after=audit.snapshot(user),
+        customer_id=customer.id,
+    )
     return user
 
 
@@ -192,8 +217,16 @@ def unlink_login(session: Session, customer_id: int, actor: audit.Actor) -> User
     user.customer_id = None
     user.is_active = False
     session.flush()
-    audit.record(session, actor, "login.unlink", "user", user.id,
-                 before=before, after=audit.snapshot(user), customer_id=customer_id)
+    audit.record(
+        session,
+        actor,
+        "login.unlink",
+        "user",
+        user.id,
+        before=before,
+        after=audit.snapshot(user),
+        customer_id=customer_id,
+    )
     return user
 
 
@@ -225,7 +258,12 @@ def authenticate(
 
 
 def create_admin(
-    session: Session, *, name: str, email: str | None, phone: str | None, password: str,
+    session: Session,
+    *,
+    name: str,
+    email: str | None,
+    phone: str | None,
+    password: str,
     actor: audit.Actor,
 ) -> User:
     data = UserCreate(role="admin", name=name, email=email, phone=phone, password=password)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,16 +33,21 @@ def ensure_not_locked(session: Session, username: str) -> None:
         )
 
 
-def record_failure(session: Session, username: str, *, max_failures: int, window: dt.timedelta) -> None:
+def record_failure(
+    session: Session, username: str, *, max_failures: int, window: dt.timedelta
+) -> None:
     now = clock.now()
     table = LoginThrottle.__table__
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(
-        table
-    )
+    assert isinstance(table, Table)
+    insert = (
+        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )(table)
     stale = (table.c.first_failure_at < now - window) | (
         table.c.locked_until.is_not(None) & (table.c.locked_until <= now)
     )
-    statement = insert.values(username=username, failures=1, first_failure_at=now).on_conflict_do_update(
+    statement = insert.values(
+        username=username, failures=1, first_failure_at=now
+    ).on_conflict_do_update(
         index_elements=[table.c.username],
         set_={
             "failures": case((stale, 1), else_=table.c.failures + 1),

@@ -11,9 +11,7 @@ from milkrun.db.base import Base, Timestamped
 
 class Product(Timestamped, Base):
     __tablename__ = "products"
-    __table_args__ = (
-        CheckConstraint("tax_rate_bps BETWEEN 0 AND 10000", name="tax_rate_range"),
-    )
+    __table_args__ = (CheckConstraint("tax_rate_bps BETWEEN 0 AND 10000", name="tax_rate_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(40), unique=True)

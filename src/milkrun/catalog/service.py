@@ -28,7 +28,10 @@ def create_product(
     if queries.product_by_sku(session, sku) is not None:
         raise Conflict(f"A product with SKU {sku} already exists", code="sku_taken")
     product = Product(
-        sku=sku, name=data.name.strip(), unit=data.unit.strip(), tax_rate_bps=tax_rate_bps(data.tax_rate)
+        sku=sku,
+        name=data.name.strip(),
+        unit=data.unit.strip(),
+        tax_rate_bps=tax_rate_bps(data.tax_rate),
     )
     session.add(product)
     session.flush()
@@ -63,8 +66,13 @@ def update_product(
         setattr(product, field, value.strip() if isinstance(value, str) else value)
     session.flush()
     audit.record(
-        session, actor, "product.update", "product", product.id,
-        before=before, after=audit.snapshot(product),
+        session,
+        actor,
+        "product.update",
+        "product",
+        product.id,
+        before=before,
+        after=audit.snapshot(product),
     )
     return product
 
@@ -94,7 +102,11 @@ def add_price(
     session.add(price)
     session.flush()
     audit.record(
-        session, actor, "product.price_add", "product_price", price.id,
+        session,
+        actor,
+        "product.price_add",
+        "product_price",
+        price.id,
         after=audit.snapshot(price),
     )
     return price

@@ -38,9 +38,7 @@ def seed_command() -> None:
 
 
 @app.command("run")
-def run(
-    host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)
-) -> None:
+def run(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)) -> None:
     """Migrate, seed the demo dairy, print the logins and serve (what `make run` does)."""
     seed_command()
     serve_command.serve(host=host, port=port, workers=1)

@@ -20,6 +20,11 @@ def serve(
         migrate.upgrade(config.database_url)
     console.print(f"milkrun on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(
-        "milkrun.app:create_app", factory=True, host=host, port=port, workers=workers,
-        log_level="info", proxy_headers=True,
+        "milkrun.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=True,
     )

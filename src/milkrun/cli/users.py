@@ -25,7 +25,11 @@ def create_admin(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with session_scope() as session:
         user = service.create_admin(
-            session, name=name, email=email, phone=phone, password=password,
+            session,
+            name=name,
+            email=email,
+            phone=phone,
+            password=password,
             actor=Actor.system("cli:users create-admin"),
         )
         console.print(f"Created admin #{user.id} ({user.email})")

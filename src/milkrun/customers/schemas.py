@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from milkrun.patching import Patch
+
 
 class CustomerLogin(BaseModel):
     model_config = ConfigDict(extra="forbid")

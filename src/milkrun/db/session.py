@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from milkrun.db.engine import WRITER_OPTION, make_engine
@@ -22,6 +22,16 @@ class Database:
         self.writer = sessionmaker(
             bind=self.engine.execution_options(**{WRITER_OPTION: True}), expire_on_commit=False
         )
+
+    @classmethod
+    def within(cls, connection: Connection) -> Database:
+        """Sessions inside an open transaction on ``connection``: a commit only releases a
+        savepoint. The test suite runs each test this way and rolls the whole test back."""
+        database = cls(str(connection.engine.url), engine=connection.engine)
+        database.reader = database.writer = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        return database
 
     @property
     def is_sqlite(self) -> bool:

@@ -33,8 +33,11 @@ ADMIN_PASSWORD = "demo-admin-2026"  # noqa: S105 (the demo's published login)
 STAFF_PASSWORD = "demo-staff-2026"  # noqa: S105
 CUSTOMER_PASSWORD = "demo-customer-2026"  # noqa: S105
 
-DELIVERY_BOYS = [("Ravi Kumar", "+919000000001"), ("Suresh Gowda", "+919000000002"),
-                 ("Manjunath R", "+919000000003")]
+DELIVERY_BOYS = [
+    ("Ravi Kumar", "+919000000001"),
+    ("Suresh Gowda", "+919000000002"),
+    ("Manjunath R", "+919000000003"),
+]
 ROUTES = [
     ("Indiranagar North", "Indiranagar", "morning", 0),
     ("Koramangala East", "Koramangala", "morning", 1),
@@ -49,12 +52,43 @@ PRODUCTS = [
     ("EGG6", "Farm eggs", "pack of 6", "0.00", "48.00"),
 ]
 FIRST_NAMES = [
-    "Asha", "Priya", "Rahul", "Kiran", "Deepa", "Arjun", "Lakshmi", "Vikram", "Meera", "Anil",
-    "Sunita", "Rohan", "Kavya", "Sanjay", "Divya", "Nikhil", "Pooja", "Harish", "Revathi", "Manoj",
+    "Asha",
+    "Priya",
+    "Rahul",
+    "Kiran",
+    "Deepa",
+    "Arjun",
+    "Lakshmi",
+    "Vikram",
+    "Meera",
+    "Anil",
+    "Sunita",
+    "Rohan",
+    "Kavya",
+    "Sanjay",
+    "Divya",
+    "Nikhil",
+    "Pooja",
+    "Harish",
+    "Revathi",
+    "Manoj",
 ]
 LAST_NAMES = [
-    "Iyer", "Sharma", "Reddy", "Nair", "Rao", "Gowda", "Menon", "Patil", "Hegde", "Kulkarni",
-    "Shetty", "Pillai", "Bhat", "Desai", "Joshi",
+    "Iyer",
+    "Sharma",
+    "Reddy",
+    "Nair",
+    "Rao",
+    "Gowda",
+    "Menon",
+    "Patil",
+    "Hegde",
+    "Kulkarni",
+    "Shetty",
+    "Pillai",
+    "Bhat",
+    "Desai",
+    "Joshi",
 ]
 STREETS = {
     "Indiranagar": ["12th Main", "CMH Road", "100 Feet Road", "Double Road", "HAL 2nd Stage"],
@@ -86,8 +120,12 @@ def seed(session: Session, *, today: dt.date) -> Logins:
     actor = Actor.system("demo seed", channel="cli")
     if auth_queries.user_by_username(session, ADMIN_EMAIL) is None:
         auth_service.create_admin(
-            session, name="Priya (owner)", email=ADMIN_EMAIL, phone="+919000000000",
-            password=ADMIN_PASSWORD, actor=actor,
+            session,
+            name="Priya (owner)",
+            email=ADMIN_EMAIL,
+            phone="+919000000000",
+            password=ADMIN_PASSWORD,
+            actor=actor,
         )
     logins = Logins(admin=(ADMIN_EMAIL, ADMIN_PASSWORD))
 
@@ -101,7 +139,7 @@ def seed(session: Session, *, today: dt.date) -> Logins:
         if route is None:
             route = routing_service.create_route(
                 session,
-                RouteCreate(name=name, area=area, shift=shift, delivery_boy_id=boys[boy].id),  # type: ignore[arg-type]
+                RouteCreate(name=name, area=area, shift=shift, delivery_boy_id=boys[boy].id),
                 actor,
             )
         routes.append(route)
@@ -110,8 +148,14 @@ def seed(session: Session, *, today: dt.date) -> Logins:
         if catalog_queries.product_by_sku(session, sku) is None:
             catalog_service.create_product(
                 session,
-                ProductCreate(sku=sku, name=name, unit=unit, tax_rate=Decimal(tax),
-                              price=Decimal(price), effective_from=today - dt.timedelta(days=365)),
+                ProductCreate(
+                    sku=sku,
+                    name=name,
+                    unit=unit,
+                    tax_rate=Decimal(tax),
+                    price=Decimal(price),
+                    effective_from=today - dt.timedelta(days=365),
+                ),
                 actor,
                 today=today,
             )
@@ -127,8 +171,12 @@ def seed(session: Session, *, today: dt.date) -> Logins:
             auth_service.register_customer(
                 session,
                 CustomerCreate(
-                    name=f"{first} {last}", phone=phone, address=address, area=route.area,
-                    email=f"{first}.{last}{n + 1}@example.in".lower(), route_id=route.id,
+                    name=f"{first} {last}",
+                    phone=phone,
+                    address=address,
+                    area=route.area,
+                    email=f"{first}.{last}{n + 1}@example.in".lower(),
+                    route_id=route.id,
                 ),
                 CUSTOMER_PASSWORD,
                 actor,
@@ -145,7 +193,9 @@ def _number_stops(session: Session) -> None:
     from milkrun.customers.models import Customer
 
     customers = session.scalars(
-        select(Customer).where(Customer.route_id.is_not(None)).order_by(Customer.route_id, Customer.id)
+        select(Customer)
+        .where(Customer.route_id.is_not(None))
+        .order_by(Customer.route_id, Customer.id)
     ).all()
     last: dict[int, int] = {}
     for customer in customers:

@@ -21,7 +21,5 @@ class Route(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     area: Mapped[str] = mapped_column(String(80))
     shift: Mapped[str] = mapped_column(String(10))
-    delivery_boy_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", use_alter=True)
-    )
+    delivery_boy_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
     is_active: Mapped[bool] = mapped_column(default=True)

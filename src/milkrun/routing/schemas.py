@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from milkrun.patching import Patch
-
 from milkrun.routing.models import Shift
 
 

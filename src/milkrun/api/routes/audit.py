@@ -12,14 +12,24 @@ router = APIRouter(prefix="/audit-events", tags=["audit"])
 
 @router.get("", response_model=Page[AuditEventRead])
 def list_audit_events(
-    _: AdminUser, session: SessionDep, customer_id: int | None = None,
-    entity_type: str | None = None, entity_id: int | None = None, action: str | None = None,
-    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+    _: AdminUser,
+    session: SessionDep,
+    customer_id: int | None = None,
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+    action: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[AuditEventRead]:
     """Who did what, newest first."""
     events, next_cursor = queries.list_events(
-        session, limit=limit, cursor=cursor, customer_id=customer_id, entity_type=entity_type,
-        entity_id=entity_id, action=action,
+        session,
+        limit=limit,
+        cursor=cursor,
+        customer_id=customer_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
     )
     return Page[AuditEventRead](
         items=[AuditEventRead.model_validate(e) for e in events], next_cursor=next_cursor

@@ -6,7 +6,13 @@ from fastapi import APIRouter, Request, status
 
 from milkrun.api.deps import CurrentUser, SessionDep, SettingsDep, actor_for
 from milkrun.auth import service, tokens
-from milkrun.auth.schemas import LoginRequest, MeRead, RegisterRequest, RegisterResponse, TokenResponse
+from milkrun.auth.schemas import (
+    LoginRequest,
+    MeRead,
+    RegisterRequest,
+    RegisterResponse,
+    TokenResponse,
+)
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.schemas import CustomerRead
 
@@ -17,7 +23,9 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 def register(body: RegisterRequest, request: Request, session: SessionDep) -> RegisterResponse:
     """Customer sign-up: the customer and its login, in one transaction."""
     user, customer = service.self_register(session, body, actor_for(request, None, "api"))
-    return RegisterResponse.model_validate({"user": user, "customer": customer}, from_attributes=True)
+    return RegisterResponse.model_validate(
+        {"user": user, "customer": customer}, from_attributes=True
+    )
 
 
 @router.post("/login", response_model=TokenResponse)
@@ -31,7 +39,9 @@ def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> Tok
         lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
     )
     token = tokens.issue_token(
-        user.id, user.role, secret=settings.secret_key.get_secret_value(),
+        user.id,
+        user.role,
+        secret=settings.secret_key.get_secret_value(),
         minutes=settings.access_token_minutes,
     )
     return TokenResponse(access_token=token, expires_in=settings.access_token_minutes * 60)

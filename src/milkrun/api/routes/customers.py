@@ -3,7 +3,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from milkrun.api.deps import (
-    DEFAULT_LIMIT, ActorDep, AdminUser, CurrentUser, Cursor, Limit, SessionDep,
+    DEFAULT_LIMIT,
+    ActorDep,
+    AdminUser,
+    CurrentUser,
+    Cursor,
+    Limit,
+    SessionDep,
 )
 from milkrun.auth import queries as auth_queries
 from milkrun.auth import service as auth_service
@@ -30,12 +36,22 @@ def create_customer(
 
 @router.get("", response_model=Page[CustomerRead])
 def list_customers(
-    _: AdminUser, session: SessionDep, area: str | None = None, route_id: int | None = None,
-    q: str | None = None, is_active: bool | None = None,
-    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+    _: AdminUser,
+    session: SessionDep,
+    area: str | None = None,
+    route_id: int | None = None,
+    q: str | None = None,
+    is_active: bool | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[CustomerRead]:
     customers, next_cursor = queries.list_customers(
-        session, limit=limit, cursor=cursor, area=area, route_id=route_id, search=q,
+        session,
+        limit=limit,
+        cursor=cursor,
+        area=area,
+        route_id=route_id,
+        search=q,
         is_active=is_active,
     )
     return Page[CustomerRead](

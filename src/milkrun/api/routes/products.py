@@ -5,11 +5,24 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.api.deps import (
-    DEFAULT_LIMIT, ActorDep, AdminUser, CurrentUser, Cursor, Limit, SessionDep, SettingsDep,
+    DEFAULT_LIMIT,
+    ActorDep,
+    AdminUser,
+    CurrentUser,
+    Cursor,
+    Limit,
+    SessionDep,
+    SettingsDep,
 )
 from milkrun.catalog import queries, service
 from milkrun.catalog.models import Product, ProductPrice
-from milkrun.catalog.schemas import PriceCreate, PriceRead, ProductCreate, ProductRead, ProductUpdate
+from milkrun.catalog.schemas import (
+    PriceCreate,
+    PriceRead,
+    ProductCreate,
+    ProductRead,
+    ProductUpdate,
+)
 from milkrun.money import to_rupees
 from milkrun.pagination import Page
 
@@ -20,8 +33,12 @@ def _reads(session: Session, products: list[Product], settings: SettingsDep) -> 
     prices = queries.prices_on(session, [p.id for p in products], clock.today(settings.zone))
     return [
         ProductRead(
-            id=p.id, sku=p.sku, name=p.name, unit=p.unit,
-            tax_rate=to_rupees(p.tax_rate_bps), is_active=p.is_active,
+            id=p.id,
+            sku=p.sku,
+            name=p.name,
+            unit=p.unit,
+            tax_rate=to_rupees(p.tax_rate_bps),
+            is_active=p.is_active,
             price=to_rupees(prices[p.id]) if p.id in prices else None,
         )
         for p in products
@@ -30,8 +47,11 @@ def _reads(session: Session, products: list[Product], settings: SettingsDep) -> 
 
 def _price_read(price: ProductPrice) -> PriceRead:
     return PriceRead(
-        id=price.id, product_id=price.product_id, price=to_rupees(price.price_paise),
-        effective_from=price.effective_from, created_at=price.created_at,
+        id=price.id,
+        product_id=price.product_id,
+        price=to_rupees(price.price_paise),
+        effective_from=price.effective_from,
+        created_at=price.created_at,
     )
 
 
@@ -46,13 +66,19 @@ def create_product(
 
 @router.get("", response_model=Page[ProductRead])
 def list_products(
-    _: CurrentUser, session: SessionDep, settings: SettingsDep, is_active: bool | None = None,
-    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+    _: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    is_active: bool | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[ProductRead]:
     products, next_cursor = queries.list_products(
         session, limit=limit, cursor=cursor, is_active=is_active
     )
-    return Page[ProductRead](items=_reads(session, list(products), settings), next_cursor=next_cursor)
+    return Page[ProductRead](
+        items=_reads(session, list(products), settings), next_cursor=next_cursor
+    )
 
 
 @router.get("/{product_id}", response_model=ProductRead)
@@ -64,7 +90,11 @@ def get_product(
 
 @router.patch("/{product_id}", response_model=ProductRead)
 def update_product(
-    product_id: int, body: ProductUpdate, _: AdminUser, actor: ActorDep, session: SessionDep,
+    product_id: int,
+    body: ProductUpdate,
+    _: AdminUser,
+    actor: ActorDep,
+    session: SessionDep,
     settings: SettingsDep,
 ) -> ProductRead:
     product = service.update_product(session, product_id, body, actor)

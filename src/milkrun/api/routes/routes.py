@@ -19,13 +19,18 @@ def create_route(body: RouteCreate, _: AdminUser, actor: ActorDep, session: Sess
 
 @router.get("", response_model=Page[RouteRead])
 def list_routes(
-    _: AdminUser, session: SessionDep, delivery_boy_id: int | None = None,
-    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+    _: AdminUser,
+    session: SessionDep,
+    delivery_boy_id: int | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[RouteRead]:
     routes, next_cursor = queries.list_routes(
         session, limit=limit, cursor=cursor, delivery_boy_id=delivery_boy_id
     )
-    return Page[RouteRead](items=[RouteRead.model_validate(r) for r in routes], next_cursor=next_cursor)
+    return Page[RouteRead](
+        items=[RouteRead.model_validate(r) for r in routes], next_cursor=next_cursor
+    )
 
 
 @router.get("/{route_id}", response_model=RouteRead)

@@ -19,11 +19,16 @@ def create_user(body: UserCreate, _: AdminUser, actor: ActorDep, session: Sessio
 
 @router.get("", response_model=Page[UserRead])
 def list_users(
-    _: AdminUser, session: SessionDep, role: Role | None = None,
-    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
+    _: AdminUser,
+    session: SessionDep,
+    role: Role | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[UserRead]:
     users, next_cursor = queries.list_users(session, limit=limit, cursor=cursor, role=role)
-    return Page[UserRead](items=[UserRead.model_validate(u) for u in users], next_cursor=next_cursor)
+    return Page[UserRead](
+        items=[UserRead.model_validate(u) for u in users], next_cursor=next_cursor
+    )
 
 
 @router.get("/{user_id}", response_model=UserRead)

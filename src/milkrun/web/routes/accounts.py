@@ -44,23 +44,37 @@ def login(
 ) -> Response:
     try:
         user = service.authenticate(
-            session, username, password,
+            session,
+            username,
+            password,
             max_failures=settings.login_max_failures,
             lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
         )
     except MilkrunError as exc:
         if exc.keeps_changes:
             session.commit()
-        return render(request, "login.html", status_code=exc.status, next=_safe_next(next),
-                      error=exc.detail, username=username)
+        return render(
+            request,
+            "login.html",
+            status_code=exc.status,
+            next=_safe_next(next),
+            error=exc.detail,
+            username=username,
+        )
     token = tokens.issue_token(
-        user.id, user.role, secret=settings.secret_key.get_secret_value(),
+        user.id,
+        user.role,
+        secret=settings.secret_key.get_secret_value(),
         minutes=settings.access_token_minutes,
     )
     response = RedirectResponse(_safe_next(next) or HOME_OF_ROLE[Role(user.role)], status_code=303)
     response.set_cookie(
-        TOKEN_COOKIE, token, max_age=settings.access_token_minutes * 60, httponly=True,
-        samesite="strict", secure=settings.base_url.startswith("https"),
+        TOKEN_COOKIE,
+        token,
+        max_age=settings.access_token_minutes * 60,
+        httponly=True,
+        samesite="strict",
+        secure=settings.base_url.startswith("https"),
     )
     return response
 

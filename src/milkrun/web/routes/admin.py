@@ -31,23 +31,41 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep) -> R
             select(func.count()).where(User.role == Role.delivery_boy, User.is_active)
         ),
     }
-    return render(request, "admin/dashboard.html", user=user, counts=counts,
-                  today=clock.today(settings.zone), business=settings.business_name)
+    return render(
+        request,
+        "admin/dashboard.html",
+        user=user,
+        counts=counts,
+        today=clock.today(settings.zone),
+        business=settings.business_name,
+    )
 
 
 @router.get("/customers", response_model=None)
 def customers(
-    request: Request, session: SessionDep, settings: SettingsDep,
-    q: str | None = None, cursor: str | None = None,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    q: str | None = None,
+    cursor: str | None = None,
 ) -> Response:
     try:
         user = page_user(request, session, settings, Role.admin)
     except LoginRequired:
         return login_redirect(request)
-    rows, next_cursor = customer_queries.list_customers(session, limit=PAGE, cursor=cursor, search=q)
+    rows, next_cursor = customer_queries.list_customers(
+        session, limit=PAGE, cursor=cursor, search=q
+    )
     route_names = {r.id: r.name for r in session.scalars(select(Route))}
-    return render(request, "admin/customers.html", user=user, customers=rows, q=q or "",
-                  next_cursor=next_cursor, route_names=route_names)
+    return render(
+        request,
+        "admin/customers.html",
+        user=user,
+        customers=rows,
+        q=q or "",
+        next_cursor=next_cursor,
+        route_names=route_names,
+    )
 
 
 @router.get("/products", response_model=None)
@@ -68,11 +86,16 @@ def routes(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
     except LoginRequired:
         return login_redirect(request)
     rows, _ = routing_queries.list_routes(session, limit=500, cursor=None)
-    boys = {u.id: u.name for u in session.scalars(select(User).where(User.role == Role.delivery_boy))}
+    boys = {
+        u.id: u.name for u in session.scalars(select(User).where(User.role == Role.delivery_boy))
+    }
     stops = dict(
         session.execute(
-            select(Customer.route_id, func.count()).where(Customer.is_active)
+            select(Customer.route_id, func.count())
+            .where(Customer.is_active)
             .group_by(Customer.route_id)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     return render(request, "admin/routes.html", user=user, routes=rows, boys=boys, stops=stops)

@@ -28,7 +28,15 @@ def home(request: Request, session: SessionDep, settings: SettingsDep) -> Respon
             select(Customer.route_id, func.count())
             .where(Customer.is_active, Customer.route_id.in_([r.id for r in routes]))
             .group_by(Customer.route_id)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
-    return render(request, "delivery/home.html", user=user, routes=routes, stops=stops,
-                  today=clock.today(settings.zone))
+    return render(
+        request,
+        "delivery/home.html",
+        user=user,
+        routes=routes,
+        stops=stops,
+        today=clock.today(settings.zone),
+    )

@@ -52,7 +52,9 @@ def upgrade() -> None:
         sa.Column("tax_rate_bps", sa.Integer(), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         *_timestamps(),
-        sa.CheckConstraint("tax_rate_bps BETWEEN 0 AND 10000", name=op.f("ck_products_tax_rate_range")),
+        sa.CheckConstraint(
+            "tax_rate_bps BETWEEN 0 AND 10000", name=op.f("ck_products_tax_rate_range")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
     )
@@ -82,7 +84,9 @@ def upgrade() -> None:
         sa.Column("stop_sequence", sa.Integer(), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         *_timestamps(),
-        sa.ForeignKeyConstraint(["route_id"], ["routes.id"], name=op.f("fk_customers_route_id_routes")),
+        sa.ForeignKeyConstraint(
+            ["route_id"], ["routes.id"], name=op.f("fk_customers_route_id_routes")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
     )
     op.create_index("ix_customers_route_id", "customers", ["route_id"])
@@ -110,9 +114,15 @@ def upgrade() -> None:
             " OR (role <> 'customer' AND customer_id IS NULL)",
             name=op.f("ck_users_customer_link"),
         ),
-        sa.CheckConstraint("role IN ('admin', 'delivery_boy', 'customer')", name=op.f("ck_users_role")),
-        sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name=op.f("ck_users_has_username")),
-        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_users_customer_id_customers")),
+        sa.CheckConstraint(
+            "role IN ('admin', 'delivery_boy', 'customer')", name=op.f("ck_users_role")
+        ),
+        sa.CheckConstraint(
+            "phone IS NOT NULL OR email IS NOT NULL", name=op.f("ck_users_has_username")
+        ),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_users_customer_id_customers")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("customer_id", name=op.f("uq_users_customer_id")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
@@ -136,8 +146,12 @@ def upgrade() -> None:
         sa.Column("before", sa.JSON(), nullable=True),
         sa.Column("after", sa.JSON(), nullable=True),
         sa.Column("request_id", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(["actor_user_id"], ["users.id"], name=op.f("fk_audit_events_actor_user_id_users")),
-        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_audit_events_customer_id_customers")),
+        sa.ForeignKeyConstraint(
+            ["actor_user_id"], ["users.id"], name=op.f("fk_audit_events_actor_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_audit_events_customer_id_customers")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     op.create_index("ix_audit_events_customer_id", "audit_events", ["customer_id"])
@@ -157,10 +171,18 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_user_id", sa.Integer(), nullable=True),
         sa.CheckConstraint("price_paise >= 0", name=op.f("ck_product_prices_price_not_negative")),
-        sa.ForeignKeyConstraint(["created_by_user_id"], ["users.id"], name=op.f("fk_product_prices_created_by_user_id_users")),
-        sa.ForeignKeyConstraint(["product_id"], ["products.id"], name=op.f("fk_product_prices_product_id_products")),
+        sa.ForeignKeyConstraint(
+            ["created_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_product_prices_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_id"], ["products.id"], name=op.f("fk_product_prices_product_id_products")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_product_prices")),
-        sa.UniqueConstraint("product_id", "effective_from", name=op.f("uq_product_prices_product_id_effective_from")),
+        sa.UniqueConstraint(
+            "product_id", "effective_from", name=op.f("uq_product_prices_product_id_effective_from")
+        ),
     )
 
 

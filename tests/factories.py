@@ -1,0 +1,139 @@
+"""Plain typed factories, one per kind of record; they flush, never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from milkrun.audit.service import Actor
+from milkrun.auth import service as auth_service
+from milkrun.auth import tokens
+from milkrun.auth.models import User
+from milkrun.auth.schemas import UserCreate
+from milkrun.catalog import service as catalog_service
+from milkrun.catalog.models import Product
+from milkrun.catalog.schemas import ProductCreate
+from milkrun.customers.models import Customer
+from milkrun.customers.schemas import CustomerCreate
+from milkrun.routing import service as routing_service
+from milkrun.routing.models import Route, Shift
+from milkrun.routing.schemas import RouteCreate
+
+PASSWORD = "correct-horse-battery"
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+ACTOR = Actor.system("tests", channel="test")
+_serial = itertools.count(1)
+
+
+def phone() -> str:
+    return f"+91987{next(_serial):07d}"
+
+
+@dataclass
+class Login:
+    user: User
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def login(session: Session, user: User) -> Login:
+    return Login(user, tokens.issue_token(user.id, user.role, secret=SECRET, minutes=60))
+
+
+def admin_user(session: Session, **kw: str) -> User:
+    data = UserCreate(
+        role="admin",
+        name=kw.get("name", "Admin"),
+        phone=kw.get("phone", phone()),
+        password=PASSWORD,
+    )
+    return auth_service.create_staff(session, data, ACTOR)
+
+
+def delivery_boy_user(session: Session, **kw: str) -> User:
+    data = UserCreate(
+        role="delivery_boy",
+        name=kw.get("name", "Ravi"),
+        phone=kw.get("phone", phone()),
+        password=PASSWORD,
+    )
+    return auth_service.create_staff(session, data, ACTOR)
+
+
+def route(
+    session: Session,
+    *,
+    delivery_boy: User | None = None,
+    shift: Shift = Shift.morning,
+    name: str | None = None,
+) -> Route:
+    data = RouteCreate(
+        name=name or f"Route {next(_serial)}",
+        area="Indiranagar",
+        shift=shift,
+        delivery_boy_id=delivery_boy.id if delivery_boy else None,
+    )
+    return routing_service.create_route(session, data, ACTOR)
+
+
+def customer(
+    session: Session,
+    *,
+    route: Route | None = None,
+    name: str = "Asha Iyer",
+    phone_number: str | None = None,
+) -> Customer:
+    from milkrun.customers import service as customer_service
+
+    data = CustomerCreate(
+        name=name,
+        phone=phone_number or phone(),
+        address="12 MG Road",
+        area="Indiranagar",
+        route_id=route.id if route else None,
+    )
+    return customer_service.create_customer(session, data, ACTOR)
+
+
+def customer_user(
+    session: Session,
+    *,
+    route: Route | None = None,
+    name: str = "Asha Iyer",
+    phone_number: str | None = None,
+) -> User:
+    data = CustomerCreate(
+        name=name,
+        phone=phone_number or phone(),
+        address="12 MG Road",
+        area="Indiranagar",
+        route_id=route.id if route else None,
+    )
+    user, _customer = auth_service.register_customer(session, data, PASSWORD, ACTOR)
+    return user
+
+
+def product(
+    session: Session,
+    *,
+    sku: str | None = None,
+    price: str = "28.00",
+    tax_rate: str = "0.00",
+    since: dt.date = dt.date(2026, 1, 1),
+) -> Product:
+    data = ProductCreate(
+        sku=sku or f"SKU{next(_serial)}",
+        name="Toned milk",
+        unit="500 ml pouch",
+        tax_rate=Decimal(tax_rate),
+        price=Decimal(price),
+        effective_from=since,
+    )
+    return catalog_service.create_product(session, data, ACTOR, today=since)
