@@ -56,6 +56,11 @@ def backup_sqlite(url: str, backup_dir: Path) -> Path | None:
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     target = backup_dir / f"{path.stem}-{stamp}.db"
+    # Two backups within a second (a downgrade, then an upgrade) must not overwrite each other.
+    copy = 1
+    while target.exists():
+        copy += 1
+        target = backup_dir / f"{path.stem}-{stamp}-{copy}.db"
     source = sqlite3.connect(path)
     try:
         destination = sqlite3.connect(target)
