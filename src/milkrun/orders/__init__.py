@@ -1,0 +1,15 @@
+"""The daily order book: one row per thing to deliver on a date.
+
+An order is a customer's product, quantity and shift for a delivery date, with the unit price
+captured from the price list effective that date and the customer's route. ``subscription_id``
+links an order to the subscription it was materialized from (NULL: a one-time order).
+
+Invariants in the schema: one order per subscription per date; quantity > 0; status is one of
+scheduled, delivered, partially_delivered, not_delivered, cancelled; an order's subscription
+belongs to the order's customer; ``(id, customer_id)`` is unique so that deliveries can reference
+both. ``invoice_id`` is set by billing.
+
+Rules: materialization (``generate.py``) is set-based and idempotent, and only ever changes
+orders that are still ``scheduled`` (or ``cancelled``) and on no invoice; the cut-off
+(``cutoff.py``) decides until when a customer may change a date.
+"""
