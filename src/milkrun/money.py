@@ -47,5 +47,6 @@ def percent_of(paise: int, basis_points: int) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-# An amount of money as a request field: "42.50" or 42.5, at most two places, never negative.
-Rupees = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+# An amount of money as a request field: "42.50" or 42.5, at most two places, never negative,
+# below ₹1,00,00,000 so that it fits a 32-bit paise column (PostgreSQL INTEGER).
+Rupees = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]

@@ -12,6 +12,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from milkrun.errors import InvalidInput
+from milkrun.fields import MAX_ID
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -33,9 +34,10 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, value = raw.partition(":")
-        if prefix != "id":
+        after = int(value)
+        if prefix != "id" or not 0 <= after <= MAX_ID:
             raise ValueError(raw)
-        return int(value)
+        return after
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidInput(
             "the cursor is not one this API gave out", code="invalid_cursor"

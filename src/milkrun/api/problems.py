@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from milkrun.errors import MilkrunError
@@ -87,6 +87,19 @@ def install(app: FastAPI) -> None:
             "conflict",
             "Conflict",
             "The change conflicts with another one made at the same time; retry",
+        )
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value the request carried (a NUL character in a filter on
+        # PostgreSQL, a number out of a column's range): the request is at fault, not the server.
+        log.info("data error: %s", exc.orig)
+        return problem(
+            400,
+            "invalid_value",
+            "Invalid value",
+            "A value in the request cannot be stored or compared (out of range, too long, "
+            "or containing a NUL character)",
         )
 
     @app.exception_handler(OperationalError)

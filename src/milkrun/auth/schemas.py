@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from milkrun.customers.schemas import CustomerRead
+from milkrun.fields import RecordId, Text
 from milkrun.patching import Patch
 
 Password = Field(min_length=8, max_length=128)
@@ -25,12 +26,12 @@ class TokenResponse(BaseModel):
 
 class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=120)
-    phone: str = Field(min_length=5, max_length=32)
+    name: Annotated[str, Text(120)]
+    phone: Annotated[str, Text(32, min_length=5)]
     email: EmailStr | None = None
     password: str = Password
-    address: str = Field(min_length=1, max_length=500)
-    area: str = Field(min_length=1, max_length=80)
+    address: Annotated[str, Text(500)]
+    area: Annotated[str, Text(80)]
 
 
 class UserCreate(BaseModel):
@@ -38,8 +39,8 @@ class UserCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     role: Literal["admin", "delivery_boy"]
-    name: str = Field(min_length=1, max_length=120)
-    phone: str | None = Field(default=None, min_length=5, max_length=32)
+    name: Annotated[str, Text(120)]
+    phone: Annotated[str, Text(32, min_length=5)] | None = None
     email: EmailStr | None = None
     password: str = Password
 
@@ -51,8 +52,8 @@ class UserCreate(BaseModel):
 
 
 class UserUpdate(Patch):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    phone: str | None = Field(default=None, min_length=5, max_length=32)
+    name: Annotated[str, Text(120)] | None = None
+    phone: Annotated[str, Text(32, min_length=5)] | None = None
     email: EmailStr | None = None
     password: str | None = Field(default=None, min_length=8, max_length=128)
     is_active: bool | None = None
@@ -88,7 +89,7 @@ class RegisterResponse(BaseModel):
 
 class LinkLogin(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    user_id: int
+    user_id: RecordId
 
 
 class NewLogin(BaseModel):

@@ -242,6 +242,7 @@ def authenticate(
         key = normalize_username(username)
     except MilkrunError:
         key = username.strip().lower()
+    key = key[:254]  # lower() can lengthen some letters; the throttle's column holds 254
     throttle.ensure_not_locked(session, key)
     user = queries.user_by_username(session, key)
     hash_to_check = user.password_hash if user is not None else None

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from milkrun.fields import Text
 from milkrun.money import Rupees
 from milkrun.patching import Patch
 
@@ -15,16 +16,16 @@ TaxRate = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)
 class ProductCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sku: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-    name: str = Field(min_length=1, max_length=120)
-    unit: str = Field(min_length=1, max_length=60)
+    name: Annotated[str, Text(120)]
+    unit: Annotated[str, Text(60)]
     tax_rate: TaxRate = Decimal(0)
     price: Rupees
     effective_from: dt.date | None = None
 
 
 class ProductUpdate(Patch):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    unit: str | None = Field(default=None, min_length=1, max_length=60)
+    name: Annotated[str, Text(120)] | None = None
+    unit: Annotated[str, Text(60)] | None = None
     tax_rate: TaxRate | None = None
     is_active: bool | None = None
 

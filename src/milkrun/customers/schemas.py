@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from milkrun.fields import RecordId, Text
 from milkrun.patching import Patch
 
 
@@ -15,23 +16,23 @@ class CustomerLogin(BaseModel):
 
 class CustomerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=120)
-    phone: str = Field(min_length=5, max_length=32)
+    name: Annotated[str, Text(120)]
+    phone: Annotated[str, Text(32, min_length=5)]
     email: EmailStr | None = None
-    address: str = Field(min_length=1, max_length=500)
-    area: str = Field(min_length=1, max_length=80)
-    route_id: int | None = None
+    address: Annotated[str, Text(500)]
+    area: Annotated[str, Text(80)]
+    route_id: RecordId | None = None
     login: CustomerLogin | None = None
 
 
 class CustomerUpdate(Patch):
     nullable: ClassVar[frozenset[str]] = frozenset({"email", "route_id"})
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    phone: str | None = Field(default=None, min_length=5, max_length=32)
+    name: Annotated[str, Text(120)] | None = None
+    phone: Annotated[str, Text(32, min_length=5)] | None = None
     email: EmailStr | None = None
-    address: str | None = Field(default=None, min_length=1, max_length=500)
-    area: str | None = Field(default=None, min_length=1, max_length=80)
-    route_id: int | None = None
+    address: Annotated[str, Text(500)] | None = None
+    area: Annotated[str, Text(80)] | None = None
+    route_id: RecordId | None = None
     is_active: bool | None = None
 
 

@@ -1,28 +1,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
+from milkrun.fields import RecordId, Text
 from milkrun.patching import Patch
 from milkrun.routing.models import Shift
 
 
 class RouteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=80)
-    area: str = Field(min_length=1, max_length=80)
+    name: Annotated[str, Text(80)]
+    area: Annotated[str, Text(80)]
     shift: Shift
-    delivery_boy_id: int | None = None
+    delivery_boy_id: RecordId | None = None
 
 
 class RouteUpdate(Patch):
     nullable: ClassVar[frozenset[str]] = frozenset({"delivery_boy_id"})
-    name: str | None = Field(default=None, min_length=1, max_length=80)
-    area: str | None = Field(default=None, min_length=1, max_length=80)
+    name: Annotated[str, Text(80)] | None = None
+    area: Annotated[str, Text(80)] | None = None
     shift: Shift | None = None
-    delivery_boy_id: int | None = None
+    delivery_boy_id: RecordId | None = None
     is_active: bool | None = None
 
 

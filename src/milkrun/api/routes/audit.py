@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from milkrun.api.deps import DEFAULT_LIMIT, AdminUser, Cursor, Limit, SessionDep
+from milkrun.api.deps import DEFAULT_LIMIT, AdminUser, Cursor, IdFilter, Limit, SessionDep
 from milkrun.audit import queries
 from milkrun.audit.schemas import AuditEventRead
 from milkrun.pagination import Page
@@ -14,9 +14,9 @@ router = APIRouter(prefix="/audit-events", tags=["audit"])
 def list_audit_events(
     _: AdminUser,
     session: SessionDep,
-    customer_id: int | None = None,
+    customer_id: IdFilter = None,
     entity_type: str | None = None,
-    entity_id: int | None = None,
+    entity_id: IdFilter = None,
     action: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,

@@ -8,7 +8,9 @@ from milkrun.api.deps import (
     AdminUser,
     CurrentUser,
     Cursor,
+    IdFilter,
     Limit,
+    PathId,
     SessionDep,
 )
 from milkrun.auth import queries as auth_queries
@@ -17,7 +19,7 @@ from milkrun.auth.models import Role
 from milkrun.auth.schemas import LinkLogin, NewLogin, UserRead
 from milkrun.customers import queries, service
 from milkrun.customers.schemas import CustomerCreate, CustomerRead, CustomerUpdate
-from milkrun.errors import NotFound
+from milkrun.errors import Forbidden, NotFound
 from milkrun.pagination import Page
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -39,7 +41,7 @@ def list_customers(
     _: AdminUser,
     session: SessionDep,
     area: str | None = None,
-    route_id: int | None = None,
+    route_id: IdFilter = None,
     q: str | None = None,
     is_active: bool | None = None,
     limit: Limit = DEFAULT_LIMIT,
@@ -60,22 +62,25 @@ def list_customers(
 
 
 @router.get("/{customer_id}", response_model=CustomerRead)
-def get_customer(customer_id: int, user: CurrentUser, session: SessionDep) -> object:
-    """An admin reads any customer; a customer only itself (another's is 404, not 403)."""
-    if user.role != Role.admin and user.customer_id != customer_id:
+def get_customer(customer_id: PathId, user: CurrentUser, session: SessionDep) -> object:
+    """An admin reads any customer; a customer only itself (another's is 404, not 403, so that
+    ids do not reveal who is a customer); staff other than admins read none."""
+    if user.role == Role.delivery_boy:
+        raise Forbidden("This needs the admin role", code="forbidden")
+    if user.role == Role.customer and user.customer_id != customer_id:
         raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
     return queries.get_customer(session, customer_id)
 
 
 @router.patch("/{customer_id}", response_model=CustomerRead)
 def update_customer(
-    customer_id: int, body: CustomerUpdate, _: AdminUser, actor: ActorDep, session: SessionDep
+    customer_id: PathId, body: CustomerUpdate, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> object:
     return service.update_customer(session, customer_id, body, actor)
 
 
 @router.get("/{customer_id}/user", response_model=UserRead)
-def get_login(customer_id: int, _: AdminUser, session: SessionDep) -> object:
+def get_login(customer_id: PathId, _: AdminUser, session: SessionDep) -> object:
     queries.get_customer(session, customer_id)
     user = auth_queries.login_of_customer(session, customer_id)
     if user is None:
@@ -85,7 +90,7 @@ def get_login(customer_id: int, _: AdminUser, session: SessionDep) -> object:
 
 @router.post("/{customer_id}/user", status_code=status.HTTP_201_CREATED, response_model=UserRead)
 def create_login(
-    customer_id: int, body: NewLogin, _: AdminUser, actor: ActorDep, session: SessionDep
+    customer_id: PathId, body: NewLogin, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> object:
     """A new login for a customer that has none."""
     return auth_service.create_login_for_customer(session, customer_id, body.password, actor)
@@ -93,14 +98,16 @@ def create_login(
 
 @router.put("/{customer_id}/user", response_model=UserRead)
 def link_login(
-    customer_id: int, body: LinkLogin, _: AdminUser, actor: ActorDep, session: SessionDep
+    customer_id: PathId, body: LinkLogin, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> object:
     """Link an existing, unlinked customer login to this customer."""
     return auth_service.link_login(session, customer_id, body.user_id, actor)
 
 
 @router.delete("/{customer_id}/user", status_code=status.HTTP_204_NO_CONTENT)
-def unlink_login(customer_id: int, _: AdminUser, actor: ActorDep, session: SessionDep) -> Response:
+def unlink_login(
+    customer_id: PathId, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> Response:
     """Detach the customer's login; it is disabled until linked again."""
     auth_service.unlink_login(session, customer_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -11,6 +11,7 @@ from milkrun.api.deps import (
     CurrentUser,
     Cursor,
     Limit,
+    PathId,
     SessionDep,
     SettingsDep,
 )
@@ -83,14 +84,14 @@ def list_products(
 
 @router.get("/{product_id}", response_model=ProductRead)
 def get_product(
-    product_id: int, _: CurrentUser, session: SessionDep, settings: SettingsDep
+    product_id: PathId, _: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> ProductRead:
     return _reads(session, [queries.get_product(session, product_id)], settings)[0]
 
 
 @router.patch("/{product_id}", response_model=ProductRead)
 def update_product(
-    product_id: int,
+    product_id: PathId,
     body: ProductUpdate,
     _: AdminUser,
     actor: ActorDep,
@@ -102,13 +103,13 @@ def update_product(
 
 
 @router.get("/{product_id}/prices", response_model=list[PriceRead])
-def price_history(product_id: int, _: CurrentUser, session: SessionDep) -> list[PriceRead]:
+def price_history(product_id: PathId, _: CurrentUser, session: SessionDep) -> list[PriceRead]:
     """Every price of the product, oldest first; the price on a date is the latest before it."""
     return [_price_read(p) for p in queries.price_history(session, product_id)]
 
 
 @router.post("/{product_id}/prices", status_code=status.HTTP_201_CREATED, response_model=PriceRead)
 def add_price(
-    product_id: int, body: PriceCreate, _: AdminUser, actor: ActorDep, session: SessionDep
+    product_id: PathId, body: PriceCreate, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> PriceRead:
     return _price_read(service.add_price(session, product_id, body, actor))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from milkrun.api.deps import DEFAULT_LIMIT, ActorDep, AdminUser, Cursor, Limit, SessionDep
+from milkrun.api.deps import (
+    DEFAULT_LIMIT,
+    ActorDep,
+    AdminUser,
+    Cursor,
+    IdFilter,
+    Limit,
+    PathId,
+    SessionDep,
+)
 from milkrun.pagination import Page
 from milkrun.routing import queries, service
 from milkrun.routing.schemas import RouteCreate, RouteRead, RouteUpdate
@@ -21,7 +30,7 @@ def create_route(body: RouteCreate, _: AdminUser, actor: ActorDep, session: Sess
 def list_routes(
     _: AdminUser,
     session: SessionDep,
-    delivery_boy_id: int | None = None,
+    delivery_boy_id: IdFilter = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[RouteRead]:
@@ -34,12 +43,12 @@ def list_routes(
 
 
 @router.get("/{route_id}", response_model=RouteRead)
-def get_route(route_id: int, _: AdminUser, session: SessionDep) -> object:
+def get_route(route_id: PathId, _: AdminUser, session: SessionDep) -> object:
     return queries.get_route(session, route_id)
 
 
 @router.patch("/{route_id}", response_model=RouteRead)
 def update_route(
-    route_id: int, body: RouteUpdate, _: AdminUser, actor: ActorDep, session: SessionDep
+    route_id: PathId, body: RouteUpdate, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> object:
     return service.update_route(session, route_id, body, actor)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from milkrun.api.deps import DEFAULT_LIMIT, ActorDep, AdminUser, Cursor, Limit, SessionDep
+from milkrun.api.deps import DEFAULT_LIMIT, ActorDep, AdminUser, Cursor, Limit, PathId, SessionDep
 from milkrun.auth import queries, service
 from milkrun.auth.models import Role
 from milkrun.auth.schemas import UserCreate, UserRead, UserUpdate
@@ -32,12 +32,12 @@ def list_users(
 
 
 @router.get("/{user_id}", response_model=UserRead)
-def get_user(user_id: int, _: AdminUser, session: SessionDep) -> object:
+def get_user(user_id: PathId, _: AdminUser, session: SessionDep) -> object:
     return queries.get_user(session, user_id)
 
 
 @router.patch("/{user_id}", response_model=UserRead)
 def update_user(
-    user_id: int, body: UserUpdate, _: AdminUser, actor: ActorDep, session: SessionDep
+    user_id: PathId, body: UserUpdate, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> object:
     return service.update_user(session, user_id, body, actor)
