@@ -23,7 +23,8 @@ NOON = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def _attempt(client: TestClient, username: str, password: str) -> httpx.Response:
-    return client.post(LOGIN, json={"username": username, "password": password})
+    response: httpx.Response = client.post(LOGIN, json={"username": username, "password": password})
+    return response
 
 
 def test_five_failures_lock_the_account_with_retry_after(
