@@ -23,15 +23,14 @@ def home(request: Request, session: SessionDep, settings: SettingsDep) -> Respon
     routes = session.scalars(
         select(Route).where(Route.delivery_boy_id == user.id, Route.is_active).order_by(Route.name)
     ).all()
-    stops = dict(
-        session.execute(
+    stops = {
+        route_id: count
+        for route_id, count in session.execute(
             select(Customer.route_id, func.count())
             .where(Customer.is_active, Customer.route_id.in_([r.id for r in routes]))
             .group_by(Customer.route_id)
         )
-        .tuples()
-        .all()
-    )
+    }
     return render(
         request,
         "delivery/home.html",
