@@ -16,11 +16,14 @@ class AuditEvent(Base):
         Index("ix_audit_events_entity", "entity_type", "entity_id"),
         Index("ix_audit_events_customer_id", "customer_id"),
         Index("ix_audit_events_order_id", "order_id"),
+        Index("ix_audit_events_actor_link_id", "actor_link_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The shared delivery link that acted (its label is in actor_label), when not a login.
+    actor_link_id: Mapped[int | None] = mapped_column(ForeignKey("shared_delivery_links.id"))
     actor_label: Mapped[str] = mapped_column(String(160))
     channel: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(60))

@@ -73,6 +73,7 @@ def record(
 ) -> AuditEvent:
     event = AuditEvent(
         actor_user_id=actor.user_id,
+        actor_link_id=actor.link_id,
         actor_label=actor.label,
         channel=actor.channel,
         action=action,
