@@ -1,0 +1,144 @@
+"""Who may call what: every operation of the API's OpenAPI schema, called without a token and
+as each role.
+
+``RULES`` is the table of who may call each operation. A route that is not in it fails this
+test: a new route must declare who may call it, here, before it ships.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from milkrun.api.app import API_PREFIX
+from tests import factories
+from tests.factories import Login
+
+ADMIN, DELIVERY_BOY, CUSTOMER = "admin", "delivery_boy", "customer"
+ROLES = (ADMIN, DELIVERY_BOY, CUSTOMER)
+PUBLIC = "public"  # anyone, no token needed
+OWN = "own"  # a customer, for its own record; another customer's record is 404
+ANY_USER = frozenset(ROLES)
+ADMIN_ONLY = frozenset({ADMIN})
+
+RULES: dict[tuple[str, str], frozenset[str]] = {
+    # auth
+    ("POST", "/auth/register"): frozenset({PUBLIC}),
+    ("POST", "/auth/login"): frozenset({PUBLIC}),
+    ("GET", "/auth/me"): ANY_USER,
+    # users (staff logins)
+    ("GET", "/users"): ADMIN_ONLY,
+    ("POST", "/users"): ADMIN_ONLY,
+    ("GET", "/users/{user_id}"): ADMIN_ONLY,
+    ("PATCH", "/users/{user_id}"): ADMIN_ONLY,
+    # customers and their logins
+    ("GET", "/customers"): ADMIN_ONLY,
+    ("POST", "/customers"): ADMIN_ONLY,
+    ("GET", "/customers/{customer_id}"): frozenset({ADMIN, OWN}),
+    ("PATCH", "/customers/{customer_id}"): ADMIN_ONLY,
+    ("GET", "/customers/{customer_id}/user"): ADMIN_ONLY,
+    ("POST", "/customers/{customer_id}/user"): ADMIN_ONLY,
+    ("PUT", "/customers/{customer_id}/user"): ADMIN_ONLY,
+    ("DELETE", "/customers/{customer_id}/user"): ADMIN_ONLY,
+    # catalog: everyone logged in reads it, admins change it
+    ("GET", "/products"): ANY_USER,
+    ("POST", "/products"): ADMIN_ONLY,
+    ("GET", "/products/{product_id}"): ANY_USER,
+    ("PATCH", "/products/{product_id}"): ADMIN_ONLY,
+    ("GET", "/products/{product_id}/prices"): ANY_USER,
+    ("POST", "/products/{product_id}/prices"): ADMIN_ONLY,
+    # routes
+    ("GET", "/routes"): ADMIN_ONLY,
+    ("POST", "/routes"): ADMIN_ONLY,
+    ("GET", "/routes/{route_id}"): ADMIN_ONLY,
+    ("PATCH", "/routes/{route_id}"): ADMIN_ONLY,
+    # the trail
+    ("GET", "/audit-events"): ADMIN_ONLY,
+}
+
+
+def api_operations(client: TestClient) -> set[tuple[str, str]]:
+    schema: dict[str, Any] = client.app.openapi()  # type: ignore[attr-defined]
+    return {
+        (method.upper(), path.removeprefix(API_PREFIX))
+        for path, item in schema["paths"].items()
+        if path.startswith(API_PREFIX + "/")
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+
+
+def test_every_route_declares_who_may_call_it(client: TestClient) -> None:
+    operations = api_operations(client)
+    undeclared = sorted(operations - RULES.keys())
+    assert undeclared == [], (
+        f"routes missing from RULES in {__file__}: {undeclared}; declare who may call them"
+    )
+    gone = sorted(RULES.keys() - operations)
+    assert gone == [], f"RULES lists routes that no longer exist: {gone}"
+
+
+class Records:
+    """Real ids for every path parameter, and logins of every role."""
+
+    def __init__(self, session: Session, logins: dict[str, Login]) -> None:
+        self.logins = logins
+        own = logins[CUSTOMER].user.customer_id
+        assert own is not None
+        other_customer = factories.customer_user(session, name="Another customer")
+        assert other_customer.customer_id is not None
+        self.own = {"customer_id": own}
+        self.others = {
+            "customer_id": other_customer.customer_id,
+            "user_id": factories.delivery_boy_user(session, name="Another boy").id,
+            "product_id": factories.product(session).id,
+            "route_id": factories.route(session).id,
+        }
+
+    def url(self, path: str, values: dict[str, int] | None = None) -> str:
+        params = {**self.others, **(values or {})}
+        names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+        missing = [name for name in names if name not in params]
+        assert not missing, f"add a real record for {missing} to Records in {__file__}"
+        return API_PREFIX + path.format(**params)
+
+
+@pytest.fixture
+def records(session: Session, admin: Login, delivery_boy: Login, customer: Login) -> Records:
+    return Records(session, {ADMIN: admin, DELIVERY_BOY: delivery_boy, CUSTOMER: customer})
+
+
+def _call(client: TestClient, method: str, url: str, headers: dict[str, str]) -> Any:
+    body: dict[str, Any] | None = {} if method in ("POST", "PUT", "PATCH", "DELETE") else None
+    return client.request(method, url, headers=headers, json=body)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(RULES))
+def test_authorization(client: TestClient, records: Records, method: str, path: str) -> None:
+    allowed = RULES[(method, path)]
+    url = records.url(path)
+
+    anonymous = _call(client, method, url, {})
+    if PUBLIC in allowed:
+        assert anonymous.status_code not in (401, 403), anonymous.text
+        return
+    assert anonymous.status_code == 401, anonymous.text
+    assert anonymous.json()["code"] == "not_authenticated"
+
+    for role in ROLES:
+        login = records.logins[role]
+        response = _call(client, method, url, login.headers)
+        if role in allowed:
+            assert response.status_code not in (401, 403), (role, response.text)
+        elif role == CUSTOMER and OWN in allowed:
+            # Another customer's record does not exist, as far as a customer can tell ...
+            assert response.status_code == 404, (role, response.text)
+            # ... while its own record answers.
+            own = _call(client, method, records.url(path, records.own), login.headers)
+            assert own.status_code not in (401, 403, 404), (role, own.text)
+        else:
+            assert response.status_code == 403, (role, response.text)
+            assert response.json()["code"] == "forbidden"
