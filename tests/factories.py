@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -17,11 +18,20 @@ from milkrun.auth.schemas import UserCreate
 from milkrun.catalog import service as catalog_service
 from milkrun.catalog.models import Product
 from milkrun.catalog.schemas import ProductCreate
+from milkrun.config import Settings
 from milkrun.customers.models import Customer
 from milkrun.customers.schemas import CustomerCreate
+from milkrun.orders import cutoff
+from milkrun.orders import service as order_service
+from milkrun.orders.cutoff import Window
+from milkrun.orders.models import Order
+from milkrun.orders.schemas import OrderCreate
 from milkrun.routing import service as routing_service
 from milkrun.routing.models import Route, Shift
 from milkrun.routing.schemas import RouteCreate
+from milkrun.subscriptions import service as subscription_service
+from milkrun.subscriptions.models import Override, Pause, Subscription
+from milkrun.subscriptions.schemas import PauseCreate, SubscriptionCreate
 
 PASSWORD = "correct-horse-battery"
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -137,3 +147,75 @@ def product(
         effective_from=since,
     )
     return catalog_service.create_product(session, data, ACTOR, today=since)
+
+
+# --- subscriptions and orders (issue 3) -------------------------------------------------------
+
+
+def _history_window() -> Window:
+    """Factories may write any date, past ones included (the cut-off is tested on its own)."""
+    return cutoff.for_history(Settings(env="test", secret_key=SECRET))
+
+
+def subscription(
+    session: Session,
+    *,
+    customer: Customer | int,
+    product: Product | int,
+    start: dt.date = dt.date(2026, 1, 1),
+    end: dt.date | None = None,
+    schedule: dict[str, Any] | None = None,
+    shift: Shift = Shift.morning,
+) -> Subscription:
+    """A subscription (daily, 1 unit unless ``schedule`` says), e.g.
+    ``schedule={"kind": "weekdays", "quantities": {"mon": 2}}``."""
+    data = SubscriptionCreate.model_validate(
+        {
+            "customer_id": customer if isinstance(customer, int) else customer.id,
+            "product_id": product if isinstance(product, int) else product.id,
+            "shift": shift,
+            "start_date": start,
+            "end_date": end,
+            "schedule": schedule or {"kind": "daily", "quantity": 1},
+        }
+    )
+    return subscription_service.create_subscription(session, data, ACTOR, _history_window())
+
+
+def pause(
+    session: Session,
+    *,
+    customer_id: int,
+    start: dt.date,
+    end: dt.date | None = None,
+    subscription_id: int | None = None,
+    reason: str | None = "vacation",
+) -> Pause:
+    return subscription_service.create_pause(
+        session,
+        PauseCreate(start_date=start, end_date=end, reason=reason),
+        ACTOR,
+        _history_window(),
+        customer_id=customer_id,
+        subscription_id=subscription_id,
+    )
+
+
+def override(session: Session, *, subscription_id: int, day: dt.date, quantity: int) -> Override:
+    return subscription_service.set_override(
+        session, subscription_id, day, quantity, ACTOR, _history_window()
+    )
+
+
+def one_time_order(
+    session: Session,
+    *,
+    customer_id: int,
+    product_id: int,
+    day: dt.date,
+    quantity: int = 1,
+) -> Order:
+    data = OrderCreate(
+        customer_id=customer_id, product_id=product_id, delivery_date=day, quantity=quantity
+    )
+    return order_service.create_one_time_order(session, data, ACTOR, _history_window())

@@ -7,12 +7,15 @@ test: a new route must declare who may call it, here, before it ships.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.api.app import API_PREFIX
 from tests import factories
 from tests.factories import Login
@@ -57,6 +60,49 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/routes/{route_id}"): ADMIN_ONLY,
     # the trail
     ("GET", "/audit-events"): ADMIN_ONLY,
+    # subscriptions, pauses, day changes: admins, and a customer for its own
+    ("GET", "/subscriptions"): ADMIN_ONLY,
+    ("POST", "/subscriptions"): ADMIN_ONLY,
+    ("GET", "/subscriptions/{subscription_id}"): frozenset({ADMIN, OWN}),
+    ("PATCH", "/subscriptions/{subscription_id}"): frozenset({ADMIN, OWN}),
+    ("GET", "/subscriptions/{subscription_id}/pauses"): frozenset({ADMIN, OWN}),
+    ("POST", "/subscriptions/{subscription_id}/pauses"): frozenset({ADMIN, OWN}),
+    ("GET", "/subscriptions/{subscription_id}/overrides"): frozenset({ADMIN, OWN}),
+    ("PUT", "/subscriptions/{subscription_id}/overrides/{delivery_date}"): frozenset({ADMIN, OWN}),
+    ("DELETE", "/subscriptions/{subscription_id}/overrides/{delivery_date}"): frozenset(
+        {ADMIN, OWN}
+    ),
+    ("GET", "/customers/{customer_id}/pauses"): frozenset({ADMIN, OWN}),
+    ("POST", "/customers/{customer_id}/pauses"): frozenset({ADMIN, OWN}),
+    ("PATCH", "/pauses/{pause_id}"): frozenset({ADMIN, OWN}),
+    ("DELETE", "/pauses/{pause_id}"): frozenset({ADMIN, OWN}),
+    # the order book
+    ("POST", "/orders"): frozenset({ADMIN, CUSTOMER}),  # a customer for itself
+    ("GET", "/orders"): ADMIN_ONLY,
+    ("POST", "/orders/generate"): ADMIN_ONLY,
+    ("GET", "/orders/{order_id}"): frozenset({ADMIN, OWN}),
+    ("POST", "/orders/{order_id}/cancel"): frozenset({ADMIN, OWN}),
+    # a customer's own, under /me (another customer's ids are 404)
+    ("GET", "/me/subscriptions"): frozenset({CUSTOMER}),
+    ("POST", "/me/subscriptions"): frozenset({CUSTOMER}),
+    ("GET", "/me/subscriptions/{subscription_id}"): frozenset({CUSTOMER}),
+    ("PATCH", "/me/subscriptions/{subscription_id}"): frozenset({CUSTOMER}),
+    ("GET", "/me/subscriptions/{subscription_id}/pauses"): frozenset({CUSTOMER}),
+    ("POST", "/me/subscriptions/{subscription_id}/pauses"): frozenset({CUSTOMER}),
+    ("GET", "/me/subscriptions/{subscription_id}/overrides"): frozenset({CUSTOMER}),
+    ("PUT", "/me/subscriptions/{subscription_id}/overrides/{delivery_date}"): frozenset({CUSTOMER}),
+    ("DELETE", "/me/subscriptions/{subscription_id}/overrides/{delivery_date}"): frozenset(
+        {CUSTOMER}
+    ),
+    ("GET", "/me/pauses"): frozenset({CUSTOMER}),
+    ("POST", "/me/pauses"): frozenset({CUSTOMER}),
+    ("PATCH", "/me/pauses/{pause_id}"): frozenset({CUSTOMER}),
+    ("DELETE", "/me/pauses/{pause_id}"): frozenset({CUSTOMER}),
+    ("GET", "/me/orders"): frozenset({CUSTOMER}),
+    ("POST", "/me/orders"): frozenset({CUSTOMER}),
+    ("GET", "/me/orders/upcoming"): frozenset({CUSTOMER}),
+    ("GET", "/me/orders/{order_id}"): frozenset({CUSTOMER}),
+    ("POST", "/me/orders/{order_id}/cancel"): frozenset({CUSTOMER}),
 }
 
 
@@ -81,6 +127,29 @@ def test_every_route_declares_who_may_call_it(client: TestClient) -> None:
     assert gone == [], f"RULES lists routes that no longer exist: {gone}"
 
 
+def _orders_of(session: Session, customer_id: int) -> dict[str, int | str]:
+    """A customer's subscription (with a day change and a pause) and a one-time order."""
+    today = clock.today(ZoneInfo("Asia/Kolkata"))
+    day = today + dt.timedelta(days=10)
+    product = factories.product(session)
+    subscription = factories.subscription(
+        session, customer=customer_id, product=product, start=today
+    )
+    factories.override(session, subscription_id=subscription.id, day=day, quantity=2)
+    pause = factories.pause(
+        session, customer_id=customer_id, subscription_id=subscription.id, start=day
+    )
+    order = factories.one_time_order(
+        session, customer_id=customer_id, product_id=product.id, day=day
+    )
+    return {
+        "subscription_id": subscription.id,
+        "pause_id": pause.id,
+        "order_id": order.id,
+        "delivery_date": day.isoformat(),
+    }
+
+
 class Records:
     """Real ids for every path parameter, and logins of every role."""
 
@@ -90,15 +159,16 @@ class Records:
         assert own is not None
         other_customer = factories.customer_user(session, name="Another customer")
         assert other_customer.customer_id is not None
-        self.own = {"customer_id": own}
-        self.others = {
+        self.own: dict[str, int | str] = {"customer_id": own, **_orders_of(session, own)}
+        self.others: dict[str, int | str] = {
+            **_orders_of(session, other_customer.customer_id),
             "customer_id": other_customer.customer_id,
             "user_id": factories.delivery_boy_user(session, name="Another boy").id,
             "product_id": factories.product(session).id,
             "route_id": factories.route(session).id,
         }
 
-    def url(self, path: str, values: dict[str, int] | None = None) -> str:
+    def url(self, path: str, values: dict[str, int | str] | None = None) -> str:
         params = {**self.others, **(values or {})}
         names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
         missing = [name for name in names if name not in params]

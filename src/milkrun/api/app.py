@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from milkrun.api.routes import audit, auth, customers, products, routes, users
+from milkrun.api.routes import (
+    audit,
+    auth,
+    customers,
+    orders,
+    products,
+    routes,
+    subscriptions,
+    users,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -13,4 +22,7 @@ def build_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     for module in (auth, users, customers, products, routes, audit):
         router.include_router(module.router)
+    for domain in (subscriptions, orders):
+        router.include_router(domain.router)
+        router.include_router(domain.me_router)
     return router

@@ -1,0 +1,87 @@
+"""Whom the caller acts for, and which delivery dates it may still change.
+
+An admin acts for every customer; a customer only for itself (another customer's records are
+404, as if they did not exist); delivery boys have no business here (403). Ownership is checked
+in dependencies, before the request body is read, so a foreign record is 404 whatever the body.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from milkrun.api.deps import CurrentUser, CustomerUser, SessionDep, SettingsDep
+from milkrun.auth.models import Role, User
+from milkrun.errors import Forbidden, NotFound
+from milkrun.orders import cutoff
+from milkrun.orders.cutoff import Window
+from milkrun.subscriptions import queries as subscription_queries
+from milkrun.subscriptions.models import Pause, Subscription
+
+
+def _owner(user: CurrentUser) -> int | None:
+    if user.role == Role.admin:
+        return None
+    if user.role == Role.customer and user.customer_id is not None:
+        return user.customer_id
+    raise Forbidden("This needs the admin or customer role", code="forbidden")
+
+
+# The customer the caller is limited to; None for an admin.
+Owner = Annotated[int | None, Depends(_owner)]
+
+
+def window_of(user: User, settings: SettingsDep) -> Window:
+    if user.role == Role.customer:
+        return cutoff.for_customer(settings)
+    return cutoff.for_staff(settings)
+
+
+def _window(user: CurrentUser, settings: SettingsDep) -> Window:
+    return window_of(user, settings)
+
+
+CallerWindow = Annotated[Window, Depends(_window)]
+
+
+def _subscription(subscription_id: int, owner: Owner, session: SessionDep) -> Subscription:
+    return subscription_queries.get_subscription(session, subscription_id, customer_id=owner)
+
+
+def _pause(pause_id: int, owner: Owner, session: SessionDep) -> Pause:
+    return subscription_queries.get_pause(session, pause_id, customer_id=owner)
+
+
+def _customer_id(customer_id: int, owner: Owner) -> int:
+    if owner is not None and owner != customer_id:
+        raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
+    return customer_id
+
+
+# Path records the caller may touch (else 404).
+CallerSubscription = Annotated[Subscription, Depends(_subscription)]
+CallerPause = Annotated[Pause, Depends(_pause)]
+CallerCustomerId = Annotated[int, Depends(_customer_id)]
+
+
+def _me(user: CustomerUser) -> int:
+    if user.customer_id is None:
+        raise Forbidden("This login is not linked to a customer", code="forbidden")
+    return user.customer_id
+
+
+# Under /me: the customer's own id, and its own path records (another's is 404).
+MyCustomerId = Annotated[int, Depends(_me)]
+
+
+def _my_subscription(subscription_id: int, me: MyCustomerId, session: SessionDep) -> Subscription:
+    return subscription_queries.get_subscription(session, subscription_id, customer_id=me)
+
+
+def _my_pause(pause_id: int, me: MyCustomerId, session: SessionDep) -> Pause:
+    return subscription_queries.get_pause(session, pause_id, customer_id=me)
+
+
+MySubscription = Annotated[Subscription, Depends(_my_subscription)]
+MyPause = Annotated[Pause, Depends(_my_pause)]

@@ -1,0 +1,438 @@
+"""Subscriptions, pauses (vacations) and overrides (day changes): for admins, and for a
+customer its own (under /me, or the same paths with its own ids)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Response, status
+from sqlalchemy.orm import Session
+
+from milkrun import clock
+from milkrun.api.caller import (
+    CallerCustomerId,
+    CallerPause,
+    CallerSubscription,
+    CallerWindow,
+    MyCustomerId,
+    MyPause,
+    MySubscription,
+    Owner,
+)
+from milkrun.api.deps import (
+    DEFAULT_LIMIT,
+    ActorDep,
+    AdminUser,
+    Cursor,
+    Limit,
+    SessionDep,
+    SettingsDep,
+)
+from milkrun.audit.service import Actor
+from milkrun.config import Settings
+from milkrun.orders.cutoff import Window
+from milkrun.pagination import Page
+from milkrun.subscriptions import queries, service
+from milkrun.subscriptions.models import Pause, Subscription
+from milkrun.subscriptions.schemas import (
+    MySubscriptionCreate,
+    OverrideRead,
+    OverrideSet,
+    PauseCreate,
+    PauseRead,
+    PauseUpdate,
+    SubscriptionCreate,
+    SubscriptionRead,
+    SubscriptionUpdate,
+)
+
+router = APIRouter(tags=["subscriptions"])
+me_router = APIRouter(prefix="/me", tags=["me"])
+
+
+def _read(session: Session, subscription: Subscription, settings: Settings) -> SubscriptionRead:
+    return queries.read_subscriptions(session, [subscription], clock.today(settings.zone))[0]
+
+
+def _page(
+    session: Session,
+    settings: Settings,
+    *,
+    customer_id: int | None,
+    active_on: dt.date | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[SubscriptionRead]:
+    subscriptions, next_cursor = queries.list_subscriptions(
+        session, limit=limit, cursor=cursor, customer_id=customer_id, active_on=active_on
+    )
+    return Page[SubscriptionRead](
+        items=queries.read_subscriptions(session, subscriptions, clock.today(settings.zone)),
+        next_cursor=next_cursor,
+    )
+
+
+def _change(
+    session: Session,
+    subscription: Subscription,
+    body: SubscriptionUpdate,
+    actor: Actor,
+    window: Window,
+    owner: int | None,
+    settings: Settings,
+) -> SubscriptionRead:
+    service.change_subscription(session, subscription.id, body, actor, window, customer_id=owner)
+    return _read(session, subscription, settings)
+
+
+def _pauses(session: Session, subscription: Subscription) -> list[PauseRead]:
+    pauses = queries.list_pauses(
+        session, customer_id=subscription.customer_id, subscription_id=subscription.id
+    )
+    return [PauseRead.model_validate(p) for p in pauses]
+
+
+def _pause_subscription(
+    session: Session, subscription: Subscription, body: PauseCreate, actor: Actor, window: Window
+) -> Pause:
+    return service.create_pause(
+        session,
+        body,
+        actor,
+        window,
+        customer_id=subscription.customer_id,
+        subscription_id=subscription.id,
+    )
+
+
+def _overrides(
+    session: Session, subscription: Subscription, since: dt.date | None, settings: Settings
+) -> list[OverrideRead]:
+    since = since or clock.today(settings.zone)
+    return [
+        OverrideRead.model_validate(o)
+        for o in queries.list_overrides(session, subscription.id, since=since)
+    ]
+
+
+# --- admin (and a customer with its own ids) -------------------------------------------------
+
+
+@router.post("/subscriptions", status_code=status.HTTP_201_CREATED, response_model=SubscriptionRead)
+def create_subscription(
+    body: SubscriptionCreate,
+    _: AdminUser,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> SubscriptionRead:
+    """A subscription for a customer (a customer subscribes itself at /me/subscriptions)."""
+    subscription = service.create_subscription(session, body, actor, window)
+    return _read(session, subscription, settings)
+
+
+@router.get("/subscriptions", response_model=Page[SubscriptionRead])
+def list_subscriptions(
+    _: AdminUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    customer_id: int | None = None,
+    active_on: dt.date | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[SubscriptionRead]:
+    return _page(
+        session,
+        settings,
+        customer_id=customer_id,
+        active_on=active_on,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@router.get("/subscriptions/{subscription_id}", response_model=SubscriptionRead)
+def get_subscription(
+    subscription: CallerSubscription, session: SessionDep, settings: SettingsDep
+) -> SubscriptionRead:
+    return _read(session, subscription, settings)
+
+
+@router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionRead)
+def change_subscription(
+    subscription: CallerSubscription,
+    body: SubscriptionUpdate,
+    owner: Owner,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> SubscriptionRead:
+    """Change quantity, schedule, product or shift from ``effective_from`` on (earlier dates keep
+    what they had), or the start and end dates."""
+    return _change(session, subscription, body, actor, window, owner, settings)
+
+
+@router.get("/subscriptions/{subscription_id}/pauses", response_model=list[PauseRead])
+def subscription_pauses(subscription: CallerSubscription, session: SessionDep) -> list[PauseRead]:
+    """The pauses that stop this subscription: its own and its customer's customer-wide ones."""
+    return _pauses(session, subscription)
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/pauses",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PauseRead,
+)
+def pause_subscription(
+    subscription: CallerSubscription,
+    body: PauseCreate,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+) -> Pause:
+    """Pause one subscription for a date range, or from a date until resumed (end_date null)."""
+    return _pause_subscription(session, subscription, body, actor, window)
+
+
+@router.get("/subscriptions/{subscription_id}/overrides", response_model=list[OverrideRead])
+def subscription_overrides(
+    subscription: CallerSubscription,
+    session: SessionDep,
+    settings: SettingsDep,
+    since: dt.date | None = None,
+) -> list[OverrideRead]:
+    """Day changes from ``since`` (default today) on."""
+    return _overrides(session, subscription, since, settings)
+
+
+@router.put(
+    "/subscriptions/{subscription_id}/overrides/{delivery_date}", response_model=OverrideRead
+)
+def set_override(
+    subscription: CallerSubscription,
+    delivery_date: dt.date,
+    body: OverrideSet,
+    owner: Owner,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+) -> object:
+    """That date's quantity (0 skips it), scheduled day or not; a pause still wins."""
+    return service.set_override(
+        session, subscription.id, delivery_date, body.quantity, actor, window, customer_id=owner
+    )
+
+
+@router.delete(
+    "/subscriptions/{subscription_id}/overrides/{delivery_date}",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+def clear_override(
+    subscription: CallerSubscription,
+    delivery_date: dt.date,
+    owner: Owner,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+) -> Response:
+    """Back to the schedule on that date."""
+    service.clear_override(
+        session, subscription.id, delivery_date, actor, window, customer_id=owner
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/customers/{customer_id}/pauses", response_model=list[PauseRead])
+def customer_pauses(customer_id: CallerCustomerId, session: SessionDep) -> list[PauseRead]:
+    """All of the customer's pauses, customer-wide and per subscription, earliest first."""
+    return [
+        PauseRead.model_validate(p) for p in queries.list_pauses(session, customer_id=customer_id)
+    ]
+
+
+@router.post(
+    "/customers/{customer_id}/pauses",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PauseRead,
+)
+def pause_customer(
+    customer_id: CallerCustomerId,
+    body: PauseCreate,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+) -> Pause:
+    """Pause all of the customer's subscriptions (a vacation)."""
+    return service.create_pause(session, body, actor, window, customer_id=customer_id)
+
+
+@router.patch("/pauses/{pause_id}", response_model=PauseRead)
+def update_pause(
+    pause: CallerPause,
+    body: PauseUpdate,
+    owner: Owner,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+) -> Pause:
+    """Resume (set ``end_date``: the last day without deliveries) or move a pause."""
+    return service.update_pause(session, pause.id, body, actor, window, customer_id=owner)
+
+
+@router.delete("/pauses/{pause_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_pause(
+    pause: CallerPause, owner: Owner, actor: ActorDep, window: CallerWindow, session: SessionDep
+) -> Response:
+    """Call off a pause that has not started yet."""
+    service.delete_pause(session, pause.id, actor, window, customer_id=owner)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# --- the customer's own, under /me ----------------------------------------------------------
+
+
+@me_router.get("/subscriptions", response_model=Page[SubscriptionRead])
+def my_subscriptions(
+    me: MyCustomerId,
+    session: SessionDep,
+    settings: SettingsDep,
+    active_on: dt.date | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[SubscriptionRead]:
+    return _page(session, settings, customer_id=me, active_on=active_on, limit=limit, cursor=cursor)
+
+
+@me_router.post(
+    "/subscriptions", status_code=status.HTTP_201_CREATED, response_model=SubscriptionRead
+)
+def subscribe(
+    body: MySubscriptionCreate,
+    me: MyCustomerId,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> SubscriptionRead:
+    """Subscribe, from a date whose cut-off has not passed."""
+    data = SubscriptionCreate(customer_id=me, **body.model_dump())
+    subscription = service.create_subscription(session, data, actor, window)
+    return _read(session, subscription, settings)
+
+
+@me_router.get("/subscriptions/{subscription_id}", response_model=SubscriptionRead)
+def my_subscription(
+    subscription: MySubscription, session: SessionDep, settings: SettingsDep
+) -> SubscriptionRead:
+    return _read(session, subscription, settings)
+
+
+@me_router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionRead)
+def change_my_subscription(
+    subscription: MySubscription,
+    body: SubscriptionUpdate,
+    me: MyCustomerId,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> SubscriptionRead:
+    return _change(session, subscription, body, actor, window, me, settings)
+
+
+@me_router.get("/subscriptions/{subscription_id}/pauses", response_model=list[PauseRead])
+def my_subscription_pauses(subscription: MySubscription, session: SessionDep) -> list[PauseRead]:
+    return _pauses(session, subscription)
+
+
+@me_router.post(
+    "/subscriptions/{subscription_id}/pauses",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PauseRead,
+)
+def pause_my_subscription(
+    subscription: MySubscription,
+    body: PauseCreate,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+) -> Pause:
+    return _pause_subscription(session, subscription, body, actor, window)
+
+
+@me_router.get("/subscriptions/{subscription_id}/overrides", response_model=list[OverrideRead])
+def my_overrides(
+    subscription: MySubscription,
+    session: SessionDep,
+    settings: SettingsDep,
+    since: dt.date | None = None,
+) -> list[OverrideRead]:
+    return _overrides(session, subscription, since, settings)
+
+
+@me_router.put(
+    "/subscriptions/{subscription_id}/overrides/{delivery_date}", response_model=OverrideRead
+)
+def set_my_override(
+    subscription: MySubscription,
+    delivery_date: dt.date,
+    body: OverrideSet,
+    me: MyCustomerId,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+) -> object:
+    return service.set_override(
+        session, subscription.id, delivery_date, body.quantity, actor, window, customer_id=me
+    )
+
+
+@me_router.delete(
+    "/subscriptions/{subscription_id}/overrides/{delivery_date}",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+def clear_my_override(
+    subscription: MySubscription,
+    delivery_date: dt.date,
+    me: MyCustomerId,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+) -> Response:
+    service.clear_override(session, subscription.id, delivery_date, actor, window, customer_id=me)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@me_router.get("/pauses", response_model=list[PauseRead])
+def my_pauses(me: MyCustomerId, session: SessionDep) -> list[PauseRead]:
+    return [PauseRead.model_validate(p) for p in queries.list_pauses(session, customer_id=me)]
+
+
+@me_router.post("/pauses", status_code=status.HTTP_201_CREATED, response_model=PauseRead)
+def pause_me(
+    body: PauseCreate, me: MyCustomerId, actor: ActorDep, window: CallerWindow, session: SessionDep
+) -> Pause:
+    """Pause all of my deliveries (a vacation)."""
+    return service.create_pause(session, body, actor, window, customer_id=me)
+
+
+@me_router.patch("/pauses/{pause_id}", response_model=PauseRead)
+def update_my_pause(
+    pause: MyPause,
+    body: PauseUpdate,
+    me: MyCustomerId,
+    actor: ActorDep,
+    window: CallerWindow,
+    session: SessionDep,
+) -> Pause:
+    return service.update_pause(session, pause.id, body, actor, window, customer_id=me)
+
+
+@me_router.delete("/pauses/{pause_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_my_pause(
+    pause: MyPause, me: MyCustomerId, actor: ActorDep, window: CallerWindow, session: SessionDep
+) -> Response:
+    service.delete_pause(session, pause.id, actor, window, customer_id=me)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
