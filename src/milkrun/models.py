@@ -1,26 +1,35 @@
 """Every domain's ORM models, imported so the metadata knows all tables (migrations, tests)."""
 
+from milkrun.adjustments.models import Adjustment
 from milkrun.audit.models import AuditEvent
 from milkrun.auth.models import LoginThrottle, User
+from milkrun.billing.models import Allocation, Invoice, InvoiceLine, InvoiceSeries
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.orders.models import MaterializationRun, Order
+from milkrun.payments.models import Payment
 from milkrun.routing.models import Route, RouteSubstitute
 from milkrun.subscriptions.models import Override, Pause, Subscription, SubscriptionTerms
 
 __all__ = [
+    "Adjustment",
+    "Allocation",
     "AuditEvent",
     "Customer",
     "DeliveryStatus",
     "IdempotencyKey",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceSeries",
     "LinkGuessThrottle",
     "LoginThrottle",
     "MaterializationRun",
     "Order",
     "Override",
     "Pause",
+    "Payment",
     "Product",
     "ProductPrice",
     "Route",

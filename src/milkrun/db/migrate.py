@@ -76,10 +76,28 @@ def backup_sqlite(url: str, backup_dir: Path) -> Path | None:
 def _run(url: str, action: str, revision: str) -> None:
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            getattr(command, action)(config, revision)
+        with engine.connect() as connection:
+            sqlite = engine.dialect.name == "sqlite"
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            if sqlite:
+                # SQLite alters a table by rebuilding it (copy, drop, rename); with foreign keys
+                # on, dropping a table that other rows reference fails. They are switched off
+                # for the migration (possible only outside a transaction) and checked before
+                # the commit instead.
+                raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with connection.begin():
+                    config = alembic_config(url)
+                    config.attributes["connection"] = connection
+                    getattr(command, action)(config, revision)
+                    if sqlite:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if broken:
+                            raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+            finally:
+                if sqlite:
+                    raw.execute("PRAGMA foreign_keys = ON")
     finally:
         engine.dispose()
 

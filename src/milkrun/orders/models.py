@@ -45,6 +45,11 @@ class Order(Timestamped, Base):
         ForeignKeyConstraint(
             ["subscription_id", "customer_id"], ["subscriptions.id", "subscriptions.customer_id"]
         ),
+        # An order is billed on an invoice of its own customer (added with invoices, 0004).
+        ForeignKeyConstraint(
+            ["invoice_id", "customer_id"], ["invoices.id", "invoices.customer_id"]
+        ),
+        Index("ix_orders_invoice_id", "invoice_id"),
         Index("ix_orders_delivery_date_route_id", "delivery_date", "route_id"),
         Index("ix_orders_customer_id_delivery_date", "customer_id", "delivery_date"),
     )
@@ -59,7 +64,7 @@ class Order(Timestamped, Base):
     unit_price_paise: Mapped[int]
     route_id: Mapped[int | None] = mapped_column(ForeignKey("routes.id"))
     status: Mapped[str] = mapped_column(String(24), default=OrderStatus.scheduled)
-    # Set by billing; its foreign key to invoices is added with the invoices table.
+    # The invoice this order is billed on (a draft or an issued one); set by billing.
     invoice_id: Mapped[int | None]
 
 
