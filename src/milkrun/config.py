@@ -27,6 +27,9 @@ class Settings(BaseSettings):
 
     timezone: str = "Asia/Kolkata"
     cutoff_time: dt.time = dt.time(22, 0)
+    # The server materializes each date at its cut-off in a background thread (the embedded
+    # default). Off in tests; switch it off where cron runs `milkrun orders generate`.
+    scheduler: bool = True
 
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
@@ -63,6 +66,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def runs_scheduler(self) -> bool:
+        return self.scheduler and self.env != "test"
 
     @property
     def is_sqlite(self) -> bool:

@@ -413,6 +413,17 @@ def materialize(
     return Report(day, False, counts)
 
 
+def materialize_if_missing(
+    session: Session, day: dt.date, actor: audit.Actor, *, trigger: str
+) -> Report | None:
+    """Materialize ``day`` unless a run is recorded for it (the scheduler's catch-up). The check
+    and the run are serialized per date, so concurrent schedulers run it once."""
+    _lock_day(session, day)
+    if is_generated(session, day):
+        return None
+    return materialize(session, day, actor, trigger=trigger)
+
+
 def generated_dates(
     session: Session, since: dt.date, until: dt.date | None = None
 ) -> list[dt.date]:

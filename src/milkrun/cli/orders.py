@@ -1,0 +1,53 @@
+"""``milkrun orders``: the order book's jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+from rich.table import Table
+
+from milkrun import clock
+from milkrun.audit.service import Actor
+from milkrun.cli.context import console, errors, session_scope, settings
+from milkrun.orders import generate
+
+app = typer.Typer(no_args_is_help=True, help="The order book.")
+
+
+def _parse_date(value: str) -> dt.date:
+    today = clock.today(settings().zone)
+    named = {"today": today, "tomorrow": today + dt.timedelta(days=1)}
+    if value in named:
+        return named[value]
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        errors.print(f"[red]{value!r} is not a date: use YYYY-MM-DD, today or tomorrow[/red]")
+        raise typer.Exit(2) from exc
+
+
+@app.command("generate")
+def generate_command(
+    date: str = typer.Option(..., "--date", help="YYYY-MM-DD, or today / tomorrow"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report, change nothing"),
+) -> None:
+    """Materialize the orders of a date from the subscriptions due on it. Idempotent: run it
+    at the cut-off (cron: `milkrun orders generate --date tomorrow` at 22:00) and again at will."""
+    day = _parse_date(date)
+    with session_scope() as session:
+        report = generate.materialize(
+            session,
+            day,
+            Actor.system("cli:orders generate", channel="cli"),
+            dry_run=dry_run,
+            trigger="cli",
+        )
+    table = Table(title=f"Orders of {day}" + (" (dry run: nothing changed)" if dry_run else ""))
+    for column in ("created", "updated", "cancelled", "unchanged"):
+        table.add_column(column, justify="right")
+    counts = report.counts
+    table.add_row(
+        *(str(v) for v in (counts.created, counts.updated, counts.cancelled, counts.unchanged))
+    )
+    console.print(table)
