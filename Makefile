@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MILKRUN_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export MILKRUN_TEST_POSTGRES_URL
 
-.PHONY: run test install lint typecheck test-sqlite test-postgresql browser lock clean
+.PHONY: run test install lint typecheck test-sqlite test-postgresql browser fonts lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,13 @@ typecheck: $(STAMP)
 browser:
 	@scripts/ensure-chromium
 
-test-sqlite: $(STAMP) browser
+fonts:
+	@scripts/ensure-fonts
+
+test-sqlite: $(STAMP) browser fonts
 	$(BIN)/pytest --db sqlite --junitxml=.test-results/sqlite.xml
 
-test-postgresql: $(STAMP)
+test-postgresql: $(STAMP) fonts
 	@if $(BIN)/python scripts/postgres_reachable.py; then \
 		$(BIN)/pytest --db postgresql -m "not browser" --junitxml=.test-results/postgresql.xml; \
 	elif [ "$${CI:-}" = "true" ]; then \
