@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.api.app import API_PREFIX
 from tests import factories
+from tests.deliveries import factories as day_factories
 from tests.factories import Login
 
 ADMIN, DELIVERY_BOY, CUSTOMER = "admin", "delivery_boy", "customer"
@@ -58,6 +59,24 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/routes"): ADMIN_ONLY,
     ("GET", "/routes/{route_id}"): ADMIN_ONLY,
     ("PATCH", "/routes/{route_id}"): ADMIN_ONLY,
+    ("GET", "/routes/{route_id}/stops"): ADMIN_ONLY,
+    ("PUT", "/routes/{route_id}/stops"): ADMIN_ONLY,
+    ("GET", "/routes/{route_id}/substitutes"): ADMIN_ONLY,
+    ("PUT", "/routes/{route_id}/substitutes/{delivery_date}"): ADMIN_ONLY,
+    ("DELETE", "/routes/{route_id}/substitutes/{delivery_date}"): ADMIN_ONLY,
+    ("GET", "/routes/{route_id}/manifest"): ADMIN_ONLY,
+    # delivery day: a delivery boy for the routes he walks (scope tested in tests/deliveries),
+    # an admin for any order
+    ("GET", "/delivery-boy/manifest"): frozenset({ADMIN, DELIVERY_BOY}),
+    ("POST", "/delivery-boy/mark-delivered"): frozenset({ADMIN, DELIVERY_BOY}),
+    ("POST", "/delivery-boy/mark-stop"): frozenset({ADMIN, DELIVERY_BOY}),
+    ("GET", "/shared-delivery-links"): ADMIN_ONLY,
+    ("POST", "/shared-delivery-links"): ADMIN_ONLY,
+    ("DELETE", "/shared-delivery-links/{link_id}"): ADMIN_ONLY,
+    # a shared delivery link's holder has no login: the token is the credential (tests/links)
+    ("GET", "/shared-delivery-link/{token}"): frozenset({PUBLIC}),
+    ("POST", "/shared-delivery-link/{token}/mark-delivered"): frozenset({PUBLIC}),
+    ("POST", "/shared-delivery-link/{token}/mark-stop"): frozenset({PUBLIC}),
     # the trail
     ("GET", "/audit-events"): ADMIN_ONLY,
     # subscriptions, pauses, day changes: admins, and a customer for its own
@@ -150,6 +169,12 @@ def _orders_of(session: Session, customer_id: int) -> dict[str, int | str]:
     }
 
 
+def _link_id(session: Session) -> int:
+    route = factories.route(session)
+    created, _token = day_factories.link(session, route, clock.today(ZoneInfo("Asia/Kolkata")))
+    return created.id
+
+
 class Records:
     """Real ids for every path parameter, and logins of every role."""
 
@@ -166,6 +191,8 @@ class Records:
             "user_id": factories.delivery_boy_user(session, name="Another boy").id,
             "product_id": factories.product(session).id,
             "route_id": factories.route(session).id,
+            "link_id": _link_id(session),
+            "token": "an-unknown-token",
         }
 
     def url(self, path: str, values: dict[str, int | str] | None = None) -> str:

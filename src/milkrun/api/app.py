@@ -8,9 +8,11 @@ from milkrun.api.routes import (
     audit,
     auth,
     customers,
+    deliveries,
     orders,
     products,
     routes,
+    shared_delivery_links,
     subscriptions,
     users,
 )
@@ -25,4 +27,7 @@ def build_router() -> APIRouter:
     for domain in (subscriptions, orders):
         router.include_router(domain.router)
         router.include_router(domain.me_router)
+    router.include_router(deliveries.router)
+    router.include_router(shared_delivery_links.router)
+    router.include_router(shared_delivery_links.holder)
     return router

@@ -15,6 +15,7 @@ def list_events(
     limit: int,
     cursor: str | None,
     customer_id: int | None = None,
+    order_id: int | None = None,
     entity_type: str | None = None,
     entity_id: int | None = None,
     action: str | None = None,
@@ -23,6 +24,8 @@ def list_events(
     statement = select(AuditEvent)
     if customer_id is not None:
         statement = statement.where(AuditEvent.customer_id == customer_id)
+    if order_id is not None:
+        statement = statement.where(AuditEvent.order_id == order_id)
     if entity_type is not None:
         statement = statement.where(AuditEvent.entity_type == entity_type)
     if entity_id is not None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.auth.models import Role, User
-from milkrun.errors import Conflict, InvalidInput
+from milkrun.errors import Conflict, InvalidInput, NotFound
 from milkrun.routing import queries
-from milkrun.routing.models import Route
+from milkrun.routing.models import Route, RouteSubstitute
 from milkrun.routing.schemas import RouteCreate, RouteUpdate
 
 
@@ -64,3 +66,52 @@ def update_route(session: Session, route_id: int, data: RouteUpdate, actor: audi
         after=audit.snapshot(route),
     )
     return route
+
+
+def set_substitute(
+    session: Session, route_id: int, day: dt.date, delivery_boy_id: int, actor: audit.Actor
+) -> RouteSubstitute:
+    """Someone other than the default delivery boy walks the route on ``day`` (one per date).
+    Setting the same substitute again changes nothing and records nothing."""
+    queries.get_route(session, route_id)
+    _ensure_delivery_boy(session, delivery_boy_id)
+    substitute = queries.substitute_on(session, route_id, day)
+    if substitute is not None and substitute.delivery_boy_id == delivery_boy_id:
+        return substitute
+    before = audit.snapshot(substitute) if substitute is not None else None
+    if substitute is None:
+        substitute = RouteSubstitute(
+            route_id=route_id,
+            delivery_date=day,
+            delivery_boy_id=delivery_boy_id,
+            created_by_user_id=actor.user_id,
+        )
+        session.add(substitute)
+    else:
+        substitute.delivery_boy_id = delivery_boy_id
+        substitute.created_by_user_id = actor.user_id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "route.substitute.set",
+        "route",
+        route_id,
+        before=before,
+        after=audit.snapshot(substitute),
+    )
+    return substitute
+
+
+def remove_substitute(session: Session, route_id: int, day: dt.date, actor: audit.Actor) -> None:
+    """The default delivery boy walks the route on ``day`` again."""
+    queries.get_route(session, route_id)
+    substitute = queries.substitute_on(session, route_id, day)
+    if substitute is None:
+        raise NotFound(
+            f"Route {route_id} has no substitute on {day.isoformat()}", code="substitute_not_found"
+        )
+    before = audit.snapshot(substitute)
+    session.delete(substitute)
+    session.flush()
+    audit.record(session, actor, "route.substitute.remove", "route", route_id, before=before)

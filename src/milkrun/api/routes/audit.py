@@ -15,18 +15,21 @@ def list_audit_events(
     _: AdminUser,
     session: SessionDep,
     customer_id: IdFilter = None,
+    order_id: IdFilter = None,
     entity_type: str | None = None,
     entity_id: IdFilter = None,
     action: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[AuditEventRead]:
-    """Who did what, newest first."""
+    """Who did what, newest first. ``order_id`` answers "who delivered this order, when, through
+    which channel (a login, or a shared link and its label), and what changed"."""
     events, next_cursor = queries.list_events(
         session,
         limit=limit,
         cursor=cursor,
         customer_id=customer_id,
+        order_id=order_id,
         entity_type=entity_type,
         entity_id=entity_id,
         action=action,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+import datetime as dt
 
+from fastapi import APIRouter, Response, status
+
+from milkrun import clock
 from milkrun.api.deps import (
     DEFAULT_LIMIT,
     ActorDep,
@@ -13,10 +16,22 @@ from milkrun.api.deps import (
     Limit,
     PathId,
     SessionDep,
+    SettingsDep,
 )
+from milkrun.customers import stops as customer_stops
+from milkrun.customers.models import Customer
 from milkrun.pagination import Page
 from milkrun.routing import queries, service
-from milkrun.routing.schemas import RouteCreate, RouteRead, RouteUpdate
+from milkrun.routing.schemas import (
+    RouteCreate,
+    RouteRead,
+    RouteUpdate,
+    Stop,
+    StopOrder,
+    StopsRead,
+    SubstituteRead,
+    SubstituteSet,
+)
 
 router = APIRouter(prefix="/routes", tags=["routes"])
 
@@ -52,3 +67,62 @@ def update_route(
     route_id: PathId, body: RouteUpdate, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> object:
     return service.update_route(session, route_id, body, actor)
+
+
+def _stops(route_id: int, customers: list[Customer]) -> StopsRead:
+    return StopsRead(
+        route_id=route_id,
+        stops=[
+            Stop(sequence=n, customer_id=c.id, name=c.name, address=c.address)
+            for n, c in enumerate(customers, start=1)
+        ],
+    )
+
+
+@router.get("/{route_id}/stops", response_model=StopsRead)
+def get_stops(route_id: PathId, _: AdminUser, session: SessionDep) -> StopsRead:
+    """The route's active customers in stop order."""
+    queries.get_route(session, route_id)
+    return _stops(route_id, customer_stops.stops_of(session, route_id))
+
+
+@router.put("/{route_id}/stops", response_model=StopsRead)
+def set_stops(
+    route_id: PathId, body: StopOrder, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> StopsRead:
+    """Number the stops in the order given; the list names every active customer of the route."""
+    return _stops(
+        route_id, customer_stops.set_stop_order(session, route_id, body.customer_ids, actor)
+    )
+
+
+@router.get("/{route_id}/substitutes", response_model=list[SubstituteRead])
+def list_substitutes(
+    route_id: PathId, _: AdminUser, session: SessionDep, settings: SettingsDep
+) -> list[SubstituteRead]:
+    """Substitutes from today on."""
+    queries.get_route(session, route_id)
+    rows = queries.substitutes_of(session, route_id, since=clock.today(settings.zone))
+    return [SubstituteRead.model_validate(row) for row in rows]
+
+
+@router.put("/{route_id}/substitutes/{delivery_date}", response_model=SubstituteRead)
+def set_substitute(
+    route_id: PathId,
+    delivery_date: dt.date,
+    body: SubstituteSet,
+    _: AdminUser,
+    actor: ActorDep,
+    session: SessionDep,
+) -> object:
+    """Another delivery boy walks the route on that date (he sees it in his manifest and may
+    mark its orders; the default delivery boy may not)."""
+    return service.set_substitute(session, route_id, delivery_date, body.delivery_boy_id, actor)
+
+
+@router.delete("/{route_id}/substitutes/{delivery_date}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_substitute(
+    route_id: PathId, delivery_date: dt.date, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> Response:
+    service.remove_substitute(session, route_id, delivery_date, actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,226 @@
+"""Shared delivery links: admins create and revoke them; a link's holder reads the manifest of
+its route and date and marks its orders, with no account.
+
+Every response to a link holder carries ``Referrer-Policy: no-referrer`` (the token is in the
+URL), ``X-Robots-Tag: noindex`` and ``Cache-Control: no-store``, errors included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+
+from milkrun import clock
+from milkrun.api.deps import (
+    DEFAULT_LIMIT,
+    ActorDep,
+    AdminUser,
+    Cursor,
+    IdFilter,
+    Limit,
+    PathId,
+    SessionDep,
+    SettingsDep,
+)
+from milkrun.api.routes.deliveries import IdempotencyKey, answer_json
+from milkrun.deliveries import idempotency
+from milkrun.deliveries import service as delivery_service
+from milkrun.deliveries.manifest import manifest
+from milkrun.deliveries.schemas import (
+    LinkManifest,
+    MarkRequest,
+    MarkResult,
+    StopMarkRequest,
+    StopMarkResult,
+)
+from milkrun.deps import get_database
+from milkrun.links import queries, service
+from milkrun.links.models import SharedDeliveryLink
+from milkrun.links.schemas import LinkCreate, LinkCreated, LinkHolder, LinkRead
+from milkrun.pagination import Page
+from milkrun.routing import queries as routing_queries
+
+LINK_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+    "Cache-Control": "no-store",
+}
+
+
+class LinkHolderRoute(APIRoute):
+    """A route answered to a link holder: the link headers go on every response, errors too."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except Exception as exc:
+                response = await _rendered_error(request, exc)
+            response.headers.update(LINK_HEADERS)
+            return response
+
+        return handle
+
+
+async def _rendered_error(request: Request, exc: Exception) -> Response:
+    """The response the app's own exception handlers give ``exc`` (problem details)."""
+    handlers = request.app.exception_handlers
+    for kind in type(exc).__mro__:
+        handler = handlers.get(kind)
+        if handler is not None:
+            response: Response = await handler(request, exc)
+            return response
+    raise exc
+
+
+def _writer_session(request: Request) -> Iterator[Session]:
+    """Opening a link writes (the trail, the guess count) even on GET: a writer from the start
+    (on SQLite, BEGIN IMMEDIATE rather than a read that must upgrade)."""
+    with get_database(request).session_scope(write=True) as session:
+        yield session
+
+
+WriterSessionDep = Annotated[Session, Depends(_writer_session, scope="function")]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+router = APIRouter(tags=["shared delivery links"])
+holder = APIRouter(
+    prefix="/shared-delivery-link/{token}",
+    tags=["shared delivery links"],
+    route_class=LinkHolderRoute,
+)
+
+
+@router.post(
+    "/shared-delivery-links", status_code=status.HTTP_201_CREATED, response_model=LinkCreated
+)
+def create_link(
+    body: LinkCreate, _: AdminUser, actor: ActorDep, session: SessionDep, settings: SettingsDep
+) -> LinkCreated:
+    """A link for one route and date; its URL and token are shown in this answer only."""
+    link, token = service.create_link(session, body, actor, zone=settings.zone)
+    return LinkCreated(
+        **LinkRead.model_validate(link).model_dump(),
+        token=token,
+        url=f"{settings.base_url.rstrip('/')}/l/{token}",
+    )
+
+
+@router.get("/shared-delivery-links", response_model=Page[LinkRead])
+def list_links(
+    _: AdminUser,
+    session: SessionDep,
+    route_id: IdFilter = None,
+    delivery_date: dt.date | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[LinkRead]:
+    links, next_cursor = queries.list_links(
+        session, limit=limit, cursor=cursor, route_id=route_id, delivery_date=delivery_date
+    )
+    return Page[LinkRead](
+        items=[LinkRead.model_validate(link) for link in links], next_cursor=next_cursor
+    )
+
+
+@router.delete("/shared-delivery-links/{link_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_link(link_id: PathId, _: AdminUser, actor: ActorDep, session: SessionDep) -> Response:
+    """Switch the link off; its holder gets 410 link_revoked from now on."""
+    service.revoke_link(session, link_id, actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def open_link(
+    token: str, request: Request, session: WriterSessionDep, settings: SettingsDep
+) -> SharedDeliveryLink:
+    return service.open_link(session, token, client_address(request), zone=settings.zone)
+
+
+OpenLink = Annotated[SharedDeliveryLink, Depends(open_link)]
+
+
+def link_marker(request: Request, link: SharedDeliveryLink) -> delivery_service.Marker:
+    actor = service.actor_of(
+        link, request_id=getattr(request.state, "request_id", None), channel="link"
+    )
+    return delivery_service.Marker.for_link(link, actor)
+
+
+def link_manifest(session: Session, link: SharedDeliveryLink) -> LinkManifest:
+    route = routing_queries.get_route(session, link.route_id)
+    return LinkManifest(
+        **manifest(session, route, link.delivery_date).model_dump(),
+        link=LinkHolder(
+            label=link.label,
+            route_id=link.route_id,
+            delivery_date=link.delivery_date,
+            expires_at=link.expires_at,
+        ),
+    )
+
+
+@holder.get("", response_model=LinkManifest)
+def read_link(request: Request, link: OpenLink, session: WriterSessionDep) -> LinkManifest:
+    """The manifest of the link's route and date (opening it is recorded on the trail)."""
+    service.record_open(session, link, link_marker(request, link).actor)
+    return link_manifest(session, link)
+
+
+@holder.post("/mark-delivered", response_model=MarkResult)
+def link_mark_delivered(
+    body: MarkRequest,
+    request: Request,
+    link: OpenLink,
+    session: WriterSessionDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Record one order's delivery, for an order of the link's route and date only."""
+    marker = link_marker(request, link)
+    today = clock.today(settings.zone)
+    return answer_json(
+        idempotency.once(
+            session,
+            marker.caller,
+            idempotency_key,
+            "mark-delivered",
+            body,
+            lambda: delivery_service.mark_order(session, marker, body, today=today),
+        )
+    )
+
+
+@holder.post("/mark-stop", response_model=StopMarkResult)
+def link_mark_stop(
+    body: StopMarkRequest,
+    request: Request,
+    link: OpenLink,
+    session: WriterSessionDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Record every order at one stop of the link's route and date."""
+    marker = link_marker(request, link)
+    today = clock.today(settings.zone)
+    return answer_json(
+        idempotency.once(
+            session,
+            marker.caller,
+            idempotency_key,
+            "mark-stop",
+            body,
+            lambda: delivery_service.mark_stop(session, marker, body, today=today),
+        )
+    )

@@ -1,0 +1,79 @@
+"""The stop order of a route: the sequence in which its delivery boy visits its customers."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import case, select, update
+from sqlalchemy.orm import Session
+
+from milkrun import clock
+from milkrun.audit import service as audit
+from milkrun.customers.models import Customer
+from milkrun.errors import InvalidInput
+from milkrun.routing import queries as routing_queries
+
+
+def stops_of(session: Session, route_id: int) -> list[Customer]:
+    """The route's active customers in stop order (customers without a number last)."""
+    return list(
+        session.scalars(
+            select(Customer)
+            .where(Customer.route_id == route_id, Customer.is_active)
+            .order_by(Customer.stop_sequence.is_(None), Customer.stop_sequence, Customer.id)
+        )
+    )
+
+
+def set_stop_order(
+    session: Session, route_id: int, customer_ids: list[int], actor: audit.Actor
+) -> list[Customer]:
+    """Number the route's stops 1, 2, 3 ... in the order given.
+
+    The list names every active customer of the route exactly once and no one else, so that a
+    reorder made from a stale screen cannot silently drop a customer added meanwhile.
+    """
+    routing_queries.get_route(session, route_id)
+    duplicates = sorted(i for i, n in Counter(customer_ids).items() if n > 1)
+    if duplicates:
+        raise InvalidInput(
+            f"Customers listed more than once: {', '.join(map(str, duplicates))}",
+            code="duplicate_stops",
+        )
+    current = stops_of(session, route_id)
+    on_route = {c.id for c in current}
+    strangers = [i for i in customer_ids if i not in on_route]
+    if strangers:
+        raise InvalidInput(
+            f"Not active customers of route {route_id}: {', '.join(map(str, strangers))}",
+            code="customer_not_on_route",
+        )
+    missing = sorted(on_route - set(customer_ids))
+    if missing:
+        raise InvalidInput(
+            f"The stop order leaves out customers of route {route_id}: "
+            f"{', '.join(map(str, missing))}; list every active customer of the route",
+            code="stops_incomplete",
+        )
+    before = [c.id for c in current]
+    if before == customer_ids and all(c.stop_sequence == n for n, c in enumerate(current, start=1)):
+        return current
+    sequence = {customer_id: n for n, customer_id in enumerate(customer_ids, start=1)}
+    session.execute(
+        update(Customer)
+        .where(Customer.id.in_(customer_ids))
+        .values(stop_sequence=case(sequence, value=Customer.id), updated_at=clock.now()),
+        execution_options={"synchronize_session": False},
+    )
+    for customer in current:
+        session.expire(customer, ["stop_sequence", "updated_at"])
+    audit.record(
+        session,
+        actor,
+        "route.stops",
+        "route",
+        route_id,
+        before={"customer_ids": before},
+        after={"customer_ids": customer_ids},
+    )
+    return stops_of(session, route_id)

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
+from milkrun.fields import RecordId, Text
+from milkrun.links.schemas import LinkHolder
+
+Notes = Annotated[str, Text(500)]
+
+
+class MarkRequest(BaseModel):
+    """What happened to one order (POST /delivery-boy/mark-delivered and the link's)."""
+
+    model_config = ConfigDict(extra="forbid")
+    order_id: RecordId
+    customer_id: RecordId
+    status: DeliveryOutcome
+    quantity_delivered: int | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        description="Required for partially_delivered; delivered means the whole quantity, "
+        "not_delivered means 0",
+    )
+    reason: NotDeliveredReason | None = Field(
+        default=None, description="Required for not_delivered; allowed for partially_delivered"
+    )
+    notes: Notes | None = None
+    delivery_date: dt.date | None = Field(
+        default=None,
+        description="Optional: the date the caller's screen shows; refused unless it is the "
+        "order's delivery date",
+    )
+
+
+class StopMarkRequest(BaseModel):
+    """Every order at one stop (a customer on a date) at once."""
+
+    model_config = ConfigDict(extra="forbid")
+    customer_id: RecordId
+    delivery_date: dt.date
+    status: Literal[DeliveryOutcome.delivered, DeliveryOutcome.not_delivered]
+    reason: NotDeliveredReason | None = None
+    notes: Notes | None = None
+
+
+class MarkResult(BaseModel):
+    order_id: int
+    customer_id: int
+    delivery_date: dt.date
+    status: DeliveryOutcome
+    quantity: int
+    quantity_delivered: int
+    reason: NotDeliveredReason | None
+    notes: str | None
+    recorded_at: dt.datetime
+    recorded_by: str = Field(description="The name of the login, or 'link: <label>'")
+    recorded_by_user_id: int | None
+    recorded_by_link_id: int | None
+    changed: bool = Field(description="False when the order already had exactly this mark")
+
+
+class StopMarkResult(BaseModel):
+    customer_id: int
+    delivery_date: dt.date
+    orders: list[MarkResult]
+
+
+Change = Literal["paused", "quantity_changed", "one_time", "new_customer"]
+
+
+class ManifestRoute(BaseModel):
+    id: int
+    name: str
+    area: str
+    shift: str
+
+
+class Person(BaseModel):
+    id: int
+    name: str
+
+
+class ManifestCustomer(BaseModel):
+    id: int
+    name: str
+    address: str
+    phone: str
+
+
+class ManifestOrder(BaseModel):
+    id: int
+    product_id: int
+    product: str
+    unit: str
+    shift: str
+    quantity: int
+    usual_quantity: int | None = Field(
+        description="What the subscription usually brings on this day (None: one-time order)"
+    )
+    status: str
+    quantity_delivered: int | None
+    reason: NotDeliveredReason | None
+    notes: str | None
+    one_time: bool
+
+
+class ManifestStop(BaseModel):
+    sequence: int | None
+    customer: ManifestCustomer
+    orders: list[ManifestOrder]
+    changes: list[Change]
+
+
+class LoadLine(BaseModel):
+    product_id: int
+    product: str
+    unit: str
+    quantity: int = Field(description="Units of the day's orders that are not cancelled")
+    remaining: int = Field(description="Units of those orders not marked yet")
+
+
+class Progress(BaseModel):
+    stops: int
+    orders: int
+    marked: int
+
+
+class Manifest(BaseModel):
+    route: ManifestRoute
+    date: dt.date
+    delivery_boy: Person | None
+    stops: list[ManifestStop]
+    load_sheet: list[LoadLine]
+    progress: Progress
+
+
+class DeliveryBoyManifests(BaseModel):
+    """The routes a delivery boy walks on a date (his own and any he substitutes on)."""
+
+    date: dt.date
+    routes: list[Manifest]
+
+
+class LinkManifest(Manifest):
+    link: LinkHolder

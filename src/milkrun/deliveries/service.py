@@ -1,0 +1,461 @@
+"""Marking deliveries: one order, or every order at a stop, by a login or a shared link.
+
+See the package docstring for the rules. Each change is written with a conditional statement
+(``INSERT ... ON CONFLICT DO NOTHING`` for the first mark, ``UPDATE ... WHERE version = :seen``
+for a correction), retried on a fresh read when another writer got there first; on PostgreSQL
+the order row is locked first, so writers of one order queue instead of retrying. SQLite
+serializes writers (``BEGIN IMMEDIATE``) and ignores ``FOR UPDATE``; the conditions hold there
+too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from milkrun import clock
+from milkrun.audit import service as audit
+from milkrun.auth.models import Role, User
+from milkrun.customers.models import Customer
+from milkrun.deliveries.models import DeliveryOutcome, DeliveryStatus, NotDeliveredReason
+from milkrun.deliveries.schemas import MarkRequest, MarkResult, StopMarkRequest, StopMarkResult
+from milkrun.errors import Conflict, Forbidden, InvalidInput
+from milkrun.links.models import SharedDeliveryLink
+from milkrun.orders.models import Order, OrderStatus
+from milkrun.routing import queries as routing_queries
+
+# How often a mark re-reads and tries again when another writer changed the order in between.
+MAX_ATTEMPTS = 10
+STATUSES = cast(Table, DeliveryStatus.__table__)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """Who is marking and what they may mark: an admin any order; a delivery boy the orders of
+    the routes he walks on their date; a shared link the orders of its route and date."""
+
+    actor: audit.Actor
+    name: str
+    user_id: int | None = None
+    link_id: int | None = None
+    walks_routes: bool = False
+    route_id: int | None = None
+    delivery_date: dt.date | None = None
+
+    @property
+    def caller(self) -> str:
+        """Whose idempotency keys these are: ``user:7`` or ``link:3``."""
+        return f"user:{self.user_id}" if self.user_id is not None else f"link:{self.link_id}"
+
+    @classmethod
+    def for_user(cls, user: User, actor: audit.Actor) -> Marker:
+        if user.role == Role.admin:
+            return cls(actor=actor, name=user.name, user_id=user.id)
+        if user.role == Role.delivery_boy:
+            return cls(actor=actor, name=user.name, user_id=user.id, walks_routes=True)
+        raise Forbidden("Only delivery boys and admins mark deliveries", code="forbidden")
+
+    @classmethod
+    def for_link(cls, link: SharedDeliveryLink, actor: audit.Actor) -> Marker:
+        return cls(
+            actor=actor,
+            name=f"link: {link.label}",
+            link_id=link.id,
+            route_id=link.route_id,
+            delivery_date=link.delivery_date,
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: DeliveryOutcome
+    quantity_delivered: int
+    reason: NotDeliveredReason | None
+    notes: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "quantity_delivered": self.quantity_delivered,
+            "reason": self.reason.value if self.reason else None,
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An order's delivery status as stored, with the name of whoever recorded it."""
+
+    outcome: Outcome
+    version: int
+    recorded_at: dt.datetime
+    recorded_by: str
+    user_id: int | None
+    link_id: int | None
+
+
+def check_invoiced_order(
+    session: Session,
+    order: Order,
+    before: Recorded | None,
+    after: Outcome,
+    marker: Marker,
+) -> None:
+    """An order on an invoice keeps its delivery: changing it is refused (409 order_invoiced).
+
+    The one place this rule lives. Billing replaces it: a change to an order on a finalized
+    invoice becomes an adjustment for the next bill (``before``/``after`` give the quantities).
+    """
+    if order.invoice_id is not None:
+        raise Conflict(
+            f"Order {order.id} is already on invoice {order.invoice_id}; its delivery can no "
+            "longer be changed",
+            code="order_invoiced",
+        )
+
+
+def mark_order(
+    session: Session, marker: Marker, request: MarkRequest, *, today: dt.date
+) -> MarkResult:
+    """Record what happened to one order (first mark or correction); the same mark again is a
+    no-op that records nothing."""
+    orders = _lock_orders(session, Order.id == request.order_id)
+    if not orders:
+        raise InvalidInput(f"There is no order {request.order_id}", code="order_not_found")
+    (found,) = orders
+    if found.customer_id != request.customer_id:
+        raise InvalidInput(
+            f"Order {found.id} is not an order of customer {request.customer_id}",
+            code="customer_mismatch",
+        )
+    if request.delivery_date is not None and request.delivery_date != found.delivery_date:
+        raise InvalidInput(
+            f"Order {found.id} is for {found.delivery_date.isoformat()}, "
+            f"not {request.delivery_date.isoformat()}",
+            code="date_mismatch",
+        )
+    if not _in_scope(session, marker, found, {}):
+        raise _not_in_scope(found.id)
+    outcome = _outcome(
+        found, request.status, request.quantity_delivered, request.reason, request.notes, today
+    )
+    return _apply(session, marker, found, outcome)
+
+
+def mark_stop(
+    session: Session, marker: Marker, request: StopMarkRequest, *, today: dt.date
+) -> StopMarkResult:
+    """Mark every order of a stop (one customer on one date) that the marker may mark, all
+    delivered or all not delivered; one audit event per order that changes."""
+    if session.get(Customer, request.customer_id) is None:
+        raise InvalidInput(f"There is no customer {request.customer_id}", code="customer_not_found")
+    orders = _lock_orders(
+        session,
+        Order.customer_id == request.customer_id,
+        Order.delivery_date == request.delivery_date,
+        Order.status != OrderStatus.cancelled.value,
+    )
+    if not orders:
+        raise InvalidInput(
+            f"Customer {request.customer_id} has nothing to deliver on "
+            f"{request.delivery_date.isoformat()}",
+            code="no_orders",
+        )
+    walkers: dict[tuple[int, dt.date], int | None] = {}
+    mine = [order for order in orders if _in_scope(session, marker, order, walkers)]
+    if not mine:
+        raise Forbidden(
+            f"The orders of customer {request.customer_id} on "
+            f"{request.delivery_date.isoformat()} are not on your route",
+            code="order_not_in_scope",
+        )
+    outcomes = [
+        _outcome(order, request.status, None, request.reason, request.notes, today)
+        for order in mine
+    ]
+    return StopMarkResult(
+        customer_id=request.customer_id,
+        delivery_date=request.delivery_date,
+        orders=[
+            _apply(session, marker, order, outcome)
+            for order, outcome in zip(mine, outcomes, strict=True)
+        ],
+    )
+
+
+def _lock_orders(session: Session, *conditions: Any) -> list[Order]:
+    """The orders, freshly read; on PostgreSQL locked until the transaction ends, so that marks
+    of one order queue (SQLite ignores FOR UPDATE: its writers are serialized already)."""
+    return list(
+        session.scalars(
+            select(Order)
+            .where(*conditions)
+            .order_by(Order.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _not_in_scope(order_id: int) -> Forbidden:
+    return Forbidden(
+        f"Order {order_id} is not on a route and date you can mark", code="order_not_in_scope"
+    )
+
+
+def _in_scope(
+    session: Session,
+    marker: Marker,
+    order: Order,
+    walkers: dict[tuple[int, dt.date], int | None],
+) -> bool:
+    if marker.link_id is not None:
+        return order.route_id == marker.route_id and order.delivery_date == marker.delivery_date
+    if not marker.walks_routes:
+        return True
+    if order.route_id is None:
+        return False
+    key = (order.route_id, order.delivery_date)
+    if key not in walkers:
+        walkers[key] = routing_queries.delivery_boy_on(session, *key)
+    return walkers[key] == marker.user_id
+
+
+def _outcome(
+    order: Order,
+    status: DeliveryOutcome,
+    quantity_delivered: int | None,
+    reason: NotDeliveredReason | None,
+    notes: str | None,
+    today: dt.date,
+) -> Outcome:
+    """The rules of a mark: delivered is the whole quantity and has no reason; partially
+    delivered is more than 0 and less than the quantity; not delivered is 0 with a reason.
+    A cancelled order, or one for a later date, cannot be marked."""
+    if order.status == OrderStatus.cancelled:
+        raise Conflict(
+            f"Order {order.id} was cancelled; it cannot be marked", code="order_cancelled"
+        )
+    if order.delivery_date > today:
+        raise InvalidInput(
+            f"Order {order.id} is for {order.delivery_date.isoformat()}; it cannot be marked "
+            "before that day",
+            code="order_not_due",
+        )
+    ordered = order.quantity
+    if quantity_delivered is not None and quantity_delivered > ordered:
+        raise InvalidInput(
+            f"{quantity_delivered} is more than the {ordered} ordered",
+            code="quantity_above_ordered",
+        )
+    if status == DeliveryOutcome.delivered:
+        if quantity_delivered is not None and quantity_delivered != ordered:
+            raise InvalidInput(
+                f"Delivered means all {ordered}; for {quantity_delivered} use partially_delivered",
+                code="quantity_mismatch",
+            )
+        if reason is not None:
+            raise InvalidInput(
+                "A reason is only given for an order not (fully) delivered",
+                code="reason_not_allowed",
+            )
+        return Outcome(status, ordered, None, notes)
+    if status == DeliveryOutcome.partially_delivered:
+        if quantity_delivered is None:
+            raise InvalidInput(
+                "Say how many were delivered (quantity_delivered)", code="quantity_required"
+            )
+        if quantity_delivered == ordered:
+            raise InvalidInput(
+                f"All {ordered} were delivered: that is delivered, not partially_delivered",
+                code="quantity_mismatch",
+            )
+        if quantity_delivered == 0:
+            raise InvalidInput(
+                "None were delivered: that is not_delivered, with a reason",
+                code="quantity_mismatch",
+            )
+        return Outcome(status, quantity_delivered, reason, notes)
+    if quantity_delivered not in (None, 0):
+        raise InvalidInput(
+            f"Not delivered means 0; for {quantity_delivered} use partially_delivered",
+            code="quantity_mismatch",
+        )
+    if reason is None:
+        raise InvalidInput(
+            "Say why it was not delivered (reason: customer_unavailable, address_not_found, "
+            "refused, out_of_stock or other)",
+            code="reason_required",
+        )
+    return Outcome(status, 0, reason, notes)
+
+
+def _current(session: Session, order_id: int) -> Recorded | None:
+    row = session.execute(
+        select(
+            DeliveryStatus.status,
+            DeliveryStatus.quantity_delivered,
+            DeliveryStatus.reason,
+            DeliveryStatus.notes,
+            DeliveryStatus.version,
+            DeliveryStatus.recorded_at,
+            DeliveryStatus.recorded_by_user_id,
+            DeliveryStatus.recorded_by_link_id,
+            User.name,
+            SharedDeliveryLink.label,
+        )
+        .outerjoin(User, User.id == DeliveryStatus.recorded_by_user_id)
+        .outerjoin(SharedDeliveryLink, SharedDeliveryLink.id == DeliveryStatus.recorded_by_link_id)
+        .where(DeliveryStatus.order_id == order_id)
+    ).first()
+    if row is None:
+        return None
+    return Recorded(
+        outcome=Outcome(
+            DeliveryOutcome(row.status),
+            row.quantity_delivered,
+            NotDeliveredReason(row.reason) if row.reason else None,
+            row.notes,
+        ),
+        version=row.version,
+        recorded_at=row.recorded_at,
+        recorded_by=row.name if row.name is not None else f"link: {row.label}",
+        user_id=row.recorded_by_user_id,
+        link_id=row.recorded_by_link_id,
+    )
+
+
+def _write(
+    session: Session,
+    marker: Marker,
+    order: Order,
+    current: Recorded | None,
+    outcome: Outcome,
+    now: dt.datetime,
+) -> bool:
+    """Write the new status if nobody changed it since ``current`` was read."""
+    values = {
+        **outcome.as_dict(),
+        "recorded_by_user_id": marker.user_id,
+        "recorded_by_link_id": marker.link_id,
+        "recorded_at": now,
+        "updated_at": now,
+    }
+    if current is None:
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )(STATUSES)
+        # RETURNING tells whether the row went in (rowcount is not reliable with it).
+        inserted = session.execute(
+            insert.values(
+                order_id=order.id,
+                customer_id=order.customer_id,
+                version=1,
+                created_at=now,
+                **values,
+            )
+            .on_conflict_do_nothing(index_elements=[STATUSES.c.order_id])
+            .returning(STATUSES.c.id)
+        ).first()
+        return inserted is not None
+    result = session.execute(
+        update(STATUSES)
+        .where(STATUSES.c.order_id == order.id, STATUSES.c.version == current.version)
+        .values(version=current.version + 1, **values)
+    )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+def _apply(session: Session, marker: Marker, order: Order, outcome: Outcome) -> MarkResult:
+    """Make the order's delivery ``outcome``: status row, order status and one audit event, or
+    nothing at all when it already is."""
+    for _attempt in range(MAX_ATTEMPTS):
+        current = _current(session, order.id)
+        if current is not None and current.outcome == outcome:
+            return _result(
+                order,
+                outcome,
+                current.recorded_at,
+                current.recorded_by,
+                current.user_id,
+                current.link_id,
+                changed=False,
+            )
+        check_invoiced_order(session, order, current, outcome, marker)
+        now = clock.now()
+        if _write(session, marker, order, current, outcome, now):
+            break
+    else:
+        raise Conflict(
+            f"Order {order.id} is being marked by someone else at this moment; try again",
+            code="concurrent_mark",
+        )
+    moved = session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status != OrderStatus.cancelled.value)
+        .values(status=outcome.status.value, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if int(moved.rowcount) != 1:  # type: ignore[attr-defined]
+        raise Conflict(
+            f"Order {order.id} was cancelled; it cannot be marked", code="order_cancelled"
+        )
+    session.expire(order, ["status", "updated_at"])
+    before = (
+        current.outcome.as_dict()
+        if current is not None
+        else {
+            "status": OrderStatus.scheduled.value,
+            "quantity_delivered": None,
+            "reason": None,
+            "notes": None,
+        }
+    )
+    audit.record(
+        session,
+        marker.actor,
+        "delivery.mark" if current is None else "delivery.correct",
+        "order",
+        order.id,
+        before=before,
+        after={
+            **outcome.as_dict(),
+            "quantity": order.quantity,
+            "delivery_date": order.delivery_date,
+        },
+        customer_id=order.customer_id,
+        order_id=order.id,
+    )
+    return _result(order, outcome, now, marker.name, marker.user_id, marker.link_id, changed=True)
+
+
+def _result(
+    order: Order,
+    outcome: Outcome,
+    recorded_at: dt.datetime,
+    recorded_by: str,
+    user_id: int | None,
+    link_id: int | None,
+    *,
+    changed: bool,
+) -> MarkResult:
+    return MarkResult(
+        order_id=order.id,
+        customer_id=order.customer_id,
+        delivery_date=order.delivery_date,
+        status=outcome.status,
+        quantity=order.quantity,
+        quantity_delivered=outcome.quantity_delivered,
+        reason=outcome.reason,
+        notes=outcome.notes,
+        recorded_at=recorded_at,
+        recorded_by=recorded_by,
+        recorded_by_user_id=user_id,
+        recorded_by_link_id=link_id,
+        changed=changed,
+    )

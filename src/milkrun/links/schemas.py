@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from milkrun.fields import RecordId, Text
+
+
+class LinkCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    route_id: RecordId
+    delivery_date: dt.date
+    label: Annotated[str, Text(80)]
+    expires_at: AwareDatetime | None = None
+
+
+class LinkRead(BaseModel):
+    """A link as the admin sees it later: never its token."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    route_id: int
+    delivery_date: dt.date
+    label: str
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    created_by_user_id: int
+    created_at: dt.datetime
+
+
+class LinkCreated(LinkRead):
+    """The answer to creating a link: the only time its token and URL are shown."""
+
+    url: str
+    token: str
+
+
+class LinkHolder(BaseModel):
+    """What a link's page shows about the link itself."""
+
+    label: str
+    route_id: int
+    delivery_date: dt.date
+    expires_at: dt.datetime

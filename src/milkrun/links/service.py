@@ -1,0 +1,161 @@
+"""Creating, revoking and opening shared delivery links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from milkrun import clock
+from milkrun.audit import service as audit
+from milkrun.errors import Gone, InvalidInput, NotFound
+from milkrun.links import queries, throttle, tokens
+from milkrun.links.models import SharedDeliveryLink
+from milkrun.links.schemas import LinkCreate
+from milkrun.routing import queries as routing_queries
+
+# After the delivery date ends, a link keeps working this long (a late round, a correction).
+GRACE_AFTER_DAY = dt.timedelta(hours=6)
+# A link never outlives its delivery date by more than this, whatever the admin asks.
+LONGEST_AFTER_DAY = dt.timedelta(days=7)
+
+
+def end_of_day(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """Midnight after ``day`` in the dairy's zone, in UTC."""
+    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
+    return midnight.astimezone(dt.UTC)
+
+
+def default_expiry(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """A link expires six hours after its delivery date ends, in the dairy's zone."""
+    return end_of_day(day, zone) + GRACE_AFTER_DAY
+
+
+def when(moment: dt.datetime, zone: ZoneInfo) -> str:
+    """A moment as a person in the dairy reads it: "06:00 on Tue 08 Dec 2026"."""
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M} on {local:%a %d %b %Y}"
+
+
+def create_link(
+    session: Session, data: LinkCreate, actor: audit.Actor, *, zone: ZoneInfo
+) -> tuple[SharedDeliveryLink, str]:
+    """A link for one active route and one date, expiring in the future and at most a week after
+    the date. Returns the link and its token, which is stored nowhere (only its SHA-256)."""
+    if actor.user_id is None:
+        raise InvalidInput("Only an admin login can create a delivery link", code="admin_required")
+    routing_queries.get_active_route(session, data.route_id)
+    now = clock.now()
+    expires_at = data.expires_at or default_expiry(data.delivery_date, zone)
+    expires_at = expires_at.astimezone(dt.UTC)
+    if expires_at <= now:
+        raise InvalidInput(
+            f"The link would already have expired ({when(expires_at, zone)}); "
+            "choose a later expiry or a later delivery date",
+            code="link_would_be_expired",
+        )
+    latest = end_of_day(data.delivery_date, zone) + LONGEST_AFTER_DAY
+    if expires_at > latest:
+        raise InvalidInput(
+            f"A link for {data.delivery_date.isoformat()} may work until {when(latest, zone)} "
+            "at the latest",
+            code="link_expiry_too_late",
+        )
+    token = tokens.new_token()
+    link = SharedDeliveryLink(
+        route_id=data.route_id,
+        delivery_date=data.delivery_date,
+        label=data.label.strip(),
+        token_hash=tokens.token_hash(token),
+        expires_at=expires_at,
+        created_by_user_id=actor.user_id,
+        created_at=now,
+    )
+    session.add(link)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "shared_delivery_link.create",
+        "shared_delivery_link",
+        link.id,
+        after=audit.snapshot(link),
+    )
+    return link, token
+
+
+def revoke_link(session: Session, link_id: int, actor: audit.Actor) -> SharedDeliveryLink:
+    """Switch a link off for good. Revoking a revoked link changes nothing."""
+    link = queries.get_link(session, link_id)
+    if link.revoked_at is not None:
+        return link
+    before = audit.snapshot(link)
+    link.revoked_at = clock.now()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "shared_delivery_link.revoke",
+        "shared_delivery_link",
+        link.id,
+        before=before,
+        after=audit.snapshot(link),
+    )
+    return link
+
+
+def open_link(
+    session: Session, token: str, client_address: str, *, zone: ZoneInfo
+) -> SharedDeliveryLink:
+    """The link a token belongs to, if it still works.
+
+    An address that guessed too often gets 429; an unknown token 404 (and counts as a guess,
+    committed even though the request fails); a revoked or expired link 410, in words.
+    """
+    throttle.ensure_not_locked(session, client_address)
+    link = queries.link_by_token(session, token)
+    if link is None:
+        throttle.record_failure(session, client_address)
+        raise NotFound(
+            "There is no such delivery link. Check that the whole link was copied, or ask the "
+            "dairy for a new one.",
+            code="link_not_found",
+            keeps_changes=True,
+        )
+    if link.revoked_at is not None:
+        raise Gone(
+            f"This delivery link was switched off by the dairy at {when(link.revoked_at, zone)}. "
+            "Ask the dairy for a new link.",
+            code="link_revoked",
+        )
+    if link.expires_at <= clock.now():
+        raise Gone(
+            f"This delivery link stopped working at {when(link.expires_at, zone)}. "
+            "Ask the dairy for a new link.",
+            code="link_expired",
+        )
+    return link
+
+
+def actor_of(link: SharedDeliveryLink, *, request_id: str | None, channel: str) -> audit.Actor:
+    """A link acts as itself: the trail shows its id and the label of the person it is for."""
+    return audit.Actor(
+        user_id=None,
+        label=f"link: {link.label}",
+        channel=channel,
+        request_id=request_id,
+        link_id=link.id,
+    )
+
+
+def record_open(session: Session, link: SharedDeliveryLink, actor: audit.Actor) -> None:
+    """Opening a link's manifest is a use of the link, and every use is on the trail."""
+    audit.record(
+        session,
+        actor,
+        "shared_delivery_link.open",
+        "shared_delivery_link",
+        link.id,
+        after={"route_id": link.route_id, "delivery_date": link.delivery_date},
+    )
