@@ -20,6 +20,16 @@ from milkrun.db.session import Database
 from milkrun.orders import scheduler
 from milkrun.web.app import STATIC_DIR, build_web_router
 
+HEALTH_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["ok", "unavailable"]},
+        "database": {"type": "string", "enum": ["ok", "unreachable"]},
+        "schema": {"type": "string", "enum": ["head", "behind"]},
+    },
+    "required": ["status", "database"],
+}
+
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -35,6 +45,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     problems.install(app)
+    problems.document(app)
 
     @app.middleware("http")
     async def _request_id(
@@ -46,13 +57,28 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         response.headers["X-Request-ID"] = request.state.request_id
         return response
 
-    @app.get("/healthz", tags=["health"], include_in_schema=True)
-    def healthz() -> JSONResponse:
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        response_class=JSONResponse,
+        responses={
+            200: {
+                "description": "Ready",
+                "content": {"application/json": {"schema": HEALTH_SCHEMA}},
+            },
+            503: {
+                "description": "The database is unreachable or its schema is behind the code",
+                "content": {"application/json": {"schema": HEALTH_SCHEMA}},
+            },
+        },
+    )
+    def healthz(request: Request) -> JSONResponse:
         """Ready when the database answers and its schema is at the code's head revision."""
+        engine = request.app.state.database.engine
         try:
-            with database.engine.connect() as connection:
+            with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-            at_head = migrate.is_at_head(database.engine)
+            at_head = migrate.is_at_head(engine)
         except SQLAlchemyError:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
         if not at_head:

@@ -8,7 +8,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
@@ -16,6 +18,20 @@ from milkrun.errors import MilkrunError
 
 log = logging.getLogger("milkrun.api")
 PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: what every 4xx and 5xx of the API carries."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = Field(description="A URI naming the kind of problem")
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong, for a person")
+    code: str = Field(description="A stable code for programs, e.g. phone_taken")
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="For validation_failed: each invalid field"
+    )
 
 
 def problem(
@@ -45,6 +61,40 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
         where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
         parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
     return "; ".join(parts)
+
+
+def document(app: FastAPI) -> None:
+    """Describe the API's errors as they are: every operation may answer a 4XX problem
+    (``application/problem+json``), in place of FastAPI's default 422 description."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            for item in schema.get("paths", {}).values():
+                for operation in item.values():
+                    responses = operation.setdefault("responses", {})
+                    responses.pop("422", None)
+                    responses["4XX"] = {
+                        "description": "A problem (RFC 9457): the request was refused",
+                        "content": {
+                            PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        },
+                    }
+            for unused in ("HTTPValidationError", "ValidationError"):
+                components.pop(unused, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install(app: FastAPI) -> None:
