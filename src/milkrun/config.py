@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     business_name: str = "Nandini Fresh Dairy"
     business_address: str = "14 Dairy Circle, Hosur Road, Bengaluru 560029"
     business_gstin: str = "29ABCDE1234F1Z5"
+    # Bills: numbered PREFIX/2627/000123 (at most three letters or digits), due N days after issue.
+    invoice_prefix: str = Field(default="MR", pattern=r"^[A-Za-z0-9]{1,3}$")
+    invoice_due_days: int = Field(default=10, ge=0, le=365)
 
     base_url: str = "http://127.0.0.1:8000"
     backup_dir: str = "backups"

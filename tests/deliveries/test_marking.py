@@ -9,10 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from milkrun.deliveries import service
-from milkrun.deliveries.models import DeliveryOutcome
-from milkrun.errors import Conflict
-from milkrun.orders.models import Order, OrderStatus
+from milkrun.orders.models import OrderStatus
 from milkrun.routing import service as routing_service
 from tests import factories
 from tests.deliveries import factories as day_factories
@@ -286,16 +283,3 @@ def test_an_admin_may_mark_any_order_and_a_customer_none(
     assert refused.status_code == 403
     assert accepted.status_code == 200
     assert events_of(session, day.orders[0].id)[0].actor_user_id == admin.user.id
-
-
-def test_an_order_on_an_invoice_cannot_change(session: Session, day: Day) -> None:
-    """The rule billing will replace with adjustments lives in one function."""
-    marker = service.Marker.for_user(day.boy.user, factories.ACTOR)
-    invoiced = Order(id=7, invoice_id=31, quantity=2)
-    after = service.Outcome(DeliveryOutcome.not_delivered, 0, None, None)
-
-    with pytest.raises(Conflict) as refused:
-        service.check_invoiced_order(session, invoiced, None, after, marker)
-
-    assert refused.value.code == "order_invoiced"
-    service.check_invoiced_order(session, Order(id=8, invoice_id=None), None, after, marker)

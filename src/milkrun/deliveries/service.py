@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from milkrun import clock
+from milkrun.adjustments import service as adjustment_service
 from milkrun.audit import service as audit
 from milkrun.auth.models import Role, User
 from milkrun.customers.models import Customer
@@ -99,24 +100,31 @@ class Recorded:
     link_id: int | None
 
 
-def check_invoiced_order(
+def record_correction_of_billed_order(
     session: Session,
     order: Order,
     before: Recorded | None,
     after: Outcome,
     marker: Marker,
 ) -> None:
-    """An order on an invoice keeps its delivery: changing it is refused (409 order_invoiced).
-
-    The one place this rule lives. Billing replaces it: a change to an order on a finalized
-    invoice becomes an adjustment for the next bill (``before``/``after`` give the quantities).
-    """
-    if order.invoice_id is not None:
-        raise Conflict(
-            f"Order {order.id} is already on invoice {order.invoice_id}; its delivery can no "
-            "longer be changed",
-            code="order_invoiced",
-        )
+    """A change to what was delivered of an order that is already on an invoice is allowed, and
+    recorded as an adjustment in this same transaction (``milkrun.adjustments``): the next bill
+    carries it as a credit or a debit, with the reason and the order. Billing decides what it
+    means for the invoice it is against (an adjustment against a draft is absorbed when the
+    next run rebuilds the draft). Called once the new status is written, so it runs once."""
+    if order.invoice_id is None or before is None:
+        return
+    what = f"{before.outcome.status.value} → {after.status.value}".replace("_", " ")
+    why = after.reason.value.replace("_", " ") if after.reason else None
+    adjustment_service.record_correction(
+        session,
+        order_id=order.id,
+        quantity_before=before.outcome.quantity_delivered,
+        quantity_after=after.quantity_delivered,
+        reason=what + (f" ({why})" if why else ""),
+        user_id=marker.user_id,
+        link_id=marker.link_id,
+    )
 
 
 def mark_order(
@@ -386,7 +394,6 @@ def _apply(session: Session, marker: Marker, order: Order, outcome: Outcome) -> 
                 current.link_id,
                 changed=False,
             )
-        check_invoiced_order(session, order, current, outcome, marker)
         now = clock.now()
         if _write(session, marker, order, current, outcome, now):
             break
@@ -395,6 +402,7 @@ def _apply(session: Session, marker: Marker, order: Order, outcome: Outcome) -> 
             f"Order {order.id} is being marked by someone else at this moment; try again",
             code="concurrent_mark",
         )
+    record_correction_of_billed_order(session, order, current, outcome, marker)
     moved = session.execute(
         update(Order)
         .where(Order.id == order.id, Order.status != OrderStatus.cancelled.value)

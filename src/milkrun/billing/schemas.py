@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from milkrun.fields import Text
+
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# A billing month as the API writes it: "2026-11".
+MonthText = Annotated[str, Field(pattern=MONTH_PATTERN, examples=["2026-11"])]
+
+
+def parse_month(value: str) -> dt.date:
+    """ "2026-11" -> 2026-11-01 (the pattern above has been checked)."""
+    year, month = value.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def month_text(month: dt.date) -> str:
+    return f"{month:%Y-%m}"
+
+
+class BillingRunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    month: MonthText
+    finalize: bool = False
+
+
+class BillingRunResult(BaseModel):
+    month: str
+    invoices_created: int
+    invoices_updated: int
+    invoices_deleted: int
+    invoices_finalized: int
+    # Drafts of the month after the run (before finalizing) and their total.
+    invoices: int
+    total: str
+
+
+class FinalizeMonthResult(BaseModel):
+    month: str
+    invoices_finalized: int
+    first_number: str | None
+    last_number: str | None
+
+
+class VoidRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, Text(200)] | None = None
+
+
+class InvoiceRead(BaseModel):
+    id: int
+    customer_id: int
+    customer_name: str
+    month: str
+    # draft, finalized, partially_paid, paid, overdue (issued, unpaid, past due) or void.
+    status: str
+    number: str | None
+    issue_date: dt.date | None
+    due_date: dt.date | None
+    subtotal: str
+    tax: str
+    total: str
+    amount_paid: str
+    balance_due: str
+
+
+class InvoiceLineRead(BaseModel):
+    product_id: int
+    description: str
+    quantity: int
+    unit_price: str
+    amount: str
+    tax_rate: str
+    tax: str
+
+
+class AdjustmentRead(BaseModel):
+    id: int
+    order_id: int
+    delivery_date: dt.date
+    # credit (less delivered than billed) or debit.
+    kind: str
+    against_invoice_id: int
+    against_number: str | None
+    quantity_before: int
+    quantity_after: int
+    unit_price: str
+    amount: str
+    tax: str
+    reason: str
+    created_at: dt.datetime
+
+
+class InvoicePaymentRead(BaseModel):
+    """Money applied to this invoice: from a payment, or from a credit note (an invoice whose
+    corrections made it negative)."""
+
+    payment_id: int | None
+    credit_invoice_id: int | None
+    received_at: dt.datetime | None
+    method: str | None
+    reference: str | None
+    amount: str
+
+
+class InvoiceDetail(InvoiceRead):
+    lines: list[InvoiceLineRead]
+    adjustments: list[AdjustmentRead]
+    payments: list[InvoicePaymentRead]
+    void_reason: str | None
+
+
+class LedgerEntry(BaseModel):
+    date: dt.date
+    # invoice, void, adjustment or payment.
+    kind: str
+    ref: str
+    debit: str
+    credit: str
+    balance: str
+    invoice_id: int | None = None
+    payment_id: int | None = None
+    adjustment_id: int | None = None
+
+
+class Ledger(BaseModel):
+    customer_id: int
+    date_from: dt.date | None
+    date_to: dt.date | None
+    opening_balance: str
+    entries: list[LedgerEntry]
+    closing_balance: str
+    # Positive: the customer owes; negative: credit in the customer's favour.
+    balance_meaning: str = "positive: owed by the customer; negative: credit"
+
+
+class UnbilledDelivery(BaseModel):
+    order_id: int | None
+    customer_id: int
+    invoice_id: int | None
+    delivery_date: dt.date | None
+    product_id: int
+    unit_price: str
+    quantity: int
+    amount: str
+
+
+class BilledWithoutDelivery(BaseModel):
+    invoice_id: int
+    number: str | None
+    customer_id: int
+    product_id: int
+    unit_price: str
+    billed_quantity: int
+    delivered_quantity: int
+    amount: str
+
+
+class Reconciliation(BaseModel):
+    month: str
+    delivered_not_billed: list[UnbilledDelivery]
+    billed_not_delivered: list[BilledWithoutDelivery]
+    delivered_not_billed_count: int
+    billed_not_delivered_count: int
+    delivered_total: str
+    billed_total: str
+    clean: bool
