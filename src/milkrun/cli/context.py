@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.orm import Session
 
@@ -27,13 +28,20 @@ def settings() -> Settings:
 
 @contextmanager
 def session_scope(*, write: bool = True) -> Iterator[Session]:
-    """A job's unit of work; a business refusal becomes a message and exit code 1."""
+    """A job's unit of work; a business refusal or an invalid value becomes a message and exit
+    code 1, and nothing of the job is kept."""
     database = Database(settings().database_url)
     try:
         with database.session_scope(write=write) as session:
             yield session
     except MilkrunError as exc:
-        errors.print(f"[red]{exc.detail}[/red] ({exc.code})")
+        errors.print(f"[red]{exc.detail}[/red] ({exc.code})", soft_wrap=True)
+        raise typer.Exit(1) from exc
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            message = f"{where}: {error['msg']}" if where else error["msg"]
+            errors.print(message, style="red", soft_wrap=True, markup=False)
         raise typer.Exit(1) from exc
     finally:
         database.dispose()
