@@ -244,11 +244,13 @@ def plans_of_customer(
 ) -> CustomerPlans:
     """The customer's subscriptions running between ``start`` and ``end``, as rule values."""
     subscriptions = session.scalars(
-        select(Subscription).where(
+        select(Subscription)
+        .where(
             Subscription.customer_id == customer_id,
             Subscription.start_date <= end,
             or_(Subscription.end_date.is_(None), Subscription.end_date >= start),
         )
+        .order_by(Subscription.id)
     ).all()
     terms = terms_of(session, [s.id for s in subscriptions])
     pauses = [
