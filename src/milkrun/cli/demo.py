@@ -33,8 +33,11 @@ def seed_command() -> None:
     """Migrate to head, then create the demo dairy (or complete it); twice duplicates nothing."""
     migrate.upgrade(settings().database_url)
     with session_scope() as session:
-        logins = seed(session, today=clock.today(settings().zone))
+        logins = seed(session, today=clock.today(settings().zone), settings=settings())
     _print_logins(logins)
+    if logins.link_token:
+        url = f"{settings().base_url.rstrip('/')}/l/{logins.link_token}"
+        console.print(f"Shared delivery link for today (no login needed): {url}", soft_wrap=True)
 
 
 @app.command("run")

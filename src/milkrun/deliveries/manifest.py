@@ -8,7 +8,8 @@ customer on vacation:
 - ``quantity_changed``: a subscription order's quantity is not what its schedule usually brings
   that day (an override, a skipped day);
 - ``one_time``: an order without a subscription;
-- ``new_customer``: the customer's first order is at most ``NEW_CUSTOMER_DAYS`` days old.
+- ``new_customer``: the customer's first delivery (first subscription start or first order) is
+  at most ``NEW_CUSTOMER_DAYS`` days old.
 
 The load sheet totals the day's orders that are not cancelled, per product. A handful of
 queries whatever the number of stops, never one per stop.
@@ -20,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from milkrun.auth.models import User
@@ -211,16 +212,24 @@ def _usual_quantities(session: Session, subscription_ids: set[int], day: dt.date
 def _customers_first_ordering_since(
     session: Session, customer_ids: Iterable[int], since: dt.date
 ) -> list[int]:
+    """Customers whose first delivery (the start of their first subscription, or their first
+    order that was not cancelled) is on or after ``since``."""
     ids = list(customer_ids)
     if not ids:
         return []
-    first = func.min(Order.delivery_date)
+    starts = union_all(
+        select(Order.customer_id, Order.delivery_date.label("day")).where(
+            Order.customer_id.in_(ids), Order.status != OrderStatus.cancelled.value
+        ),
+        select(Subscription.customer_id, Subscription.start_date.label("day")).where(
+            Subscription.customer_id.in_(ids)
+        ),
+    ).subquery("starts")
     return list(
         session.scalars(
-            select(Order.customer_id)
-            .where(Order.customer_id.in_(ids), Order.status != OrderStatus.cancelled.value)
-            .group_by(Order.customer_id)
-            .having(first >= since)
+            select(starts.c.customer_id)
+            .group_by(starts.c.customer_id)
+            .having(func.min(starts.c.day) >= since)
         )
     )
 

@@ -22,8 +22,10 @@ from milkrun.auth.schemas import UserCreate
 from milkrun.catalog import queries as catalog_queries
 from milkrun.catalog import service as catalog_service
 from milkrun.catalog.schemas import ProductCreate
+from milkrun.config import Settings, get_settings
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.schemas import CustomerCreate
+from milkrun.demo.deliveries import seed_delivery_day
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
 from milkrun.routing.schemas import RouteCreate
@@ -103,6 +105,8 @@ class Logins:
     admin: tuple[str, str]
     delivery_boys: list[tuple[str, str, str]] = field(default_factory=list)
     customers: list[tuple[str, str, str]] = field(default_factory=list)
+    # The token of today's shared delivery link for the first route (its URL: /l/<token>).
+    link_token: str | None = None
 
 
 def _staff(session: Session, actor: Actor, name: str, phone: str) -> User:
@@ -116,7 +120,8 @@ def _staff(session: Session, actor: Actor, name: str, phone: str) -> User:
     return user
 
 
-def seed(session: Session, *, today: dt.date) -> Logins:
+def seed(session: Session, *, today: dt.date, settings: Settings | None = None) -> Logins:
+    settings = settings or get_settings()
     actor = Actor.system("demo seed", channel="cli")
     if auth_queries.user_by_username(session, ADMIN_EMAIL) is None:
         auth_service.create_admin(
@@ -185,6 +190,16 @@ def seed(session: Session, *, today: dt.date) -> Logins:
             logins.customers.append((f"{first} {last}", phone, CUSTOMER_PASSWORD))
     session.flush()
     _number_stops(session)
+    # Last: the delivery day needs the customers, their stops and their subscriptions.
+    owner = auth_queries.user_by_username(session, ADMIN_EMAIL)
+    assert owner is not None
+    logins.link_token = seed_delivery_day(
+        session,
+        today=today,
+        admin=owner,
+        secret=settings.secret_key.get_secret_value(),
+        zone=settings.zone,
+    )
     return logins
 
 

@@ -39,10 +39,18 @@ def when(moment: dt.datetime, zone: ZoneInfo) -> str:
 
 
 def create_link(
-    session: Session, data: LinkCreate, actor: audit.Actor, *, zone: ZoneInfo
+    session: Session,
+    data: LinkCreate,
+    actor: audit.Actor,
+    *,
+    zone: ZoneInfo,
+    token: str | None = None,
 ) -> tuple[SharedDeliveryLink, str]:
     """A link for one active route and one date, expiring in the future and at most a week after
-    the date. Returns the link and its token, which is stored nowhere (only its SHA-256)."""
+    the date. Returns the link and its token, which is stored nowhere (only its SHA-256).
+
+    ``token`` is for the demo seed only, which derives it from the secret key so that seeding
+    again finds the same link; everyone else gets a fresh random one."""
     if actor.user_id is None:
         raise InvalidInput("Only an admin login can create a delivery link", code="admin_required")
     routing_queries.get_active_route(session, data.route_id)
@@ -62,7 +70,10 @@ def create_link(
             "at the latest",
             code="link_expiry_too_late",
         )
-    token = tokens.new_token()
+    if token is None:
+        token = tokens.new_token()
+    elif not tokens.looks_like_token(token):
+        raise ValueError("a link token has the shape of tokens.new_token()")
     link = SharedDeliveryLink(
         route_id=data.route_id,
         delivery_date=data.delivery_date,

@@ -1,41 +1,51 @@
+"""The delivery boy's page: the day's stops in order, marked with big buttons, working through a
+bad connection (marks wait in the phone's storage and are sent, exactly once, when it allows)."""
+
 from __future__ import annotations
+
+import datetime as dt
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
 from milkrun import clock
 from milkrun.auth.models import Role
-from milkrun.customers.models import Customer
+from milkrun.deliveries.manifest import manifest
 from milkrun.deps import SessionDep, SettingsDep
-from milkrun.routing.models import Route
+from milkrun.routing import queries as routing_queries
 from milkrun.web.app import LoginRequired, login_redirect, page_user, render
 
 router = APIRouter(prefix="/delivery")
 
 
 @router.get("", response_model=None)
-def home(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def home(
+    request: Request, session: SessionDep, settings: SettingsDep, date: dt.date | None = None
+) -> Response:
     try:
         user = page_user(request, session, settings, Role.delivery_boy)
     except LoginRequired:
         return login_redirect(request)
-    routes = session.scalars(
-        select(Route).where(Route.delivery_boy_id == user.id, Route.is_active).order_by(Route.name)
-    ).all()
-    stops = {
-        route_id: count
-        for route_id, count in session.execute(
-            select(Customer.route_id, func.count())
-            .where(Customer.is_active, Customer.route_id.in_([r.id for r in routes]))
-            .group_by(Customer.route_id)
-        )
-    }
+    today = clock.today(settings.zone)
+    day = date or today
+    routes = routing_queries.routes_walked_by(session, user.id, day)
+    manifests = [manifest(session, route, day).model_dump(mode="json") for route in routes]
     return render(
         request,
-        "delivery/home.html",
+        "delivery/day.html",
         user=user,
-        routes=routes,
-        stops=stops,
-        today=clock.today(settings.zone),
+        day=day,
+        today=today,
+        previous_day=day - dt.timedelta(days=1),
+        next_day=day + dt.timedelta(days=1) if day < today else None,
+        manifests=manifests,
+        link=None,
+        config={
+            "scope": f"user:{user.id}",
+            "date": day.isoformat(),
+            "markUrl": "/api/v1/delivery-boy/mark-delivered",
+            "stopUrl": "/api/v1/delivery-boy/mark-stop",
+            "manifestUrl": f"/api/v1/delivery-boy/manifest?date={day.isoformat()}",
+            "loginUrl": f"/login?next=/delivery%3Fdate%3D{day.isoformat()}",
+        },
     )

@@ -1,0 +1,122 @@
+"""The demo dairy's delivery day: a morning in progress.
+
+Yesterday is fully marked (mostly delivered, some partial, some not delivered with a reason),
+today's morning routes are marked for their first stops, and one route has a shared delivery
+link for today. Everything goes through the same services as the API, and is idempotent: the
+marks are chosen from the order ids (marking again is a no-op that records nothing), and the
+link's token is derived from the secret key (seeding again finds the same link).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import random
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milkrun.audit.service import Actor
+from milkrun.auth.models import User
+from milkrun.customers.models import Customer
+from milkrun.deliveries import service as delivery_service
+from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
+from milkrun.deliveries.schemas import MarkRequest
+from milkrun.links import queries as link_queries
+from milkrun.links import service as link_service
+from milkrun.links.schemas import LinkCreate
+from milkrun.orders import generate
+from milkrun.orders.models import Order, OrderStatus
+from milkrun.routing import queries as routing_queries
+from milkrun.routing.models import Route, Shift
+
+# Of today's morning stops, the share already walked when the demo starts.
+TODAY_DONE = 0.4
+LINK_LABEL = "Manjunath (covering today)"
+
+
+def seed_delivery_day(
+    session: Session, *, today: dt.date, admin: User, secret: str, zone: ZoneInfo
+) -> str | None:
+    """Materialize yesterday and today where that would change anything, mark them, and return
+    the demo link's token (None when there is no route)."""
+    system = Actor.system("demo seed", channel="cli")
+    yesterday = today - dt.timedelta(days=1)
+    for day in (yesterday, today):
+        if generate.sync_day(session, day, dry_run=True).changed_anything:
+            generate.materialize(session, day, system, trigger="demo")
+    routes = session.scalars(select(Route).where(Route.is_active).order_by(Route.id)).all()
+    for route in routes:
+        _mark(session, route, yesterday, share=1.0, today=today)
+        if route.shift == Shift.morning:
+            _mark(session, route, today, share=TODAY_DONE, today=today)
+    return _demo_link(session, routes[0], today, admin, secret, zone) if routes else None
+
+
+def _mark(session: Session, route: Route, day: dt.date, *, share: float, today: dt.date) -> None:
+    """Mark the first ``share`` of the route's stops on ``day`` as its delivery boy would."""
+    boy_id = routing_queries.delivery_boy_on(session, route.id, day)
+    boy = session.get(User, boy_id) if boy_id is not None else None
+    if boy is None:
+        return
+    actor = Actor(user_id=boy.id, label=f"{boy.role}:{boy.name} (demo seed)", channel="cli")
+    marker = delivery_service.Marker.for_user(boy, actor)
+    orders = session.scalars(
+        select(Order)
+        .join(Customer, Customer.id == Order.customer_id)
+        .where(
+            Order.route_id == route.id,
+            Order.delivery_date == day,
+            Order.status != OrderStatus.cancelled.value,
+        )
+        .order_by(Customer.stop_sequence, Order.id)
+    ).all()
+    stops = list(dict.fromkeys(order.customer_id for order in orders))
+    walked = set(stops[: round(len(stops) * share)])
+    for order in orders:
+        if order.customer_id in walked:
+            delivery_service.mark_order(session, marker, _outcome_of(order), today=today)
+
+
+def _outcome_of(order: Order) -> MarkRequest:
+    """The same outcome for the same order on every run: mostly delivered."""
+    rng = random.Random(order.id)
+    roll = rng.random()
+    base = {"order_id": order.id, "customer_id": order.customer_id}
+    if roll < 0.07:
+        reason = rng.choice(list(NotDeliveredReason))
+        return MarkRequest(**base, status=DeliveryOutcome.not_delivered, reason=reason)
+    if roll < 0.15 and order.quantity > 1:
+        return MarkRequest(
+            **base,
+            status=DeliveryOutcome.partially_delivered,
+            quantity_delivered=order.quantity - 1,
+            reason=NotDeliveredReason.out_of_stock,
+            notes="ran short on the van",
+        )
+    return MarkRequest(**base, status=DeliveryOutcome.delivered)
+
+
+def demo_token(secret: str, route_id: int, day: dt.date) -> str:
+    """A link token the demo can find again: HMAC of the route and date under the secret key."""
+    digest = hmac.new(secret.encode(), f"demo-link:{route_id}:{day}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
+def _demo_link(
+    session: Session, route: Route, day: dt.date, admin: User, secret: str, zone: ZoneInfo
+) -> str:
+    token = demo_token(secret, route.id, day)
+    if link_queries.link_by_token(session, token) is None:
+        actor = Actor(user_id=admin.id, label=f"admin:{admin.name}", channel="cli")
+        link_service.create_link(
+            session,
+            LinkCreate(route_id=route.id, delivery_date=day, label=LINK_LABEL),
+            actor,
+            zone=zone,
+            token=token,
+        )
+    return token
