@@ -129,10 +129,11 @@ def committed_database(database_url: str, engine: Engine) -> Iterator[Database]:
         if engine.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            connection.execute(text("PRAGMA foreign_keys = OFF"))
+            # foreign_keys cannot be switched off inside a transaction; deferring the checks to
+            # the commit (when every table is empty) lets the reference cycles be deleted.
+            connection.execute(text("PRAGMA defer_foreign_keys = ON"))
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
-            connection.execute(text("PRAGMA foreign_keys = ON"))
 
 
 @pytest.fixture
