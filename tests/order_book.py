@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit.models import AuditEvent
+from milkrun.auth import tokens
+from milkrun.auth.models import User
 from milkrun.catalog import service as catalog_service
 from milkrun.catalog.models import Product
 from milkrun.catalog.schemas import PriceCreate
@@ -90,3 +92,39 @@ def orders_of(session: Session, on: dt.date, *, status: str | None = None) -> di
 
 def audit_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+@dataclass
+class Shop:
+    """The dairy with logins: an admin, a customer (``me``) and another customer, with tokens
+    that outlive any clock position the tests use."""
+
+    dairy: Dairy
+    admin: factories.Login
+    me: factories.Login
+    other: factories.Login
+
+    @property
+    def me_id(self) -> int:
+        assert self.me.user.customer_id is not None
+        return self.me.user.customer_id
+
+    @property
+    def other_id(self) -> int:
+        assert self.other.user.customer_id is not None
+        return self.other.user.customer_id
+
+
+def _login(user: User) -> factories.Login:
+    token = tokens.issue_token(user.id, user.role, secret=factories.SECRET, minutes=7 * 24 * 60)
+    return factories.Login(user, token)
+
+
+def make_shop(session: Session, settings: Settings) -> Shop:
+    dairy = make_dairy(session, settings)
+    return Shop(
+        dairy=dairy,
+        admin=_login(factories.admin_user(session)),
+        me=_login(factories.customer_user(session, route=dairy.route)),
+        other=_login(factories.customer_user(session, route=dairy.route, name="Meera Nair")),
+    )
