@@ -122,3 +122,14 @@ def test_every_command_refuses_a_bad_configuration_clearly(
     assert result.exit_code == 2
     assert "Configuration error" in result.output
     assert "MILKRUN_SECRET_KEY" in result.output
+
+
+def test_every_setting_is_documented() -> None:
+    """.env.example and the README's table list every MILKRUN_ variable Settings reads."""
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text()
+    readme = (root / "README.md").read_text()
+    for name in Settings.model_fields:
+        variable = f"MILKRUN_{name.upper()}"
+        assert f"{variable}=" in example, f"{variable} is missing from .env.example"
+        assert f"| `{variable}` |" in readme, f"{variable} is missing from README.md"
