@@ -43,7 +43,8 @@ def generate_command(
             dry_run=dry_run,
             trigger="cli",
         )
-    table = Table(title=f"Orders of {day}" + (" (dry run: nothing changed)" if dry_run else ""))
+    console.print(f"Orders of {day}" + (" (dry run: nothing changed)" if dry_run else ""))
+    table = Table()
     for column in ("created", "updated", "cancelled", "unchanged"):
         table.add_column(column, justify="right")
     counts = report.counts
