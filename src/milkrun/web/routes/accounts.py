@@ -16,7 +16,13 @@ router = APIRouter()
 
 
 def _safe_next(target: str | None) -> str | None:
-    return target if target and target.startswith("/") and not target.startswith("//") else None
+    """Where to go after logging in: a path on this site only. "//host" and "/\\host" are
+    other sites to a browser (it reads a backslash as a slash), so they are refused."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    return target
 
 
 @router.get("/", response_model=None)
