@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.api.app import API_PREFIX
 from tests import factories
+from tests.billing import factories as billing_factories
 from tests.deliveries import factories as day_factories
 from tests.factories import Login
 
@@ -117,6 +118,19 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/me/pauses"): frozenset({CUSTOMER}),
     ("PATCH", "/me/pauses/{pause_id}"): frozenset({CUSTOMER}),
     ("DELETE", "/me/pauses/{pause_id}"): frozenset({CUSTOMER}),
+    # billing: admins run, issue and void; a customer reads its own issued invoices and ledger
+    ("POST", "/billing/runs"): ADMIN_ONLY,
+    ("GET", "/billing/reconcile"): ADMIN_ONLY,
+    ("GET", "/invoices"): frozenset({ADMIN, CUSTOMER}),  # a customer: its own only
+    ("GET", "/invoices/{invoice_id}"): frozenset({ADMIN, OWN}),
+    ("GET", "/invoices/{invoice_id}/pdf"): frozenset({ADMIN, OWN}),
+    ("POST", "/invoices/{invoice_id}/finalize"): ADMIN_ONLY,
+    ("POST", "/invoices/{invoice_id}/void"): ADMIN_ONLY,
+    ("POST", "/payments"): ADMIN_ONLY,
+    ("GET", "/payments"): ADMIN_ONLY,
+    ("GET", "/customers/{customer_id}/ledger"): frozenset({ADMIN, OWN}),
+    ("GET", "/me/invoices"): frozenset({CUSTOMER}),
+    ("GET", "/me/ledger"): frozenset({CUSTOMER}),
     ("GET", "/me/orders"): frozenset({CUSTOMER}),
     ("POST", "/me/orders"): frozenset({CUSTOMER}),
     ("GET", "/me/orders/upcoming"): frozenset({CUSTOMER}),
@@ -184,9 +198,14 @@ class Records:
         assert own is not None
         other_customer = factories.customer_user(session, name="Another customer")
         assert other_customer.customer_id is not None
-        self.own: dict[str, int | str] = {"customer_id": own, **_orders_of(session, own)}
+        self.own: dict[str, int | str] = {
+            "customer_id": own,
+            **_orders_of(session, own),
+            "invoice_id": billing_factories.issued_invoice(session, own).id,
+        }
         self.others: dict[str, int | str] = {
             **_orders_of(session, other_customer.customer_id),
+            "invoice_id": billing_factories.issued_invoice(session, other_customer.customer_id).id,
             "customer_id": other_customer.customer_id,
             "user_id": factories.delivery_boy_user(session, name="Another boy").id,
             "product_id": factories.product(session).id,

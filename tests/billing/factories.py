@@ -112,3 +112,32 @@ def invoices_of(session: Session, customer_id: int) -> list[Invoice]:
             select(Invoice).where(Invoice.customer_id == customer_id).order_by(Invoice.id)
         )
     )
+
+
+_numbers = iter(range(900_000, 999_999))
+
+
+def issued_invoice(
+    session: Session, customer_id: int, *, month: dt.date = NOVEMBER, total_paise: int = 0
+) -> Invoice:
+    """An issued invoice written directly (for tests about who may read what)."""
+    sequence = next(_numbers)
+    invoice = Invoice(
+        customer_id=customer_id,
+        month=month,
+        status="finalized",
+        series="TS/2627",
+        sequence=sequence,
+        number=f"TS/2627/{sequence:06d}",
+        customer_name="Someone",
+        customer_address="Somewhere",
+        issue_date=TODAY,
+        due_date=TODAY + dt.timedelta(days=10),
+        subtotal_paise=total_paise,
+        tax_paise=0,
+        total_paise=total_paise,
+        finalized_at=dt.datetime(2026, 12, 3, 4, 0, tzinfo=dt.UTC),
+    )
+    session.add(invoice)
+    session.flush()
+    return invoice

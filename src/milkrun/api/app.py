@@ -7,9 +7,12 @@ from fastapi import APIRouter
 from milkrun.api.routes import (
     audit,
     auth,
+    billing,
     customers,
     deliveries,
+    invoices,
     orders,
+    payments,
     products,
     routes,
     shared_delivery_links,
@@ -30,4 +33,8 @@ def build_router() -> APIRouter:
     router.include_router(deliveries.router)
     router.include_router(shared_delivery_links.router)
     router.include_router(shared_delivery_links.holder)
+    router.include_router(billing.router)
+    router.include_router(invoices.router)
+    router.include_router(invoices.me_router)
+    router.include_router(payments.router)
     return router

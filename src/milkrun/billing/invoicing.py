@@ -55,6 +55,8 @@ BILLED_OUTCOMES = ("delivered", "partially_delivered")
 MONTH_LOCK_CLASS = 0x6D72
 
 Progress = Callable[[str], None]
+# How many times rebuild_drafts reports progress (a progress bar's length).
+REBUILD_STEPS = 7
 # Sums of paise can pass 2**31 on PostgreSQL (an INTEGER there); SQLite integers are 64-bit.
 _BIG = Integer().with_variant(BigInteger(), "postgresql")
 

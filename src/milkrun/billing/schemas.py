@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from milkrun.fields import Text
 
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
 # A billing month as the API writes it: "2026-11".
 MonthText = Annotated[str, Field(pattern=MONTH_PATTERN, examples=["2026-11"])]
 

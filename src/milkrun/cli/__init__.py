@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from milkrun.cli import db, demo, orders, serve, users
+from milkrun.cli import billing, db, demo, orders, serve, users
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(demo.app, name="demo")
 app.add_typer(orders.app, name="orders")
+app.add_typer(billing.app, name="billing")
 app.command("serve")(serve.serve)
 
 

@@ -1,0 +1,117 @@
+"""Payments (admins record them) and the ledger (admins; a customer reads its own)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milkrun.api.caller import CallerCustomerId, MyCustomerId
+from milkrun.api.deps import (
+    DEFAULT_LIMIT,
+    ActorDep,
+    AdminUser,
+    Cursor,
+    IdFilter,
+    Limit,
+    SessionDep,
+    SettingsDep,
+)
+from milkrun.billing import ledger, settlement
+from milkrun.billing.schemas import Ledger
+from milkrun.customers import queries as customer_queries
+from milkrun.money import to_rupees
+from milkrun.pagination import Page, paginate
+from milkrun.payments.models import Payment
+from milkrun.payments.schemas import AllocationRead, PaymentCreate, PaymentRead
+
+router = APIRouter(tags=["payments"])
+
+Confirm = Annotated[
+    bool,
+    Query(
+        description="Record it even though the same customer, amount and method was recorded "
+        "without a reference in the last two minutes"
+    ),
+]
+DateFrom = Annotated[dt.date | None, Query(description="Entries before this open the ledger")]
+DateTo = Annotated[dt.date | None, Query(description="Last date shown")]
+
+
+def read_payment(session: Session, payment: Payment) -> PaymentRead:
+    allocations = settlement.allocations_of_payment(session, payment.id)
+    return PaymentRead(
+        id=payment.id,
+        customer_id=payment.customer_id,
+        amount=to_rupees(payment.amount_paise),
+        method=payment.method,
+        reference=payment.reference,
+        received_at=payment.received_at,
+        created_at=payment.created_at,
+        allocations=[
+            AllocationRead(invoice_id=invoice_id, number=number, amount=to_rupees(amount))
+            for invoice_id, number, amount in allocations
+        ],
+        unallocated=to_rupees(payment.amount_paise - sum(a for _, _, a in allocations)),
+    )
+
+
+@router.post("/payments", status_code=status.HTTP_201_CREATED, response_model=PaymentRead)
+def record_payment(
+    body: PaymentCreate,
+    _: AdminUser,
+    actor: ActorDep,
+    session: SessionDep,
+    confirm: Confirm = False,
+) -> PaymentRead:
+    """Record money received; it pays the customer's oldest open invoices first and the rest
+    stays as credit for the next bill."""
+    payment = settlement.receive_payment(session, body, actor, confirm_duplicate=confirm)
+    return read_payment(session, payment)
+
+
+@router.get("/payments", response_model=Page[PaymentRead])
+def list_payments(
+    _: AdminUser,
+    session: SessionDep,
+    customer_id: IdFilter = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[PaymentRead]:
+    statement = select(Payment)
+    if customer_id is not None:
+        statement = statement.where(Payment.customer_id == customer_id)
+    payments, next_cursor = paginate(
+        session, statement, Payment.id, limit=limit, cursor=cursor, newest_first=True
+    )
+    return Page[PaymentRead](
+        items=[read_payment(session, p) for p in payments], next_cursor=next_cursor
+    )
+
+
+@router.get("/customers/{customer_id}/ledger", response_model=Ledger)
+def customer_ledger(
+    customer_id: CallerCustomerId,
+    session: SessionDep,
+    settings: SettingsDep,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+) -> Ledger:
+    """Opening balance, invoices, voids, corrections, payments with a running balance, and the
+    closing balance. A customer reads only its own (another's is 404)."""
+    customer_queries.get_customer(session, customer_id)
+    return ledger.ledger(session, customer_id, settings.zone, date_from=date_from, date_to=date_to)
+
+
+@router.get("/me/ledger", response_model=Ledger, tags=["me"])
+def my_ledger(
+    me: MyCustomerId,
+    session: SessionDep,
+    settings: SettingsDep,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+) -> Ledger:
+    return ledger.ledger(session, me, settings.zone, date_from=date_from, date_to=date_to)

@@ -1,0 +1,123 @@
+"""``milkrun billing``: the month's bills, and proof that they match what was delivered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from milkrun import clock
+from milkrun.audit.service import Actor
+from milkrun.billing import invoicing, reconcile, service
+from milkrun.billing.schemas import MONTH_PATTERN, parse_month
+from milkrun.cli.context import console, errors, session_scope, settings
+
+app = typer.Typer(no_args_is_help=True, help="Monthly bills.")
+
+
+def _month(value: str) -> dt.date:
+    if not re.fullmatch(MONTH_PATTERN, value):
+        errors.print(
+            f"[red]{value!r} is not a month: use YYYY-MM (2000 to 2099), e.g. 2026-11[/red]"
+        )
+        raise typer.Exit(2)
+    return parse_month(value)
+
+
+@app.command("run")
+def run_command(
+    month: str = typer.Option(..., "--month", help="YYYY-MM"),
+    finalize: bool = typer.Option(False, "--finalize", help="Also number and issue the drafts"),
+) -> None:
+    """Bill a month: one draft invoice per customer from what was delivered (re-running
+    rebuilds the drafts and never touches issued invoices); --finalize issues them, numbered."""
+    first = _month(month)
+    steps = invoicing.REBUILD_STEPS + (1 if finalize else 0)
+    with (
+        Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress,
+        session_scope() as session,
+    ):
+        task = progress.add_task(f"Billing {month}", total=steps)
+
+        def step(description: str) -> None:
+            progress.update(task, advance=1, description=description)
+
+        result = service.run_billing(
+            session,
+            first,
+            Actor.system("cli:billing run", channel="cli"),
+            settings(),
+            finalize=finalize,
+            progress=step,
+        )
+        progress.update(task, description="committing")
+    table = Table(title=f"Billing {result.month}")
+    for column in ("drafts", "created", "updated", "deleted", "finalized", "total (₹)"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(result.invoices),
+        str(result.invoices_created),
+        str(result.invoices_updated),
+        str(result.invoices_deleted),
+        str(result.invoices_finalized),
+        result.total,
+    )
+    console.print(table)
+
+
+@app.command("reconcile")
+def reconcile_command(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
+    """List delivered orders that are on no invoice and invoiced quantities with no delivery
+    behind them; exits 1 when either list is not empty (or the totals differ)."""
+    first = _month(month)
+    with session_scope(write=False) as session:
+        first = invoicing.check_billable_month(first, clock.today(settings().zone))
+        report = reconcile.reconcile(session, first)
+    console.print(
+        f"{report.month}: delivered ₹{report.delivered_total}, billed ₹{report.billed_total} "
+        "(before tax)"
+    )
+    if report.delivered_not_billed:
+        table = Table(title=f"Delivered, not billed ({report.delivered_not_billed_count})")
+        for column in ("order", "invoice", "customer", "date", "product", "qty", "₹"):
+            table.add_column(column)
+        for row in report.delivered_not_billed:
+            table.add_row(
+                str(row.order_id or ""),
+                str(row.invoice_id or ""),
+                str(row.customer_id),
+                str(row.delivery_date or ""),
+                str(row.product_id),
+                str(row.quantity),
+                row.amount,
+            )
+        console.print(table)
+    if report.billed_not_delivered:
+        table = Table(title=f"Billed, not delivered ({report.billed_not_delivered_count})")
+        for column in ("invoice", "number", "customer", "product", "billed", "delivered", "₹"):
+            table.add_column(column)
+        for over in report.billed_not_delivered:
+            table.add_row(
+                str(over.invoice_id),
+                over.number or "draft",
+                str(over.customer_id),
+                str(over.product_id),
+                str(over.billed_quantity),
+                str(over.delivered_quantity),
+                over.amount,
+            )
+        console.print(table)
+    if not report.clean:
+        errors.print("[red]Billing does not match the deliveries of this month.[/red]")
+        raise typer.Exit(1)
+    console.print("[green]Every delivered unit is billed exactly once.[/green]")
