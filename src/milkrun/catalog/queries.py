@@ -61,7 +61,7 @@ def prices_on(session: Session, product_ids: Iterable[int], on: dt.date) -> dict
             & (ProductPrice.effective_from == latest.c.since),
         )
     )
-    return {product_id: price_paise for product_id, price_paise in rows}
+    return dict(rows)
 
 
 def price_on(session: Session, product_id: int, on: dt.date) -> int | None:

@@ -89,12 +89,11 @@ def routes(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
     boys = {
         u.id: u.name for u in session.scalars(select(User).where(User.role == Role.delivery_boy))
     }
-    stops = {
-        route_id: count
-        for route_id, count in session.execute(
+    stops = dict(
+        session.execute(
             select(Customer.route_id, func.count())
             .where(Customer.is_active)
             .group_by(Customer.route_id)
         )
-    }
+    )
     return render(request, "admin/routes.html", user=user, routes=rows, boys=boys, stops=stops)
