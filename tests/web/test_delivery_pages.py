@@ -1,0 +1,223 @@
+"""The delivery pages in headless Chromium on a phone-sized screen: marking with big buttons,
+losing the connection, coming back, and every mark arriving exactly once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Locator, Page, Route, expect
+from sqlalchemy import func, select, update
+
+from milkrun.audit.models import AuditEvent
+from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
+from milkrun.orders.models import Order, OrderStatus
+from tests import factories
+from tests.deliveries import factories as day_factories
+from tests.web.conftest import LiveServer, log_in
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Walk:
+    boy_phone: str
+    order_ids: list[int]
+    customer_names: list[str]
+    token: str
+
+
+@pytest.fixture
+def walk(live_server: LiveServer) -> Walk:
+    with live_server.database.session_scope() as session:
+        boy = factories.delivery_boy_user(session, name="Ravi Kumar")
+        day = day_factories.delivery_day(session, boy=boy)
+        _link, token = day_factories.link(session, day.route, day.date, label="Suresh")
+        assert boy.phone is not None
+        return Walk(
+            boy_phone=boy.phone,
+            order_ids=[o.id for o in day.orders],
+            customer_names=[c.name for c in day.customers],
+            token=token,
+        )
+
+
+def _statuses(live_server: LiveServer) -> dict[int, tuple[str, int, str | None]]:
+    with live_server.database.session_scope() as session:
+        rows = session.execute(
+            select(
+                DeliveryStatus.order_id,
+                DeliveryStatus.status,
+                DeliveryStatus.quantity_delivered,
+                DeliveryStatus.reason,
+            )
+        ).all()
+    return {row.order_id: (row.status, row.quantity_delivered, row.reason) for row in rows}
+
+
+def _marks_recorded(live_server: LiveServer, order_id: int) -> int:
+    with live_server.database.session_scope() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.order_id == order_id, AuditEvent.action.like("delivery.%"))
+        )
+    return count or 0
+
+
+def _stop(page: Page, name: str) -> Locator:
+    return page.locator(".stop", has_text=name)
+
+
+def _delivered(page: Page, name: str) -> Locator:
+    return _stop(page, name).get_by_role("button", name="Delivered", exact=True)
+
+
+def test_a_delivery_boy_marks_offline_and_the_marks_arrive_when_back_online(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    log_in(phone_page, live_server.url, walk.boy_phone)
+    expect(phone_page).to_have_url(f"{live_server.url}/delivery")
+    sync = phone_page.locator("#sync")
+    expect(sync).to_contain_text("All saved")
+    expect(phone_page.locator(".stop")).to_have_count(3)
+    first, second, third = walk.customer_names
+    expect(phone_page.locator(".stop.current")).to_contain_text(first)
+
+    phone_page.context.set_offline(True)
+    _delivered(phone_page, first).click()
+    _stop(phone_page, second).get_by_role("button", name="Not delivered").click()
+    _stop(phone_page, second).get_by_role("button", name="Not at home").click()
+
+    expect(sync).to_have_attribute("data-pending", "2")
+    expect(sync).to_contain_text("Pending 2")
+    expect(sync).to_contain_text("offline")
+    # The stops show what was marked, as not yet sent; the next stop is now the current one.
+    expect(_stop(phone_page, first)).to_contain_text("waiting to send")
+    expect(phone_page.locator(".stop.current")).to_contain_text(third)
+    assert _statuses(live_server) == {}
+
+    phone_page.context.set_offline(False)
+
+    expect(sync).to_have_attribute("data-pending", "0")
+    expect(sync).to_contain_text("All saved")
+    expect(_stop(phone_page, first)).not_to_contain_text("waiting to send")
+    assert _statuses(live_server) == {
+        walk.order_ids[0]: ("delivered", 2, None),
+        walk.order_ids[1]: ("not_delivered", 0, "customer_unavailable"),
+    }
+    assert _marks_recorded(live_server, walk.order_ids[0]) == 1
+    assert _marks_recorded(live_server, walk.order_ids[1]) == 1
+
+
+def test_a_mark_whose_answer_is_lost_is_retried_with_its_key_and_lands_once(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    """The dairy records the mark, but the answer never reaches the phone (the connection drops
+    on the way back): the page retries with the same Idempotency-Key, and the dairy replays."""
+    keys: list[str] = []
+
+    def lose_first_answer(route: Route) -> None:
+        keys.append(route.request.headers["idempotency-key"])
+        if len(keys) == 1:
+            route.fetch()  # reaches the server, which commits the mark
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    log_in(phone_page, live_server.url, walk.boy_phone)
+    expect(phone_page).to_have_url(f"{live_server.url}/delivery")
+    phone_page.route(re.compile(r".*/mark-delivered$"), lose_first_answer)
+    _delivered(phone_page, walk.customer_names[0]).click()
+
+    expect(phone_page.locator("#sync")).to_have_attribute("data-pending", "0", timeout=15_000)
+    assert len(keys) == 2
+    assert keys[0] == keys[1]
+    assert _statuses(live_server) == {walk.order_ids[0]: ("delivered", 2, None)}
+    assert _marks_recorded(live_server, walk.order_ids[0]) == 1
+    with live_server.database.session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 1
+
+
+def test_pending_marks_survive_a_reload_and_are_sent_later(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    log_in(phone_page, live_server.url, walk.boy_phone)
+    expect(phone_page).to_have_url(f"{live_server.url}/delivery")
+
+    def dairy_down(route: Route) -> None:
+        route.fulfill(status=503, content_type="application/problem+json", body="{}")
+
+    phone_page.route(re.compile(r".*/mark-delivered$"), dairy_down)
+    stop = _stop(phone_page, walk.customer_names[2])
+    stop.get_by_role("button", name="Partial").click()
+    stop.get_by_role("button", name="One less").click()  # 2 ordered: the only partial is 1
+    stop.get_by_role("button", name="Save").click()
+    expect(phone_page.locator("#sync")).to_contain_text("Pending 1")
+
+    phone_page.reload()
+    expect(phone_page.locator("#sync")).to_contain_text("Pending 1")
+    expect(_stop(phone_page, walk.customer_names[2])).to_contain_text("1 of 2 delivered")
+    assert _statuses(live_server) == {}
+
+    phone_page.unroute(re.compile(r".*/mark-delivered$"))
+    expect(phone_page.locator("#sync")).to_contain_text("All saved", timeout=15_000)
+    assert _statuses(live_server) == {walk.order_ids[2]: ("partially_delivered", 1, None)}
+
+
+def test_a_refused_mark_leaves_the_queue_and_says_why(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    log_in(phone_page, live_server.url, walk.boy_phone)
+    expect(phone_page).to_have_url(f"{live_server.url}/delivery")
+    with live_server.database.session_scope() as session:
+        session.execute(
+            update(Order)
+            .where(Order.id == walk.order_ids[0])
+            .values(status=OrderStatus.cancelled.value)
+        )
+
+    _delivered(phone_page, walk.customer_names[0]).click()
+
+    expect(phone_page.locator("#sync")).to_contain_text("All saved")
+    expect(phone_page.get_by_role("alert")).to_contain_text("was cancelled")
+    assert _statuses(live_server) == {}
+
+
+def test_the_shared_link_page_marks_without_a_login_and_carries_the_link_headers(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    response = phone_page.goto(f"{live_server.url}/l/{walk.token}")
+
+    assert response is not None
+    assert response.status == 200
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["x-robots-tag"] == "noindex"
+    assert response.headers["cache-control"] == "no-store"
+    expect(phone_page.locator(".dday-head")).to_contain_text("Link for Suresh")
+    stop = _stop(phone_page, walk.customer_names[0])
+    button = stop.get_by_role("button", name="Delivered", exact=True)
+    box = button.bounding_box()
+    assert box is not None
+    assert box["height"] >= 48  # a thumb-sized target
+    button.click()
+
+    expect(phone_page.locator("#sync")).to_contain_text("All saved")
+    expect(_stop(phone_page, walk.customer_names[0])).to_contain_text("Delivered")
+    assert _statuses(live_server) == {walk.order_ids[0]: ("delivered", 2, None)}
+    with live_server.database.session_scope() as session:
+        row = session.scalar(select(DeliveryStatus))
+        assert row is not None
+        assert row.recorded_by_link_id is not None
+        assert row.recorded_by_user_id is None
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_an_unknown_link_page_says_so(phone_page: Page, live_server: LiveServer) -> None:
+    response = phone_page.goto(f"{live_server.url}/l/not-a-token")
+
+    assert response is not None
+    assert response.status == 404
+    assert response.headers["referrer-policy"] == "no-referrer"
+    expect(phone_page.get_by_role("alert")).to_contain_text("no such delivery link")
