@@ -61,7 +61,8 @@ def prices_on(session: Session, product_ids: Iterable[int], on: dt.date) -> dict
             & (ProductPrice.effective_from == latest.c.since),
         )
     )
-    return dict(rows)
+    # A Result has keys() (its column names), so dict() needs its rows, not the Result.
+    return dict(rows.all())
 
 
 def price_on(session: Session, product_id: int, on: dt.date) -> int | None:

@@ -94,6 +94,6 @@ def routes(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
             select(Customer.route_id, func.count())
             .where(Customer.is_active)
             .group_by(Customer.route_id)
-        )
+        ).all()
     )
     return render(request, "admin/routes.html", user=user, routes=rows, boys=boys, stops=stops)
