@@ -55,6 +55,7 @@ BILLED_OUTCOMES = ("delivered", "partially_delivered")
 MONTH_LOCK_CLASS = 0x6D72
 
 Progress = Callable[[str], None]
+TEMPORARY_CUSTOMERS = "billing_run_customers"
 # How many times rebuild_drafts reports progress (a progress bar's length).
 REBUILD_STEPS = 7
 # Sums of paise can pass 2**31 on PostgreSQL (an INTEGER there); SQLite integers are 64-bit.
@@ -204,8 +205,7 @@ def rebuild_drafts(
         literal(now, Invoice.created_at.type),
         literal(now, Invoice.updated_at.type),
     ).where(Customer.id.in_(select(customers.c.customer_id)), ~has_draft)
-    created = _exec(
-        session,
+    session.execute(
         insert(Invoice).from_select(
             [
                 "customer_id",
@@ -223,7 +223,7 @@ def rebuild_drafts(
             new_drafts,
         ),
     )
-    _drop_temporary(session, customers.name)
+    _empty_temporary(session, customers)
 
     step("putting delivered orders on their drafts")
     draft_of_customer = (
@@ -264,7 +264,7 @@ def rebuild_drafts(
         )
     ).one()
     return Rebuilt(
-        created=created,
+        created=int(count) - updated,
         updated=updated,
         deleted=deleted,
         invoices=int(count),
@@ -274,17 +274,22 @@ def rebuild_drafts(
 
 def _billable_customers(session: Session, month: dt.date) -> Any:
     """A temporary table of the customers who get a draft: something delivered and not yet
-    billed, or a pending adjustment."""
+    billed, or a pending adjustment. (PostgreSQL drops it at commit; SQLite keeps an empty one
+    per connection: dropping a table there fails while any statement is open.)"""
     postgres = session.get_bind().dialect.name == "postgresql"
-    name = "billing_run_customers"
-    _drop_temporary(session, name)
+    name = TEMPORARY_CUSTOMERS
     if postgres:
+        session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{name}"))
         session.execute(
             text(f"CREATE TEMPORARY TABLE {name} (customer_id integer PRIMARY KEY) ON COMMIT DROP")
         )
     else:
-        session.execute(text(f"CREATE TEMPORARY TABLE {name} (customer_id integer PRIMARY KEY)"))
+        session.execute(
+            text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} (customer_id integer PRIMARY KEY)")
+        )
     table = CoreTable(name, MetaData(), Column("customer_id", Integer, primary_key=True))
+    if not postgres:
+        session.execute(delete(table))
     delivered = (
         select(Order.customer_id)
         .where(_billable(month))
@@ -296,9 +301,11 @@ def _billable_customers(session: Session, month: dt.date) -> Any:
     return table
 
 
-def _drop_temporary(session: Session, name: str) -> None:
-    schema = "pg_temp" if session.get_bind().dialect.name == "postgresql" else "temp"
-    session.execute(text(f"DROP TABLE IF EXISTS {schema}.{name}"))
+def _empty_temporary(session: Session, table: Any) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{TEMPORARY_CUSTOMERS}"))
+    else:
+        session.execute(delete(table))
 
 
 def _insert_lines(session: Session, month: dt.date) -> None:

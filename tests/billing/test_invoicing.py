@@ -1,0 +1,252 @@
+"""The billing run: one draft per customer, from what was delivered, set-based, rebuildable."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from milkrun.adjustments.models import Adjustment
+from milkrun.audit.models import AuditEvent
+from milkrun.billing import service
+from milkrun.billing.models import Invoice, InvoiceLine
+from milkrun.errors import InvalidInput
+from milkrun.money import percent_of
+from milkrun.orders.models import Order
+from tests import factories
+from tests.billing import factories as bf
+from tests.billing.conftest import Dairy
+
+NOV = bf.NOVEMBER
+
+
+def day(n: int) -> dt.date:
+    return NOV.replace(day=n)
+
+
+def lines_of(session: Session, invoice: Invoice) -> list[tuple[int, int, int, int, int]]:
+    return [
+        (line.product_id, line.unit_price_paise, line.quantity, line.amount_paise, line.tax_paise)
+        for line in session.scalars(
+            select(InvoiceLine)
+            .where(InvoiceLine.invoice_id == invoice.id)
+            .order_by(InvoiceLine.product_id, InvoiceLine.unit_price_paise)
+        )
+    ]
+
+
+def test_a_draft_bills_what_was_delivered_subscription_and_one_time_alike(
+    session: Session, dairy: Dairy
+) -> None:
+    subscription = factories.subscription(session, customer=dairy.asha, product=dairy.milk)
+    a = dairy.asha.id
+    admin = dairy.admin
+    # Subscription milk: delivered, partial (1 of 2), not delivered, never marked.
+    delivered = bf.order(
+        session,
+        customer_id=a,
+        product_id=dairy.milk.id,
+        day=day(1),
+        subscription_id=subscription.id,
+    )
+    partial = bf.order(
+        session,
+        customer_id=a,
+        product_id=dairy.milk.id,
+        day=day(2),
+        subscription_id=subscription.id,
+    )
+    missed = bf.order(
+        session,
+        customer_id=a,
+        product_id=dairy.milk.id,
+        day=day(3),
+        subscription_id=subscription.id,
+    )
+    unmarked = bf.order(
+        session,
+        customer_id=a,
+        product_id=dairy.milk.id,
+        day=day(4),
+        subscription_id=subscription.id,
+    )
+    # The price went up mid-month: the order captured ₹29.00.
+    dearer = bf.order(
+        session,
+        customer_id=a,
+        product_id=dairy.milk.id,
+        day=day(20),
+        price_paise=2900,
+        subscription_id=subscription.id,
+    )
+    # One-time paneer (the kind of order the old system forgot to bill).
+    paneer = bf.order(
+        session, customer_id=a, product_id=dairy.paneer.id, day=day(7), quantity=3, price_paise=9000
+    )
+    # December is not November's business.
+    december = bf.order(session, customer_id=a, product_id=dairy.milk.id, day=bf.DECEMBER)
+    for made, quantity in ((delivered, None), (partial, 1), (missed, 0), (dearer, None)):
+        bf.deliver(session, made, quantity, by=admin)
+    bf.deliver(session, paneer, None, by=admin)
+    bf.deliver(session, december, None, by=admin)
+
+    bf.run(session)
+
+    (invoice,) = bf.invoices_of(session, a)
+    assert (invoice.status, invoice.month, invoice.number) == ("draft", NOV, None)
+    assert lines_of(session, invoice) == [
+        (dairy.milk.id, 2800, 3, 8400, 0),
+        (dairy.milk.id, 2900, 2, 5800, 0),
+        (dairy.paneer.id, 9000, 3, 27000, 1350),
+    ]
+    assert (invoice.subtotal_paise, invoice.tax_paise, invoice.total_paise) == (41200, 1350, 42550)
+    session.expire_all()
+    billed = {o.id: o.invoice_id for o in session.scalars(select(Order))}
+    assert billed[delivered.id] == billed[partial.id] == billed[dearer.id] == invoice.id
+    assert billed[paneer.id] == invoice.id
+    assert billed[missed.id] is None
+    assert billed[unmarked.id] is None
+    assert billed[december.id] is None
+    # Nobody else got anything delivered, so nobody else gets a bill.
+    assert bf.invoices_of(session, dairy.ravi.id) == []
+
+
+def test_tax_is_per_line_rounded_half_up(session: Session, dairy: Dairy) -> None:
+    # 5% of ₹28.10 is 140.5 paise: 141 on the line. Two lines of one product at two prices
+    # round separately: 5% of ₹28.30 x 3 = 424.5 -> 425.
+    for n, price in ((1, 2810), (2, 2830), (3, 2830), (4, 2830)):
+        made = bf.order(
+            session,
+            customer_id=dairy.ravi.id,
+            product_id=dairy.paneer.id,
+            day=day(n),
+            quantity=1,
+            price_paise=price,
+        )
+        bf.deliver(session, made, by=dairy.admin)
+
+    bf.run(session)
+
+    (invoice,) = bf.invoices_of(session, dairy.ravi.id)
+    assert lines_of(session, invoice) == [
+        (dairy.paneer.id, 2810, 1, 2810, 141),
+        (dairy.paneer.id, 2830, 3, 8490, 425),
+    ]
+    assert percent_of(2810, 500) == 141
+    assert percent_of(8490, 500) == 425
+    assert invoice.tax_paise == 566
+
+
+def test_running_twice_changes_nothing(session: Session, dairy: Dairy) -> None:
+    for customer in (dairy.asha, dairy.ravi):
+        for n in range(1, 11):
+            made = bf.order(session, customer_id=customer.id, product_id=dairy.milk.id, day=day(n))
+            bf.deliver(session, made, by=dairy.admin)
+
+    first = service.run_billing(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+    before = {i.id: (i.customer_id, i.total_paise) for i in session.scalars(select(Invoice))}
+    second = service.run_billing(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+    session.expire_all()
+    after = {i.id: (i.customer_id, i.total_paise) for i in session.scalars(select(Invoice))}
+
+    assert (first.invoices_created, first.invoices_updated, first.invoices) == (2, 0, 2)
+    assert (second.invoices_created, second.invoices_updated, second.invoices) == (0, 2, 2)
+    assert first.total == second.total == "1120.00"
+    assert after == before  # the same drafts, rebuilt in place
+
+
+def test_a_rerun_picks_up_late_marks_and_corrections_of_drafts(
+    session: Session, dairy: Dairy
+) -> None:
+    early = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=day(1))
+    late = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=day(30))
+    bf.deliver(session, early, by=dairy.admin)
+    bf.run(session)
+    assert bf.invoices_of(session, dairy.asha.id)[0].total_paise == 5600
+
+    bf.deliver(session, late, by=dairy.admin)  # marked after the run
+    bf.correct(session, early, 1, admin=dairy.admin)  # 2 -> 1 while the invoice is a draft
+    # The correction of a draft's order is recorded against the draft ...
+    assert session.scalar(select(func.count(Adjustment.id))) == 1
+    bf.run(session)
+
+    (invoice,) = bf.invoices_of(session, dairy.asha.id)
+    assert lines_of(session, invoice) == [(dairy.milk.id, 2800, 3, 8400, 0)]
+    # ... and the rebuild absorbs it: the draft now bills what was delivered.
+    assert session.scalar(select(func.count(Adjustment.id))) == 0
+
+
+def test_a_draft_with_nothing_left_to_bill_is_dropped(session: Session, dairy: Dairy) -> None:
+    only = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=day(5))
+    bf.deliver(session, only, by=dairy.admin)
+    bf.run(session)
+    bf.correct(session, only, 0, admin=dairy.admin)
+
+    result = service.run_billing(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+
+    assert result.invoices_deleted == 1
+    assert bf.invoices_of(session, dairy.asha.id) == []
+    session.refresh(only)
+    assert only.invoice_id is None
+
+
+def test_issued_invoices_are_never_touched_and_late_marks_get_their_own_draft(
+    session: Session, dairy: Dairy
+) -> None:
+    first = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=day(1))
+    late = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=day(2))
+    bf.deliver(session, first, by=dairy.admin)
+    bf.run(session, finalize=True)
+    (issued,) = bf.invoices_of(session, dairy.asha.id)
+    frozen = (issued.number, issued.total_paise, lines_of(session, issued))
+
+    bf.deliver(session, late, by=dairy.admin)
+    bf.run(session)
+
+    issued_again, supplementary = bf.invoices_of(session, dairy.asha.id)
+    assert (issued_again.number, issued_again.total_paise, lines_of(session, issued_again)) == (
+        frozen
+    )
+    assert supplementary.status == "draft"
+    assert lines_of(session, supplementary) == [(dairy.milk.id, 2800, 2, 5600, 0)]
+    session.refresh(first)
+    session.refresh(late)
+    assert (first.invoice_id, late.invoice_id) == (issued.id, supplementary.id)
+
+
+def test_each_run_writes_one_audit_event(session: Session, dairy: Dairy) -> None:
+    made = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=day(1))
+    bf.deliver(session, made, by=dairy.admin)
+    before = session.scalar(select(func.max(AuditEvent.id))) or 0
+
+    bf.run(session, finalize=True)
+
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.id > before)))
+    assert [(e.action, e.entity_type) for e in events] == [("billing.run", "billing_month")]
+    assert events[0].after is not None
+    assert events[0].after["invoices_created"] == 1
+    assert events[0].after["invoices_finalized"] == 1
+    assert events[0].after["first_number"] == "MR/2627/000001"
+
+
+@pytest.mark.parametrize("month", [dt.date(2027, 1, 1), dt.date(2030, 6, 1)])
+def test_a_month_that_has_not_begun_is_refused_and_nothing_changes(
+    session: Session, dairy: Dairy, month: dt.date
+) -> None:
+    before = session.scalar(select(func.count(AuditEvent.id)))
+    with pytest.raises(InvalidInput) as refused:
+        service.run_billing(session, month, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+    assert refused.value.code == "month_in_future"
+    assert session.scalar(select(func.count(Invoice.id))) == 0
+    assert session.scalar(select(func.count(AuditEvent.id))) == before
+
+
+def test_the_month_in_progress_can_be_billed_so_far(session: Session, dairy: Dairy) -> None:
+    made = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=bf.DECEMBER)
+    bf.deliver(session, made, by=dairy.admin)
+
+    result = service.run_billing(session, bf.DECEMBER, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+
+    assert (result.month, result.invoices, result.total) == ("2026-12", 1, "56.00")
