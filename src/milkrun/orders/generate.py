@@ -43,7 +43,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
@@ -118,17 +118,21 @@ def due_on(day: dt.date, scope: Scope = EVERYTHING) -> Select[Any]:
         .group_by(SubscriptionTerms.subscription_id)
         .subquery("in_force")
     )
-    older_price = aliased(ProductPrice)
+    # The price on the date: the latest effective_from on or before it (catalog.queries.prices_on).
+    price_since = (
+        select(ProductPrice.product_id, func.max(ProductPrice.effective_from).label("since"))
+        .where(ProductPrice.effective_from <= day)
+        .group_by(ProductPrice.product_id)
+        .subquery("price_since")
+    )
     price = (
         select(ProductPrice.product_id, ProductPrice.price_paise)
-        .where(
-            ProductPrice.effective_from
-            == select(func.max(older_price.effective_from))
-            .where(
-                older_price.product_id == ProductPrice.product_id,
-                older_price.effective_from <= day,
-            )
-            .scalar_subquery()
+        .join(
+            price_since,
+            and_(
+                ProductPrice.product_id == price_since.c.product_id,
+                ProductPrice.effective_from == price_since.c.since,
+            ),
         )
         .subquery("price")
     )
@@ -142,11 +146,11 @@ def due_on(day: dt.date, scope: Scope = EVERYTHING) -> Select[Any]:
         else_=0,
     )
     quantity = func.coalesce(o.quantity, scheduled)
-    paused = exists().where(
-        Pause.customer_id == s.customer_id,
-        or_(Pause.subscription_id.is_(None), Pause.subscription_id == s.id),
-        Pause.start_date <= day,
-        or_(Pause.end_date.is_(None), Pause.end_date >= day),
+    # Pauses covering the date: a small set, looked up once (not once per subscription).
+    covering = and_(Pause.start_date <= day, or_(Pause.end_date.is_(None), Pause.end_date >= day))
+    paused_customers = select(Pause.customer_id).where(covering, Pause.subscription_id.is_(None))
+    paused_subscriptions = select(Pause.subscription_id).where(
+        covering, Pause.subscription_id.is_not(None)
     )
     statement = (
         select(
@@ -170,7 +174,8 @@ def due_on(day: dt.date, scope: Scope = EVERYTHING) -> Select[Any]:
             or_(s.end_date.is_(None), s.end_date >= day),
             c.is_active,
             p.is_active,
-            ~paused,
+            s.customer_id.not_in(paused_customers),
+            s.id.not_in(paused_subscriptions),
             quantity > 0,
         )
     )
