@@ -26,6 +26,7 @@ from milkrun.config import Settings, get_settings
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.schemas import CustomerCreate
 from milkrun.demo.deliveries import seed_delivery_day
+from milkrun.demo.order_book import seed_order_book
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
 from milkrun.routing.schemas import RouteCreate
@@ -190,6 +191,7 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
             logins.customers.append((f"{first} {last}", phone, CUSTOMER_PASSWORD))
     session.flush()
     _number_stops(session)
+    seed_order_book(session, today=today, settings=settings)
     # Last: the delivery day needs the customers, their stops and their subscriptions.
     owner = auth_queries.user_by_username(session, ADMIN_EMAIL)
     assert owner is not None
