@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from milkrun import __version__
+from milkrun.admission import Admission, pool_capacity
 from milkrun.api import problems
 from milkrun.api.app import build_router
 from milkrun.config import Settings, get_settings
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     problems.install(app)
     problems.document(app)
+    app.add_middleware(Admission, limit=pool_capacity(database.engine))
 
     @app.middleware("http")
     async def _request_id(
