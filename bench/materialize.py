@@ -35,7 +35,6 @@ from sqlalchemy import Connection, delete, insert, text
 from sqlalchemy.engine import make_url
 
 import milkrun.models  # noqa: F401  (every table on the metadata)
-from milkrun.audit.models import AuditEvent
 from milkrun.audit.service import Actor
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
@@ -312,7 +311,6 @@ def timed_run(database: Database) -> tuple[float, generate.Counts, int]:
 
 def reset_day(database: Database) -> None:
     with database.engine.begin() as connection:
-        connection.execute(delete(AuditEvent))
         connection.execute(delete(MaterializationRun))
         connection.execute(delete(Order).where(Order.delivery_date == DAY))
 
