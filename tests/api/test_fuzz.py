@@ -10,6 +10,7 @@ each test then points it at that test's rolled-back transaction (``app.state``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -48,11 +49,23 @@ def real_ids(session: Session) -> dict[str, int]:
     with_login = factories.customer_user(session, route=route, name="Fuzz customer")
     factories.customer(session, name="Fuzz customer without login")
     assert with_login.customer_id is not None
+    product = factories.product(session)
+    subscription = factories.subscription(session, customer=with_login.customer_id, product=product)
     return {
         "customer_id": with_login.customer_id,
         "user_id": boy.id,
         "route_id": route.id,
-        "product_id": factories.product(session).id,
+        "product_id": product.id,
+        "subscription_id": subscription.id,
+        "pause_id": factories.pause(
+            session, customer_id=with_login.customer_id, start=dt.date(2026, 6, 1)
+        ).id,
+        "order_id": factories.one_time_order(
+            session,
+            customer_id=with_login.customer_id,
+            product_id=product.id,
+            day=dt.date(2026, 6, 2),
+        ).id,
     }
 
 

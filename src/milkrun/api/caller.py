@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from milkrun.api.deps import CurrentUser, CustomerUser, SessionDep, SettingsDep
+from milkrun.api.deps import CurrentUser, CustomerUser, PathId, SessionDep, SettingsDep
 from milkrun.auth.models import Role, User
 from milkrun.errors import Forbidden, NotFound
 from milkrun.orders import cutoff
@@ -45,15 +45,15 @@ def _window(user: CurrentUser, settings: SettingsDep) -> Window:
 CallerWindow = Annotated[Window, Depends(_window)]
 
 
-def _subscription(subscription_id: int, owner: Owner, session: SessionDep) -> Subscription:
+def _subscription(subscription_id: PathId, owner: Owner, session: SessionDep) -> Subscription:
     return subscription_queries.get_subscription(session, subscription_id, customer_id=owner)
 
 
-def _pause(pause_id: int, owner: Owner, session: SessionDep) -> Pause:
+def _pause(pause_id: PathId, owner: Owner, session: SessionDep) -> Pause:
     return subscription_queries.get_pause(session, pause_id, customer_id=owner)
 
 
-def _customer_id(customer_id: int, owner: Owner) -> int:
+def _customer_id(customer_id: PathId, owner: Owner) -> int:
     if owner is not None and owner != customer_id:
         raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
     return customer_id
@@ -75,11 +75,13 @@ def _me(user: CustomerUser) -> int:
 MyCustomerId = Annotated[int, Depends(_me)]
 
 
-def _my_subscription(subscription_id: int, me: MyCustomerId, session: SessionDep) -> Subscription:
+def _my_subscription(
+    subscription_id: PathId, me: MyCustomerId, session: SessionDep
+) -> Subscription:
     return subscription_queries.get_subscription(session, subscription_id, customer_id=me)
 
 
-def _my_pause(pause_id: int, me: MyCustomerId, session: SessionDep) -> Pause:
+def _my_pause(pause_id: PathId, me: MyCustomerId, session: SessionDep) -> Pause:
     return subscription_queries.get_pause(session, pause_id, customer_id=me)
 
 

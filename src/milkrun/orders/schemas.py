@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from milkrun.fields import RecordId
 from milkrun.routing.models import Shift
 
 Quantity = Annotated[int, Field(ge=1, le=99)]
@@ -14,7 +15,7 @@ class MyOrderCreate(BaseModel):
     """A customer's own one-time order (POST /me/orders)."""
 
     model_config = ConfigDict(extra="forbid")
-    product_id: int
+    product_id: RecordId
     delivery_date: dt.date
     quantity: Quantity
     shift: Shift | None = Field(
@@ -23,7 +24,7 @@ class MyOrderCreate(BaseModel):
 
 
 class OrderCreate(MyOrderCreate):
-    customer_id: int
+    customer_id: RecordId
 
 
 class OrderRead(BaseModel):

@@ -5,6 +5,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from milkrun.fields import RecordId, Text
 from milkrun.patching import Patch
 from milkrun.routing.models import Shift
 from milkrun.subscriptions.models import WEEKDAYS, ScheduleKind
@@ -104,7 +105,7 @@ class MySubscriptionCreate(BaseModel):
     """A customer's own new subscription (POST /me/subscriptions)."""
 
     model_config = ConfigDict(extra="forbid")
-    product_id: int
+    product_id: RecordId
     shift: Shift = Shift.morning
     start_date: dt.date
     end_date: dt.date | None = None
@@ -112,7 +113,7 @@ class MySubscriptionCreate(BaseModel):
 
 
 class SubscriptionCreate(MySubscriptionCreate):
-    customer_id: int
+    customer_id: RecordId
 
 
 class SubscriptionUpdate(Patch):
@@ -128,7 +129,7 @@ class SubscriptionUpdate(Patch):
     effective_from: dt.date | None = None
     schedule: ScheduleIn | None = None
     quantity: Quantity | None = None
-    product_id: int | None = None
+    product_id: RecordId | None = None
     shift: Shift | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -172,7 +173,7 @@ class PauseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     start_date: dt.date
     end_date: dt.date | None = Field(default=None, description="null: until resumed")
-    reason: str | None = Field(default=None, max_length=200)
+    reason: Annotated[str, Text(200)] | None = None
 
 
 class PauseUpdate(Patch):
@@ -181,7 +182,7 @@ class PauseUpdate(Patch):
     nullable: ClassVar[frozenset[str]] = frozenset({"end_date", "reason"})
     start_date: dt.date | None = None
     end_date: dt.date | None = None
-    reason: str | None = Field(default=None, max_length=200)
+    reason: Annotated[str, Text(200)] | None = None
 
 
 class PauseRead(BaseModel):

@@ -15,7 +15,9 @@ from milkrun.api.deps import (
     ActorDep,
     AdminUser,
     Cursor,
+    IdFilter,
     Limit,
+    PathId,
     SessionDep,
     SettingsDep,
 )
@@ -36,11 +38,11 @@ router = APIRouter(prefix="/orders", tags=["orders"])
 me_router = APIRouter(prefix="/me", tags=["me"])
 
 
-def _caller_order(order_id: int, owner: Owner, session: SessionDep) -> Order:
+def _caller_order(order_id: PathId, owner: Owner, session: SessionDep) -> Order:
     return queries.get_order(session, order_id, customer_id=owner)
 
 
-def _my_order(order_id: int, me: MyCustomerId, session: SessionDep) -> Order:
+def _my_order(order_id: PathId, me: MyCustomerId, session: SessionDep) -> Order:
     return queries.get_order(session, order_id, customer_id=me)
 
 
@@ -70,9 +72,9 @@ def list_orders(
     delivery_date: dt.date | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    customer_id: int | None = None,
-    route_id: int | None = None,
-    subscription_id: int | None = None,
+    customer_id: IdFilter = None,
+    route_id: IdFilter = None,
+    subscription_id: IdFilter = None,
     status: OrderStatus | None = None,
     one_time: bool | None = None,
     limit: Limit = DEFAULT_LIMIT,
