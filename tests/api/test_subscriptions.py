@@ -16,6 +16,7 @@ from milkrun.audit.models import AuditEvent
 from milkrun.catalog import service as catalog_service
 from milkrun.catalog.schemas import ProductUpdate
 from milkrun.config import Settings
+from milkrun.orders.models import Order
 from milkrun.subscriptions.models import Override, Pause, Subscription
 from tests import factories
 from tests.factories import ACTOR
@@ -356,3 +357,67 @@ def test_the_cutoff_over_the_api(client: TestClient, session: Session, shop: Sho
     assert event.after is not None
     assert (event.before["quantity"], event.after["quantity"]) == (2, 3)
     assert event.after["after_cutoff"] is True
+
+
+def test_every_change_is_one_audit_event(client: TestClient, session: Session, shop: Shop) -> None:
+    """Each state-changing call writes exactly one event with what changed; reads, dry runs and
+    refusals write none."""
+    h = shop.admin.headers
+    sub = subscribe(client, shop)["id"]
+    calls: list[tuple[str, str, dict[str, Any] | None, int, str | None]] = [
+        ("PATCH", f"/subscriptions/{sub}", {"quantity": 3}, 200, "subscription.change"),
+        ("POST", f"/subscriptions/{sub}/pauses", {"start_date": str(day(3))}, 201, "pause.create"),
+        ("POST", f"/subscriptions/{sub}/pauses", {"start_date": str(day(4))}, 409, None),
+        (
+            "POST",
+            f"/customers/{shop.other_id}/pauses",
+            {"start_date": str(day(2))},
+            201,
+            "pause.create",
+        ),
+        ("PUT", f"/subscriptions/{sub}/overrides/{day(2)}", {"quantity": 4}, 200, "override.set"),
+        ("DELETE", f"/subscriptions/{sub}/overrides/{day(2)}", None, 204, "override.clear"),
+        ("DELETE", f"/subscriptions/{sub}/overrides/{day(2)}", None, 404, None),
+        ("GET", f"/subscriptions/{sub}", None, 200, None),
+        (
+            "POST",
+            "/orders",
+            {
+                "customer_id": shop.me_id,
+                "product_id": shop.dairy.milk.id,
+                "delivery_date": str(day(2)),
+                "quantity": 1,
+            },
+            201,
+            "order.create",
+        ),
+        ("POST", "/orders/generate", {"date": str(TOMORROW), "dry_run": True}, 200, None),
+        ("POST", "/orders/generate", {"date": str(TOMORROW)}, 200, "orders.generate"),
+    ]
+    for method, path, json, status, action in calls:
+        before = audit_count(session)
+        response = client.request(method, f"{API}{path}", json=json, headers=h)
+        assert response.status_code == status, (method, path, response.text)
+        assert audit_count(session) == before + (1 if action else 0), (method, path)
+        if action:
+            event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+            assert event is not None
+            assert (event.action, event.actor_user_id) == (action, shop.admin.user.id)
+            assert event.before is not None or event.after is not None
+
+    pause = session.scalars(select(Pause).where(Pause.subscription_id == sub)).one()
+    order = session.scalars(select(Order).where(Order.subscription_id.is_(None))).one()
+    for method, path, json, action in [
+        ("PATCH", f"/pauses/{pause.id}", {"end_date": str(day(5))}, "pause.update"),
+        ("DELETE", f"/pauses/{pause.id}", None, "pause.delete"),
+        ("POST", f"/orders/{order.id}/cancel", None, "order.cancel"),
+    ]:
+        before = audit_count(session)
+        response = client.request(method, f"{API}{path}", json=json, headers=h)
+        assert response.status_code in (200, 204), response.text
+        assert audit_count(session) == before + 1
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert event is not None
+        assert event.action == action
+        assert event.before is not None
+    assert event.order_id == order.id
