@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from milkrun.deliveries.schemas import MarkRequest, MarkResult, StopMarkRequest,
 from milkrun.errors import Conflict, Forbidden, InvalidInput
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.orders.models import Order, OrderStatus
-from milkrun.routing import queries as routing_queries
+from milkrun.routing.models import Route, RouteSubstitute
 
 # How often a mark re-reads and tries again when another writer changed the order in between.
 MAX_ATTEMPTS = 10
@@ -135,7 +135,7 @@ def mark_order(
     orders = _lock_orders(session, Order.id == request.order_id)
     if not orders:
         raise InvalidInput(f"There is no order {request.order_id}", code="order_not_found")
-    (found,) = orders
+    ((found, walker),) = orders
     if found.customer_id != request.customer_id:
         raise InvalidInput(
             f"Order {found.id} is not an order of customer {request.customer_id}",
@@ -147,7 +147,7 @@ def mark_order(
             f"not {request.delivery_date.isoformat()}",
             code="date_mismatch",
         )
-    if not _in_scope(session, marker, found, {}):
+    if not _in_scope(marker, found, walker):
         raise _not_in_scope(found.id)
     outcome = _outcome(
         found, request.status, request.quantity_delivered, request.reason, request.notes, today
@@ -174,8 +174,7 @@ def mark_stop(
             f"{request.delivery_date.isoformat()}",
             code="no_orders",
         )
-    walkers: dict[tuple[int, dt.date], int | None] = {}
-    mine = [order for order in orders if _in_scope(session, marker, order, walkers)]
+    mine = [order for order, walker in orders if _in_scope(marker, order, walker)]
     if not mine:
         raise Forbidden(
             f"The orders of customer {request.customer_id} on "
@@ -196,18 +195,28 @@ def mark_stop(
     )
 
 
-def _lock_orders(session: Session, *conditions: Any) -> list[Order]:
-    """The orders, freshly read; on PostgreSQL locked until the transaction ends, so that marks
-    of one order queue (SQLite ignores FOR UPDATE: its writers are serialized already)."""
-    return list(
-        session.scalars(
-            select(Order)
-            .where(*conditions)
-            .order_by(Order.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+def _lock_orders(session: Session, *conditions: Any) -> list[tuple[Order, int | None]]:
+    """The orders, freshly read, each with the delivery boy who walks its route on its date (the
+    substitute for that date, else the route's own); on PostgreSQL the orders are locked until
+    the transaction ends, so that marks of one order queue (SQLite ignores FOR UPDATE: its
+    writers are serialized already)."""
+    walker = func.coalesce(RouteSubstitute.delivery_boy_id, Route.delivery_boy_id)
+    rows = session.execute(
+        select(Order, walker)
+        .outerjoin(Route, Route.id == Order.route_id)
+        .outerjoin(
+            RouteSubstitute,
+            and_(
+                RouteSubstitute.route_id == Order.route_id,
+                RouteSubstitute.delivery_date == Order.delivery_date,
+            ),
         )
+        .where(*conditions)
+        .order_by(Order.id)
+        .with_for_update(of=Order)
+        .execution_options(populate_existing=True)
     )
+    return [(order, walker_id) for order, walker_id in rows]
 
 
 def _not_in_scope(order_id: int) -> Forbidden:
@@ -216,22 +225,12 @@ def _not_in_scope(order_id: int) -> Forbidden:
     )
 
 
-def _in_scope(
-    session: Session,
-    marker: Marker,
-    order: Order,
-    walkers: dict[tuple[int, dt.date], int | None],
-) -> bool:
+def _in_scope(marker: Marker, order: Order, walker: int | None) -> bool:
     if marker.link_id is not None:
         return order.route_id == marker.route_id and order.delivery_date == marker.delivery_date
     if not marker.walks_routes:
         return True
-    if order.route_id is None:
-        return False
-    key = (order.route_id, order.delivery_date)
-    if key not in walkers:
-        walkers[key] = routing_queries.delivery_boy_on(session, *key)
-    return walkers[key] == marker.user_id
+    return order.route_id is not None and walker == marker.user_id
 
 
 def _outcome(
