@@ -149,7 +149,7 @@ def mark_order(
         )
     if not _in_scope(marker, found, walker):
         raise _not_in_scope(found.id)
-    outcome = _outcome(
+    outcome = outcome_of(
         found, request.status, request.quantity_delivered, request.reason, request.notes, today
     )
     return _apply(session, marker, found, outcome)
@@ -182,7 +182,7 @@ def mark_stop(
             code="order_not_in_scope",
         )
     outcomes = [
-        _outcome(order, request.status, None, request.reason, request.notes, today)
+        outcome_of(order, request.status, None, request.reason, request.notes, today)
         for order in mine
     ]
     return StopMarkResult(
@@ -233,7 +233,7 @@ def _in_scope(marker: Marker, order: Order, walker: int | None) -> bool:
     return order.route_id is not None and walker == marker.user_id
 
 
-def _outcome(
+def outcome_of(
     order: Order,
     status: DeliveryOutcome,
     quantity_delivered: int | None,
