@@ -3,6 +3,7 @@ start, once even with several schedulers, and runs with the app only when settin
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -12,8 +13,10 @@ from sqlalchemy import func, select
 
 from milkrun import clock
 from milkrun.app import create_app
+from milkrun.audit.service import Actor
 from milkrun.config import Settings
 from milkrun.db.session import Database
+from milkrun.orders import generate
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.orders.scheduler import MaterializationScheduler, catch_up, dates_due
 from tests import factories
@@ -99,3 +102,36 @@ def test_the_app_runs_it_when_settings_say_so(
     live = settings.model_copy(update={"env": "dev"})
     with TestClient(create_app(live, committed_database)):
         wait_for(lambda: runs(committed_database) == [(TODAY.isoformat(), "catch_up")])
+
+
+@pytest.mark.committed
+def test_two_runs_of_one_date_at_once_make_its_orders_once(
+    committed_database: Database, settings: Settings
+) -> None:
+    """Two servers' schedulers (or cron and an admin) at the same moment: serialized per date
+    (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL), never a duplicate."""
+    with committed_database.session_scope() as session:
+        dairy = make_dairy(session, settings)
+        for _ in range(20):
+            factories.subscription(session, customer=dairy.customer, product=dairy.milk)
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def run(trigger: str) -> None:
+        try:
+            barrier.wait()
+            with committed_database.session_scope() as session:
+                generate.materialize(session, TOMORROW, Actor.system(trigger), trigger=trigger)
+        except BaseException as exc:  # collected, asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f"t{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    with committed_database.session_scope(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(Order)) == 20
+        created = sorted(session.scalars(select(MaterializationRun.created)))
+    assert created == [0, 0, 0, 20]
