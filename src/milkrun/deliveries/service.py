@@ -100,6 +100,17 @@ class Recorded:
     link_id: int | None
 
 
+@dataclass(frozen=True)
+class Locked:
+    """An order as its mark starts: locked (PostgreSQL), with who walks its route on its date and
+    its delivery status as read in the same query (possibly stale after waiting for the lock:
+    see ``_apply``)."""
+
+    order: Order
+    walker: int | None
+    seen: Recorded | None
+
+
 def record_correction_of_billed_order(
     session: Session,
     order: Order,
@@ -135,7 +146,8 @@ def mark_order(
     orders = _lock_orders(session, Order.id == request.order_id)
     if not orders:
         raise InvalidInput(f"There is no order {request.order_id}", code="order_not_found")
-    ((found, walker),) = orders
+    (locked,) = orders
+    found = locked.order
     if found.customer_id != request.customer_id:
         raise InvalidInput(
             f"Order {found.id} is not an order of customer {request.customer_id}",
@@ -147,12 +159,12 @@ def mark_order(
             f"not {request.delivery_date.isoformat()}",
             code="date_mismatch",
         )
-    if not _in_scope(marker, found, walker):
+    if not _in_scope(marker, found, locked.walker):
         raise _not_in_scope(found.id)
     outcome = outcome_of(
         found, request.status, request.quantity_delivered, request.reason, request.notes, today
     )
-    return _apply(session, marker, found, outcome)
+    return _apply(session, marker, found, outcome, locked.seen)
 
 
 def mark_stop(
@@ -174,7 +186,7 @@ def mark_stop(
             f"{request.delivery_date.isoformat()}",
             code="no_orders",
         )
-    mine = [order for order, walker in orders if _in_scope(marker, order, walker)]
+    mine = [locked for locked in orders if _in_scope(marker, locked.order, locked.walker)]
     if not mine:
         raise Forbidden(
             f"The orders of customer {request.customer_id} on "
@@ -182,27 +194,27 @@ def mark_stop(
             code="order_not_in_scope",
         )
     outcomes = [
-        outcome_of(order, request.status, None, request.reason, request.notes, today)
-        for order in mine
+        outcome_of(locked.order, request.status, None, request.reason, request.notes, today)
+        for locked in mine
     ]
     return StopMarkResult(
         customer_id=request.customer_id,
         delivery_date=request.delivery_date,
         orders=[
-            _apply(session, marker, order, outcome)
-            for order, outcome in zip(mine, outcomes, strict=True)
+            _apply(session, marker, locked.order, outcome, locked.seen)
+            for locked, outcome in zip(mine, outcomes, strict=True)
         ],
     )
 
 
-def _lock_orders(session: Session, *conditions: Any) -> list[tuple[Order, int | None]]:
+def _lock_orders(session: Session, *conditions: Any) -> list[Locked]:
     """The orders, freshly read, each with the delivery boy who walks its route on its date (the
-    substitute for that date, else the route's own); on PostgreSQL the orders are locked until
-    the transaction ends, so that marks of one order queue (SQLite ignores FOR UPDATE: its
-    writers are serialized already)."""
+    substitute for that date, else the route's own) and its delivery status, in one query. On
+    PostgreSQL the orders are locked until the transaction ends, so that marks of one order
+    queue (SQLite ignores FOR UPDATE: its writers are serialized already)."""
     walker = func.coalesce(RouteSubstitute.delivery_boy_id, Route.delivery_boy_id)
     rows = session.execute(
-        select(Order, walker)
+        select(Order, walker, *_RECORDED)
         .outerjoin(Route, Route.id == Order.route_id)
         .outerjoin(
             RouteSubstitute,
@@ -211,12 +223,15 @@ def _lock_orders(session: Session, *conditions: Any) -> list[tuple[Order, int | 
                 RouteSubstitute.delivery_date == Order.delivery_date,
             ),
         )
+        .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
+        .outerjoin(User, User.id == DeliveryStatus.recorded_by_user_id)
+        .outerjoin(SharedDeliveryLink, SharedDeliveryLink.id == DeliveryStatus.recorded_by_link_id)
         .where(*conditions)
         .order_by(Order.id)
         .with_for_update(of=Order)
         .execution_options(populate_existing=True)
     )
-    return [(order, walker_id) for order, walker_id in rows]
+    return [Locked(row[0], row[1], _recorded(row[2:])) for row in rows]
 
 
 def _not_in_scope(order_id: int) -> Forbidden:
@@ -302,39 +317,48 @@ def outcome_of(
     return Outcome(status, 0, reason, notes)
 
 
+_RECORDED = (
+    DeliveryStatus.status,
+    DeliveryStatus.quantity_delivered,
+    DeliveryStatus.reason,
+    DeliveryStatus.notes,
+    DeliveryStatus.version,
+    DeliveryStatus.recorded_at,
+    DeliveryStatus.recorded_by_user_id,
+    DeliveryStatus.recorded_by_link_id,
+    User.name,
+    SharedDeliveryLink.label,
+)
+
+
+def _recorded(row: Any) -> Recorded | None:
+    status, delivered, reason, notes, version, at, user_id, link_id, name, label = row
+    if status is None:
+        return None
+    return Recorded(
+        outcome=Outcome(
+            DeliveryOutcome(status),
+            delivered,
+            NotDeliveredReason(reason) if reason else None,
+            notes,
+        ),
+        version=version,
+        recorded_at=at,
+        recorded_by=name if name is not None else f"link: {label}",
+        user_id=user_id,
+        link_id=link_id,
+    )
+
+
 def _current(session: Session, order_id: int) -> Recorded | None:
+    """The order's delivery status as committed now (a statement of its own: a fresh snapshot)."""
     row = session.execute(
-        select(
-            DeliveryStatus.status,
-            DeliveryStatus.quantity_delivered,
-            DeliveryStatus.reason,
-            DeliveryStatus.notes,
-            DeliveryStatus.version,
-            DeliveryStatus.recorded_at,
-            DeliveryStatus.recorded_by_user_id,
-            DeliveryStatus.recorded_by_link_id,
-            User.name,
-            SharedDeliveryLink.label,
-        )
+        select(*_RECORDED)
         .outerjoin(User, User.id == DeliveryStatus.recorded_by_user_id)
         .outerjoin(SharedDeliveryLink, SharedDeliveryLink.id == DeliveryStatus.recorded_by_link_id)
         .where(DeliveryStatus.order_id == order_id)
     ).first()
-    if row is None:
-        return None
-    return Recorded(
-        outcome=Outcome(
-            DeliveryOutcome(row.status),
-            row.quantity_delivered,
-            NotDeliveredReason(row.reason) if row.reason else None,
-            row.notes,
-        ),
-        version=row.version,
-        recorded_at=row.recorded_at,
-        recorded_by=row.name if row.name is not None else f"link: {row.label}",
-        user_id=row.recorded_by_user_id,
-        link_id=row.recorded_by_link_id,
-    )
+    return _recorded(row) if row is not None else None
 
 
 def _write(
@@ -378,12 +402,22 @@ def _write(
     return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
 
-def _apply(session: Session, marker: Marker, order: Order, outcome: Outcome) -> MarkResult:
+def _apply(
+    session: Session, marker: Marker, order: Order, outcome: Outcome, seen: Recorded | None
+) -> MarkResult:
     """Make the order's delivery ``outcome``: status row, order status and one audit event, or
-    nothing at all when it already is."""
+    nothing at all when it already is.
+
+    ``seen`` was read with the order lock, in the same statement; after waiting for the lock it
+    may predate the mark that held it (PostgreSQL re-reads only the locked row). So a write is
+    conditional on what was seen (and on failing, the status is read afresh and the decision
+    made again), and "nothing to do" is only concluded on a fresh read."""
+    current, fresh = seen, False
     for _attempt in range(MAX_ATTEMPTS):
-        current = _current(session, order.id)
         if current is not None and current.outcome == outcome:
+            if not fresh:
+                current, fresh = _current(session, order.id), True
+                continue
             return _result(
                 order,
                 outcome,
@@ -396,6 +430,7 @@ def _apply(session: Session, marker: Marker, order: Order, outcome: Outcome) -> 
         now = clock.now()
         if _write(session, marker, order, current, outcome, now):
             break
+        current, fresh = _current(session, order.id), True
     else:
         raise Conflict(
             f"Order {order.id} is being marked by someone else at this moment; try again",
