@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, select, update
+from sqlalchemy import Table, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -143,7 +143,7 @@ def mark_order(
 ) -> MarkResult:
     """Record what happened to one order (first mark or correction); the same mark again is a
     no-op that records nothing."""
-    orders = _lock_orders(session, Order.id == request.order_id)
+    orders = _lock_order(session, request.order_id)
     if not orders:
         raise InvalidInput(f"There is no order {request.order_id}", code="order_not_found")
     (locked,) = orders
@@ -212,25 +212,14 @@ def _lock_orders(session: Session, *conditions: Any) -> list[Locked]:
     substitute for that date, else the route's own) and its delivery status, in one query. On
     PostgreSQL the orders are locked until the transaction ends, so that marks of one order
     queue (SQLite ignores FOR UPDATE: its writers are serialized already)."""
-    walker = func.coalesce(RouteSubstitute.delivery_boy_id, Route.delivery_boy_id)
-    rows = session.execute(
-        select(Order, walker, *_RECORDED)
-        .outerjoin(Route, Route.id == Order.route_id)
-        .outerjoin(
-            RouteSubstitute,
-            and_(
-                RouteSubstitute.route_id == Order.route_id,
-                RouteSubstitute.delivery_date == Order.delivery_date,
-            ),
-        )
-        .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
-        .outerjoin(User, User.id == DeliveryStatus.recorded_by_user_id)
-        .outerjoin(SharedDeliveryLink, SharedDeliveryLink.id == DeliveryStatus.recorded_by_link_id)
-        .where(*conditions)
-        .order_by(Order.id)
-        .with_for_update(of=Order)
-        .execution_options(populate_existing=True)
-    )
+    return _locked(session.execute(_LOCKING.where(*conditions)))
+
+
+def _lock_order(session: Session, order_id: int) -> list[Locked]:
+    return _locked(session.execute(_LOCKING_ONE, {"order_id": order_id}))
+
+
+def _locked(rows: Any) -> list[Locked]:
     return [Locked(row[0], row[1], _recorded(row[2:])) for row in rows]
 
 
@@ -331,6 +320,34 @@ _RECORDED = (
 )
 
 
+# The statements of every mark, built once (building a statement costs more than running it).
+_WALKER = func.coalesce(RouteSubstitute.delivery_boy_id, Route.delivery_boy_id)
+_LOCKING = (
+    select(Order, _WALKER, *_RECORDED)
+    .outerjoin(Route, Route.id == Order.route_id)
+    .outerjoin(
+        RouteSubstitute,
+        and_(
+            RouteSubstitute.route_id == Order.route_id,
+            RouteSubstitute.delivery_date == Order.delivery_date,
+        ),
+    )
+    .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
+    .outerjoin(User, User.id == DeliveryStatus.recorded_by_user_id)
+    .outerjoin(SharedDeliveryLink, SharedDeliveryLink.id == DeliveryStatus.recorded_by_link_id)
+    .order_by(Order.id)
+    .with_for_update(of=Order)
+    .execution_options(populate_existing=True)
+)
+_LOCKING_ONE = _LOCKING.where(Order.id == bindparam("order_id"))
+_CURRENT = (
+    select(*_RECORDED)
+    .outerjoin(User, User.id == DeliveryStatus.recorded_by_user_id)
+    .outerjoin(SharedDeliveryLink, SharedDeliveryLink.id == DeliveryStatus.recorded_by_link_id)
+    .where(DeliveryStatus.order_id == bindparam("order_id"))
+)
+
+
 def _recorded(row: Any) -> Recorded | None:
     status, delivered, reason, notes, version, at, user_id, link_id, name, label = row
     if status is None:
@@ -352,12 +369,7 @@ def _recorded(row: Any) -> Recorded | None:
 
 def _current(session: Session, order_id: int) -> Recorded | None:
     """The order's delivery status as committed now (a statement of its own: a fresh snapshot)."""
-    row = session.execute(
-        select(*_RECORDED)
-        .outerjoin(User, User.id == DeliveryStatus.recorded_by_user_id)
-        .outerjoin(SharedDeliveryLink, SharedDeliveryLink.id == DeliveryStatus.recorded_by_link_id)
-        .where(DeliveryStatus.order_id == order_id)
-    ).first()
+    row = session.execute(_CURRENT, {"order_id": order_id}).first()
     return _recorded(row) if row is not None else None
 
 
