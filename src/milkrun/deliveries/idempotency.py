@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import JSON, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from milkrun import clock
+from milkrun.db.types import UTCDateTime
 from milkrun.deliveries.errors import IdempotencyKeyReused
 from milkrun.deliveries.models import IdempotencyKey
 from milkrun.errors import Conflict
@@ -50,34 +51,59 @@ def request_hash(endpoint: str, body: BaseModel) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _claiming(dialect: str) -> Any:
+    """INSERT the key, or take over one older than 72 hours; RETURNING says whether it worked."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(KEYS)
+    statement = insert.values(
+        caller=bindparam("for_caller"),
+        key=bindparam("for_key"),
+        request_hash=bindparam("fingerprint"),
+        created_at=bindparam("claimed_at", type_=UTCDateTime()),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[KEYS.c.caller, KEYS.c.key],
+        set_={
+            "request_hash": statement.excluded.request_hash,
+            "response_status": None,
+            "response_body": None,
+            "created_at": statement.excluded.created_at,
+        },
+        where=KEYS.c.created_at < bindparam("stale_before", type_=UTCDateTime()),
+    ).returning(KEYS.c.id)
+
+
+# Built once per dialect: building a statement costs more than running it.
+_CLAIMING = {dialect: _claiming(dialect) for dialect in ("postgresql", "sqlite")}
+_STORED = select(KEYS.c.request_hash, KEYS.c.response_status, KEYS.c.response_body).where(
+    KEYS.c.caller == bindparam("for_caller"), KEYS.c.key == bindparam("for_key")
+)
+_STORING = (
+    update(KEYS)
+    .where(KEYS.c.caller == bindparam("for_caller"), KEYS.c.key == bindparam("for_key"))
+    .values(
+        response_status=bindparam("answer_status"),
+        response_body=bindparam("answer_body", type_=JSON()),
+    )
+)
+
+
 def claim(session: Session, caller: str, key: str, fingerprint: str) -> Answer | None:
     """Claim ``key`` for this request (None: go ahead), or the stored answer of the request that
     used it first. A key older than 72 hours is claimed afresh."""
     now = clock.now()
-    insert = (
-        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )(KEYS)
     claimed = session.execute(
-        insert.values(caller=caller, key=key, request_hash=fingerprint, created_at=now)
-        .on_conflict_do_update(
-            index_elements=[KEYS.c.caller, KEYS.c.key],
-            set_={
-                "request_hash": fingerprint,
-                "response_status": None,
-                "response_body": None,
-                "created_at": now,
-            },
-            where=KEYS.c.created_at < now - KEPT_FOR,
-        )
-        .returning(KEYS.c.id)
+        _CLAIMING[session.get_bind().dialect.name],
+        {
+            "for_caller": caller,
+            "for_key": key,
+            "fingerprint": fingerprint,
+            "claimed_at": now,
+            "stale_before": now - KEPT_FOR,
+        },
     ).first()
     if claimed is not None:
         return None
-    stored = session.execute(
-        select(KEYS.c.request_hash, KEYS.c.response_status, KEYS.c.response_body).where(
-            KEYS.c.caller == caller, KEYS.c.key == key
-        )
-    ).one()
+    stored = session.execute(_STORED, {"for_caller": caller, "for_key": key}).one()
     if stored.request_hash != fingerprint:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was already used for a different request; use a new key "
@@ -90,9 +116,13 @@ def claim(session: Session, caller: str, key: str, fingerprint: str) -> Answer |
 
 def store(session: Session, caller: str, key: str, answer: Answer) -> None:
     session.execute(
-        update(KEYS)
-        .where(KEYS.c.caller == caller, KEYS.c.key == key)
-        .values(response_status=answer.status, response_body=answer.body)
+        _STORING,
+        {
+            "for_caller": caller,
+            "for_key": key,
+            "answer_status": answer.status,
+            "answer_body": answer.body,
+        },
     )
 
 

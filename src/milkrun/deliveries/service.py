@@ -383,35 +383,68 @@ def _write(
 ) -> bool:
     """Write the new status if nobody changed it since ``current`` was read."""
     values = {
-        **outcome.as_dict(),
-        "recorded_by_user_id": marker.user_id,
-        "recorded_by_link_id": marker.link_id,
-        "recorded_at": now,
-        "updated_at": now,
+        f"new_{name}": value
+        for name, value in {
+            **outcome.as_dict(),
+            "recorded_by_user_id": marker.user_id,
+            "recorded_by_link_id": marker.link_id,
+            "recorded_at": now,
+        }.items()
     }
     if current is None:
-        insert = (
-            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        )(STATUSES)
         # RETURNING tells whether the row went in (rowcount is not reliable with it).
         inserted = session.execute(
-            insert.values(
-                order_id=order.id,
-                customer_id=order.customer_id,
-                version=1,
-                created_at=now,
-                **values,
-            )
-            .on_conflict_do_nothing(index_elements=[STATUSES.c.order_id])
-            .returning(STATUSES.c.id)
+            _INSERTING[session.get_bind().dialect.name],
+            {**values, "of_order": order.id, "of_customer": order.customer_id},
         ).first()
         return inserted is not None
     result = session.execute(
-        update(STATUSES)
-        .where(STATUSES.c.order_id == order.id, STATUSES.c.version == current.version)
-        .values(version=current.version + 1, **values)
+        _UPDATING, {**values, "of_order": order.id, "seen_version": current.version}
     )
     return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+_WRITTEN = (
+    "status",
+    "quantity_delivered",
+    "reason",
+    "notes",
+    "recorded_by_user_id",
+    "recorded_by_link_id",
+    "recorded_at",
+)
+
+
+def _inserting(dialect: str) -> Any:
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(STATUSES)
+    at = STATUSES.c.recorded_at.type
+    return (
+        insert.values(
+            order_id=bindparam("of_order"),
+            customer_id=bindparam("of_customer"),
+            version=1,
+            created_at=bindparam("new_recorded_at", type_=at),
+            updated_at=bindparam("new_recorded_at", type_=at),
+            **{name: bindparam(f"new_{name}", type_=STATUSES.c[name].type) for name in _WRITTEN},
+        )
+        .on_conflict_do_nothing(index_elements=[STATUSES.c.order_id])
+        .returning(STATUSES.c.id)
+    )
+
+
+_INSERTING = {dialect: _inserting(dialect) for dialect in ("postgresql", "sqlite")}
+_UPDATING = (
+    update(STATUSES)
+    .where(
+        STATUSES.c.order_id == bindparam("of_order"),
+        STATUSES.c.version == bindparam("seen_version"),
+    )
+    .values(
+        version=STATUSES.c.version + 1,
+        updated_at=bindparam("new_recorded_at", type_=STATUSES.c.recorded_at.type),
+        **{name: bindparam(f"new_{name}", type_=STATUSES.c[name].type) for name in _WRITTEN},
+    )
+)
 
 
 def _apply(
