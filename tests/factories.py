@@ -29,6 +29,8 @@ from milkrun.orders.schemas import OrderCreate
 from milkrun.routing import service as routing_service
 from milkrun.routing.models import Route, Shift
 from milkrun.routing.schemas import RouteCreate
+from milkrun.subscriptions import overrides as override_service
+from milkrun.subscriptions import pauses as pause_service
 from milkrun.subscriptions import service as subscription_service
 from milkrun.subscriptions.models import Override, Pause, Subscription
 from milkrun.subscriptions.schemas import PauseCreate, SubscriptionCreate
@@ -191,7 +193,7 @@ def pause(
     subscription_id: int | None = None,
     reason: str | None = "vacation",
 ) -> Pause:
-    return subscription_service.create_pause(
+    return pause_service.create_pause(
         session,
         PauseCreate(start_date=start, end_date=end, reason=reason),
         ACTOR,
@@ -202,7 +204,7 @@ def pause(
 
 
 def override(session: Session, *, subscription_id: int, day: dt.date, quantity: int) -> Override:
-    return subscription_service.set_override(
+    return override_service.set_override(
         session, subscription_id, day, quantity, ACTOR, _history_window()
     )
 

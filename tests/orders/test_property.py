@@ -29,6 +29,8 @@ from milkrun.errors import Conflict
 from milkrun.orders import cutoff, generate
 from milkrun.orders.models import Order
 from milkrun.routing.models import Shift
+from milkrun.subscriptions import overrides as override_service
+from milkrun.subscriptions import pauses as pause_service
 from milkrun.subscriptions import service
 from milkrun.subscriptions.models import WEEKDAYS, ScheduleKind
 from milkrun.subscriptions.schedule import PauseSpan, Plan, Schedule, Terms, due_quantity
@@ -228,7 +230,7 @@ def build(
             day = on(offset)
             if not plan.runs_on(day):
                 continue
-            service.set_override(session, subscription_id, day, quantity, ACTOR, window)
+            override_service.set_override(session, subscription_id, day, quantity, ACTOR, window)
             expected.overrides.setdefault(subscription_id, {})[day] = quantity
 
     ids = list(expected.plans)
@@ -239,7 +241,7 @@ def build(
         start = on(first)
         end = start + dt.timedelta(days=length) if length is not None else None
         try:
-            service.create_pause(
+            pause_service.create_pause(
                 session,
                 PauseCreate(start_date=start, end_date=end),
                 ACTOR,

@@ -19,6 +19,8 @@ from milkrun.customers import service as customer_service
 from milkrun.customers.schemas import CustomerUpdate
 from milkrun.errors import MilkrunError
 from milkrun.orders import cutoff
+from milkrun.subscriptions import overrides as override_service
+from milkrun.subscriptions import pauses as pause_service
 from milkrun.subscriptions import queries, service
 from milkrun.subscriptions.models import Override, Pause, Subscription, SubscriptionTerms
 from milkrun.subscriptions.schedule import day_number, due_quantity
@@ -394,7 +396,7 @@ def pause(
     subscription: Subscription | None = None,
     window: cutoff.Window | None = None,
 ) -> Pause:
-    return service.create_pause(
+    return pause_service.create_pause(
         session,
         PauseCreate(
             start_date=day(start), end_date=day(end) if end is not None else None, reason="away"
@@ -433,7 +435,7 @@ def test_resume_by_setting_the_end_date(session: Session, dairy: Dairy) -> None:
     # Resuming so that today is delivered is too late for the customer ...
     refused(
         "cutoff_passed",
-        service.update_pause,
+        pause_service.update_pause,
         session,
         vacation.id,
         PauseUpdate(end_date=day(-1)),
@@ -441,11 +443,11 @@ def test_resume_by_setting_the_end_date(session: Session, dairy: Dairy) -> None:
         customer,
     )
     # ... deliveries from tomorrow on are fine.
-    service.update_pause(session, vacation.id, PauseUpdate(end_date=TODAY), ACTOR, customer)
+    pause_service.update_pause(session, vacation.id, PauseUpdate(end_date=TODAY), ACTOR, customer)
     assert vacation.end_date == TODAY
-    refused("pause_started", service.delete_pause, session, vacation.id, ACTOR, customer)
+    refused("pause_started", pause_service.delete_pause, session, vacation.id, ACTOR, customer)
     planned = pause(session, dairy, 4, 6)
-    service.delete_pause(session, planned.id, ACTOR, customer)
+    pause_service.delete_pause(session, planned.id, ACTOR, customer)
     assert session.get(Pause, planned.id) is None
 
 
@@ -465,19 +467,19 @@ def test_a_customer_cannot_pause_from_a_locked_date(session: Session, dairy: Dai
 def test_overrides_set_replace_and_clear(session: Session, dairy: Dairy) -> None:
     subscription = started(session, dairy, {"kind": "alternate_days", "quantity": 1})
     window = dairy.staff()
-    service.set_override(session, subscription.id, day(1), 3, ACTOR, window)  # an off day
-    service.set_override(session, subscription.id, day(2), 0, ACTOR, window)  # skip
-    service.set_override(session, subscription.id, day(1), 2, ACTOR, window)  # replace
+    override_service.set_override(session, subscription.id, day(1), 3, ACTOR, window)  # an off day
+    override_service.set_override(session, subscription.id, day(2), 0, ACTOR, window)  # skip
+    override_service.set_override(session, subscription.id, day(1), 2, ACTOR, window)  # replace
     assert {
         (o.delivery_date, o.quantity) for o in queries.list_overrides(session, subscription.id)
     } == {
         (day(1), 2),
         (day(2), 0),
     }
-    service.clear_override(session, subscription.id, day(2), ACTOR, window)
+    override_service.clear_override(session, subscription.id, day(2), ACTOR, window)
     refused(
         "override_not_found",
-        service.clear_override,
+        override_service.clear_override,
         session,
         subscription.id,
         day(2),
@@ -494,7 +496,7 @@ def test_override_refusals(session: Session, dairy: Dairy) -> None:
     window = cutoff.for_customer(dairy.settings)
     refused(
         "date_outside_subscription",
-        service.set_override,
+        override_service.set_override,
         session,
         subscription.id,
         day(0),
@@ -504,7 +506,7 @@ def test_override_refusals(session: Session, dairy: Dairy) -> None:
     )
     refused(
         "date_outside_subscription",
-        service.set_override,
+        override_service.set_override,
         session,
         subscription.id,
         day(10),
@@ -515,7 +517,7 @@ def test_override_refusals(session: Session, dairy: Dairy) -> None:
     clock.freeze(AFTER_CUTOFF)
     refused(
         "cutoff_passed",
-        service.set_override,
+        override_service.set_override,
         session,
         subscription.id,
         day(1),

@@ -23,6 +23,8 @@ from milkrun.orders import cutoff, generate
 from milkrun.orders import service as order_service
 from milkrun.orders.schemas import OrderCreate
 from milkrun.routing.models import Route
+from milkrun.subscriptions import overrides as override_service
+from milkrun.subscriptions import pauses as pause_service
 from milkrun.subscriptions import service as subscription_service
 from milkrun.subscriptions.models import Subscription
 from milkrun.subscriptions.schemas import PauseCreate, SubscriptionCreate, SubscriptionUpdate
@@ -99,7 +101,7 @@ class _Seeder:
     def pause(
         self, customer: Customer, first: int, last: int | None, subscription_id: int | None = None
     ) -> None:
-        subscription_service.create_pause(
+        pause_service.create_pause(
             self.session,
             PauseCreate(
                 start_date=self.on(first),
@@ -113,7 +115,7 @@ class _Seeder:
         )
 
     def override(self, subscription_id: int, offset: int, quantity: int) -> None:
-        subscription_service.set_override(
+        override_service.set_override(
             self.session, subscription_id, self.on(offset), quantity, self.actor, self.window
         )
 

@@ -33,6 +33,8 @@ from milkrun.audit.service import Actor
 from milkrun.config import Settings
 from milkrun.orders.cutoff import Window
 from milkrun.pagination import Page
+from milkrun.subscriptions import overrides as override_service
+from milkrun.subscriptions import pauses as pause_service
 from milkrun.subscriptions import queries, service
 from milkrun.subscriptions.models import Pause, Subscription
 from milkrun.subscriptions.schemas import (
@@ -96,7 +98,7 @@ def _pauses(session: Session, subscription: Subscription) -> list[PauseRead]:
 def _pause_subscription(
     session: Session, subscription: Subscription, body: PauseCreate, actor: Actor, window: Window
 ) -> Pause:
-    return service.create_pause(
+    return pause_service.create_pause(
         session,
         body,
         actor,
@@ -221,7 +223,7 @@ def set_override(
     session: SessionDep,
 ) -> object:
     """That date's quantity (0 skips it), scheduled day or not; a pause still wins."""
-    return service.set_override(
+    return override_service.set_override(
         session, subscription.id, delivery_date, body.quantity, actor, window, customer_id=owner
     )
 
@@ -239,7 +241,7 @@ def clear_override(
     session: SessionDep,
 ) -> Response:
     """Back to the schedule on that date."""
-    service.clear_override(
+    override_service.clear_override(
         session, subscription.id, delivery_date, actor, window, customer_id=owner
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -266,7 +268,7 @@ def pause_customer(
     session: SessionDep,
 ) -> Pause:
     """Pause all of the customer's subscriptions (a vacation)."""
-    return service.create_pause(session, body, actor, window, customer_id=customer_id)
+    return pause_service.create_pause(session, body, actor, window, customer_id=customer_id)
 
 
 @router.patch("/pauses/{pause_id}", response_model=PauseRead)
@@ -279,7 +281,7 @@ def update_pause(
     session: SessionDep,
 ) -> Pause:
     """Resume (set ``end_date``: the last day without deliveries) or move a pause."""
-    return service.update_pause(session, pause.id, body, actor, window, customer_id=owner)
+    return pause_service.update_pause(session, pause.id, body, actor, window, customer_id=owner)
 
 
 @router.delete("/pauses/{pause_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -287,7 +289,7 @@ def delete_pause(
     pause: CallerPause, owner: Owner, actor: ActorDep, window: CallerWindow, session: SessionDep
 ) -> Response:
     """Call off a pause that has not started yet."""
-    service.delete_pause(session, pause.id, actor, window, customer_id=owner)
+    pause_service.delete_pause(session, pause.id, actor, window, customer_id=owner)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -385,7 +387,7 @@ def set_my_override(
     window: CallerWindow,
     session: SessionDep,
 ) -> object:
-    return service.set_override(
+    return override_service.set_override(
         session, subscription.id, delivery_date, body.quantity, actor, window, customer_id=me
     )
 
@@ -402,7 +404,9 @@ def clear_my_override(
     window: CallerWindow,
     session: SessionDep,
 ) -> Response:
-    service.clear_override(session, subscription.id, delivery_date, actor, window, customer_id=me)
+    override_service.clear_override(
+        session, subscription.id, delivery_date, actor, window, customer_id=me
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -416,7 +420,7 @@ def pause_me(
     body: PauseCreate, me: MyCustomerId, actor: ActorDep, window: CallerWindow, session: SessionDep
 ) -> Pause:
     """Pause all of my deliveries (a vacation)."""
-    return service.create_pause(session, body, actor, window, customer_id=me)
+    return pause_service.create_pause(session, body, actor, window, customer_id=me)
 
 
 @me_router.patch("/pauses/{pause_id}", response_model=PauseRead)
@@ -428,12 +432,12 @@ def update_my_pause(
     window: CallerWindow,
     session: SessionDep,
 ) -> Pause:
-    return service.update_pause(session, pause.id, body, actor, window, customer_id=me)
+    return pause_service.update_pause(session, pause.id, body, actor, window, customer_id=me)
 
 
 @me_router.delete("/pauses/{pause_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_my_pause(
     pause: MyPause, me: MyCustomerId, actor: ActorDep, window: CallerWindow, session: SessionDep
 ) -> Response:
-    service.delete_pause(session, pause.id, actor, window, customer_id=me)
+    pause_service.delete_pause(session, pause.id, actor, window, customer_id=me)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

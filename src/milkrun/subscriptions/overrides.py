@@ -1,0 +1,111 @@
+"""Overrides: one day's quantity of a subscription (0 skips the day), instead of its schedule.
+
+Each use case checks the cut-off window, re-syncs materialized orders and writes one audit event
+(``bookkeeping``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from milkrun.audit import service as audit
+from milkrun.errors import InvalidInput, NotFound
+from milkrun.orders import generate
+from milkrun.orders.cutoff import Window
+from milkrun.subscriptions import bookkeeping, queries
+from milkrun.subscriptions.models import Override
+
+
+def set_override(
+    session: Session,
+    subscription_id: int,
+    day: dt.date,
+    quantity: int,
+    actor: audit.Actor,
+    window: Window,
+    *,
+    customer_id: int | None = None,
+) -> Override:
+    """That date's quantity (0 skips it), scheduled day or not, within the subscription's dates."""
+    subscription = queries.get_subscription(session, subscription_id, customer_id=customer_id)
+    if not (
+        subscription.start_date <= day
+        and (subscription.end_date is None or day <= subscription.end_date)
+    ):
+        until = f"to {subscription.end_date}" if subscription.end_date else "on"
+        raise InvalidInput(
+            f"{day} is outside the subscription ({subscription.start_date} {until})",
+            code="date_outside_subscription",
+        )
+    window.ensure_open(day)
+    override = queries.get_override(session, subscription_id, day)
+    before = audit.snapshot(override) if override is not None else None
+    if override is None:
+        override = Override(
+            subscription_id=subscription_id,
+            delivery_date=day,
+            quantity=quantity,
+            created_by_user_id=actor.user_id,
+        )
+        session.add(override)
+    else:
+        override.quantity = quantity
+        override.created_by_user_id = actor.user_id
+    session.flush()
+    resynced = bookkeeping.resync(
+        session, window, generate.Scope(subscription_ids=(subscription_id,)), day, day
+    )
+    bookkeeping.record(
+        session,
+        actor,
+        "override.set",
+        "override",
+        override.id,
+        customer_id=subscription.customer_id,
+        window=window,
+        first_affected=day,
+        before=before,
+        after=audit.snapshot(override),
+        resynced=resynced,
+    )
+    return override
+
+
+def clear_override(
+    session: Session,
+    subscription_id: int,
+    day: dt.date,
+    actor: audit.Actor,
+    window: Window,
+    *,
+    customer_id: int | None = None,
+) -> None:
+    """Back to the schedule on that date."""
+    subscription = queries.get_subscription(session, subscription_id, customer_id=customer_id)
+    override = queries.get_override(session, subscription_id, day)
+    if override is None:
+        raise NotFound(
+            f"Subscription {subscription_id} has no override on {day}", code="override_not_found"
+        )
+    window.ensure_open(day)
+    before = audit.snapshot(override)
+    session.delete(override)
+    session.flush()
+    resynced = bookkeeping.resync(
+        session, window, generate.Scope(subscription_ids=(subscription_id,)), day, day
+    )
+    bookkeeping.record(
+        session,
+        actor,
+        "override.clear",
+        "override",
+        before["id"],
+        customer_id=subscription.customer_id,
+        window=window,
+        first_affected=day,
+        before=before,
+        after=None,
+        resynced=resynced,
+    )

@@ -1,0 +1,208 @@
+"""Pauses (vacations) and resuming: no deliveries of one subscription, or of all of a
+customer's, from a date to a date or until resumed.
+
+Each use case checks the cut-off window, re-syncs materialized orders and writes one audit event
+(``bookkeeping``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milkrun.audit import service as audit
+from milkrun.customers import queries as customer_queries
+from milkrun.customers.models import Customer
+from milkrun.errors import Conflict
+from milkrun.orders import generate
+from milkrun.orders.cutoff import Window
+from milkrun.subscriptions import bookkeeping, queries
+from milkrun.subscriptions.models import Pause
+from milkrun.subscriptions.schemas import PauseCreate, PauseUpdate
+
+
+def _lock_customer(session: Session, customer_id: int) -> None:
+    """Serialize pause changes of one customer (PostgreSQL; SQLite writers are serialized)."""
+    session.execute(select(Customer.id).where(Customer.id == customer_id).with_for_update())
+
+
+def _ensure_no_overlap(
+    session: Session,
+    *,
+    customer_id: int,
+    subscription_id: int | None,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    except_id: int | None = None,
+) -> None:
+    clash = queries.overlapping_pause(
+        session,
+        customer_id=customer_id,
+        subscription_id=subscription_id,
+        start_date=start_date,
+        end_date=end_date,
+        except_id=except_id,
+    )
+    if clash is not None:
+        what = "all deliveries" if clash.subscription_id is None else "this subscription"
+        until = f"to {clash.end_date}" if clash.end_date else "until resumed"
+        raise Conflict(
+            f"Pause {clash.id} of {what} already covers {clash.start_date} {until};"
+            " change that pause instead",
+            code="pause_overlaps",
+        )
+
+
+def _pause_scope(pause: Pause) -> generate.Scope:
+    if pause.subscription_id is None:
+        return generate.Scope(customer_id=pause.customer_id)
+    return generate.Scope(subscription_ids=(pause.subscription_id,))
+
+
+def create_pause(
+    session: Session,
+    data: PauseCreate,
+    actor: audit.Actor,
+    window: Window,
+    *,
+    customer_id: int,
+    subscription_id: int | None = None,
+) -> Pause:
+    """Pause one subscription, or (``subscription_id`` None) all of the customer's, from a date
+    still open to the caller; pauses of the same deliveries never overlap."""
+    customer_queries.get_customer(session, customer_id)
+    if subscription_id is not None:
+        queries.get_subscription(session, subscription_id, customer_id=customer_id)
+    bookkeeping.ensure_span(data.start_date, data.end_date)
+    window.ensure_open(data.start_date)
+    _lock_customer(session, customer_id)
+    _ensure_no_overlap(
+        session,
+        customer_id=customer_id,
+        subscription_id=subscription_id,
+        start_date=data.start_date,
+        end_date=data.end_date,
+    )
+    pause = Pause(
+        customer_id=customer_id,
+        subscription_id=subscription_id,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        reason=data.reason.strip() if data.reason else None,
+        created_by_user_id=actor.user_id,
+    )
+    session.add(pause)
+    session.flush()
+    resynced = bookkeeping.resync(
+        session, window, _pause_scope(pause), pause.start_date, pause.end_date
+    )
+    bookkeeping.record(
+        session,
+        actor,
+        "pause.create",
+        "pause",
+        pause.id,
+        customer_id=customer_id,
+        window=window,
+        first_affected=pause.start_date,
+        before=None,
+        after=audit.snapshot(pause),
+        resynced=resynced,
+    )
+    return pause
+
+
+def update_pause(
+    session: Session,
+    pause_id: int,
+    data: PauseUpdate,
+    actor: audit.Actor,
+    window: Window,
+    *,
+    customer_id: int | None = None,
+) -> Pause:
+    """Change a pause; resuming is setting ``end_date`` (the last day without deliveries).
+    Every day whose deliveries the change turns on or off must be open to the caller."""
+    pause = queries.get_pause(session, pause_id, customer_id=customer_id)
+    before = audit.snapshot(pause)
+    changes = data.changes()
+    new_start = changes.get("start_date", pause.start_date)
+    new_end = changes.get("end_date", pause.end_date)
+    bookkeeping.ensure_span(new_start, new_end)
+    affected: list[dt.date] = []
+    if new_start != pause.start_date:
+        affected.append(min(new_start, pause.start_date))
+    if new_end != pause.end_date:
+        affected.append(
+            min(d for d in (new_end, pause.end_date) if d is not None) + bookkeeping.ONE_DAY
+        )
+    for day in affected:
+        window.ensure_open(day)
+    _lock_customer(session, pause.customer_id)
+    _ensure_no_overlap(
+        session,
+        customer_id=pause.customer_id,
+        subscription_id=pause.subscription_id,
+        start_date=new_start,
+        end_date=new_end,
+        except_id=pause.id,
+    )
+    pause.start_date = new_start
+    pause.end_date = new_end
+    if "reason" in changes:
+        pause.reason = changes["reason"].strip() if changes["reason"] else None
+    session.flush()
+    first = min(affected) if affected else window.today
+    resynced = bookkeeping.resync(session, window, _pause_scope(pause), first) if affected else {}
+    bookkeeping.record(
+        session,
+        actor,
+        "pause.update",
+        "pause",
+        pause.id,
+        customer_id=pause.customer_id,
+        window=window,
+        first_affected=first,
+        before=before,
+        after=audit.snapshot(pause),
+        resynced=resynced,
+    )
+    return pause
+
+
+def delete_pause(
+    session: Session,
+    pause_id: int,
+    actor: audit.Actor,
+    window: Window,
+    *,
+    customer_id: int | None = None,
+) -> None:
+    """Call off a pause that has not started; one that has is resumed by setting its end."""
+    pause = queries.get_pause(session, pause_id, customer_id=customer_id)
+    if pause.start_date < window.today:
+        raise Conflict(
+            f"Pause {pause.id} started on {pause.start_date}; resume it by setting its end date",
+            code="pause_started",
+        )
+    window.ensure_open(pause.start_date)
+    before = audit.snapshot(pause)
+    scope, start, end = _pause_scope(pause), pause.start_date, pause.end_date
+    session.delete(pause)
+    session.flush()
+    resynced = bookkeeping.resync(session, window, scope, start, end)
+    bookkeeping.record(
+        session,
+        actor,
+        "pause.delete",
+        "pause",
+        pause_id,
+        customer_id=before["customer_id"],
+        window=window,
+        first_affected=start,
+        before=before,
+        after=None,
+        resynced=resynced,
+    )
