@@ -433,6 +433,16 @@ def _inserting(dialect: str) -> Any:
 
 
 _INSERTING = {dialect: _inserting(dialect) for dialect in ("postgresql", "sqlite")}
+# The order takes the delivery's status; a cancelled order stays cancelled.
+_MOVING = (
+    update(Order)
+    .where(Order.id == bindparam("of_order"), Order.status != OrderStatus.cancelled.value)
+    .values(
+        status=bindparam("new_status"),
+        updated_at=bindparam("moved_at", type_=Order.__table__.c.updated_at.type),
+    )
+    .execution_options(synchronize_session=False)
+)
 _UPDATING = (
     update(STATUSES)
     .where(
@@ -483,10 +493,7 @@ def _apply(
         )
     record_correction_of_billed_order(session, order, current, outcome, marker)
     moved = session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status != OrderStatus.cancelled.value)
-        .values(status=outcome.status.value, updated_at=now)
-        .execution_options(synchronize_session=False)
+        _MOVING, {"of_order": order.id, "new_status": outcome.status.value, "moved_at": now}
     )
     if int(moved.rowcount) != 1:  # type: ignore[attr-defined]
         raise Conflict(
