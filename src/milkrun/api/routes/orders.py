@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
+from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.api.caller import CallerWindow, MyCustomerId, Owner
@@ -21,8 +22,10 @@ from milkrun.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from milkrun.audit.service import Actor
 from milkrun.errors import NotFound
 from milkrun.orders import generate, queries, service
+from milkrun.orders.cutoff import Window
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import (
     GenerateReport,
@@ -52,6 +55,14 @@ MyOrder = Annotated[Order, Depends(_my_order)]
 
 def _page(orders: list[Order], next_cursor: str | None) -> Page[OrderRead]:
     return Page[OrderRead](items=[queries.read_order(o) for o in orders], next_cursor=next_cursor)
+
+
+def _cancel(
+    session: Session, order: Order, actor: Actor, window: Window, owner: int | None
+) -> OrderRead:
+    return queries.read_order(
+        service.cancel_order(session, order.id, actor, window, customer_id=owner)
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=OrderRead)
@@ -116,9 +127,7 @@ def cancel_order(
     order: CallerOrder, owner: Owner, actor: ActorDep, window: CallerWindow, session: SessionDep
 ) -> OrderRead:
     """Cancel a one-time order before the cut-off of its date."""
-    return queries.read_order(
-        service.cancel_order(session, order.id, actor, window, customer_id=owner)
-    )
+    return _cancel(session, order, actor, window, owner)
 
 
 # --- the customer's own, under /me ----------------------------------------------------------
@@ -180,6 +189,4 @@ def my_order(order: MyOrder) -> OrderRead:
 def cancel_my_order(
     order: MyOrder, me: MyCustomerId, actor: ActorDep, window: CallerWindow, session: SessionDep
 ) -> OrderRead:
-    return queries.read_order(
-        service.cancel_order(session, order.id, actor, window, customer_id=me)
-    )
+    return _cancel(session, order, actor, window, me)

@@ -36,7 +36,7 @@ from milkrun.pagination import Page
 from milkrun.subscriptions import overrides as override_service
 from milkrun.subscriptions import pauses as pause_service
 from milkrun.subscriptions import queries, service
-from milkrun.subscriptions.models import Pause, Subscription
+from milkrun.subscriptions.models import Override, Pause, Subscription
 from milkrun.subscriptions.schemas import (
     MySubscriptionCreate,
     OverrideRead,
@@ -57,6 +57,11 @@ def _read(session: Session, subscription: Subscription, settings: Settings) -> S
     return queries.read_subscriptions(session, [subscription], clock.today(settings.zone))[0]
 
 
+# --- each operation once: the admin route and the /me route both call it ---------------------
+# ``owner`` is the customer the caller is limited to (None for an admin); path records reach
+# here already resolved for the caller (another customer's are 404).
+
+
 def _page(
     session: Session,
     settings: Settings,
@@ -73,6 +78,13 @@ def _page(
         items=queries.read_subscriptions(session, subscriptions, clock.today(settings.zone)),
         next_cursor=next_cursor,
     )
+
+
+def _create(
+    session: Session, data: SubscriptionCreate, actor: Actor, window: Window, settings: Settings
+) -> SubscriptionRead:
+    subscription = service.create_subscription(session, data, actor, window)
+    return _read(session, subscription, settings)
 
 
 def _change(
@@ -118,6 +130,64 @@ def _overrides(
     ]
 
 
+def _set_override(
+    session: Session,
+    subscription: Subscription,
+    delivery_date: dt.date,
+    body: OverrideSet,
+    actor: Actor,
+    window: Window,
+    owner: int | None,
+) -> Override:
+    return override_service.set_override(
+        session, subscription.id, delivery_date, body.quantity, actor, window, customer_id=owner
+    )
+
+
+def _clear_override(
+    session: Session,
+    subscription: Subscription,
+    delivery_date: dt.date,
+    actor: Actor,
+    window: Window,
+    owner: int | None,
+) -> Response:
+    override_service.clear_override(
+        session, subscription.id, delivery_date, actor, window, customer_id=owner
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _customer_pauses(session: Session, customer_id: int) -> list[PauseRead]:
+    return [
+        PauseRead.model_validate(p) for p in queries.list_pauses(session, customer_id=customer_id)
+    ]
+
+
+def _pause_customer(
+    session: Session, customer_id: int, body: PauseCreate, actor: Actor, window: Window
+) -> Pause:
+    return pause_service.create_pause(session, body, actor, window, customer_id=customer_id)
+
+
+def _update_pause(
+    session: Session,
+    pause: Pause,
+    body: PauseUpdate,
+    actor: Actor,
+    window: Window,
+    owner: int | None,
+) -> Pause:
+    return pause_service.update_pause(session, pause.id, body, actor, window, customer_id=owner)
+
+
+def _delete_pause(
+    session: Session, pause: Pause, actor: Actor, window: Window, owner: int | None
+) -> Response:
+    pause_service.delete_pause(session, pause.id, actor, window, customer_id=owner)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 # --- admin (and a customer with its own ids) -------------------------------------------------
 
 
@@ -131,8 +201,7 @@ def create_subscription(
     settings: SettingsDep,
 ) -> SubscriptionRead:
     """A subscription for a customer (a customer subscribes itself at /me/subscriptions)."""
-    subscription = service.create_subscription(session, body, actor, window)
-    return _read(session, subscription, settings)
+    return _create(session, body, actor, window, settings)
 
 
 @router.get("/subscriptions", response_model=Page[SubscriptionRead])
@@ -221,11 +290,9 @@ def set_override(
     actor: ActorDep,
     window: CallerWindow,
     session: SessionDep,
-) -> object:
+) -> Override:
     """That date's quantity (0 skips it), scheduled day or not; a pause still wins."""
-    return override_service.set_override(
-        session, subscription.id, delivery_date, body.quantity, actor, window, customer_id=owner
-    )
+    return _set_override(session, subscription, delivery_date, body, actor, window, owner)
 
 
 @router.delete(
@@ -241,18 +308,13 @@ def clear_override(
     session: SessionDep,
 ) -> Response:
     """Back to the schedule on that date."""
-    override_service.clear_override(
-        session, subscription.id, delivery_date, actor, window, customer_id=owner
-    )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return _clear_override(session, subscription, delivery_date, actor, window, owner)
 
 
 @router.get("/customers/{customer_id}/pauses", response_model=list[PauseRead])
 def customer_pauses(customer_id: CallerCustomerId, session: SessionDep) -> list[PauseRead]:
     """All of the customer's pauses, customer-wide and per subscription, earliest first."""
-    return [
-        PauseRead.model_validate(p) for p in queries.list_pauses(session, customer_id=customer_id)
-    ]
+    return _customer_pauses(session, customer_id)
 
 
 @router.post(
@@ -268,7 +330,7 @@ def pause_customer(
     session: SessionDep,
 ) -> Pause:
     """Pause all of the customer's subscriptions (a vacation)."""
-    return pause_service.create_pause(session, body, actor, window, customer_id=customer_id)
+    return _pause_customer(session, customer_id, body, actor, window)
 
 
 @router.patch("/pauses/{pause_id}", response_model=PauseRead)
@@ -281,7 +343,7 @@ def update_pause(
     session: SessionDep,
 ) -> Pause:
     """Resume (set ``end_date``: the last day without deliveries) or move a pause."""
-    return pause_service.update_pause(session, pause.id, body, actor, window, customer_id=owner)
+    return _update_pause(session, pause, body, actor, window, owner)
 
 
 @router.delete("/pauses/{pause_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -289,8 +351,7 @@ def delete_pause(
     pause: CallerPause, owner: Owner, actor: ActorDep, window: CallerWindow, session: SessionDep
 ) -> Response:
     """Call off a pause that has not started yet."""
-    pause_service.delete_pause(session, pause.id, actor, window, customer_id=owner)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return _delete_pause(session, pause, actor, window, owner)
 
 
 # --- the customer's own, under /me ----------------------------------------------------------
@@ -321,8 +382,7 @@ def subscribe(
 ) -> SubscriptionRead:
     """Subscribe, from a date whose cut-off has not passed."""
     data = SubscriptionCreate(customer_id=me, **body.model_dump())
-    subscription = service.create_subscription(session, data, actor, window)
-    return _read(session, subscription, settings)
+    return _create(session, data, actor, window, settings)
 
 
 @me_router.get("/subscriptions/{subscription_id}", response_model=SubscriptionRead)
@@ -386,10 +446,8 @@ def set_my_override(
     actor: ActorDep,
     window: CallerWindow,
     session: SessionDep,
-) -> object:
-    return override_service.set_override(
-        session, subscription.id, delivery_date, body.quantity, actor, window, customer_id=me
-    )
+) -> Override:
+    return _set_override(session, subscription, delivery_date, body, actor, window, me)
 
 
 @me_router.delete(
@@ -404,15 +462,12 @@ def clear_my_override(
     window: CallerWindow,
     session: SessionDep,
 ) -> Response:
-    override_service.clear_override(
-        session, subscription.id, delivery_date, actor, window, customer_id=me
-    )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return _clear_override(session, subscription, delivery_date, actor, window, me)
 
 
 @me_router.get("/pauses", response_model=list[PauseRead])
 def my_pauses(me: MyCustomerId, session: SessionDep) -> list[PauseRead]:
-    return [PauseRead.model_validate(p) for p in queries.list_pauses(session, customer_id=me)]
+    return _customer_pauses(session, me)
 
 
 @me_router.post("/pauses", status_code=status.HTTP_201_CREATED, response_model=PauseRead)
@@ -420,7 +475,7 @@ def pause_me(
     body: PauseCreate, me: MyCustomerId, actor: ActorDep, window: CallerWindow, session: SessionDep
 ) -> Pause:
     """Pause all of my deliveries (a vacation)."""
-    return pause_service.create_pause(session, body, actor, window, customer_id=me)
+    return _pause_customer(session, me, body, actor, window)
 
 
 @me_router.patch("/pauses/{pause_id}", response_model=PauseRead)
@@ -432,12 +487,11 @@ def update_my_pause(
     window: CallerWindow,
     session: SessionDep,
 ) -> Pause:
-    return pause_service.update_pause(session, pause.id, body, actor, window, customer_id=me)
+    return _update_pause(session, pause, body, actor, window, me)
 
 
 @me_router.delete("/pauses/{pause_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_my_pause(
     pause: MyPause, me: MyCustomerId, actor: ActorDep, window: CallerWindow, session: SessionDep
 ) -> Response:
-    pause_service.delete_pause(session, pause.id, actor, window, customer_id=me)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return _delete_pause(session, pause, actor, window, me)
