@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
@@ -11,6 +13,25 @@ from milkrun.money import percent_of
 from milkrun.orders.models import Order
 
 MAX_REASON = 200
+# pg_advisory_xact_lock(class, key): the class says "a billing month", the key which one.
+BILLING_MONTH_LOCK = 0x6D72
+
+
+def lock_billing_month(session: Session, month: dt.date, *, shared: bool = False) -> None:
+    """The lock of a billing month (PostgreSQL; SQLite runs one writer at a time anyway).
+
+    Billing holds it exclusively while it changes the month's invoices (a run, finalizing,
+    voiding); a correction of an order that is on an invoice holds it shared, so the two never
+    interleave: a run sees a correction either entirely (and absorbs it) or not at all (and the
+    correction's adjustment accounts for it).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    session.execute(
+        text(f"SELECT {function}(:lock_class, :key)"),
+        {"lock_class": BILLING_MONTH_LOCK, "key": month.year * 100 + month.month},
+    )
 
 
 def record_correction(
@@ -30,11 +51,15 @@ def record_correction(
     Nothing is recorded for an order on no invoice (the next billing run simply bills what was
     delivered) or when the quantity does not change (a new reason for a non-delivery). Whether
     the adjustment is carried by the next bill or absorbed because its invoice was still a draft
-    is billing's to decide (see ``milkrun.billing``). The order row is read locked, so a billing
-    run that is putting the order on an invoice right now finishes first.
+    is billing's to decide (see ``milkrun.billing``). The month's billing lock is held (shared)
+    and the order read again, so a billing run of the month finishes first or waits.
     """
     if quantity_before == quantity_after:
         return None
+    delivery_date = session.scalar(select(Order.delivery_date).where(Order.id == order_id))
+    if delivery_date is None:
+        return None
+    lock_billing_month(session, delivery_date, shared=True)
     row = session.execute(
         select(Order.invoice_id, Order.customer_id, Order.unit_price_paise, Product.tax_rate_bps)
         .join(Product, Product.id == Order.product_id)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing import pdf
-from milkrun.billing.invoicing import BILLED_OUTCOMES
+from milkrun.billing.invoicing import BILLED_OUTCOMES, month_end
 from milkrun.billing.models import (
     OVERDUE,
     Allocation,
@@ -218,7 +218,7 @@ def invoice_detail(session: Session, invoice: Invoice, today: dt.date) -> Invoic
     )
 
 
-def milk_card(session: Session, invoice_id: int) -> list[pdf.CardRow]:
+def milk_card(session: Session, invoice: Invoice) -> list[pdf.CardRow]:
     """What the invoice billed, day by day and product by product: each order's delivered
     quantity as it was when billed (a correction made since, recorded as an adjustment against
     this invoice, is taken back out, so the card always agrees with the lines)."""
@@ -231,7 +231,12 @@ def milk_card(session: Session, invoice_id: int) -> list[pdf.CardRow]:
             DeliveryStatus.status,
         )
         .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
-        .where(Order.invoice_id == invoice_id)
+        .where(
+            Order.customer_id == invoice.customer_id,
+            Order.delivery_date >= invoice.month,
+            Order.delivery_date <= month_end(invoice.month),
+            Order.invoice_id == invoice.id,
+        )
     ).all()
     corrected: dict[int, int] = defaultdict(int)
     for order_id, delta in session.execute(
@@ -239,7 +244,7 @@ def milk_card(session: Session, invoice_id: int) -> list[pdf.CardRow]:
             Adjustment.order_id,
             func.sum(Adjustment.quantity_after - Adjustment.quantity_before),
         )
-        .where(Adjustment.against_invoice_id == invoice_id)
+        .where(Adjustment.against_invoice_id == invoice.id)
         .group_by(Adjustment.order_id)
     ):
         corrected[order_id] = int(delta)
@@ -281,7 +286,7 @@ def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
         total_paise=invoice.total_paise,
         amount_paid_paise=invoice.amount_paid_paise,
         balance_due_paise=balance_due(invoice),
-        card=milk_card(session, invoice.id),
+        card=milk_card(session, invoice),
         lines=[
             pdf.BillLine(
                 description=line.description,

@@ -122,7 +122,7 @@ def reconcile(session: Session, month: dt.date, *, limit: int = LIST_LIMIT) -> R
             func.sum(func.coalesce(delivered, 0)),
         )
         .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
-        .where(Order.invoice_id.in_(live))
+        .where(*in_month, Order.invoice_id.in_(live))
         .group_by(Order.invoice_id, Order.customer_id, Order.product_id, Order.unit_price_paise)
     ):
         on_invoices[(invoice_id, product_id, price)] += int(quantity)

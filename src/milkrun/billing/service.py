@@ -194,7 +194,14 @@ def void_invoice(
             f"Invoice {invoice.id} changed meanwhile; try again", code="concurrent_change"
         )
     session.execute(
-        update(Order).where(Order.invoice_id == invoice.id).values(invoice_id=None),
+        update(Order)
+        .where(
+            Order.customer_id == invoice.customer_id,
+            Order.delivery_date >= invoice.month,
+            Order.delivery_date <= invoicing.month_end(invoice.month),
+            Order.invoice_id == invoice.id,
+        )
+        .values(invoice_id=None),
         execution_options={"synchronize_session": False},
     )
     _reverse_adjustments_against(session, invoice, now, actor)
