@@ -10,9 +10,8 @@ invoices count for nothing. Totals are before tax. After a billing run both list
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
@@ -29,8 +28,6 @@ from milkrun.money import to_rupees
 from milkrun.orders.models import Order
 
 LIST_LIMIT = 500
-
-Group = tuple[int, int, int]  # invoice, product, unit price
 
 
 def reconcile(session: Session, month: dt.date, *, limit: int = LIST_LIMIT) -> Reconciliation:
@@ -82,97 +79,132 @@ def reconcile(session: Session, month: dt.date, *, limit: int = LIST_LIMIT) -> R
         for row in session.execute(unbilled.order_by(Order.id).limit(limit))
     ]
 
-    billed: dict[Group, int] = defaultdict(int)
-    billed_total = 0
-    for invoice_id, product_id, price, quantity, amount in session.execute(
+    # Per invoice, product and unit price: what was billed (lines plus corrections against
+    # the invoice since) and what its orders delivered. Compared in SQL; only mismatches come
+    # back, however many invoices the month has.
+    billed_rows = union_all(
         select(
-            InvoiceLine.invoice_id,
-            InvoiceLine.product_id,
-            InvoiceLine.unit_price_paise,
-            func.sum(InvoiceLine.quantity),
-            func.sum(InvoiceLine.amount_paise),
-        )
-        .where(InvoiceLine.invoice_id.in_(live))
-        .group_by(InvoiceLine.invoice_id, InvoiceLine.product_id, InvoiceLine.unit_price_paise)
-    ):
-        billed[(invoice_id, product_id, price)] += int(quantity)
-        billed_total += int(amount)
-    for invoice_id, product_id, price, change, amount in session.execute(
+            InvoiceLine.invoice_id.label("invoice_id"),
+            InvoiceLine.product_id.label("product_id"),
+            InvoiceLine.unit_price_paise.label("price"),
+            InvoiceLine.quantity.label("quantity"),
+            InvoiceLine.amount_paise.label("amount"),
+        ).where(InvoiceLine.invoice_id.in_(live)),
         select(
             Adjustment.against_invoice_id,
             Order.product_id,
             Adjustment.unit_price_paise,
-            func.sum(Adjustment.quantity_after - Adjustment.quantity_before),
-            func.sum(Adjustment.amount_paise),
+            Adjustment.quantity_after - Adjustment.quantity_before,
+            Adjustment.amount_paise,
         )
         .join(Order, Order.id == Adjustment.order_id)
-        .where(Adjustment.against_invoice_id.in_(live))
-        .group_by(Adjustment.against_invoice_id, Order.product_id, Adjustment.unit_price_paise)
-    ):
-        billed[(invoice_id, product_id, price)] += int(change)
-        billed_total += int(amount)
-    on_invoices: dict[Group, int] = defaultdict(int)
-    customers: dict[int, int] = {}
-    for invoice_id, customer_id, product_id, price, quantity in session.execute(
+        .where(Adjustment.against_invoice_id.in_(live)),
+    ).subquery("billed_rows")
+    billed = (
         select(
-            Order.invoice_id,
-            Order.customer_id,
-            Order.product_id,
-            Order.unit_price_paise,
-            func.sum(func.coalesce(delivered, 0)),
+            billed_rows.c.invoice_id,
+            billed_rows.c.product_id,
+            billed_rows.c.price,
+            func.sum(billed_rows.c.quantity).label("quantity"),
+        )
+        .group_by(billed_rows.c.invoice_id, billed_rows.c.product_id, billed_rows.c.price)
+        .subquery("billed")
+    )
+    on_invoices = (
+        select(
+            Order.invoice_id.label("invoice_id"),
+            Order.product_id.label("product_id"),
+            Order.unit_price_paise.label("price"),
+            func.sum(func.coalesce(delivered, 0)).label("quantity"),
         )
         .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
         .where(*in_month, Order.invoice_id.in_(live))
-        .group_by(Order.invoice_id, Order.customer_id, Order.product_id, Order.unit_price_paise)
-    ):
-        on_invoices[(invoice_id, product_id, price)] += int(quantity)
-        customers[invoice_id] = customer_id
-    numbers: dict[int, tuple[str | None, int]] = {
-        row.id: (row.number, row.customer_id)
-        for row in session.execute(
-            select(Invoice.id, Invoice.number, Invoice.customer_id).where(Invoice.id.in_(live))
+        .group_by(Order.invoice_id, Order.product_id, Order.unit_price_paise)
+        .subquery("delivered")
+    )
+    billed_total = int(
+        session.scalar(select(func.coalesce(func.sum(billed_rows.c.amount), 0))) or 0
+    )
+    invoice_id = func.coalesce(billed.c.invoice_id, on_invoices.c.invoice_id)
+    product_id = func.coalesce(billed.c.product_id, on_invoices.c.product_id)
+    price = func.coalesce(billed.c.price, on_invoices.c.price)
+    billed_quantity = func.coalesce(billed.c.quantity, 0)
+    delivered_quantity = func.coalesce(on_invoices.c.quantity, 0)
+    mismatches = (
+        select(
+            invoice_id.label("invoice_id"),
+            product_id.label("product_id"),
+            price.label("price"),
+            billed_quantity.label("billed"),
+            delivered_quantity.label("delivered"),
         )
-    }
+        .select_from(billed)
+        .join(
+            on_invoices,
+            and_(
+                on_invoices.c.invoice_id == billed.c.invoice_id,
+                on_invoices.c.product_id == billed.c.product_id,
+                on_invoices.c.price == billed.c.price,
+            ),
+            full=True,
+        )
+        .where(billed_quantity != delivered_quantity)
+        .subquery("mismatches")
+    )
+    rows = session.execute(
+        select(mismatches, Invoice.number, Invoice.customer_id)
+        .join(Invoice, Invoice.id == mismatches.c.invoice_id)
+        .order_by(mismatches.c.invoice_id, mismatches.c.product_id, mismatches.c.price)
+        .limit(limit * 2)
+    ).all()
+    mismatch_count = int(session.scalar(select(func.count()).select_from(mismatches)) or 0)
+    over_count = int(
+        session.scalar(
+            select(func.count())
+            .select_from(mismatches)
+            .where(mismatches.c.billed > mismatches.c.delivered)
+        )
+        or 0
+    )
 
     over: list[BilledWithoutDelivery] = []
     under: list[UnbilledDelivery] = []
-    for group in sorted(set(billed) | set(on_invoices)):
-        invoice_id, product_id, price = group
-        difference = billed.get(group, 0) - on_invoices.get(group, 0)
-        number, customer_id = numbers[invoice_id]
+    for row in rows:
+        difference = int(row.billed) - int(row.delivered)
         if difference > 0:
             over.append(
                 BilledWithoutDelivery(
-                    invoice_id=invoice_id,
-                    number=number,
-                    customer_id=customer_id,
-                    product_id=product_id,
-                    unit_price=to_rupees(price),
-                    billed_quantity=billed.get(group, 0),
-                    delivered_quantity=on_invoices.get(group, 0),
-                    amount=to_rupees(difference * price),
+                    invoice_id=row.invoice_id,
+                    number=row.number,
+                    customer_id=row.customer_id,
+                    product_id=row.product_id,
+                    unit_price=to_rupees(row.price),
+                    billed_quantity=int(row.billed),
+                    delivered_quantity=int(row.delivered),
+                    amount=to_rupees(difference * row.price),
                 )
             )
-        elif difference < 0:
+        else:
             under.append(
                 UnbilledDelivery(
                     order_id=None,
-                    customer_id=customer_id,
-                    invoice_id=invoice_id,
+                    customer_id=row.customer_id,
+                    invoice_id=row.invoice_id,
                     delivery_date=None,
-                    product_id=product_id,
-                    unit_price=to_rupees(price),
+                    product_id=row.product_id,
+                    unit_price=to_rupees(row.price),
                     quantity=-difference,
-                    amount=to_rupees(-difference * price),
+                    amount=to_rupees(-difference * row.price),
                 )
             )
+    under_count = mismatch_count - over_count
     return Reconciliation(
         month=month_text(first),
         delivered_not_billed=(delivered_not_billed + under)[:limit],
         billed_not_delivered=over[:limit],
-        delivered_not_billed_count=unbilled_count + len(under),
-        billed_not_delivered_count=len(over),
+        delivered_not_billed_count=unbilled_count + under_count,
+        billed_not_delivered_count=over_count,
         delivered_total=to_rupees(delivered_total),
         billed_total=to_rupees(billed_total),
-        clean=unbilled_count == 0 and not under and not over and delivered_total == billed_total,
+        clean=unbilled_count == 0 and mismatch_count == 0 and delivered_total == billed_total,
     )

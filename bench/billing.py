@@ -1,0 +1,277 @@
+"""Billing a month: 100,000 customers and about 3 million delivered orders.
+
+Builds a dairy with set-based SQL (``generate_series`` on PostgreSQL, a recursive CTE on
+SQLite): N customers, each with a daily subscription to toned milk (2 pouches, the price going
+up mid-month) for the 30 days of November 2026 and every seventh customer a one-time order of
+paneer (5% GST); 90% of orders delivered, 5% partially delivered, 3% not delivered, 2% never
+marked. Then it times, each committed:
+
+- the billing run of the month (``billing.service.run_billing``: drafts from deliveries),
+- a second run (rebuilds every draft in place),
+- finalizing the month (numbers from the counter row, settling),
+- reconciliation (both lists must be empty).
+
+    .venv/bin/python bench/billing.py --customers 10000                # SQLite, a temporary file
+    .venv/bin/python bench/billing.py --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
+
+With a PostgreSQL URL a scratch database is created on that server and dropped at the end.
+Prints seconds, rows/s, peak Python memory during the run (tracemalloc) and the process's peak
+RSS; ``--repeat`` measures again on the same fixtures (billing reset in between) and prints
+medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import statistics
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import make_url
+
+import milkrun.models  # noqa: F401  (every table on the metadata)
+from milkrun import clock
+from milkrun.audit.service import Actor
+from milkrun.billing import reconcile, service
+from milkrun.config import Settings
+from milkrun.db import migrate
+from milkrun.db.engine import normalize_url
+from milkrun.db.session import Database
+from milkrun.money import format_inr, to_paise
+
+MONTH = dt.date(2026, 11, 1)
+DAYS = 30
+TODAY = dt.date(2026, 12, 1)
+NOW = dt.datetime(2026, 12, 1, 3, 30, tzinfo=dt.UTC)
+ACTOR = Actor.system("bench", channel="cli")
+SETTINGS = Settings(env="test", secret_key="bench-secret-key-that-is-long-enough-0123456789")
+
+
+@contextmanager
+def scratch_database(url: str | None, keep: bool) -> Iterator[str]:
+    """A fresh database: a temporary SQLite file, or a new PostgreSQL database."""
+    if url is None or url.startswith("sqlite"):
+        directory = Path(tempfile.mkdtemp(prefix="milkrun-bench-"))
+        yield url or f"sqlite:///{directory / 'bench.db'}"
+        if not keep:
+            for file in directory.iterdir():
+                file.unlink()
+            directory.rmdir()
+        return
+    server = make_url(normalize_url(url))
+    name = f"milkrun_bench_{uuid.uuid4().hex[:8]}"
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        if not keep:
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# The fate of an order, from a number 0-99 derived from its customer and day.
+OUTCOME = """CASE
+    WHEN {bucket} < 90 THEN 'delivered'
+    WHEN {bucket} < 95 THEN 'partially_delivered'
+    WHEN {bucket} < 98 THEN 'not_delivered'
+    ELSE 'scheduled' END"""
+
+
+def build_fixtures(connection: Connection, customers: int) -> None:
+    postgres = connection.dialect.name == "postgresql"
+    params: dict[str, Any] = {"n": customers, "now": NOW, "first": MONTH, "days": DAYS}
+    if not postgres:
+        params["now"] = NOW.replace(tzinfo=None).isoformat(sep=" ")
+        params["first"] = MONTH.isoformat()
+
+    def series(name: str, last: str, step: int = 1) -> str:
+        """Integers 1..last as a table ``name(x)``."""
+        if postgres:
+            return f"generate_series(1, {last}, {step}) AS {name}(x)"
+        return (
+            f"(WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + {step} FROM s"
+            f" WHERE x + {step} <= {last}) SELECT x FROM s) AS {name}"
+        )
+
+    def day(offset: str) -> str:
+        return f"(:first + {offset})" if postgres else f"date(:first, '+' || ({offset}) || ' days')"
+
+    pad = "lpad(c.x::text, 8, '0')" if postgres else "printf('%08d', c.x)"
+    true = "true" if postgres else "1"
+    statements = [
+        "INSERT INTO users (id, role, name, email, password_hash, is_active, created_at,"
+        " updated_at) VALUES (1, 'admin', 'Bench', 'bench@example.in', 'x', "
+        + true
+        + ", :now, :now)",
+        "INSERT INTO products (id, sku, name, unit, tax_rate_bps, is_active, created_at,"
+        " updated_at) VALUES (1, 'TM500', 'Toned milk', '500 ml pouch', 0, "
+        + true
+        + ", :now, :now), (2, 'PN200', 'Paneer', '200 g pack', 500, "
+        + true
+        + ", :now, :now)",
+        "INSERT INTO customers (id, name, phone, address, area, is_active, created_at,"
+        f" updated_at) SELECT c.x, 'Customer ' || c.x, '+9190' || {pad},"
+        f" c.x || ' Bench Road, Bengaluru', 'Bench', {true}, :now, :now"
+        f" FROM {series('c', ':n')}",
+        "INSERT INTO subscriptions (id, customer_id, start_date, created_at, updated_at)"
+        f" SELECT c.x, c.x, '2026-01-01', :now, :now FROM {series('c', ':n')}",
+        "INSERT INTO orders (customer_id, product_id, subscription_id, delivery_date, shift,"
+        " quantity, unit_price_paise, status, created_at, updated_at)"
+        f" SELECT c.x, 1, c.x, {day('d.x - 1')}, 'morning', 2,"
+        " CASE WHEN d.x < 16 THEN 2800 ELSE 2900 END,"
+        f" {OUTCOME.format(bucket='((c.x * 37 + d.x * 11) % 100)')}, :now, :now"
+        f" FROM {series('c', ':n')} CROSS JOIN {series('d', ':days')}",
+        # One-time orders: paneer for every seventh customer on the 10th.
+        "INSERT INTO orders (customer_id, product_id, subscription_id, delivery_date, shift,"
+        " quantity, unit_price_paise, status, created_at, updated_at)"
+        f" SELECT c.x, 2, NULL, {day('9')}, 'morning', 2, 9000,"
+        f" {OUTCOME.format(bucket='((c.x * 13) % 100)')}, :now, :now"
+        f" FROM {series('c', ':n', 7)}",
+        "INSERT INTO delivery_statuses (order_id, customer_id, status, quantity_delivered,"
+        " reason, recorded_by_user_id, recorded_at, version, created_at, updated_at)"
+        " SELECT id, customer_id, status, CASE status WHEN 'delivered' THEN quantity"
+        " WHEN 'partially_delivered' THEN quantity - 1 ELSE 0 END,"
+        " CASE WHEN status = 'not_delivered' THEN 'customer_unavailable' END,"
+        " 1, :now, 1, :now, :now FROM orders WHERE status <> 'scheduled'",
+    ]
+    for statement in statements:
+        connection.execute(text(statement), params)
+    if postgres:
+        for table in ("users", "products", "customers", "subscriptions"):
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" (SELECT max(id) FROM {table}))"
+                )
+            )
+
+
+def counts(database: Database) -> tuple[int, int]:
+    with database.engine.connect() as connection:
+        orders = connection.execute(text("SELECT count(*) FROM orders")).scalar_one()
+        delivered = connection.execute(
+            text(
+                "SELECT count(*) FROM delivery_statuses"
+                " WHERE status IN ('delivered', 'partially_delivered')"
+            )
+        ).scalar_one()
+    return int(orders), int(delivered)
+
+
+def timed(database: Database, work: Callable[[Any], Any]) -> tuple[float, Any, int]:
+    """Seconds (commit included), the result, and the peak of Python allocations."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    with database.session_scope() as session:
+        result = work(session)
+    elapsed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, result, peak
+
+
+def reset_billing(database: Database) -> None:
+    with database.engine.begin() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            connection.execute(text("ALTER TABLE invoices DISABLE TRIGGER USER"))
+            connection.execute(text("ALTER TABLE invoice_lines DISABLE TRIGGER USER"))
+        connection.execute(text("UPDATE orders SET invoice_id = NULL WHERE invoice_id IS NOT NULL"))
+        for table in ("allocations", "adjustments", "invoice_lines", "invoices", "invoice_series"):
+            connection.execute(text(f"DELETE FROM {table}"))
+        if postgres:
+            connection.execute(text("ALTER TABLE invoices ENABLE TRIGGER USER"))
+            connection.execute(text("ALTER TABLE invoice_lines ENABLE TRIGGER USER"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="PostgreSQL server (default: SQLite temp file)")
+    parser.add_argument("--customers", type=int, default=None, help="default 100,000 (PG), 10,000")
+    parser.add_argument("--repeat", type=int, default=1, help="measure N times, print medians")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+
+    clock.freeze(NOW)
+    postgres = bool(args.database_url) and not args.database_url.startswith("sqlite")
+    customers = args.customers or (100_000 if postgres else 10_000)
+    with scratch_database(args.database_url, args.keep) as url:
+        migrate.upgrade(url)
+        database = Database(url)
+        kind = database.engine.dialect.name
+        started = time.perf_counter()
+        with database.engine.begin() as connection:
+            build_fixtures(connection, customers)
+        with database.engine.connect() as connection:
+            # Planner statistics, and the load's dirty pages written out, as in a database
+            # that has been running a while (a checkpoint mid-run would time the load too).
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql("VACUUM ANALYZE")
+            if kind == "postgresql":
+                connection.exec_driver_sql("CHECKPOINT")
+        orders, delivered = counts(database)
+        print(
+            f"{kind}: {customers:,} customers, {orders:,} orders, {delivered:,} delivered;"
+            f" fixtures in {time.perf_counter() - started:.1f} s"
+        )
+        runs, reruns, finals, recs, peaks = [], [], [], [], []
+        for attempt in range(args.repeat):
+            if attempt:
+                reset_billing(database)
+            run, result, peak = timed(
+                database,
+                lambda s: service.run_billing(s, MONTH, ACTOR, SETTINGS, today=TODAY),
+            )
+            rss_after_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            rerun, again, peak2 = timed(
+                database,
+                lambda s: service.run_billing(s, MONTH, ACTOR, SETTINGS, today=TODAY),
+            )
+            final, issued, peak3 = timed(
+                database, lambda s: service.finalize_month(s, MONTH, ACTOR, SETTINGS, today=TODAY)
+            )
+            rec, report, peak4 = timed(database, lambda s: reconcile.reconcile(s, MONTH))
+            assert again.total == result.total
+            assert again.invoices == result.invoices
+            assert report.clean, report
+            runs.append(run)
+            reruns.append(rerun)
+            finals.append(final)
+            recs.append(rec)
+            peaks.append(peak)
+            print(
+                f"  run {attempt + 1}: {result.invoices:,} drafts,"
+                f" {format_inr(to_paise(result.total))} in {run:.2f} s"
+                f" ({delivered / run:,.0f} delivered orders/s), Python peak"
+                f" {peak / 2**20:.1f} MB, process peak RSS so far {rss_after_run:.0f} MB;"
+                f" rerun {rerun:.2f} s; finalize {issued.invoices_finalized:,}"
+                f" ({issued.last_number}) {final:.2f} s; reconcile {rec:.2f} s;"
+                f" Python peaks of those {max(peak2, peak3, peak4) / 2**20:.1f} MB"
+            )
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        run = statistics.median(runs)
+        print(
+            f"{kind} median of {args.repeat}: billing run {run:.2f} s"
+            f" ({delivered / run:,.0f} delivered orders/s),"
+            f" rerun {statistics.median(reruns):.2f} s,"
+            f" finalize {statistics.median(finals):.2f} s, reconcile"
+            f" {statistics.median(recs):.2f} s; Python peak during a run"
+            f" {max(peaks) / 2**20:.1f} MB, process peak RSS {rss:.0f} MB"
+        )
+        database.dispose()
+
+
+if __name__ == "__main__":
+    main()
