@@ -1,0 +1,45 @@
+"""``milkrun billing run`` and ``reconcile``: the month billed from the command line, and an
+exit code a scheduler can alert on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from milkrun.db import migrate
+from milkrun.db.session import Database
+from tests import factories
+from tests.billing import factories as bf
+from tests.cli.conftest import RunCli
+
+
+def test_billing_run_and_reconcile_from_the_command_line(
+    run_cli: RunCli, new_database_url: object
+) -> None:
+    url: str = new_database_url()  # type: ignore[operator]
+    migrate.upgrade(url)
+    database = Database(url)
+    with database.session_scope() as writer:
+        admin = factories.admin_user(writer)
+        milk = factories.product(writer)
+        customer = factories.customer(writer)
+        made = bf.order(
+            writer, customer_id=customer.id, product_id=milk.id, day=dt.date(2026, 11, 5)
+        )
+        bf.deliver(writer, made, by=admin)
+    database.dispose()
+
+    unbilled = run_cli(url, "billing", "reconcile", "--month", "2026-11")
+    billed = run_cli(url, "billing", "run", "--month", "2026-11", "--finalize")
+    clean = run_cli(url, "billing", "reconcile", "--month", "2026-11")
+    future = run_cli(url, "billing", "run", "--month", "2099-01")
+    malformed = run_cli(url, "billing", "run", "--month", "November")
+
+    assert unbilled.exit_code == 1, unbilled.output
+    assert "Delivered, not billed (1)" in unbilled.output
+    assert billed.exit_code == 0, billed.output
+    assert "Billing 2026-11" in billed.output
+    assert clean.exit_code == 0, clean.output
+    assert "Every delivered unit is billed exactly once" in clean.output
+    assert future.exit_code == 1
+    assert "has not begun" in future.output
+    assert malformed.exit_code == 2
