@@ -53,9 +53,15 @@ def test_the_demo_order_book(session: Session, settings: Settings) -> None:
     assert dates == expected
     one_time = session.scalars(select(Order).where(Order.subscription_id.is_(None))).all()
     assert len(one_time) >= 2
-    # Past orders stay scheduled, but for the days the delivery demo marks (yesterday, today).
+    # Past orders of this month stay scheduled, but for the days the delivery demo marks
+    # (yesterday, today); last month's were marked for its bills (milkrun.demo.billing).
     older = session.scalars(
-        select(Order.status).where(Order.delivery_date < TODAY - dt.timedelta(days=1)).distinct()
+        select(Order.status)
+        .where(
+            Order.delivery_date < TODAY - dt.timedelta(days=1),
+            Order.delivery_date >= TODAY.replace(day=1),
+        )
+        .distinct()
     ).all()
     assert set(older) <= {"scheduled", "cancelled"}
 

@@ -25,6 +25,7 @@ from milkrun.catalog.schemas import ProductCreate
 from milkrun.config import Settings, get_settings
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.schemas import CustomerCreate
+from milkrun.demo.billing import seed_billing
 from milkrun.demo.deliveries import seed_delivery_day
 from milkrun.demo.order_book import seed_order_book
 from milkrun.routing import queries as routing_queries
@@ -201,6 +202,20 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
         admin=owner,
         secret=settings.secret_key.get_secret_value(),
         zone=settings.zone,
+    )
+    # Last month billed and paid: the first demo customer has credit, the second arrears.
+    demo_customers = [
+        customer_queries.active_customer_with_phone(session, phone)
+        for _name, phone, _password in logins.customers[:2]
+    ]
+    credit, arrears = (c.id if c is not None else None for c in demo_customers)
+    seed_billing(
+        session,
+        today=today,
+        admin=owner,
+        settings=settings,
+        credit_customer_id=credit,
+        arrears_customer_id=arrears,
     )
     return logins
 
