@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from milkrun.billing import numbering, service, settlement
+from milkrun.auth.models import User
+from milkrun.billing import numbering, reconcile, service, settlement
 from milkrun.billing.models import Invoice, InvoiceLine
 from milkrun.db.session import Database
 from milkrun.errors import Conflict
@@ -183,3 +184,49 @@ def test_concurrent_finalizations_that_fail_at_random_leave_no_gaps_and_no_dupli
         assert session.scalar(select(func.count(Invoice.id)).where(Invoice.status == "draft")) == 0
         assert numbering.last_number(session, "MR/2627") == len(ids)
     assert numbers == [f"MR/2627/{n:06d}" for n in range(1, len(ids) + 1)]
+
+
+def test_a_correction_waits_for_a_run_of_its_month_and_is_not_lost(
+    committed_database: Database,
+) -> None:
+    with committed_database.session_scope() as session:
+        admin = factories.admin_user(session)
+        milk = factories.product(session)
+        customer = factories.customer(session)
+        made = bf.order(session, customer_id=customer.id, product_id=milk.id, day=NOV)
+        bf.deliver(session, made, by=admin)
+        service.run_billing(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+        admin_id, order_id = admin.id, made.id
+
+    run_holds_the_month = threading.Event()
+    correction_done = threading.Event()
+    seen_while_running: list[bool] = []
+
+    def run() -> None:
+        with committed_database.session_scope() as session:
+            service.run_billing(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+            run_holds_the_month.set()
+            correction_done.wait(timeout=1.0)
+            seen_while_running.append(correction_done.is_set())
+
+    def correct() -> None:
+        run_holds_the_month.wait(timeout=30)
+        with committed_database.session_scope() as session:
+            admin = session.get(User, admin_id)
+            order = session.get(Order, order_id)
+            assert admin is not None
+            assert order is not None
+            bf.correct(session, order, 1, admin=admin)
+        correction_done.set()
+
+    assert in_threads(2, lambda i: (run, correct)[i]()) == []
+
+    assert seen_while_running == [False]  # the correction waited for the run to commit
+    with committed_database.session_scope(write=False) as session:
+        assert reconcile.reconcile(session, NOV).clean
+    with committed_database.session_scope() as session:
+        service.run_billing(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+    with committed_database.session_scope(write=False) as session:
+        (invoice,) = session.scalars(select(Invoice)).all()
+        assert invoice.subtotal_paise == 2800
+        assert reconcile.reconcile(session, NOV).clean
