@@ -48,6 +48,7 @@ each other through the month's lock (exclusive for billing, shared for a correct
 sees a correction entirely or not at all.
 
 Imports point one way: audit < customers, catalog < orders < adjustments < deliveries <
-billing, and customers < payments < billing. Payments records money received (its rules: references, likely duplicates); settling
-invoices with it is billing's, since it changes invoice states.
+billing, and customers < payments < billing. Payments records money received (its rules:
+references, likely duplicates); settling invoices with it is billing's, since it changes
+invoice states.
 """

@@ -215,10 +215,24 @@ def receive_payment(
 
 
 def allocations_of_payment(session: Session, payment_id: int) -> list[tuple[int, str | None, int]]:
+    return allocations_of_payments(session, [payment_id]).get(payment_id, [])
+
+
+def allocations_of_payments(
+    session: Session, payment_ids: list[int]
+) -> dict[int, list[tuple[int, str | None, int]]]:
+    """For each payment: (invoice id, number, paise) it paid, oldest invoice first."""
+    found: dict[int, list[tuple[int, str | None, int]]] = {}
+    if not payment_ids:
+        return found
     rows = session.execute(
-        select(Allocation.invoice_id, Invoice.number, Allocation.amount_paise)
+        select(
+            Allocation.payment_id, Allocation.invoice_id, Invoice.number, Allocation.amount_paise
+        )
         .join(Invoice, Invoice.id == Allocation.invoice_id)
-        .where(Allocation.payment_id == payment_id)
-        .order_by(Invoice.month, Invoice.issue_date, Invoice.id)
+        .where(Allocation.payment_id.in_(payment_ids))
+        .order_by(Allocation.payment_id, Invoice.month, Invoice.issue_date, Invoice.id)
     ).all()
-    return [(row.invoice_id, row.number, row.amount_paise) for row in rows]
+    for row in rows:
+        found.setdefault(row.payment_id, []).append((row.invoice_id, row.number, row.amount_paise))
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -25,7 +26,7 @@ from milkrun.billing.schemas import Ledger
 from milkrun.customers import queries as customer_queries
 from milkrun.money import to_rupees
 from milkrun.pagination import Page, paginate
-from milkrun.payments.models import Payment
+from milkrun.payments.models import Payment, PaymentMethod
 from milkrun.payments.schemas import AllocationRead, PaymentCreate, PaymentRead
 
 router = APIRouter(tags=["payments"])
@@ -41,22 +42,29 @@ DateFrom = Annotated[dt.date | None, Query(description="Entries before this open
 DateTo = Annotated[dt.date | None, Query(description="Last date shown")]
 
 
-def read_payment(session: Session, payment: Payment) -> PaymentRead:
-    allocations = settlement.allocations_of_payment(session, payment.id)
-    return PaymentRead(
-        id=payment.id,
-        customer_id=payment.customer_id,
-        amount=to_rupees(payment.amount_paise),
-        method=payment.method,
-        reference=payment.reference,
-        received_at=payment.received_at,
-        created_at=payment.created_at,
-        allocations=[
-            AllocationRead(invoice_id=invoice_id, number=number, amount=to_rupees(amount))
-            for invoice_id, number, amount in allocations
-        ],
-        unallocated=to_rupees(payment.amount_paise - sum(a for _, _, a in allocations)),
-    )
+def read_payments(session: Session, payments: Sequence[Payment]) -> list[PaymentRead]:
+    """Payments with where their money went (one query for the allocations of all of them)."""
+    allocations = settlement.allocations_of_payments(session, [p.id for p in payments])
+    reads = []
+    for payment in payments:
+        mine = allocations.get(payment.id, [])
+        reads.append(
+            PaymentRead(
+                id=payment.id,
+                customer_id=payment.customer_id,
+                amount=to_rupees(payment.amount_paise),
+                method=PaymentMethod(payment.method),
+                reference=payment.reference,
+                received_at=payment.received_at,
+                created_at=payment.created_at,
+                allocations=[
+                    AllocationRead(invoice_id=invoice_id, number=number, amount=to_rupees(amount))
+                    for invoice_id, number, amount in mine
+                ],
+                unallocated=to_rupees(payment.amount_paise - sum(a for _, _, a in mine)),
+            )
+        )
+    return reads
 
 
 @router.post("/payments", status_code=status.HTTP_201_CREATED, response_model=PaymentRead)
@@ -70,7 +78,7 @@ def record_payment(
     """Record money received; it pays the customer's oldest open invoices first and the rest
     stays as credit for the next bill."""
     payment = settlement.receive_payment(session, body, actor, confirm_duplicate=confirm)
-    return read_payment(session, payment)
+    return read_payments(session, [payment])[0]
 
 
 @router.get("/payments", response_model=Page[PaymentRead])
@@ -87,9 +95,7 @@ def list_payments(
     payments, next_cursor = paginate(
         session, statement, Payment.id, limit=limit, cursor=cursor, newest_first=True
     )
-    return Page[PaymentRead](
-        items=[read_payment(session, p) for p in payments], next_cursor=next_cursor
-    )
+    return Page[PaymentRead](items=read_payments(session, payments), next_cursor=next_cursor)
 
 
 @router.get("/customers/{customer_id}/ledger", response_model=Ledger)
