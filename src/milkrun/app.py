@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from milkrun import __version__
 from milkrun.admission import Admission, pool_capacity
@@ -32,6 +33,30 @@ HEALTH_SCHEMA = {
 }
 
 
+class RequestId:
+    """ASGI middleware: ``request.state.request_id`` (the caller's ``X-Request-ID``, else a new
+    one) for the audit trail, echoed on the response. Plain ASGI rather than
+    ``@app.middleware("http")``, which costs a task and a pair of streams per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get("x-request-id", "")
+        request_id = incoming[:64] if incoming else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(settings.database_url)
@@ -49,15 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     problems.document(app)
     app.add_middleware(Admission, limit=pool_capacity(database.engine))
 
-    @app.middleware("http")
-    async def _request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        incoming = request.headers.get("X-Request-ID", "")
-        request.state.request_id = incoming[:64] if incoming else uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
+    app.add_middleware(RequestId)
 
     @app.get(
         "/healthz",

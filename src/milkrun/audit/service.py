@@ -6,12 +6,18 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import inspect
+from sqlalchemy import Table, insert, inspect
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.audit.models import AuditEvent
+
+# A plain INSERT, built once: an event is never read back or changed by the use case that
+# writes it, so it need not be an ORM object.
+EVENTS = cast(Table, AuditEvent.__table__)
+APPEND = insert(EVENTS)
 
 SECRET_FIELDS = frozenset({"password_hash", "token_hash", "password", "token"})
 
@@ -70,21 +76,25 @@ def record(
     after: dict[str, Any] | None = None,
     customer_id: int | None = None,
     **refs: Any,
-) -> AuditEvent:
-    event = AuditEvent(
-        actor_user_id=actor.user_id,
-        actor_link_id=actor.link_id,
-        actor_label=actor.label,
-        channel=actor.channel,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        customer_id=customer_id,
-        before=jsonable(before) if before is not None else None,
-        after=jsonable(after) if after is not None else None,
-        request_id=actor.request_id,
-        **refs,
-    )
-    session.add(event)
+) -> None:
+    """Append one event in the caller's transaction."""
+    # What the event describes goes to the database first: the event may reference it.
     session.flush()
-    return event
+    session.execute(
+        APPEND,
+        {
+            "occurred_at": clock.now(),
+            "actor_user_id": actor.user_id,
+            "actor_link_id": actor.link_id,
+            "actor_label": actor.label,
+            "channel": actor.channel,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "customer_id": customer_id,
+            "before": jsonable(before) if before is not None else None,
+            "after": jsonable(after) if after is not None else None,
+            "request_id": actor.request_id,
+            **refs,
+        },
+    )
