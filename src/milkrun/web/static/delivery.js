@@ -426,7 +426,7 @@
       el("span", { class: "seq" }, stop.sequence === null ? "–" : String(stop.sequence)),
       el(
         "div",
-        { class: "who" },
+        { class: "stop-who" },
         el("strong", {}, stop.customer.name),
         el("span", { class: "done-text" }, summary(stop), pending ? el("small", { class: "waiting" }, " · waiting to send") : null),
       ),
@@ -447,7 +447,7 @@
       el("span", { class: "seq" }, stop.sequence === null ? "–" : String(stop.sequence)),
       el(
         "div",
-        { class: "who" },
+        { class: "stop-who" },
         el("strong", {}, stop.customer.name),
         el("span", { class: "done-text" }, paused ? "On pause – do not deliver" : "Nothing to deliver today"),
       ),
@@ -471,7 +471,7 @@
         el("span", { class: "seq" }, stop.sequence === null ? "–" : String(stop.sequence)),
         el(
           "div",
-          { class: "who" },
+          { class: "stop-who" },
           el("strong", {}, stop.customer.name),
           el("span", { class: "addr" }, stop.customer.address),
         ),
