@@ -218,9 +218,11 @@ def main() -> None:
             # Planner statistics, and the load's dirty pages written out, as in a database
             # that has been running a while (a checkpoint mid-run would time the load too).
             connection.execution_options(isolation_level="AUTOCOMMIT")
-            connection.exec_driver_sql("VACUUM ANALYZE")
             if kind == "postgresql":
+                connection.exec_driver_sql("VACUUM ANALYZE")
                 connection.exec_driver_sql("CHECKPOINT")
+            else:
+                connection.exec_driver_sql("ANALYZE")
         orders, delivered = counts(database)
         print(
             f"{kind}: {customers:,} customers, {orders:,} orders, {delivered:,} delivered;"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, case, func, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
@@ -87,7 +87,8 @@ def reconcile(session: Session, month: dt.date, *, limit: int = LIST_LIMIT) -> R
             InvoiceLine.invoice_id.label("invoice_id"),
             InvoiceLine.product_id.label("product_id"),
             InvoiceLine.unit_price_paise.label("price"),
-            InvoiceLine.quantity.label("quantity"),
+            InvoiceLine.quantity.label("billed"),
+            literal(0).label("delivered"),
             InvoiceLine.amount_paise.label("amount"),
         ).where(InvoiceLine.invoice_id.in_(live)),
         select(
@@ -95,60 +96,39 @@ def reconcile(session: Session, month: dt.date, *, limit: int = LIST_LIMIT) -> R
             Order.product_id,
             Adjustment.unit_price_paise,
             Adjustment.quantity_after - Adjustment.quantity_before,
+            literal(0),
             Adjustment.amount_paise,
         )
         .join(Order, Order.id == Adjustment.order_id)
         .where(Adjustment.against_invoice_id.in_(live)),
-    ).subquery("billed_rows")
-    billed = (
-        select(
-            billed_rows.c.invoice_id,
-            billed_rows.c.product_id,
-            billed_rows.c.price,
-            func.sum(billed_rows.c.quantity).label("quantity"),
-        )
-        .group_by(billed_rows.c.invoice_id, billed_rows.c.product_id, billed_rows.c.price)
-        .subquery("billed")
     )
-    on_invoices = (
+    delivered_rows = (
         select(
-            Order.invoice_id.label("invoice_id"),
-            Order.product_id.label("product_id"),
-            Order.unit_price_paise.label("price"),
-            func.sum(func.coalesce(delivered, 0)).label("quantity"),
+            Order.invoice_id,
+            Order.product_id,
+            Order.unit_price_paise,
+            literal(0),
+            func.coalesce(delivered, 0),
+            literal(0),
         )
         .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
         .where(*in_month, Order.invoice_id.in_(live))
-        .group_by(Order.invoice_id, Order.product_id, Order.unit_price_paise)
-        .subquery("delivered")
     )
-    billed_total = int(
-        session.scalar(select(func.coalesce(func.sum(billed_rows.c.amount), 0))) or 0
-    )
-    invoice_id = func.coalesce(billed.c.invoice_id, on_invoices.c.invoice_id)
-    product_id = func.coalesce(billed.c.product_id, on_invoices.c.product_id)
-    price = func.coalesce(billed.c.price, on_invoices.c.price)
-    billed_quantity = func.coalesce(billed.c.quantity, 0)
-    delivered_quantity = func.coalesce(on_invoices.c.quantity, 0)
+    both = union_all(*billed_rows.selects, delivered_rows).subquery("both_sides")
+    billed_total = int(session.scalar(select(func.coalesce(func.sum(both.c.amount), 0))) or 0)
+    # One grouping over both sides (a FULL JOIN of two aggregates is quadratic on SQLite).
+    billed_quantity = func.sum(both.c.billed)
+    delivered_quantity = func.sum(both.c.delivered)
     mismatches = (
         select(
-            invoice_id.label("invoice_id"),
-            product_id.label("product_id"),
-            price.label("price"),
+            both.c.invoice_id,
+            both.c.product_id,
+            both.c.price,
             billed_quantity.label("billed"),
             delivered_quantity.label("delivered"),
         )
-        .select_from(billed)
-        .join(
-            on_invoices,
-            and_(
-                on_invoices.c.invoice_id == billed.c.invoice_id,
-                on_invoices.c.product_id == billed.c.product_id,
-                on_invoices.c.price == billed.c.price,
-            ),
-            full=True,
-        )
-        .where(billed_quantity != delivered_quantity)
+        .group_by(both.c.invoice_id, both.c.product_id, both.c.price)
+        .having(billed_quantity != delivered_quantity)
         .subquery("mismatches")
     )
     rows = session.execute(
