@@ -19,6 +19,7 @@ from milkrun.catalog import service as catalog_service
 from milkrun.catalog.models import Product
 from milkrun.catalog.schemas import ProductCreate
 from milkrun.config import Settings
+from milkrun.customers import logins as customer_logins
 from milkrun.customers.models import Customer
 from milkrun.customers.schemas import CustomerCreate
 from milkrun.orders import cutoff
@@ -128,7 +129,7 @@ def customer_user(
         area="Indiranagar",
         route_id=route.id if route else None,
     )
-    user, _customer = auth_service.register_customer(session, data, PASSWORD, ACTOR)
+    user, _customer = customer_logins.register_customer(session, data, PASSWORD, ACTOR)
     return user
 
 

@@ -6,4 +6,7 @@ exception the schema allows is a *disabled* customer login with no customer: a l
 unlinked, or one imported from the old system that has not been matched yet. It cannot log in
 until an admin links it. Passwords are argon2id hashes; tokens are HS256 JWTs with an expiry.
 Failed logins are throttled per username in the database, so the limit holds across processes.
+
+Auth is at the bottom of the people domains: routing and customers import it, it imports
+neither. Customer sign-up and linking logins live in ``customers.logins``.
 """

@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from milkrun.customers.schemas import CustomerRead
 from milkrun.fields import RecordId, Text
 from milkrun.patching import Patch
 
@@ -22,16 +21,6 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int
-
-
-class RegisterRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Annotated[str, Text(120)]
-    phone: Annotated[str, Text(32, min_length=5)]
-    email: EmailStr | None = None
-    password: str = Password
-    address: Annotated[str, Text(500)]
-    area: Annotated[str, Text(80)]
 
 
 class UserCreate(BaseModel):
@@ -69,22 +58,6 @@ class UserRead(BaseModel):
     customer_id: int | None
     is_active: bool
     created_at: dt.datetime
-
-
-class MeRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    role: str
-    name: str
-    phone: str | None
-    email: str | None
-    customer_id: int | None
-    customer: CustomerRead | None = None
-
-
-class RegisterResponse(BaseModel):
-    user: UserRead
-    customer: CustomerRead
 
 
 class LinkLogin(BaseModel):

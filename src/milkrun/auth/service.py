@@ -1,4 +1,5 @@
-"""Accounts: registration, staff logins, linking logins to customers, and logging in."""
+"""Logins: staff logins, customer logins (for the customers domain, which makes and links
+them: customers/logins.py), changing a login, and logging in."""
 
 from __future__ import annotations
 
@@ -9,11 +10,7 @@ from sqlalchemy.orm import Session
 from milkrun.audit import service as audit
 from milkrun.auth import passwords, queries, throttle
 from milkrun.auth.models import Role, User
-from milkrun.auth.schemas import RegisterRequest, UserCreate, UserUpdate
-from milkrun.customers import queries as customer_queries
-from milkrun.customers import service as customer_service
-from milkrun.customers.models import Customer
-from milkrun.customers.schemas import CustomerCreate
+from milkrun.auth.schemas import UserCreate, UserUpdate
 from milkrun.errors import Conflict, InvalidInput, MilkrunError, NotFound, Unauthorized
 from milkrun.phones import normalize_phone
 
@@ -61,62 +58,28 @@ def _new_login(
     return user
 
 
-def _customer_login(session: Session, customer: Customer, password: str) -> User:
-    if queries.login_of_customer(session, customer.id) is not None:
-        raise Conflict(f"Customer {customer.id} already has a login", code="customer_has_login")
+def new_customer_login(
+    session: Session,
+    customer_id: int,
+    *,
+    name: str,
+    phone: str | None,
+    email: str | None,
+    password: str,
+) -> User:
+    """The login of customer ``customer_id``, not audited: the customers domain, which checks
+    the customer and audits the whole, calls this. A customer has at most one login."""
+    if queries.login_of_customer(session, customer_id) is not None:
+        raise Conflict(f"Customer {customer_id} already has a login", code="customer_has_login")
     return _new_login(
         session,
         role=Role.customer,
-        name=customer.name,
-        phone=customer.phone,
-        email=customer.email,
+        name=name,
+        phone=phone,
+        email=email,
         password=password,
-        customer_id=customer.id,
+        customer_id=customer_id,
     )
-
-
-def register_customer(
-    session: Session, data: CustomerCreate, password: str, actor: audit.Actor
-) -> tuple[User, Customer]:
-    """A customer and its login, created together (self sign-up, or an admin with a login)."""
-    customer = customer_service.new_customer(session, data)
-    user = _customer_login(session, customer, password)
-    audit.record(
-        session,
-        actor,
-        "customer.register" if actor.user_id is None else "customer.create",
-        "customer",
-        customer.id,
-        after={**audit.snapshot(customer), "login": audit.snapshot(user)},
-        customer_id=customer.id,
-    )
-    return user, customer
-
-
-def self_register(
-    session: Session, data: RegisterRequest, actor: audit.Actor
-) -> tuple[User, Customer]:
-    customer = CustomerCreate(
-        name=data.name, phone=data.phone, email=data.email, address=data.address, area=data.area
-    )
-    return register_customer(session, customer, data.password, actor)
-
-
-def create_login_for_customer(
-    session: Session, customer_id: int, password: str, actor: audit.Actor
-) -> User:
-    customer = customer_queries.get_customer(session, customer_id)
-    user = _customer_login(session, customer, password)
-    audit.record(
-        session,
-        actor,
-        "login.create",
-        "user",
-        user.id,
-        after=audit.snapshot(user),
-        customer_id=customer.id,
-    )
-    return user
 
 
 def create_staff(session: Session, data: UserCreate, actor: audit.Actor) -> User:
@@ -172,26 +135,28 @@ def update_user(session: Session, user_id: int, data: UserUpdate, actor: audit.A
     return user
 
 
-def link_login(session: Session, customer_id: int, user_id: int, actor: audit.Actor) -> User:
-    """Link an unlinked customer login to a customer that has none; linking enables it."""
-    customer = customer_queries.get_customer(session, customer_id)
+def attach_to_customer(
+    session: Session, user_id: int, customer_id: int, actor: audit.Actor
+) -> User:
+    """Link an unlinked customer login to customer ``customer_id``, which has none; linking
+    enables it. The caller (the customers domain) has checked that the customer exists."""
     user = queries.get_user(session, user_id)
     if user.role != Role.customer:
         raise InvalidInput(
             f"User {user_id} is staff ({user.role}), not a customer login",
             code="not_a_customer_login",
         )
-    if user.customer_id == customer.id:
+    if user.customer_id == customer_id:
         return user
     if user.customer_id is not None:
         raise Conflict(
             f"User {user_id} is already the login of customer {user.customer_id}",
             code="login_already_linked",
         )
-    if queries.login_of_customer(session, customer.id) is not None:
-        raise Conflict(f"Customer {customer.id} already has a login", code="customer_has_login")
+    if queries.login_of_customer(session, customer_id) is not None:
+        raise Conflict(f"Customer {customer_id} already has a login", code="customer_has_login")
     before = audit.snapshot(user)
-    user.customer_id = customer.id
+    user.customer_id = customer_id
     user.is_active = True
     session.flush()
     audit.record(
@@ -202,14 +167,14 @@ def link_login(session: Session, customer_id: int, user_id: int, actor: audit.Ac
         user.id,
         before=before,
         after=audit.snapshot(user),
-        customer_id=customer.id,
+        customer_id=customer_id,
     )
     return user
 
 
-def unlink_login(session: Session, customer_id: int, actor: audit.Actor) -> User:
-    """Detach a customer's login; the detached login is disabled until linked again."""
-    customer_queries.get_customer(session, customer_id)
+def detach_from_customer(session: Session, customer_id: int, actor: audit.Actor) -> User:
+    """Detach customer ``customer_id``'s login; the detached login is disabled until linked
+    again. The caller (the customers domain) has checked that the customer exists."""
     user = queries.login_of_customer(session, customer_id)
     if user is None:
         raise NotFound(f"Customer {customer_id} has no login", code="no_login")

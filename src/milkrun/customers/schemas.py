@@ -5,6 +5,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from milkrun.auth.schemas import Password, UserRead
 from milkrun.fields import RecordId, Text
 from milkrun.patching import Patch
 
@@ -48,3 +49,32 @@ class CustomerRead(BaseModel):
     stop_sequence: int | None
     is_active: bool
     created_at: dt.datetime
+
+
+# Customer sign-up: the customer and the password of its login (POST /auth/register).
+class RegisterRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Text(120)]
+    phone: Annotated[str, Text(32, min_length=5)]
+    email: EmailStr | None = None
+    password: str = Password
+    address: Annotated[str, Text(500)]
+    area: Annotated[str, Text(80)]
+
+
+class RegisterResponse(BaseModel):
+    user: UserRead
+    customer: CustomerRead
+
+
+# GET /auth/me: the logged-in user and, for a customer login, its customer. Composed here, above
+# auth, so that auth does not import customers.
+class MeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    role: str
+    name: str
+    phone: str | None
+    email: str | None
+    customer_id: int | None
+    customer: CustomerRead | None = None

@@ -23,6 +23,7 @@ from milkrun.catalog import queries as catalog_queries
 from milkrun.catalog import service as catalog_service
 from milkrun.catalog.schemas import ProductCreate
 from milkrun.config import Settings, get_settings
+from milkrun.customers import logins as customer_logins
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.schemas import CustomerCreate
 from milkrun.demo.billing import seed_billing
@@ -175,7 +176,7 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
         street = rng.choice(STREETS[route.area])
         address = f"{rng.randint(1, 240)}, {street}, {route.area}, Bengaluru"
         if customer_queries.active_customer_with_phone(session, phone) is None:
-            auth_service.register_customer(
+            customer_logins.register_customer(
                 session,
                 CustomerCreate(
                     name=f"{first} {last}",

@@ -6,15 +6,10 @@ from fastapi import APIRouter, Request, status
 
 from milkrun.api.deps import CurrentUser, SessionDep, SettingsDep, actor_for
 from milkrun.auth import service, tokens
-from milkrun.auth.schemas import (
-    LoginRequest,
-    MeRead,
-    RegisterRequest,
-    RegisterResponse,
-    TokenResponse,
-)
+from milkrun.auth.schemas import LoginRequest, TokenResponse
+from milkrun.customers import logins as customer_logins
 from milkrun.customers import queries as customer_queries
-from milkrun.customers.schemas import CustomerRead
+from milkrun.customers.schemas import CustomerRead, MeRead, RegisterRequest, RegisterResponse
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -22,7 +17,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=RegisterResponse)
 def register(body: RegisterRequest, request: Request, session: SessionDep) -> RegisterResponse:
     """Customer sign-up: the customer and its login, in one transaction."""
-    user, customer = service.self_register(session, body, actor_for(request, None, "api"))
+    user, customer = customer_logins.self_register(session, body, actor_for(request, None, "api"))
     return RegisterResponse.model_validate(
         {"user": user, "customer": customer}, from_attributes=True
     )

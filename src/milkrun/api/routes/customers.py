@@ -14,10 +14,9 @@ from milkrun.api.deps import (
     SessionDep,
 )
 from milkrun.auth import queries as auth_queries
-from milkrun.auth import service as auth_service
 from milkrun.auth.models import Role
 from milkrun.auth.schemas import LinkLogin, NewLogin, UserRead
-from milkrun.customers import queries, service
+from milkrun.customers import logins, queries, service
 from milkrun.customers.schemas import CustomerCreate, CustomerRead, CustomerUpdate
 from milkrun.errors import Forbidden, NotFound
 from milkrun.pagination import Page
@@ -31,7 +30,7 @@ def create_customer(
 ) -> object:
     """A customer; with ``login`` also its login (username: the customer's phone and email)."""
     if body.login is not None:
-        _user, customer = auth_service.register_customer(session, body, body.login.password, actor)
+        _user, customer = logins.register_customer(session, body, body.login.password, actor)
         return customer
     return service.create_customer(session, body, actor)
 
@@ -93,7 +92,7 @@ def create_login(
     customer_id: PathId, body: NewLogin, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> object:
     """A new login for a customer that has none."""
-    return auth_service.create_login_for_customer(session, customer_id, body.password, actor)
+    return logins.create_login(session, customer_id, body.password, actor)
 
 
 @router.put("/{customer_id}/user", response_model=UserRead)
@@ -101,7 +100,7 @@ def link_login(
     customer_id: PathId, body: LinkLogin, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> object:
     """Link an existing, unlinked customer login to this customer."""
-    return auth_service.link_login(session, customer_id, body.user_id, actor)
+    return logins.link_login(session, customer_id, body.user_id, actor)
 
 
 @router.delete("/{customer_id}/user", status_code=status.HTTP_204_NO_CONTENT)
@@ -109,5 +108,5 @@ def unlink_login(
     customer_id: PathId, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> Response:
     """Detach the customer's login; it is disabled until linked again."""
-    auth_service.unlink_login(session, customer_id, actor)
+    logins.unlink_login(session, customer_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
