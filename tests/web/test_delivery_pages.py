@@ -1,8 +1,12 @@
 """The delivery pages in headless Chromium on a phone-sized screen: marking with big buttons,
-losing the connection, coming back, and every mark arriving exactly once."""
+losing the connection, coming back, and every mark arriving exactly once; a page seen once opens
+again without a connection (a service worker keeps a copy), showing the newest state the phone
+knows, and a delivery boy's pages are forgotten when nobody is logged in any more."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 
@@ -221,3 +225,142 @@ def test_an_unknown_link_page_says_so(phone_page: Page, live_server: LiveServer)
     assert response.status == 404
     assert response.headers["referrer-policy"] == "no-referrer"
     expect(phone_page.get_by_role("alert")).to_contain_text("no such delivery link")
+
+
+# --- opening the pages without a connection ------------------------------------------------
+
+PAGES = "milkrun-delivery-pages"
+
+
+def _kept(page: Page, path: str) -> None:
+    """Wait until the service worker controls the page and has kept a copy of ``path``."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        f"async (path) => !!(await (await caches.open({json.dumps(PAGES)})).match(path))",
+        arg=path,
+    )
+
+
+def _rendered_at(page: Page) -> dt.datetime:
+    """When the dairy read the manifest the page was made with."""
+    (manifest,) = json.loads(page.locator("#dday-data").text_content() or "[]")
+    return dt.datetime.fromisoformat(manifest["as_of"])
+
+
+def _recorded_at(live_server: LiveServer, order_id: int) -> dt.datetime:
+    with live_server.database.session_scope() as session:
+        recorded_at = session.scalar(
+            select(DeliveryStatus.recorded_at).where(DeliveryStatus.order_id == order_id)
+        )
+    assert recorded_at is not None
+    return recorded_at
+
+
+def test_a_delivery_page_seen_once_opens_offline_with_the_marks_sent_since(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    first, second, third = walk.customer_names
+    log_in(phone_page, live_server.url, walk.boy_phone)
+    expect(phone_page).to_have_url(f"{live_server.url}/delivery")
+    _kept(phone_page, "/delivery")
+    # Marked while online, after the copy was kept: the copy still shows it "To deliver".
+    _delivered(phone_page, first).click()
+    expect(phone_page.locator("#sync")).to_contain_text("All saved")
+
+    phone_page.context.set_offline(True)
+    response = phone_page.reload()
+
+    assert response is not None
+    assert response.from_service_worker
+    # The saved copy, made before the mark, yet showing it: the phone knew better.
+    assert _rendered_at(phone_page) < _recorded_at(live_server, walk.order_ids[0])
+    expect(phone_page.locator(".stop")).to_have_count(3)
+    expect(_stop(phone_page, first)).to_contain_text("Delivered")
+    expect(phone_page.locator(".stop.current")).to_contain_text(second)
+    expect(phone_page.locator("#sync")).to_contain_text("offline, stops as of")
+
+    # Marks made on the copy wait, and go when the connection is back.
+    _delivered(phone_page, second).click()
+    _stop(phone_page, third).get_by_role("button", name="Not delivered").click()
+    _stop(phone_page, third).get_by_role("button", name="Refused").click()
+    expect(phone_page.locator("#sync")).to_have_attribute("data-pending", "2")
+
+    phone_page.context.set_offline(False)
+
+    expect(phone_page.locator("#sync")).to_have_attribute("data-pending", "0")
+    assert _statuses(live_server) == {
+        walk.order_ids[0]: ("delivered", 2, None),
+        walk.order_ids[1]: ("delivered", 2, None),
+        walk.order_ids[2]: ("not_delivered", 0, "refused"),
+    }
+
+
+def test_online_the_dairys_page_is_shown_not_the_copy(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    log_in(phone_page, live_server.url, walk.boy_phone)
+    _kept(phone_page, "/delivery")
+    copy_made = _rendered_at(phone_page)
+
+    response = phone_page.reload()
+
+    assert response is not None
+    assert response.status == 200
+    assert _rendered_at(phone_page) > copy_made
+
+
+def test_a_shared_link_page_seen_once_opens_offline(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    path = f"/l/{walk.token}"
+    phone_page.goto(f"{live_server.url}{path}")
+    _kept(phone_page, path)
+
+    phone_page.context.set_offline(True)
+    phone_page.reload()
+
+    expect(phone_page.locator(".dday-head")).to_contain_text("Link for Suresh")
+    _delivered(phone_page, walk.customer_names[0]).click()
+    expect(phone_page.locator("#sync")).to_contain_text("Pending 1")
+    phone_page.context.set_offline(False)
+    expect(phone_page.locator("#sync")).to_contain_text("All saved")
+    assert _statuses(live_server) == {walk.order_ids[0]: ("delivered", 2, None)}
+
+
+def test_a_page_never_opened_here_says_so_offline(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    log_in(phone_page, live_server.url, walk.boy_phone)
+    _kept(phone_page, "/delivery")
+
+    phone_page.context.set_offline(True)
+    response = phone_page.goto(f"{live_server.url}/delivery?date=2026-01-01")
+
+    assert response is not None
+    assert response.status == 503
+    expect(phone_page.get_by_role("heading")).to_have_text("No connection")
+
+
+def test_after_logging_out_the_phone_shows_no_one_elses_stops(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    log_in(phone_page, live_server.url, walk.boy_phone)
+    _kept(phone_page, "/delivery")
+    _delivered(phone_page, walk.customer_names[0]).click()
+    expect(phone_page.locator("#sync")).to_contain_text("All saved")
+
+    phone_page.get_by_role("button", name="Log out").click()
+    expect(phone_page).to_have_url(f"{live_server.url}/login")
+    phone_page.wait_for_function(
+        f"async () => !(await (await caches.open({json.dumps(PAGES)})).match('/delivery'))"
+    )
+    assert (
+        phone_page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('milkrun.day.'))")
+        == []
+    )
+
+    phone_page.context.set_offline(True)
+    phone_page.goto(f"{live_server.url}/delivery")
+
+    expect(phone_page.get_by_role("heading")).to_have_text("No connection")
+    expect(phone_page.locator("body")).not_to_contain_text(walk.customer_names[0])

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.auth.models import User
 from milkrun.catalog.models import Product
 from milkrun.customers.models import Customer
@@ -164,6 +165,7 @@ def manifest(session: Session, route: Route, day: dt.date) -> Manifest:
         ],
         load_sheet=_load_sheet(ordered),
         progress=_progress(ordered),
+        as_of=clock.now(),
     )
 
 

@@ -137,6 +137,7 @@ class Manifest(BaseModel):
     stops: list[ManifestStop]
     load_sheet: list[LoadLine]
     progress: Progress
+    as_of: dt.datetime = Field(description="When the dairy read this manifest (its clock)")
 
 
 class DeliveryBoyManifests(BaseModel):

@@ -53,6 +53,7 @@ def build_web_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
     for module in (accounts, admin, customer, delivery, links):
         router.include_router(module.router)
+    router.include_router(delivery.worker)
     return router
 
 

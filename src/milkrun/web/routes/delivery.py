@@ -6,16 +6,28 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 
 from milkrun import clock
 from milkrun.auth.models import Role
 from milkrun.deliveries.manifest import manifest
 from milkrun.deps import SessionDep, SettingsDep
 from milkrun.routing import queries as routing_queries
-from milkrun.web.app import LoginRequired, login_redirect, page_user, render
+from milkrun.web.app import STATIC_DIR, LoginRequired, login_redirect, page_user, render
 
 router = APIRouter(prefix="/delivery")
+# Served from the top of the site: a service worker controls at most the paths under its own.
+worker = APIRouter()
+
+
+@worker.get("/delivery-sw.js", response_model=None)
+def service_worker() -> FileResponse:
+    """The delivery pages' service worker (opens a page already seen without a connection)."""
+    return FileResponse(
+        STATIC_DIR / "delivery-sw.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache"},  # a new version reaches phones at once
+    )
 
 
 @router.get("", response_model=None)

@@ -6,6 +6,12 @@
  * reach the dairy replays the first answer, so each mark lands exactly once. A mark the dairy
  * refuses (say, a cancelled order) leaves the queue and its reason is shown on the stop.
  * The page shows the dairy's state overlaid with the marks still waiting ("Pending n").
+ *
+ * The newest state of the day this phone has had from the dairy (the page, a refresh, or the
+ * answers to its marks) is kept in localStorage too, stamped with the dairy's clock (when it
+ * read the manifest, or recorded a mark). A service worker (delivery-sw.js) keeps a copy of the page so that it opens
+ * without a connection; such a copy may be older than marks sent since, so the page starts from
+ * whichever state is newer: the one it was rendered with, or the one kept here.
  */
 (() => {
   "use strict";
@@ -13,6 +19,9 @@
   const config = JSON.parse(document.getElementById("dday-config").textContent);
   let manifests = JSON.parse(document.getElementById("dday-data").textContent);
   const QUEUE_KEY = `milkrun.queue.${config.scope}`;
+  // Also named in login.html, which forgets the days (not the queues) when nobody is logged in.
+  const DAY_KEY = `milkrun.day.${config.scope}.${config.date}`;
+  let asOf = readAt(manifests); // by the dairy's clock, in ms
   const REASONS = [
     ["customer_unavailable", "Not at home"],
     ["address_not_found", "Address not found"],
@@ -60,6 +69,32 @@
       localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
     } catch {
       /* storage full or disabled: the queue still lives in this page */
+    }
+  }
+
+  /* The day as last known here, if newer than the page's: the page may be a saved copy. */
+  function loadDay() {
+    try {
+      const known = JSON.parse(localStorage.getItem(DAY_KEY) || "null");
+      if (known && Array.isArray(known.manifests) && known.asOf > asOf) {
+        manifests = known.manifests;
+        asOf = known.asOf;
+      }
+    } catch {
+      /* unreadable: the page's own state stands */
+    }
+  }
+
+  function readAt(days) {
+    return Math.max(0, ...days.map((m) => Date.parse(m.as_of) || 0));
+  }
+
+  /* Remember the day as the dairy last told it. */
+  function saveDay() {
+    try {
+      localStorage.setItem(DAY_KEY, JSON.stringify({ asOf, manifests }));
+    } catch {
+      /* storage full or disabled: a saved copy of the page may show older states */
     }
   }
 
@@ -152,6 +187,7 @@
       order.status = result.status;
       order.quantity_delivered = result.quantity_delivered;
       order.reason = result.reason;
+      asOf = Math.max(asOf, Date.parse(result.recorded_at) || 0);
     }
   }
 
@@ -191,6 +227,7 @@
         inFlight = null;
         if (response.ok) {
           applyAnswer(data);
+          saveDay();
           queue = queue.filter((q) => q !== item);
           saveQueue();
           retryDelay = 2000;
@@ -239,7 +276,7 @@
     let text;
     let state;
     if (n === 0) {
-      text = "All saved";
+      text = navigator.onLine ? "All saved" : `All saved · offline, stops as of ${clockTime(asOf)}`;
       state = "saved";
     } else if (loggedOut) {
       text = `Pending ${n} · log in again to send`;
@@ -255,11 +292,17 @@
     syncEl.querySelector(".sync-text").textContent = text;
   }
 
+  function clockTime(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
   function refresh() {
     fetch(config.manifestUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : Promise.reject(response)))
       .then((data) => {
         manifests = data.routes ? data.routes : [data];
+        asOf = readAt(manifests);
+        saveDay();
         render();
       })
       .catch(() => updateSync());
@@ -577,6 +620,13 @@
 
   // --- start --------------------------------------------------------------------------------
 
+  if ("serviceWorker" in navigator) {
+    // Scopes: the delivery boy's pages, or the shared links' pages. Not available over plain
+    // HTTP other than on this machine; the page then works as before, only not opened offline.
+    const scope = location.pathname.startsWith("/l/") ? "/l/" : "/delivery";
+    navigator.serviceWorker.register("/delivery-sw.js", { scope }).catch(() => undefined);
+  }
+  loadDay();
   document.getElementById("refresh").addEventListener("click", refresh);
   window.addEventListener("online", () => {
     retryDelay = 2000;
