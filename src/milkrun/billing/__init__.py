@@ -3,10 +3,12 @@
 What it owns
 - ``invoices`` and ``invoice_lines``: one invoice per customer and month (more only when an
   issued month later gets late deliveries: a supplementary draft). A draft is a preview the
-  billing run rebuilds at will (``invoicing.py``); finalizing gives it the next number of the
-  financial year's series (``numbering.py``: ``MR/2627/000123``, a counter row updated in the
-  finalizing transaction, so numbers are gapless) and freezes it; voiding keeps the number used
-  and releases its orders to be billed again (``service.py``).
+  billing run rebuilds at will (``invoicing.py``: the run; ``billable.py``: which orders and
+  adjustments it bills; ``drafts.py``: a draft per customer and its orders; ``lines.py``: lines,
+  carried adjustments, totals; ``months.py``: the month and its lock); finalizing gives it the
+  next number of the financial year's series (``numbering.py``: ``MR/2627/000123``, a counter
+  row updated in the finalizing transaction, so numbers are gapless) and freezes it; voiding
+  keeps the number used and releases its orders to be billed again (``service.py``).
 - ``invoice_series``: the counters of the numbering series.
 - ``allocations``: which credit paid which invoice, oldest invoice first (``settlement.py``);
   derived, recomputed per customer after every payment, finalization and void.
@@ -38,7 +40,7 @@ record:
   deliveries as they are now and deletes it. If the draft is finalized without a rerun, the
   adjustment is exactly the difference between what the invoice billed and what was delivered.
 - against an issued invoice it is pending until the run of a later month puts it on that
-  month's draft (``invoicing.pending_adjustments``), as a credit or a debit.
+  month's draft (``billable.pending_adjustments``), as a credit or a debit.
 - voiding an invoice reverses the adjustments against it (the orders are billed afresh at what
   was finally delivered) and releases the ones it carried to the next invoice.
 

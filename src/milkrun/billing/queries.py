@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing import pdf
-from milkrun.billing.invoicing import BILLED_OUTCOMES, month_end
+from milkrun.billing.billable import BILLED_OUTCOMES
 from milkrun.billing.models import (
     OVERDUE,
     Allocation,
@@ -20,6 +20,7 @@ from milkrun.billing.models import (
     InvoiceLine,
     InvoiceStatus,
 )
+from milkrun.billing.months import month_end
 from milkrun.billing.schemas import (
     AdjustmentRead,
     InvoiceDetail,

@@ -15,8 +15,9 @@ from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
-from milkrun.billing.invoicing import BILLED_OUTCOMES, month_end
+from milkrun.billing.billable import BILLED_OUTCOMES
 from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
+from milkrun.billing.months import month_end
 from milkrun.billing.schemas import (
     BilledWithoutDelivery,
     Reconciliation,

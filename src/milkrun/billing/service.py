@@ -1,6 +1,6 @@
 """Billing's use cases: run a month, finalize (one invoice or a month's drafts), void.
 
-Each holds the month's lock (``invoicing.lock_month``) and writes exactly one audit event.
+Each holds the month's lock (``months.lock_month``) and writes exactly one audit event.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from milkrun import clock
 from milkrun.adjustments.models import Adjustment
 from milkrun.audit import service as audit
 from milkrun.audit.service import Actor
-from milkrun.billing import invoicing, numbering, settlement
+from milkrun.billing import invoicing, months, numbering, settlement
 from milkrun.billing.invoicing import Progress
 from milkrun.billing.models import ISSUED_STATUSES, Invoice, InvoiceStatus
 from milkrun.billing.schemas import BillingRunResult, FinalizeMonthResult, month_text
@@ -48,8 +48,8 @@ def run_billing(
     """Bill a month: rebuild its drafts from what was delivered (see ``invoicing``) and, with
     ``finalize``, number them all, in one transaction. A month that has not begun is refused."""
     today = today or clock.today(settings.zone)
-    month = invoicing.check_billable_month(month, today)
-    invoicing.lock_month(session, month)
+    month = months.check_billable_month(month, today)
+    months.lock_month(session, month)
     rebuilt = invoicing.rebuild_drafts(session, month, progress=progress)
     issued = Issued(0)
     if finalize:
@@ -90,7 +90,7 @@ def get_invoice(session: Session, invoice_id: int) -> Invoice:
 def _locked(session: Session, invoice_id: int) -> Invoice:
     """The invoice, read again after taking its month's lock."""
     invoice = get_invoice(session, invoice_id)
-    invoicing.lock_month(session, invoice.month)
+    months.lock_month(session, invoice.month)
     session.refresh(invoice)
     return invoice
 
@@ -140,8 +140,8 @@ def finalize_month(
 ) -> FinalizeMonthResult:
     """Issue every draft of a month as it stands (numbered in invoice id order)."""
     today = today or clock.today(settings.zone)
-    month = invoicing.check_billable_month(month, today)
-    invoicing.lock_month(session, month)
+    month = months.check_billable_month(month, today)
+    months.lock_month(session, month)
     issued = _issue(session, month, None, settings, today)
     result = FinalizeMonthResult(
         month=month_text(month),
@@ -198,7 +198,7 @@ def void_invoice(
         .where(
             Order.customer_id == invoice.customer_id,
             Order.delivery_date >= invoice.month,
-            Order.delivery_date <= invoicing.month_end(invoice.month),
+            Order.delivery_date <= months.month_end(invoice.month),
             Order.invoice_id == invoice.id,
         )
         .values(invoice_id=None),

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.audit.service import Actor
 from milkrun.auth.models import User
-from milkrun.billing import invoicing, settlement
+from milkrun.billing import months, settlement
 from milkrun.billing import service as billing_service
 from milkrun.billing.models import ISSUED_STATUSES, Invoice
 from milkrun.config import Settings
@@ -65,8 +65,8 @@ def seed_billing(
     credit_customer_id: int | None,
     arrears_customer_id: int | None,
 ) -> None:
-    this_month = invoicing.month_start(today)
-    last_month = invoicing.month_start(this_month - dt.timedelta(days=1))
+    this_month = months.month_start(today)
+    last_month = months.month_start(this_month - dt.timedelta(days=1))
     actor = Actor(user_id=admin.id, label=f"admin:{admin.name} (demo seed)", channel="cli")
     issued = session.scalar(
         select(Invoice.id)
@@ -110,7 +110,7 @@ def _payments(
         .where(Invoice.month == month, Invoice.status.in_([s.value for s in ISSUED_STATUSES]))
         .order_by(Invoice.id)
     ).all()
-    paid_on = min(invoicing.next_month(month) + dt.timedelta(days=4), today)
+    paid_on = min(months.next_month(month) + dt.timedelta(days=4), today)
     received = min(dt.datetime.combine(paid_on, dt.time(4, 30), tzinfo=dt.UTC), clock.now())
     for n, invoice in enumerate(invoices):
         due = Decimal(to_rupees(invoice.total_paise))

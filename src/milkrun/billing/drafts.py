@@ -1,0 +1,236 @@
+"""The drafts of a run: one per customer with something to bill, and the orders on it.
+
+Rebuilding keeps a draft's row (and id): its lines and provisional corrections are cleared, its
+customer's name and address refreshed; drafts of customers with nothing left to bill are
+deleted, new ones inserted without reading their own rows. Billable orders on no invoice go on
+their customer's draft; orders on a draft that are no longer billable leave it. Issued and void
+invoices are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import Table as CoreTable
+from sqlalchemy.orm import Session
+
+from milkrun.adjustments.models import Adjustment
+from milkrun.billing.billable import BILLED_OUTCOMES, Scope, pending_adjustments
+from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
+from milkrun.customers.models import Customer
+from milkrun.orders.models import Order
+
+TEMPORARY_CUSTOMERS = "billing_run_customers"
+# Above this many rows changed, the run refreshes the planner's statistics (PostgreSQL).
+MANY = 10_000
+
+
+@dataclass(frozen=True)
+class Made:
+    created: int
+    updated: int
+    deleted: int
+
+
+def _exec(session: Session, statement: Any) -> int:
+    result = session.execute(statement, execution_options={"synchronize_session": False})
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _analyze(session: Session, table: str) -> None:
+    """Fresh planner statistics after a bulk change (PostgreSQL plans the next statements of
+    this same transaction with them)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"ANALYZE {table}"))
+
+
+def clear(session: Session, scope: Scope) -> None:
+    """Empty the scope's drafts: their lines go, the adjustments they carried wait again,
+    provisional corrections (against a draft) are absorbed by the rebuild, and orders that are
+    no longer billable leave them."""
+    drafts = select(Invoice.id).where(scope.drafts()).scalar_subquery()
+    _exec(session, delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(drafts)))
+    _exec(
+        session, update(Adjustment).where(Adjustment.invoice_id.in_(drafts)).values(invoice_id=None)
+    )
+    # Corrections of orders while their invoice was a draft: the rebuild bills the new quantity.
+    _exec(session, delete(Adjustment).where(Adjustment.against_invoice_id.in_(drafts)))
+    # Orders on a draft that are no longer delivered (a correction) leave it.
+    _exec(
+        session,
+        update(Order)
+        .where(
+            scope.orders(),
+            Order.invoice_id.in_(drafts),
+            Order.status.not_in(BILLED_OUTCOMES),
+        )
+        .values(invoice_id=None),
+    )
+
+
+def billable_customers(session: Session, scope: Scope) -> Any:
+    """A temporary table of the customers who get a draft: something delivered and not yet on
+    an issued invoice, or a pending adjustment. (PostgreSQL drops it at commit; SQLite keeps an
+    empty one per connection: dropping a table there fails while any statement is open.)"""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    name = TEMPORARY_CUSTOMERS
+    if postgres:
+        session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{name}"))
+        session.execute(
+            text(f"CREATE TEMPORARY TABLE {name} (customer_id integer PRIMARY KEY) ON COMMIT DROP")
+        )
+    else:
+        session.execute(
+            text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} (customer_id integer PRIMARY KEY)")
+        )
+    table = CoreTable(name, MetaData(), Column("customer_id", Integer, primary_key=True))
+    if not postgres:
+        session.execute(delete(table))
+    on_drafts = select(Invoice.id).where(scope.drafts()).scalar_subquery()
+    delivered = (
+        select(Order.customer_id)
+        .where(
+            scope.orders(),
+            Order.status.in_(BILLED_OUTCOMES),
+            or_(Order.invoice_id.is_(None), Order.invoice_id.in_(on_drafts)),
+        )
+        .union(
+            select(Adjustment.customer_id).where(
+                pending_adjustments(scope.month), scope.customers(Adjustment.customer_id)
+            )
+        )
+    )
+    session.execute(insert(table).from_select(["customer_id"], delivered))
+    if postgres:
+        session.execute(text(f"ANALYZE {name}"))
+    return table
+
+
+def _empty_temporary(session: Session, table: Any) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{TEMPORARY_CUSTOMERS}"))
+    else:
+        session.execute(delete(table))
+
+
+def make(session: Session, scope: Scope, customers: Any, *, now: dt.datetime) -> Made:
+    """One draft per customer of ``customers`` (``billable_customers``), and none for anyone
+    else in the scope; empties ``customers``."""
+    deleted = _exec(
+        session,
+        delete(Invoice).where(
+            scope.drafts(), Invoice.customer_id.not_in(select(customers.c.customer_id))
+        ),
+    )
+    updated = _exec(
+        session,
+        update(Invoice)
+        .where(scope.drafts())
+        .values(
+            customer_name=select(Customer.name)
+            .where(Customer.id == Invoice.customer_id)
+            .scalar_subquery(),
+            customer_address=select(Customer.address)
+            .where(Customer.id == Invoice.customer_id)
+            .scalar_subquery(),
+            updated_at=now,
+        ),
+    )
+    # Customers who have their draft already are taken off the list first: an INSERT that
+    # looks for drafts in the table it fills reads its own rows (quadratic on PostgreSQL).
+    _exec(
+        session,
+        delete(customers).where(
+            customers.c.customer_id.in_(select(Invoice.customer_id).where(scope.drafts()))
+        ),
+    )
+    new_drafts = select(
+        Customer.id,
+        literal(scope.month),
+        literal(InvoiceStatus.draft.value),
+        Customer.name,
+        Customer.address,
+        literal(0),
+        literal(0),
+        literal(0),
+        literal(0),
+        literal(now, Invoice.created_at.type),
+        literal(now, Invoice.updated_at.type),
+    ).join(customers, customers.c.customer_id == Customer.id)
+    # (INSERT ... SELECT reports no row count through every driver: count what goes in.)
+    created = int(session.scalar(select(func.count()).select_from(customers)) or 0)
+    session.execute(
+        insert(Invoice).from_select(
+            [
+                "customer_id",
+                "month",
+                "status",
+                "customer_name",
+                "customer_address",
+                "subtotal_paise",
+                "tax_paise",
+                "total_paise",
+                "amount_paid_paise",
+                "created_at",
+                "updated_at",
+            ],
+            new_drafts,
+        ),
+    )
+    if created > MANY:
+        _analyze(session, "invoices")
+    _empty_temporary(session, customers)
+    return Made(created=created, updated=updated, deleted=deleted)
+
+
+def assign_orders(session: Session, scope: Scope) -> None:
+    """Put every billable order of the scope that is on no invoice on its customer's draft."""
+    condition = and_(
+        scope.orders(),
+        Order.invoice_id.is_(None),
+        Order.status.in_(BILLED_OUTCOMES),
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # UPDATE ... FROM: one hash join instead of a lookup per order.
+        assigned = _exec(
+            session,
+            update(Order)
+            .where(
+                condition,
+                Invoice.customer_id == Order.customer_id,
+                Invoice.month == scope.month,
+                Invoice.status == InvoiceStatus.draft.value,
+            )
+            .values(invoice_id=Invoice.id),
+        )
+    else:
+        draft_of_customer = (
+            select(Invoice.id)
+            .where(
+                Invoice.customer_id == Order.customer_id,
+                Invoice.month == scope.month,
+                Invoice.status == InvoiceStatus.draft.value,
+            )
+            .scalar_subquery()
+        )
+        assigned = _exec(
+            session, update(Order).where(condition).values(invoice_id=draft_of_customer)
+        )
+    if assigned > MANY:
+        _analyze(session, "orders")
