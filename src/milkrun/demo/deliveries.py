@@ -28,7 +28,7 @@ from milkrun.deliveries.schemas import MarkRequest
 from milkrun.links import queries as link_queries
 from milkrun.links import service as link_service
 from milkrun.links.schemas import LinkCreate
-from milkrun.orders import generate
+from milkrun.orders import generate, sync
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.routing import queries as routing_queries
 from milkrun.routing.models import Route, Shift
@@ -46,7 +46,7 @@ def seed_delivery_day(
     system = Actor.system("demo seed", channel="cli")
     yesterday = today - dt.timedelta(days=1)
     for day in (yesterday, today):
-        if generate.sync_day(session, day, dry_run=True).changed_anything:
+        if sync.sync_day(session, day, dry_run=True).changed_anything:
             generate.materialize(session, day, system, trigger="demo")
     routes = session.scalars(select(Route).where(Route.is_active).order_by(Route.id)).all()
     for route in routes:

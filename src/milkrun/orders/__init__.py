@@ -9,7 +9,8 @@ scheduled, delivered, partially_delivered, not_delivered, cancelled; an order's 
 belongs to the order's customer; ``(id, customer_id)`` is unique so that deliveries can reference
 both. ``invoice_id`` is set by billing.
 
-Rules: materialization (``generate.py``) is set-based and idempotent, and only ever changes
-orders that are still ``scheduled`` (or ``cancelled``) and on no invoice; the cut-off
-(``cutoff.py``) decides until when a customer may change a date.
+Rules: materialization (``generate.py``: what is due on a date is ``due.py``, making the orders
+agree with it ``sync.py``) is set-based and idempotent, and only ever changes orders that are
+still ``scheduled`` (or ``cancelled``) and on no invoice; the cut-off (``cutoff.py``) decides
+until when a customer may change a date.
 """

@@ -16,7 +16,7 @@ An override sets one date's quantity (0 skips it) within the subscription's star
 on a scheduled day or not; a pause covering the date wins over an override.
 
 ``schedule.py`` is the plain-Python statement of these rules ("what is due on D"); the set-based
-SQL in ``milkrun.orders.generate`` must agree with it (a property test compares them).
+SQL in ``milkrun.orders.due`` must agree with it (a property test compares them).
 
 Invariants in the schema: quantities > 0 (override quantities >= 0); schedule fields valid for
 their kind; start <= end; one override per subscription per date; a pause's subscription belongs

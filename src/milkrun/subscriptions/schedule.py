@@ -1,6 +1,6 @@
 """What is due on a date: the subscription rules in plain Python, no database.
 
-This is the statement of the rules that the set-based SQL of ``milkrun.orders.generate`` must
+This is the statement of the rules that the set-based SQL of ``milkrun.orders.due`` must
 agree with (a property test compares the two), and what the customer's "upcoming orders" use
 for dates not yet materialized.
 

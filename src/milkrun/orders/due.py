@@ -1,0 +1,124 @@
+"""What is due on a date: one row per subscription that delivers on it, as one SELECT.
+
+The rules of ``milkrun.subscriptions.schedule`` stated in SQL (a property test compares the two):
+for date D a subscription is due when it runs on D, its customer is active, no pause covers D,
+and the override for D or else the terms in force on D give a quantity above 0; the product of
+those terms is active and has a price on D (the latest ``effective_from`` on or before D, as
+``catalog.queries.prices_on``). Each due row carries the customer's route and the terms' shift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Integer, Select, and_, case, func, literal, or_, select
+
+from milkrun.catalog.models import Product, ProductPrice
+from milkrun.customers.models import Customer
+from milkrun.subscriptions.models import (
+    WEEKDAYS,
+    Override,
+    Pause,
+    ScheduleKind,
+    Subscription,
+    SubscriptionTerms,
+)
+from milkrun.subscriptions.schedule import day_number
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which subscriptions a sync covers: all (the day's run), some, or one customer's."""
+
+    subscription_ids: tuple[int, ...] | None = None
+    customer_id: int | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        return self.subscription_ids is None and self.customer_id is None
+
+
+EVERYTHING = Scope()
+
+
+def due_on(day: dt.date, scope: Scope = EVERYTHING) -> Select[Any]:
+    """The due relation of ``day``: (subscription_id, customer_id, product_id, shift, route_id,
+    quantity, unit_price_paise), one row per subscription that delivers on ``day``."""
+    s, t, c, p, o = Subscription, SubscriptionTerms, Customer, Product, Override
+    in_force = (
+        select(
+            SubscriptionTerms.subscription_id,
+            func.max(SubscriptionTerms.effective_from).label("since"),
+        )
+        .where(SubscriptionTerms.effective_from <= day)
+        .group_by(SubscriptionTerms.subscription_id)
+        .subquery("in_force")
+    )
+    # The price on the date: the latest effective_from on or before it (catalog.queries.prices_on).
+    price_since = (
+        select(ProductPrice.product_id, func.max(ProductPrice.effective_from).label("since"))
+        .where(ProductPrice.effective_from <= day)
+        .group_by(ProductPrice.product_id)
+        .subquery("price_since")
+    )
+    price = (
+        select(ProductPrice.product_id, ProductPrice.price_paise)
+        .join(
+            price_since,
+            and_(
+                ProductPrice.product_id == price_since.c.product_id,
+                ProductPrice.effective_from == price_since.c.since,
+            ),
+        )
+        .subquery("price")
+    )
+    weekday_quantity = getattr(t, f"{WEEKDAYS[day.weekday()]}_quantity")
+    scheduled = case(
+        (t.kind == ScheduleKind.weekdays.value, weekday_quantity),
+        (
+            (literal(day_number(day), Integer) - t.anchor_day) % t.interval_days == 0,
+            t.quantity,
+        ),
+        else_=0,
+    )
+    quantity = func.coalesce(o.quantity, scheduled)
+    # Pauses covering the date: a small set, looked up once (not once per subscription).
+    covering = and_(Pause.start_date <= day, or_(Pause.end_date.is_(None), Pause.end_date >= day))
+    paused_customers = select(Pause.customer_id).where(covering, Pause.subscription_id.is_(None))
+    paused_subscriptions = select(Pause.subscription_id).where(
+        covering, Pause.subscription_id.is_not(None)
+    )
+    statement = (
+        select(
+            s.id.label("subscription_id"),
+            s.customer_id.label("customer_id"),
+            t.product_id.label("product_id"),
+            t.shift.label("shift"),
+            c.route_id.label("route_id"),
+            quantity.label("quantity"),
+            price.c.price_paise.label("unit_price_paise"),
+        )
+        .select_from(s)
+        .join(c, c.id == s.customer_id)
+        .join(in_force, in_force.c.subscription_id == s.id)
+        .join(t, and_(t.subscription_id == s.id, t.effective_from == in_force.c.since))
+        .join(p, p.id == t.product_id)
+        .join(price, price.c.product_id == t.product_id)
+        .outerjoin(o, and_(o.subscription_id == s.id, o.delivery_date == day))
+        .where(
+            s.start_date <= day,
+            or_(s.end_date.is_(None), s.end_date >= day),
+            c.is_active,
+            p.is_active,
+            s.customer_id.not_in(paused_customers),
+            s.id.not_in(paused_subscriptions),
+            quantity > 0,
+        )
+    )
+    if scope.subscription_ids is not None:
+        statement = statement.where(s.id.in_(scope.subscription_ids))
+    if scope.customer_id is not None:
+        statement = statement.where(s.customer_id == scope.customer_id)
+    return statement

@@ -1,0 +1,272 @@
+"""Syncing a date: making the orders of D agree with what is due on it (``due``).
+
+Only orders that are still open (status ``scheduled`` or ``cancelled``) and on no invoice are
+touched, so delivered or marked orders never change:
+
+- a due subscription without an order gets one (INSERT ... SELECT)             → created
+- an open order that differs (quantity, product, price, shift, route, or it was
+  cancelled) is brought in line, and scheduled again (UPDATE ... FROM)          → updated
+- a scheduled order whose subscription is no longer due is cancelled           → cancelled
+- the rest is left alone                                                       → unchanged
+
+A handful of statements whatever the number of subscriptions, never one per subscription;
+running it twice changes nothing. A dry run counts without writing. Syncs of one date are
+serialized (``lock_day``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from milkrun import clock
+from milkrun.db.types import UTCDateTime
+from milkrun.orders.due import EVERYTHING, Scope, due_on
+from milkrun.orders.models import Order, OrderStatus
+from milkrun.subscriptions.schedule import day_number
+
+ORDERS = cast(Table, Order.__table__)
+# pg_advisory_xact_lock(class, day): one materialization of a date at a time on PostgreSQL
+# (SQLite writers are serialized by BEGIN IMMEDIATE already).
+_LOCK_CLASS = 0x6D72  # "mr"
+_OPEN = (OrderStatus.scheduled.value, OrderStatus.cancelled.value)
+
+
+@dataclass(frozen=True)
+class Counts:
+    created: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated or self.cancelled)
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _orders_in_scope(day: dt.date, scope: Scope) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        ORDERS.c.delivery_date == day,
+        ORDERS.c.subscription_id.is_not(None),
+    ]
+    if scope.subscription_ids is not None:
+        conditions.append(ORDERS.c.subscription_id.in_(scope.subscription_ids))
+    if scope.customer_id is not None:
+        conditions.append(ORDERS.c.customer_id == scope.customer_id)
+    return conditions
+
+
+def lock_day(session: Session, day: dt.date) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:class_id, :day)"),
+            {"class_id": _LOCK_CLASS, "day": day_number(day)},
+        )
+
+
+def _room_to_sort(session: Session) -> None:
+    """A whole day's sync sorts and hashes ~100k rows: let PostgreSQL do it in memory (for this
+    transaction only) instead of spilling to disk at the default 4 MB."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
+def sync_day(
+    session: Session, day: dt.date, scope: Scope = EVERYTHING, *, dry_run: bool = False
+) -> Counts:
+    """Make the open orders of ``day`` (within ``scope``) agree with what is due; see the module
+    docstring. With ``dry_run`` only count."""
+    session.flush()
+    lock_day(session, day)
+    if scope.is_everything:
+        _room_to_sort(session)
+    in_scope = _orders_in_scope(day, scope)
+    any_orders = session.scalar(select(exists().where(*in_scope)))
+    due = due_on(day, scope).subquery("due")
+
+    if not any_orders:
+        # The common first run of a day: everything due is new.
+        if dry_run:
+            return Counts(created=session.scalar(select(func.count()).select_from(due)) or 0)
+        return Counts(created=_insert_missing(session, day, due))
+
+    order = ORDERS.alias("existing")
+    is_open = and_(order.c.invoice_id.is_(None), order.c.status.in_(_OPEN))
+    differs = or_(
+        order.c.status == OrderStatus.cancelled.value,
+        order.c.quantity != due.c.quantity,
+        order.c.product_id != due.c.product_id,
+        order.c.shift != due.c.shift,
+        order.c.unit_price_paise != due.c.unit_price_paise,
+        order.c.route_id.is_distinct_from(due.c.route_id),
+    )
+    stays_scheduled = and_(
+        order.c.invoice_id.is_(None), order.c.status == OrderStatus.scheduled.value
+    )
+    tally = session.execute(
+        select(
+            func.count().label("due"),
+            func.coalesce(func.sum(case((order.c.id.is_(None), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(is_open, differs), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((stays_scheduled, 1), else_=0)), 0),
+        ).select_from(
+            due.outerjoin(
+                order,
+                and_(
+                    order.c.subscription_id == due.c.subscription_id,
+                    order.c.delivery_date == day,
+                ),
+            )
+        )
+    ).one()
+    total_due, missing, changing, kept = (int(v) for v in tally)
+    scheduled_now = (
+        session.scalar(
+            select(func.count())
+            .select_from(ORDERS)
+            .where(
+                *in_scope,
+                ORDERS.c.status == OrderStatus.scheduled.value,
+                ORDERS.c.invoice_id.is_(None),
+            )
+        )
+        or 0
+    )
+    cancelling = scheduled_now - kept
+    unchanged = total_due - missing - changing
+    if dry_run:
+        return Counts(missing, changing, cancelling, unchanged)
+
+    now = clock.now()
+    created = _insert_missing(session, day, due) if missing else 0
+    updated = 0
+    if changing:
+        updated = _rowcount(
+            session.execute(
+                update(ORDERS)
+                .where(
+                    ORDERS.c.subscription_id == due.c.subscription_id,
+                    ORDERS.c.delivery_date == day,
+                    ORDERS.c.invoice_id.is_(None),
+                    ORDERS.c.status.in_(_OPEN),
+                    or_(
+                        ORDERS.c.status == OrderStatus.cancelled.value,
+                        ORDERS.c.quantity != due.c.quantity,
+                        ORDERS.c.product_id != due.c.product_id,
+                        ORDERS.c.shift != due.c.shift,
+                        ORDERS.c.unit_price_paise != due.c.unit_price_paise,
+                        ORDERS.c.route_id.is_distinct_from(due.c.route_id),
+                    ),
+                )
+                .values(
+                    quantity=due.c.quantity,
+                    product_id=due.c.product_id,
+                    shift=due.c.shift,
+                    unit_price_paise=due.c.unit_price_paise,
+                    route_id=due.c.route_id,
+                    status=OrderStatus.scheduled.value,
+                    updated_at=now,
+                )
+            )
+        )
+    cancelled = 0
+    if cancelling:
+        still_due = due_on(day, scope).subquery("still_due")
+        cancelled = _rowcount(
+            session.execute(
+                update(ORDERS)
+                .where(
+                    *in_scope,
+                    ORDERS.c.status == OrderStatus.scheduled.value,
+                    ORDERS.c.invoice_id.is_(None),
+                    ~exists().where(still_due.c.subscription_id == ORDERS.c.subscription_id),
+                )
+                .values(status=OrderStatus.cancelled.value, updated_at=now)
+            )
+        )
+    _expire_orders(session)
+    return Counts(created, updated, cancelled, unchanged)
+
+
+def _insert_missing(session: Session, day: dt.date, due: Any) -> int:
+    existing = ORDERS.alias("existing")
+    now = literal(clock.now(), UTCDateTime())
+    rows = (
+        select(
+            due.c.customer_id,
+            due.c.product_id,
+            due.c.subscription_id,
+            literal(day),
+            due.c.shift,
+            due.c.quantity,
+            due.c.unit_price_paise,
+            due.c.route_id,
+            literal(OrderStatus.scheduled.value),
+            now,
+            now,
+        )
+        .select_from(
+            due.outerjoin(
+                existing,
+                and_(
+                    existing.c.subscription_id == due.c.subscription_id,
+                    existing.c.delivery_date == day,
+                ),
+            )
+        )
+        .where(existing.c.id.is_(None))
+        # In key order: the unique index on (subscription_id, delivery_date) grows at its end.
+        .order_by(due.c.subscription_id)
+    )
+    result = session.execute(
+        insert(ORDERS)
+        .from_select(
+            [
+                "customer_id",
+                "product_id",
+                "subscription_id",
+                "delivery_date",
+                "shift",
+                "quantity",
+                "unit_price_paise",
+                "route_id",
+                "status",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+        )
+        .execution_options(preserve_rowcount=True)
+    )
+    return _rowcount(result)
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount)
+
+
+def _expire_orders(session: Session) -> None:
+    """Bulk statements bypass the identity map: forget any Order loaded in this session."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Order):
+            session.expire(obj)
