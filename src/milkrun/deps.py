@@ -29,7 +29,9 @@ def get_session(request: Request) -> Iterator[Session]:
     """The request's unit of work, committed before the response is sent.
 
     ``scope="function"`` (below) runs the commit when the endpoint returns, before the response
-    goes out, so a failed commit answers 5xx instead of a 2xx for a change that was lost.
+    goes out, so a failed commit answers 5xx instead of a 2xx for a change that was lost. A page
+    that answers an error itself marks it (``db.session.mark_failed``), and the unit of work ends
+    as for a raised error; no endpoint commits.
     """
     database = get_database(request)
     with database.session_scope(write=request.method not in READ_METHODS) as session:

@@ -6,12 +6,14 @@ import datetime as dt
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.db.session import Database
 from milkrun.errors import NotFound, TooManyRequests
 from milkrun.links import service, throttle, tokens
+from milkrun.links.models import LinkGuessThrottle
 from tests import factories
 from tests.deliveries import factories as day_factories
 from tests.deliveries.factories import ZONE
@@ -69,3 +71,15 @@ def test_the_count_is_shared_by_every_process(committed_database: Database) -> N
             service.open_link(session, tokens.new_token(), "10.0.0.8", zone=ZONE)
     finally:
         other_worker.dispose()
+
+
+def test_a_guess_on_the_link_page_is_counted(client: TestClient, session: Session) -> None:
+    """The page answers an unknown token itself (404, a page in words), and the guess is kept."""
+    for _ in range(2):
+        page = client.get(f"/l/{tokens.new_token()}")
+        assert page.status_code == 404
+        assert "There is no such delivery link" in page.text
+    failures = session.scalar(
+        select(LinkGuessThrottle.failures).where(LinkGuessThrottle.client_address == "testclient")
+    )
+    assert failures == 2

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from milkrun.auth.models import LoginThrottle
 from tests.factories import PASSWORD, Login
 
 
@@ -61,3 +64,15 @@ def test_the_session_cookie_is_http_only_and_same_site(client: TestClient, admin
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie
     assert "samesite=strict" in cookie
+
+
+def test_a_wrong_password_on_the_form_is_counted(
+    client: TestClient, admin: Login, session: Session
+) -> None:
+    """The page answers the failure itself (401, the form again), and its count is kept."""
+    phone = admin.user.phone
+    for _ in range(2):
+        page = client.post("/login", data={"username": phone, "password": "nope"})
+        assert page.status_code == 401
+    failures = session.scalar(select(LoginThrottle.failures).where(LoginThrottle.username == phone))
+    assert failures == 2

@@ -11,6 +11,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from milkrun.db.engine import WRITER_OPTION, make_engine
 from milkrun.errors import MilkrunError
 
+_FAILED_WITH = "milkrun.failed_with"
+
+
+def mark_failed(session: Session, exc: MilkrunError) -> None:
+    """The unit of work failed with ``exc``, which the request answers itself (a page that shows
+    the error) instead of raising it. The scope then ends the unit as if ``exc`` had been
+    raised: it commits what the error keeps (a failed-login count, a link guess) and rolls back
+    anything else. Either way before the response is sent."""
+    session.info[_FAILED_WITH] = exc
+
 
 class Database:
     """An engine and its two session factories: readers, and writers (``BEGIN IMMEDIATE``)."""
@@ -39,11 +49,16 @@ class Database:
 
     @contextmanager
     def session_scope(self, *, write: bool = True) -> Iterator[Session]:
-        """One unit of work: commit at the end, roll back on an error (unless it keeps changes)."""
+        """One unit of work: commit at the end, roll back on an error (unless it keeps changes),
+        whether the error was raised or answered by the request (``mark_failed``)."""
         session = (self.writer if write else self.reader)()
         try:
             yield session
-            session.commit()
+            failure: MilkrunError | None = session.info.pop(_FAILED_WITH, None)
+            if failure is None or failure.keeps_changes:
+                session.commit()
+            else:
+                session.rollback()
         except MilkrunError as exc:
             if exc.keeps_changes:
                 session.commit()

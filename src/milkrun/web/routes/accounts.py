@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from milkrun.auth import service, tokens
 from milkrun.auth.models import Role
+from milkrun.db.session import mark_failed
 from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from milkrun.errors import MilkrunError
 from milkrun.web.app import HOME_OF_ROLE, LoginRequired, page_user, render
@@ -57,8 +58,7 @@ def login(
             lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
         )
     except MilkrunError as exc:
-        if exc.keeps_changes:
-            session.commit()
+        mark_failed(session, exc)
         return render(
             request,
             "login.html",

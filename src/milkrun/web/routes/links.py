@@ -14,6 +14,7 @@ from milkrun.api.routes.shared_delivery_links import (
     link_manifest,
     link_marker,
 )
+from milkrun.db.session import mark_failed
 from milkrun.deps import SettingsDep
 from milkrun.errors import MilkrunError
 from milkrun.links import service
@@ -30,8 +31,7 @@ def link_page(
     try:
         link = service.open_link(session, token, client_address(request), zone=settings.zone)
     except MilkrunError as exc:
-        if exc.keeps_changes:
-            session.commit()
+        mark_failed(session, exc)
         response = render(
             request,
             "delivery/link_error.html",
