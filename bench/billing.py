@@ -11,8 +11,8 @@ marked. Then it times, each committed:
 - finalizing the month (numbers from the counter row, settling),
 - reconciliation (both lists must be empty).
 
-    .venv/bin/python bench/billing.py --customers 10000                # SQLite, a temporary file
-    .venv/bin/python bench/billing.py --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
+    .venv/bin/python -m bench.billing --customers 10000                # SQLite, a temporary file
+    .venv/bin/python -m bench.billing --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
 
 With a PostgreSQL URL a scratch database is created on that server and dropped at the end.
 Prints seconds, rows/s, peak Python memory during the run (tracemalloc) and the process's peak
@@ -26,26 +26,20 @@ import argparse
 import datetime as dt
 import resource
 import statistics
-import tempfile
 import time
 import tracemalloc
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection, text
-from sqlalchemy.engine import make_url
 
 import milkrun.models  # noqa: F401  (every table on the metadata)
+from bench.scratch import scratch_database
 from milkrun import clock
 from milkrun.audit.service import Actor
 from milkrun.billing import reconcile, service
 from milkrun.config import Settings
 from milkrun.db import migrate
-from milkrun.db.engine import normalize_url
 from milkrun.db.session import Database
 from milkrun.money import format_inr, to_paise
 
@@ -55,30 +49,6 @@ TODAY = dt.date(2026, 12, 1)
 NOW = dt.datetime(2026, 12, 1, 3, 30, tzinfo=dt.UTC)
 ACTOR = Actor.system("bench", channel="cli")
 SETTINGS = Settings(env="test", secret_key="bench-secret-key-that-is-long-enough-0123456789")
-
-
-@contextmanager
-def scratch_database(url: str | None, keep: bool) -> Iterator[str]:
-    """A fresh database: a temporary SQLite file, or a new PostgreSQL database."""
-    if url is None or url.startswith("sqlite"):
-        directory = Path(tempfile.mkdtemp(prefix="milkrun-bench-"))
-        yield url or f"sqlite:///{directory / 'bench.db'}"
-        if not keep:
-            for file in directory.iterdir():
-                file.unlink()
-            directory.rmdir()
-        return
-    server = make_url(normalize_url(url))
-    name = f"milkrun_bench_{uuid.uuid4().hex[:8]}"
-    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        if not keep:
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # The fate of an order, from a number 0-99 derived from its customer and day.

@@ -5,8 +5,8 @@ days, weekdays; 10% with a dated change; 5% paused on the day by a subscription 
 pause; 2% with an override on the day), then times ``milkrun.orders.generate.materialize`` for
 one date (commit included), and a second run of the same date, which must change nothing.
 
-    .venv/bin/python bench/materialize.py                       # SQLite, a temporary file
-    .venv/bin/python bench/materialize.py --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
+    .venv/bin/python -m bench.materialize                       # SQLite, a temporary file
+    .venv/bin/python -m bench.materialize --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
 
 With a PostgreSQL URL a scratch database is created on that server and dropped at the end.
 Prints rows/s, seconds, peak memory (Python allocations during the run, via tracemalloc, and the
@@ -21,25 +21,19 @@ import datetime as dt
 import random
 import resource
 import statistics
-import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection, delete, insert, text
-from sqlalchemy.engine import make_url
 
 import milkrun.models  # noqa: F401  (every table on the metadata)
+from bench.scratch import scratch_database
 from milkrun.audit.service import Actor
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
 from milkrun.db import migrate
-from milkrun.db.engine import normalize_url
 from milkrun.db.session import Database
 from milkrun.orders import generate
 from milkrun.orders.models import MaterializationRun, Order
@@ -58,31 +52,6 @@ NOW = dt.datetime(2026, 12, 6, 16, 30, tzinfo=dt.UTC)  # 22:00 in Bengaluru, the
 BATCH = 10_000
 SUBSCRIPTIONS_PER_CUSTOMER = 1.6
 CUSTOMERS_PER_ROUTE = 400
-
-
-@contextmanager
-def scratch_database(url: str | None, keep: bool) -> Iterator[str]:
-    """A fresh, migrated database: a temporary SQLite file, or a new PostgreSQL database."""
-    if url is None or url.startswith("sqlite"):
-        directory = Path(tempfile.mkdtemp(prefix="milkrun-bench-"))
-        path = directory / "bench.db"
-        yield url or f"sqlite:///{path}"
-        if not keep:
-            for file in directory.iterdir():
-                file.unlink()
-            directory.rmdir()
-        return
-    server = make_url(normalize_url(url))
-    name = f"milkrun_bench_{uuid.uuid4().hex[:8]}"
-    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        if not keep:
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
