@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from milkrun.deliveries import service
+from milkrun.deliveries import rules
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
 from milkrun.errors import InvalidInput, MilkrunError
 from milkrun.orders.models import Order, OrderStatus
@@ -46,9 +46,9 @@ def test_a_mark_is_accepted_exactly_when_the_rules_allow_it_and_then_fits_the_sc
     order = Order(id=1, quantity=ordered, status=order_status.value, delivery_date=TODAY)
     if not allowed(ordered, status, delivered, reason):
         with pytest.raises(InvalidInput):
-            service.outcome_of(order, status, delivered, reason, None, TODAY)
+            rules.outcome_of(order, status, delivered, reason, None, TODAY)
         return
-    outcome = service.outcome_of(order, status, delivered, reason, None, TODAY)
+    outcome = rules.outcome_of(order, status, delivered, reason, None, TODAY)
     # What the CHECK constraints and the quantity rule demand of the stored row.
     assert 0 <= outcome.quantity_delivered <= ordered
     if outcome.status == DeliveryOutcome.delivered:
@@ -73,5 +73,5 @@ def test_an_order_of_a_later_date_or_a_cancelled_one_is_never_marked(
     cancelled = Order(id=2, quantity=2, status="cancelled", delivery_date=TODAY)
     for order, code in ((later, "order_not_due"), (cancelled, "order_cancelled")):
         with pytest.raises(MilkrunError) as refused:
-            service.outcome_of(order, status, 1, NotDeliveredReason.other, None, TODAY)
+            rules.outcome_of(order, status, 1, NotDeliveredReason.other, None, TODAY)
         assert refused.value.code == code
