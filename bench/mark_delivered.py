@@ -15,7 +15,7 @@ calls as the endpoint, the user loaded as the endpoint does) for a few seconds, 
 prints both rates and their ratio. At the end it checks the database: one audit event per
 answered mark.
 
-    .venv/bin/python bench/mark_delivered.py [--runs 3] [--seconds 30] [--connections 8]
+    .venv/bin/python -m bench.mark_delivered [--runs 3] [--seconds 30] [--connections 8]
 
 ``MILKRUN_BENCH_POSTGRES_URL`` (default postgresql://postgres@127.0.0.1:5432/postgres) names the
 server; the scratch database is dropped at the end.
@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,10 +43,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-import psycopg
 from sqlalchemy import func, insert, select
 
 import milkrun.models  # noqa: F401  (every table on the metadata)
+from bench.scratch import scratch_database
 from milkrun import clock
 from milkrun.audit.models import AuditEvent
 from milkrun.audit.service import Actor
@@ -147,19 +146,6 @@ class Figures:
     p99_ms: float
     errors: int
     requests: int
-
-
-@contextmanager
-def scratch_database() -> Iterator[str]:
-    name = f"milkrun_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = ADMIN_URL.rsplit("/", 1)[0].removeprefix("postgresql://")
-    try:
-        yield f"postgresql+psycopg://{base}/{name}"
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed(database: Database, secret: str, today: dt.date) -> list[tuple[str, int, int]]:
@@ -402,7 +388,7 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     secret = secrets.token_urlsafe(48)
     today = clock.today(ZoneInfo(ZONE))
-    with scratch_database() as url, tempfile.TemporaryDirectory() as tmp:
+    with scratch_database(ADMIN_URL) as url, tempfile.TemporaryDirectory() as tmp:
         migrate.upgrade(url)
         database = Database(url)
         marks = seed(database, secret, today)
