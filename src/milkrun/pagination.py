@@ -26,6 +26,12 @@ class Page(BaseModel, Generic[ItemT]):
     next_cursor: str | None
 
 
+class InvalidCursor(InvalidInput):
+    """A ``cursor`` this app did not give out (cut short, edited, or from another list)."""
+
+    code = "invalid_cursor"
+
+
 def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
 
@@ -39,9 +45,7 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(raw)
         return after
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            "the cursor is not one this API gave out", code="invalid_cursor"
-        ) from exc
+        raise InvalidCursor("the cursor is not one this API gave out") from exc
 
 
 def paginate(

@@ -10,6 +10,7 @@ from milkrun.catalog import queries as catalog_queries
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.deps import SessionDep, SettingsDep
+from milkrun.pagination import InvalidCursor
 from milkrun.routing import queries as routing_queries
 from milkrun.routing.models import Route
 from milkrun.web.app import LoginRequired, login_redirect, page_user, render
@@ -53,9 +54,17 @@ def customers(
         user = page_user(request, session, settings, Role.admin)
     except LoginRequired:
         return login_redirect(request)
-    rows, next_cursor = customer_queries.list_customers(
-        session, limit=PAGE, cursor=cursor, search=q
-    )
+    notice = None
+    try:
+        rows, next_cursor = customer_queries.list_customers(
+            session, limit=PAGE, cursor=cursor, search=q
+        )
+    except InvalidCursor:
+        # A damaged "next page" link: a person gets the first page and a word, not a problem.
+        notice = "That page link is not valid (it may have been cut short); this is the first page."
+        rows, next_cursor = customer_queries.list_customers(
+            session, limit=PAGE, cursor=None, search=q
+        )
     route_names = {r.id: r.name for r in session.scalars(select(Route))}
     return render(
         request,
@@ -65,6 +74,7 @@ def customers(
         q=q or "",
         next_cursor=next_cursor,
         route_names=route_names,
+        notice=notice,
     )
 
 

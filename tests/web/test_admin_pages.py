@@ -1,0 +1,71 @@
+"""Admin pages without a browser: a damaged page link gets a page, not JSON."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from milkrun.deps import TOKEN_COOKIE
+from milkrun.web.routes.admin import PAGE
+from tests import factories
+from tests.factories import Login
+
+NOTICE = "That page link is not valid"
+
+
+@pytest.fixture
+def admin_client(client: TestClient, admin: Login) -> TestClient:
+    client.cookies.set(TOKEN_COOKIE, admin.token)
+    return client
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        "!!!",
+        "",
+        base64.urlsafe_b64encode(b"id:-1").decode(),
+        base64.urlsafe_b64encode(b"page:3").decode(),
+        "x" * 5000,
+    ],
+)
+def test_a_malformed_cursor_shows_the_first_page(
+    admin_client: TestClient, session: Session, cursor: str
+) -> None:
+    factories.customer(session, name="Meera Nair")
+    page = admin_client.get("/admin/customers", params={"cursor": cursor})
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert NOTICE in page.text
+    assert "Meera Nair" in page.text
+
+
+def test_a_good_cursor_shows_the_next_page_without_a_notice(
+    admin_client: TestClient, session: Session
+) -> None:
+    first = factories.customer(session, name="Asha First")
+    for n in range(PAGE):
+        factories.customer(session, name=f"Customer {n}")
+    page_one = admin_client.get("/admin/customers")
+    assert page_one.status_code == 200
+    assert "Asha First" in page_one.text
+    assert "Next page" in page_one.text
+    cursor = page_one.text.split("cursor=", 1)[1].split('"', 1)[0]
+
+    page_two = admin_client.get("/admin/customers", params={"cursor": cursor})
+
+    assert page_two.status_code == 200
+    assert NOTICE not in page_two.text
+    assert f"<td>{first.id}</td>" not in page_two.text
+    assert f"Customer {PAGE - 1}" in page_two.text
+
+
+def test_the_api_still_refuses_a_malformed_cursor(client: TestClient, admin: Login) -> None:
+    response = client.get("/api/v1/customers", params={"cursor": "garbage"}, headers=admin.headers)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "invalid_cursor"
