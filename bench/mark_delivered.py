@@ -59,7 +59,6 @@ from milkrun.catalog.schemas import ProductCreate
 from milkrun.customers.models import Customer
 from milkrun.db import migrate
 from milkrun.db.session import Database
-from milkrun.deliveries import idempotency
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.schemas import MarkRequest
 from milkrun.orders.models import Order
@@ -331,14 +330,7 @@ def mark_once(
         assert user is not None
         actor = Actor(user_id=user.id, label=f"{user.role}:{user.name}", channel="api")
         marker = delivery_service.Marker.for_user(user, actor)
-        idempotency.once(
-            session,
-            marker.caller,
-            key,
-            "mark-delivered",
-            body,
-            lambda: delivery_service.mark_order(session, marker, body, today=today),
-        )
+        delivery_service.mark_once(session, marker, body, key=key, today=today)
 
 
 def direct_rate(url: str, marks: list[tuple[str, int, int]], seconds: float) -> tuple[float, int]:

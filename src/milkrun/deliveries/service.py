@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.customers.models import Customer
-from milkrun.deliveries import recording
+from milkrun.deliveries import idempotency, recording
 from milkrun.deliveries.markers import Marker
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.deliveries.recording import Recorded
@@ -28,7 +28,7 @@ from milkrun.orders.models import Order, OrderStatus
 from milkrun.routing.models import Route, RouteSubstitute
 
 # Marker is part of what callers use here: ``service.Marker.for_user(...)``.
-__all__ = ["Marker", "mark_order", "mark_stop"]
+__all__ = ["Marker", "mark_once", "mark_order", "mark_stop"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,38 @@ class Locked:
     order: Order
     walker: int | None
     seen: Recorded | None
+
+
+def mark_once(
+    session: Session,
+    marker: Marker,
+    request: MarkRequest | StopMarkRequest,
+    *,
+    key: str | None,
+    today: dt.date,
+) -> idempotency.Answer:
+    """Mark an order, or a whole stop, at most once per ``Idempotency-Key``: a retry with the
+    key replays the first answer and changes nothing (see ``idempotency``). Every way of
+    marking (a login, a shared link, the API or a page) comes through here."""
+    if isinstance(request, MarkRequest):
+        order = request
+        return idempotency.once(
+            session,
+            marker.caller,
+            key,
+            "mark-delivered",
+            order,
+            lambda: mark_order(session, marker, order, today=today),
+        )
+    stop = request
+    return idempotency.once(
+        session,
+        marker.caller,
+        key,
+        "mark-stop",
+        stop,
+        lambda: mark_stop(session, marker, stop, today=today),
+    )
 
 
 def mark_order(

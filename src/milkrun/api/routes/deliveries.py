@@ -79,15 +79,9 @@ def mark_delivered(
     """Record one order's delivery: a delivery boy for the routes he walks on its date, an
     admin for any order (a correction after a complaint)."""
     marker = service.Marker.for_user(user, actor_for(request, user))
-    today = clock.today(settings.zone)
     return answer_json(
-        idempotency.once(
-            session,
-            marker.caller,
-            idempotency_key,
-            "mark-delivered",
-            body,
-            lambda: service.mark_order(session, marker, body, today=today),
+        service.mark_once(
+            session, marker, body, key=idempotency_key, today=clock.today(settings.zone)
         )
     )
 
@@ -103,14 +97,8 @@ def mark_stop(
 ) -> JSONResponse:
     """Record every order at one stop (a customer on a date) at once."""
     marker = service.Marker.for_user(user, actor_for(request, user))
-    today = clock.today(settings.zone)
     return answer_json(
-        idempotency.once(
-            session,
-            marker.caller,
-            idempotency_key,
-            "mark-stop",
-            body,
-            lambda: service.mark_stop(session, marker, body, today=today),
+        service.mark_once(
+            session, marker, body, key=idempotency_key, today=clock.today(settings.zone)
         )
     )

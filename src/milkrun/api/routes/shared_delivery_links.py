@@ -29,7 +29,6 @@ from milkrun.api.deps import (
     SettingsDep,
 )
 from milkrun.api.routes.deliveries import IdempotencyKey, answer_json
-from milkrun.deliveries import idempotency
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.manifest import manifest
 from milkrun.deliveries.schemas import (
@@ -188,16 +187,13 @@ def link_mark_delivered(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Record one order's delivery, for an order of the link's route and date only."""
-    marker = link_marker(request, link)
-    today = clock.today(settings.zone)
     return answer_json(
-        idempotency.once(
+        delivery_service.mark_once(
             session,
-            marker.caller,
-            idempotency_key,
-            "mark-delivered",
+            link_marker(request, link),
             body,
-            lambda: delivery_service.mark_order(session, marker, body, today=today),
+            key=idempotency_key,
+            today=clock.today(settings.zone),
         )
     )
 
@@ -212,15 +208,12 @@ def link_mark_stop(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Record every order at one stop of the link's route and date."""
-    marker = link_marker(request, link)
-    today = clock.today(settings.zone)
     return answer_json(
-        idempotency.once(
+        delivery_service.mark_once(
             session,
-            marker.caller,
-            idempotency_key,
-            "mark-stop",
+            link_marker(request, link),
             body,
-            lambda: delivery_service.mark_stop(session, marker, body, today=today),
+            key=idempotency_key,
+            today=clock.today(settings.zone),
         )
     )
