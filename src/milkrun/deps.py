@@ -20,7 +20,8 @@ def get_database(request: Request) -> Database:
     return database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    """Async: no I/O, so it runs in the event loop instead of hopping to the thread pool."""
     settings: Settings = request.app.state.settings
     return settings
 
