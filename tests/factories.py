@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from milkrun import cutoff
 from milkrun.audit.service import Actor
 from milkrun.auth import service as auth_service
 from milkrun.auth import tokens
@@ -22,17 +23,14 @@ from milkrun.config import Settings
 from milkrun.customers import logins as customer_logins
 from milkrun.customers.models import Customer
 from milkrun.customers.schemas import CustomerCreate
-from milkrun.orders import cutoff
+from milkrun.cutoff import Window
+from milkrun.orders import changes
 from milkrun.orders import service as order_service
-from milkrun.orders.cutoff import Window
 from milkrun.orders.models import Order
 from milkrun.orders.schemas import OrderCreate
 from milkrun.routing import service as routing_service
 from milkrun.routing.models import Route, Shift
 from milkrun.routing.schemas import RouteCreate
-from milkrun.subscriptions import overrides as override_service
-from milkrun.subscriptions import pauses as pause_service
-from milkrun.subscriptions import service as subscription_service
 from milkrun.subscriptions.models import Override, Pause, Subscription
 from milkrun.subscriptions.schemas import PauseCreate, SubscriptionCreate
 
@@ -182,7 +180,7 @@ def subscription(
             "schedule": schedule or {"kind": "daily", "quantity": 1},
         }
     )
-    return subscription_service.create_subscription(session, data, ACTOR, _history_window())
+    return changes.create_subscription(session, data, ACTOR, _history_window())
 
 
 def pause(
@@ -194,7 +192,7 @@ def pause(
     subscription_id: int | None = None,
     reason: str | None = "vacation",
 ) -> Pause:
-    return pause_service.create_pause(
+    return changes.create_pause(
         session,
         PauseCreate(start_date=start, end_date=end, reason=reason),
         ACTOR,
@@ -205,9 +203,7 @@ def pause(
 
 
 def override(session: Session, *, subscription_id: int, day: dt.date, quantity: int) -> Override:
-    return override_service.set_override(
-        session, subscription_id, day, quantity, ACTOR, _history_window()
-    )
+    return changes.set_override(session, subscription_id, day, quantity, ACTOR, _history_window())
 
 
 def one_time_order(

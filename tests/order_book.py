@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from milkrun import clock
+from milkrun import clock, cutoff
 from milkrun.audit.models import AuditEvent
 from milkrun.auth import tokens
 from milkrun.auth.models import User
@@ -23,8 +23,7 @@ from milkrun.catalog.models import Product
 from milkrun.catalog.schemas import PriceCreate
 from milkrun.config import Settings
 from milkrun.customers.models import Customer
-from milkrun.orders import cutoff
-from milkrun.orders.cutoff import Window
+from milkrun.cutoff import Window
 from milkrun.orders.models import Order
 from milkrun.routing.models import Route, Shift
 from tests import factories

@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 
-from milkrun import clock
+from milkrun import clock, cutoff
 from milkrun.config import Settings
 from milkrun.errors import Conflict
-from milkrun.orders import cutoff
 from tests.order_book import TODAY, TOMORROW, day, local
 
 

@@ -6,6 +6,9 @@ in the dairy's zone on D−1. After it D is locked for customers (409 ``cutoff_p
 still change any date from today on; such a late change is flagged in its audit event. Nobody
 changes a date before today through these use cases: that is history. Seeding and imports use
 the ``history`` window, which has no lower bound.
+
+Below every domain (it knows only the clock and the settings): subscriptions, pauses, overrides
+and one-time orders all check it.
 """
 
 from __future__ import annotations

@@ -11,19 +11,17 @@ from typing import Any
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from milkrun import clock
+from milkrun import clock, cutoff
 from milkrun.audit.models import AuditEvent
 from milkrun.catalog import service as catalog_service
 from milkrun.catalog.schemas import ProductUpdate
 from milkrun.customers import service as customer_service
 from milkrun.customers.schemas import CustomerUpdate
-from milkrun.orders import cutoff, generate
+from milkrun.orders import changes as change_service
+from milkrun.orders import generate
 from milkrun.orders.generate import Counts
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.routing.models import Shift
-from milkrun.subscriptions import overrides as override_service
-from milkrun.subscriptions import pauses as pause_service
-from milkrun.subscriptions import service
 from milkrun.subscriptions.models import Pause
 from milkrun.subscriptions.schemas import PauseCreate, PauseUpdate, SubscriptionUpdate
 from tests import factories
@@ -159,11 +157,11 @@ def test_a_change_before_the_cutoff_resyncs_a_generated_date(
 
     clock.freeze(BEFORE_CUTOFF)
     window = cutoff.for_customer(dairy.settings)
-    service.change_subscription(
+    change_service.change_subscription(
         session, more.id, SubscriptionUpdate(quantity=3), ACTOR, window, customer_id=c.id
     )
-    override_service.set_override(session, fewer.id, TOMORROW, 0, ACTOR, window, customer_id=c.id)
-    pause_service.create_pause(
+    change_service.set_override(session, fewer.id, TOMORROW, 0, ACTOR, window, customer_id=c.id)
+    change_service.create_pause(
         session,
         PauseCreate(start_date=TOMORROW),
         ACTOR,
@@ -171,7 +169,7 @@ def test_a_change_before_the_cutoff_resyncs_a_generated_date(
         customer_id=c.id,
         subscription_id=away.id,
     )
-    override_service.set_override(session, extra.id, TOMORROW, 2, ACTOR, window, customer_id=c.id)
+    change_service.set_override(session, extra.id, TOMORROW, 2, ACTOR, window, customer_id=c.id)
 
     assert orders_of(session, TOMORROW) == {more.id: 3, extra.id: 2, other.id: 1}
     assert orders_of(session, TOMORROW, status="cancelled") == {fewer.id: 1, away.id: 1}
@@ -181,7 +179,7 @@ def test_a_change_before_the_cutoff_resyncs_a_generated_date(
     assert last.after["orders_resynced"] == {TOMORROW.isoformat(): {"created": 1}}
 
     # Back on: the cancelled order is scheduled again (counted as updated).
-    pause = pause_service.update_pause(
+    pause = change_service.update_pause(
         session,
         session.scalars(select(Pause).where(Pause.subscription_id == away.id)).one().id,
         PauseUpdate(start_date=day(2)),
@@ -201,11 +199,11 @@ def test_a_customer_wide_pause_and_a_new_subscription_resync(
     curd = factories.subscription(session, customer=c, product=dairy.curd)
     materialize(session, TOMORROW)
     window = dairy.customer_window()
-    pause = pause_service.create_pause(
+    pause = change_service.create_pause(
         session, PauseCreate(start_date=TOMORROW, end_date=day(3)), ACTOR, window, customer_id=c.id
     )
     assert orders_of(session, TOMORROW) == {}
-    pause_service.delete_pause(session, pause.id, ACTOR, window)
+    change_service.delete_pause(session, pause.id, ACTOR, window)
     assert orders_of(session, TOMORROW) == {milk.id: 1, curd.id: 1}
     bread = factories.subscription(session, customer=c, product=dairy.curd, start=TOMORROW)
     assert orders_of(session, TOMORROW)[bread.id] == 1
@@ -223,8 +221,8 @@ def test_marked_orders_are_never_changed(session: Session, dairy: Dairy) -> None
         update(Order).where(Order.subscription_id == missed.id).values(status="not_delivered")
     )
     window = dairy.staff()
-    override_service.set_override(session, delivered.id, TOMORROW, 4, ACTOR, window)
-    pause_service.create_pause(
+    change_service.set_override(session, delivered.id, TOMORROW, 4, ACTOR, window)
+    change_service.create_pause(
         session,
         PauseCreate(start_date=TOMORROW),
         ACTOR,

@@ -21,17 +21,15 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from milkrun import clock
+from milkrun import clock, cutoff
 from milkrun.catalog import service as catalog_service
 from milkrun.catalog.schemas import PriceCreate
 from milkrun.config import Settings
 from milkrun.errors import Conflict
-from milkrun.orders import cutoff, generate
+from milkrun.orders import changes as change_service
+from milkrun.orders import generate
 from milkrun.orders.models import Order
 from milkrun.routing.models import Shift
-from milkrun.subscriptions import overrides as override_service
-from milkrun.subscriptions import pauses as pause_service
-from milkrun.subscriptions import service
 from milkrun.subscriptions.models import WEEKDAYS, ScheduleKind
 from milkrun.subscriptions.schedule import PauseSpan, Plan, Schedule, Terms, due_quantity
 from milkrun.subscriptions.schemas import PauseCreate, SubscriptionCreate, SubscriptionUpdate
@@ -158,7 +156,7 @@ def build(
         start = on(sub["start"])
         end = start + dt.timedelta(days=sub["length"]) if sub["length"] is not None else None
         customer_id = world.customers[sub["customer"]]
-        subscription = service.create_subscription(
+        subscription = change_service.create_subscription(
             session,
             SubscriptionCreate.model_validate(
                 {
@@ -214,7 +212,7 @@ def build(
                     effective, product_id, current.shift, current.schedule, current.anchor_date
                 )
                 body = {"product_id": product_id}
-            service.change_subscription(
+            change_service.change_subscription(
                 session,
                 subscription_id,
                 SubscriptionUpdate.model_validate({"effective_from": effective, **body}),
@@ -230,7 +228,7 @@ def build(
             day = on(offset)
             if not plan.runs_on(day):
                 continue
-            override_service.set_override(session, subscription_id, day, quantity, ACTOR, window)
+            change_service.set_override(session, subscription_id, day, quantity, ACTOR, window)
             expected.overrides.setdefault(subscription_id, {})[day] = quantity
 
     ids = list(expected.plans)
@@ -241,7 +239,7 @@ def build(
         start = on(first)
         end = start + dt.timedelta(days=length) if length is not None else None
         try:
-            pause_service.create_pause(
+            change_service.create_pause(
                 session,
                 PauseCreate(start_date=start, end_date=end),
                 ACTOR,

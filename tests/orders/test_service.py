@@ -9,12 +9,12 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from milkrun import clock
+from milkrun import clock, cutoff
 from milkrun.audit.models import AuditEvent
 from milkrun.catalog import service as catalog_service
 from milkrun.catalog.schemas import ProductUpdate
 from milkrun.errors import MilkrunError
-from milkrun.orders import cutoff, generate, service
+from milkrun.orders import generate, service
 from milkrun.orders.models import Order
 from milkrun.orders.schemas import OrderCreate
 from milkrun.routing.models import Shift

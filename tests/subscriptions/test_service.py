@@ -1,4 +1,4 @@
-"""Subscriptions, pauses and overrides through the service: the rules, the refusals (which
+"""Subscriptions, pauses and overrides through their use cases: the rules, the refusals (which
 change nothing), future-dated changes that leave the past alone, and the audit trail."""
 
 from __future__ import annotations
@@ -11,17 +11,15 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from milkrun import clock
+from milkrun import clock, cutoff
 from milkrun.audit.models import AuditEvent
 from milkrun.catalog import service as catalog_service
 from milkrun.catalog.schemas import ProductUpdate
 from milkrun.customers import service as customer_service
 from milkrun.customers.schemas import CustomerUpdate
 from milkrun.errors import MilkrunError
-from milkrun.orders import cutoff
-from milkrun.subscriptions import overrides as override_service
-from milkrun.subscriptions import pauses as pause_service
-from milkrun.subscriptions import queries, service
+from milkrun.orders import changes as change_service
+from milkrun.subscriptions import queries
 from milkrun.subscriptions.models import Override, Pause, Subscription, SubscriptionTerms
 from milkrun.subscriptions.schedule import day_number, due_quantity
 from milkrun.subscriptions.schemas import (
@@ -72,7 +70,7 @@ def refused(code: str, call: Any, *args: Any, **kwargs: Any) -> MilkrunError:
 
 def test_create_records_first_terms_anchored_on_the_start(session: Session, dairy: Dairy) -> None:
     before = audit_count(session)
-    subscription = service.create_subscription(
+    subscription = change_service.create_subscription(
         session,
         new(dairy, schedule={"kind": "every_n_days", "n": 3, "quantity": 1}),
         ACTOR,
@@ -101,7 +99,7 @@ def test_create_records_first_terms_anchored_on_the_start(session: Session, dair
 
 
 def test_weekdays_are_stored_one_column_per_day(session: Session, dairy: Dairy) -> None:
-    subscription = service.create_subscription(
+    subscription = change_service.create_subscription(
         session,
         new(dairy, schedule={"kind": "weekdays", "quantities": {"mon": 1, "sat": 2}}),
         ACTOR,
@@ -124,7 +122,14 @@ def test_create_refusals_change_nothing(
     session: Session, dairy: Dairy, changes: dict[str, Any], code: str
 ) -> None:
     subscriptions, events = count(session, Subscription), audit_count(session)
-    refused(code, service.create_subscription, session, new(dairy, **changes), ACTOR, dairy.staff())
+    refused(
+        code,
+        change_service.create_subscription,
+        session,
+        new(dairy, **changes),
+        ACTOR,
+        dairy.staff(),
+    )
     assert (count(session, Subscription), audit_count(session)) == (subscriptions, events)
 
 
@@ -132,7 +137,7 @@ def test_an_inactive_product_or_customer_is_refused(session: Session, dairy: Dai
     catalog_service.update_product(session, dairy.curd.id, ProductUpdate(is_active=False), ACTOR)
     refused(
         "product_inactive",
-        service.create_subscription,
+        change_service.create_subscription,
         session,
         new(dairy, product_id=dairy.curd.id),
         ACTOR,
@@ -143,7 +148,7 @@ def test_an_inactive_product_or_customer_is_refused(session: Session, dairy: Dai
     )
     refused(
         "customer_inactive",
-        service.create_subscription,
+        change_service.create_subscription,
         session,
         new(dairy, customer_id=dairy.neighbour.id),
         ACTOR,
@@ -158,7 +163,7 @@ def test_a_product_without_a_price_on_the_start_date_is_refused(
     later = factories.product(session, since=day(30))
     error = refused(
         "product_not_priced",
-        service.create_subscription,
+        change_service.create_subscription,
         session,
         new(dairy, product_id=later.id),
         ACTOR,
@@ -190,7 +195,7 @@ def test_customers_cannot_start_on_a_locked_date(session: Session, dairy: Dairy)
     clock.freeze(AFTER_CUTOFF)
     error = refused(
         "cutoff_passed",
-        service.create_subscription,
+        change_service.create_subscription,
         session,
         new(dairy),
         ACTOR,
@@ -198,7 +203,7 @@ def test_customers_cannot_start_on_a_locked_date(session: Session, dairy: Dairy)
     )
     assert "22:00" in error.detail
     # Staff still can; the event says it came after the cut-off.
-    service.create_subscription(session, new(dairy), ACTOR, cutoff.for_staff(dairy.settings))
+    change_service.create_subscription(session, new(dairy), ACTOR, cutoff.for_staff(dairy.settings))
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert event is not None
     assert event.after is not None
@@ -208,7 +213,7 @@ def test_customers_cannot_start_on_a_locked_date(session: Session, dairy: Dairy)
 def test_staff_cannot_start_in_the_past(session: Session, dairy: Dairy) -> None:
     refused(
         "date_in_past",
-        service.create_subscription,
+        change_service.create_subscription,
         session,
         new(dairy, start_date=day(-1)),
         ACTOR,
@@ -226,7 +231,7 @@ def started(session: Session, dairy: Dairy, schedule: dict[str, Any]) -> Subscri
 
 
 def change(session: Session, dairy: Dairy, subscription: Subscription, **body: Any) -> Subscription:
-    return service.change_subscription(
+    return change_service.change_subscription(
         session, subscription.id, SubscriptionUpdate.model_validate(body), ACTOR, dairy.staff()
     )
 
@@ -263,7 +268,7 @@ def test_without_effective_from_a_change_starts_on_the_first_open_date(
     session: Session, dairy: Dairy
 ) -> None:
     subscription = started(session, dairy, {"kind": "daily", "quantity": 1})
-    service.change_subscription(
+    change_service.change_subscription(
         session,
         subscription.id,
         SubscriptionUpdate(quantity=4),
@@ -273,7 +278,7 @@ def test_without_effective_from_a_change_starts_on_the_first_open_date(
     )
     assert [t.effective_from for t in terms(session, subscription)] == [day(-10), TOMORROW]
     clock.freeze(AFTER_CUTOFF)
-    service.change_subscription(
+    change_service.change_subscription(
         session,
         subscription.id,
         SubscriptionUpdate(quantity=5),
@@ -336,7 +341,7 @@ def test_change_refusals(session: Session, dairy: Dairy) -> None:
     customer = cutoff.for_customer(dairy.settings)
 
     def as_customer(**body: Any) -> None:
-        service.change_subscription(
+        change_service.change_subscription(
             session, subscription.id, SubscriptionUpdate.model_validate(body), ACTOR, customer
         )
 
@@ -350,7 +355,7 @@ def test_change_refusals(session: Session, dairy: Dairy) -> None:
     refused("product_not_found", as_customer, product_id=424242)
     refused(
         "subscription_not_found",
-        service.change_subscription,
+        change_service.change_subscription,
         session,
         subscription.id,
         SubscriptionUpdate(quantity=2),
@@ -396,7 +401,7 @@ def pause(
     subscription: Subscription | None = None,
     window: cutoff.Window | None = None,
 ) -> Pause:
-    return pause_service.create_pause(
+    return change_service.create_pause(
         session,
         PauseCreate(
             start_date=day(start), end_date=day(end) if end is not None else None, reason="away"
@@ -435,7 +440,7 @@ def test_resume_by_setting_the_end_date(session: Session, dairy: Dairy) -> None:
     # Resuming so that today is delivered is too late for the customer ...
     refused(
         "cutoff_passed",
-        pause_service.update_pause,
+        change_service.update_pause,
         session,
         vacation.id,
         PauseUpdate(end_date=day(-1)),
@@ -443,11 +448,11 @@ def test_resume_by_setting_the_end_date(session: Session, dairy: Dairy) -> None:
         customer,
     )
     # ... deliveries from tomorrow on are fine.
-    pause_service.update_pause(session, vacation.id, PauseUpdate(end_date=TODAY), ACTOR, customer)
+    change_service.update_pause(session, vacation.id, PauseUpdate(end_date=TODAY), ACTOR, customer)
     assert vacation.end_date == TODAY
-    refused("pause_started", pause_service.delete_pause, session, vacation.id, ACTOR, customer)
+    refused("pause_started", change_service.delete_pause, session, vacation.id, ACTOR, customer)
     planned = pause(session, dairy, 4, 6)
-    pause_service.delete_pause(session, planned.id, ACTOR, customer)
+    change_service.delete_pause(session, planned.id, ACTOR, customer)
     assert session.get(Pause, planned.id) is None
 
 
@@ -467,19 +472,19 @@ def test_a_customer_cannot_pause_from_a_locked_date(session: Session, dairy: Dai
 def test_overrides_set_replace_and_clear(session: Session, dairy: Dairy) -> None:
     subscription = started(session, dairy, {"kind": "alternate_days", "quantity": 1})
     window = dairy.staff()
-    override_service.set_override(session, subscription.id, day(1), 3, ACTOR, window)  # an off day
-    override_service.set_override(session, subscription.id, day(2), 0, ACTOR, window)  # skip
-    override_service.set_override(session, subscription.id, day(1), 2, ACTOR, window)  # replace
+    change_service.set_override(session, subscription.id, day(1), 3, ACTOR, window)  # an off day
+    change_service.set_override(session, subscription.id, day(2), 0, ACTOR, window)  # skip
+    change_service.set_override(session, subscription.id, day(1), 2, ACTOR, window)  # replace
     assert {
         (o.delivery_date, o.quantity) for o in queries.list_overrides(session, subscription.id)
     } == {
         (day(1), 2),
         (day(2), 0),
     }
-    override_service.clear_override(session, subscription.id, day(2), ACTOR, window)
+    change_service.clear_override(session, subscription.id, day(2), ACTOR, window)
     refused(
         "override_not_found",
-        override_service.clear_override,
+        change_service.clear_override,
         session,
         subscription.id,
         day(2),
@@ -496,7 +501,7 @@ def test_override_refusals(session: Session, dairy: Dairy) -> None:
     window = cutoff.for_customer(dairy.settings)
     refused(
         "date_outside_subscription",
-        override_service.set_override,
+        change_service.set_override,
         session,
         subscription.id,
         day(0),
@@ -506,7 +511,7 @@ def test_override_refusals(session: Session, dairy: Dairy) -> None:
     )
     refused(
         "date_outside_subscription",
-        override_service.set_override,
+        change_service.set_override,
         session,
         subscription.id,
         day(10),
@@ -517,7 +522,7 @@ def test_override_refusals(session: Session, dairy: Dairy) -> None:
     clock.freeze(AFTER_CUTOFF)
     refused(
         "cutoff_passed",
-        override_service.set_override,
+        change_service.set_override,
         session,
         subscription.id,
         day(1),

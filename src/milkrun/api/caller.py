@@ -11,11 +11,11 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from milkrun import cutoff
 from milkrun.api.deps import CurrentUser, CustomerUser, PathId, SessionDep, SettingsDep
 from milkrun.auth.models import Role, User
+from milkrun.cutoff import Window
 from milkrun.errors import Forbidden, NotFound
-from milkrun.orders import cutoff
-from milkrun.orders.cutoff import Window
 from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions.models import Pause, Subscription
 

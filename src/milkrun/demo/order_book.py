@@ -15,17 +15,15 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from milkrun import cutoff
 from milkrun.audit.service import Actor
 from milkrun.catalog import queries as catalog_queries
 from milkrun.config import Settings
 from milkrun.customers.models import Customer
-from milkrun.orders import cutoff, generate
+from milkrun.orders import changes, generate
 from milkrun.orders import service as order_service
 from milkrun.orders.schemas import OrderCreate
 from milkrun.routing.models import Route
-from milkrun.subscriptions import overrides as override_service
-from milkrun.subscriptions import pauses as pause_service
-from milkrun.subscriptions import service as subscription_service
 from milkrun.subscriptions.models import Subscription
 from milkrun.subscriptions.schemas import PauseCreate, SubscriptionCreate, SubscriptionUpdate
 
@@ -85,12 +83,10 @@ class _Seeder:
                 "schedule": schedule,
             }
         )
-        return subscription_service.create_subscription(
-            self.session, data, self.actor, self.window
-        ).id
+        return changes.create_subscription(self.session, data, self.actor, self.window).id
 
     def switch(self, subscription_id: int, product_id: int, offset: int) -> None:
-        subscription_service.change_subscription(
+        changes.change_subscription(
             self.session,
             subscription_id,
             SubscriptionUpdate(effective_from=self.on(offset), product_id=product_id),
@@ -101,7 +97,7 @@ class _Seeder:
     def pause(
         self, customer: Customer, first: int, last: int | None, subscription_id: int | None = None
     ) -> None:
-        pause_service.create_pause(
+        changes.create_pause(
             self.session,
             PauseCreate(
                 start_date=self.on(first),
@@ -115,7 +111,7 @@ class _Seeder:
         )
 
     def override(self, subscription_id: int, offset: int, quantity: int) -> None:
-        override_service.set_override(
+        changes.set_override(
             self.session, subscription_id, self.on(offset), quantity, self.actor, self.window
         )
 

@@ -11,6 +11,11 @@ both. ``invoice_id`` is set by billing.
 
 Rules: materialization (``generate.py``: what is due on a date is ``due.py``, making the orders
 agree with it ``sync.py``) is set-based and idempotent, and only ever changes orders that are
-still ``scheduled`` (or ``cancelled``) and on no invoice; the cut-off (``cutoff.py``) decides
-until when a customer may change a date.
+still ``scheduled`` (or ``cancelled``) and on no invoice. A change to subscriptions, pauses or
+overrides re-syncs the dates already materialized in the same transaction (``changes.py``, the
+use cases callers reach those changes through). Until when a customer may change a date is the
+cut-off (``milkrun.cutoff``).
+
+Orders are made from subscriptions: this package imports ``milkrun.subscriptions``, never the
+reverse.
 """

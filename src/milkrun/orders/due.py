@@ -10,13 +10,13 @@ those terms is active and has a price on D (the latest ``effective_from`` on or 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Integer, Select, and_, case, func, literal, or_, select
 
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
+from milkrun.subscriptions.bookkeeping import EVERYTHING, Deliveries
 from milkrun.subscriptions.models import (
     WEEKDAYS,
     Override,
@@ -28,22 +28,7 @@ from milkrun.subscriptions.models import (
 from milkrun.subscriptions.schedule import day_number
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Which subscriptions a sync covers: all (the day's run), some, or one customer's."""
-
-    subscription_ids: tuple[int, ...] | None = None
-    customer_id: int | None = None
-
-    @property
-    def is_everything(self) -> bool:
-        return self.subscription_ids is None and self.customer_id is None
-
-
-EVERYTHING = Scope()
-
-
-def due_on(day: dt.date, scope: Scope = EVERYTHING) -> Select[Any]:
+def due_on(day: dt.date, scope: Deliveries = EVERYTHING) -> Select[Any]:
     """The due relation of ``day``: (subscription_id, customer_id, product_id, shift, route_id,
     quantity, unit_price_paise), one row per subscription that delivers on ``day``."""
     s, t, c, p, o = Subscription, SubscriptionTerms, Customer, Product, Override

@@ -3,8 +3,8 @@
 What is due on date D is one SELECT (``due``); syncing D makes its open orders agree with it
 (``sync``). Materializing D syncs all of its subscription orders and records the run (the
 scheduler's catch-up looks for it); a dry run shows what it would do and changes nothing.
-Running it twice changes nothing. The same sync re-syncs a single subscription or customer after
-a change before the cut-off (``resync``).
+Running it twice changes nothing. The same sync re-syncs the dates a change to subscriptions,
+pauses or overrides affects (``changes``).
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
-from milkrun.orders.due import EVERYTHING
-from milkrun.orders.due import Scope as Scope  # the subscriptions' use cases name generate.Scope
 from milkrun.orders.models import MaterializationRun
 from milkrun.orders.sync import Counts as Counts  # callers name generate.Counts
 from milkrun.orders.sync import lock_day, sync_day
+from milkrun.subscriptions.bookkeeping import EVERYTHING
 
 
 @dataclass(frozen=True)
@@ -91,18 +90,3 @@ def generated_dates(
 
 def is_generated(session: Session, day: dt.date) -> bool:
     return bool(generated_dates(session, day, day))
-
-
-def resync(
-    session: Session, scope: Scope, since: dt.date, until: dt.date | None = None
-) -> dict[str, dict[str, int]]:
-    """After a change to ``scope`` affecting ``since`` (to ``until``): re-sync the dates already
-    materialized, in the caller's transaction. Returns what changed, per date, for the audit."""
-    changes: dict[str, dict[str, int]] = {}
-    for day in generated_dates(session, since, until):
-        counts = sync_day(session, day, scope)
-        if counts.changed_anything:
-            changes[day.isoformat()] = {
-                k: v for k, v in counts.as_dict().items() if v and k != "unchanged"
-            }
-    return changes

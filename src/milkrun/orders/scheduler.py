@@ -25,11 +25,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from milkrun import clock
+from milkrun import clock, cutoff
 from milkrun.audit.service import Actor
 from milkrun.config import Settings
 from milkrun.db.session import Database
-from milkrun.orders import cutoff, generate
+from milkrun.orders import generate
 
 log = logging.getLogger("milkrun.scheduler")
 POLL_SECONDS = 60.0

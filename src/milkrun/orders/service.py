@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.audit import service as audit
 from milkrun.catalog import queries as catalog_queries
+from milkrun.cutoff import Window
 from milkrun.errors import Conflict, InvalidInput
 from milkrun.orders import queries
-from milkrun.orders.cutoff import Window
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import OrderCreate
 from milkrun.routing.models import Route, Shift

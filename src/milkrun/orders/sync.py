@@ -38,8 +38,9 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.db.types import UTCDateTime
-from milkrun.orders.due import EVERYTHING, Scope, due_on
+from milkrun.orders.due import due_on
 from milkrun.orders.models import Order, OrderStatus
+from milkrun.subscriptions.bookkeeping import EVERYTHING, Deliveries
 from milkrun.subscriptions.schedule import day_number
 
 ORDERS = cast(Table, Order.__table__)
@@ -64,7 +65,7 @@ class Counts:
         return asdict(self)
 
 
-def _orders_in_scope(day: dt.date, scope: Scope) -> list[ColumnElement[bool]]:
+def _orders_in_scope(day: dt.date, scope: Deliveries) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
         ORDERS.c.delivery_date == day,
         ORDERS.c.subscription_id.is_not(None),
@@ -92,7 +93,7 @@ def _room_to_sort(session: Session) -> None:
 
 
 def sync_day(
-    session: Session, day: dt.date, scope: Scope = EVERYTHING, *, dry_run: bool = False
+    session: Session, day: dt.date, scope: Deliveries = EVERYTHING, *, dry_run: bool = False
 ) -> Counts:
     """Make the open orders of ``day`` (within ``scope``) agree with what is due; see the module
     docstring. With ``dry_run`` only count."""

@@ -18,6 +18,11 @@ on a scheduled day or not; a pause covering the date wins over an override.
 ``schedule.py`` is the plain-Python statement of these rules ("what is due on D"); the set-based
 SQL in ``milkrun.orders.due`` must agree with it (a property test compares them).
 
+Subscriptions sit below orders and import nothing from them. Each change (``service.py``,
+``pauses.py``, ``overrides.py``) checks the cut-off (``milkrun.cutoff``), writes, and returns a
+``bookkeeping.Change``; ``milkrun.orders.changes`` re-syncs the orders of the dates it affects and
+writes its one audit event, in the same transaction.
+
 Invariants in the schema: quantities > 0 (override quantities >= 0); schedule fields valid for
 their kind; start <= end; one override per subscription per date; a pause's subscription belongs
 to the pause's customer.

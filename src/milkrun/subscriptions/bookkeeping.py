@@ -1,25 +1,26 @@
-"""The bookkeeping every change to subscriptions, pauses and overrides does besides its write.
+"""What every change to subscriptions, pauses and overrides reports besides its write.
 
-Each use case (``service``, ``pauses``, ``overrides``): checks the input; checks the cut-off window
-of the caller (``milkrun.orders.cutoff``) for the first delivery date the change affects; writes;
-re-syncs the orders of dates already materialized from that date on
-(``milkrun.orders.generate.resync``, same transaction); and writes exactly one audit event with
-before and after.
+Each use case of this package (``service``, ``pauses``, ``overrides``) checks the input; checks
+the cut-off window of the caller (``milkrun.cutoff``) for the first delivery date the change
+affects; writes (flushes); and returns a ``Change``: the record written, the one audit event the
+change owes (before and after), and the delivery dates whose orders may no longer agree with
+the subscriptions (``Affected``).
+
+This package knows nothing of orders. A change is complete once the orders of the affected dates
+that are already materialized are re-synced and its event is written, in the same transaction:
+``milkrun.orders.changes`` does both, and is what the API, the demo and the tests call.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy.orm import Session
-
-from milkrun.audit import service as audit
 from milkrun.errors import InvalidInput
-from milkrun.orders import generate
-from milkrun.orders.cutoff import Window
 
 ONE_DAY = dt.timedelta(days=1)
+Written = TypeVar("Written")
 
 
 def ensure_span(start: dt.date, end: dt.date | None) -> None:
@@ -29,46 +30,49 @@ def ensure_span(start: dt.date, end: dt.date | None) -> None:
         )
 
 
-def resync(
-    session: Session,
-    window: Window,
-    scope: generate.Scope,
-    since: dt.date,
-    until: dt.date | None = None,
-) -> dict[str, dict[str, int]]:
-    """Re-sync materialized dates from ``since``; the past (before today) is never rewritten."""
-    since = max(since, window.today)
-    if until is not None and until < since:
-        return {}
-    return generate.resync(session, scope, since, until)
+@dataclass(frozen=True)
+class Deliveries:
+    """Whose deliveries: some subscriptions', all of one customer's, or (neither) everyone's."""
+
+    subscription_ids: tuple[int, ...] | None = None
+    customer_id: int | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        return self.subscription_ids is None and self.customer_id is None
 
 
-def record(
-    session: Session,
-    actor: audit.Actor,
-    action: str,
-    entity_type: str,
-    entity_id: int,
-    *,
-    customer_id: int,
-    window: Window,
-    first_affected: dt.date,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    resynced: dict[str, dict[str, int]],
-) -> None:
-    extra: dict[str, Any] = {}
-    if resynced:
-        extra["orders_resynced"] = resynced
-    if window.is_late(first_affected):
-        extra["after_cutoff"] = True
-    audit.record(
-        session,
-        actor,
-        action,
-        entity_type,
-        entity_id,
-        before=before,
-        after={**(after or {}), **extra} if after is not None or extra else None,
-        customer_id=customer_id,
-    )
+EVERYTHING = Deliveries()
+
+
+@dataclass(frozen=True)
+class Affected:
+    """The delivery dates a change may alter: ``deliveries`` from ``since`` (to ``until``)."""
+
+    deliveries: Deliveries
+    since: dt.date
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """The audit event of a change. ``first_affected`` is the first delivery date the change
+    alters: past the customers' cut-off, the event says so."""
+
+    action: str
+    entity_type: str
+    entity_id: int
+    customer_id: int
+    first_affected: dt.date
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Change(Generic[Written]):
+    """A change written and flushed: ``written`` (what the use case returns), its ``event``
+    (None: nothing changed, nothing to record) and the dates it ``affected`` (None: none)."""
+
+    written: Written
+    event: Event | None
+    affected: Affected | None

@@ -1,7 +1,7 @@
 """Overrides: one day's quantity of a subscription (0 skips the day), instead of its schedule.
 
-Each use case checks the cut-off window, re-syncs materialized orders and writes one audit event
-(``bookkeeping``).
+Each use case checks the cut-off window, writes, and returns the ``Change`` it made; the day's
+orders are re-synced and its audit event written above (``bookkeeping``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
+from milkrun.cutoff import Window
 from milkrun.errors import InvalidInput, NotFound
-from milkrun.orders import generate
-from milkrun.orders.cutoff import Window
-from milkrun.subscriptions import bookkeeping, queries
+from milkrun.subscriptions import queries
+from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Event
 from milkrun.subscriptions.models import Override
 
 
@@ -27,7 +27,7 @@ def set_override(
     window: Window,
     *,
     customer_id: int | None = None,
-) -> Override:
+) -> Change[Override]:
     """That date's quantity (0 skips it), scheduled day or not, within the subscription's dates."""
     subscription = queries.get_subscription(session, subscription_id, customer_id=customer_id)
     if not (
@@ -54,34 +54,26 @@ def set_override(
         override.quantity = quantity
         override.created_by_user_id = actor.user_id
     session.flush()
-    resynced = bookkeeping.resync(
-        session, window, generate.Scope(subscription_ids=(subscription_id,)), day, day
-    )
-    bookkeeping.record(
-        session,
-        actor,
+    event = Event(
         "override.set",
         "override",
         override.id,
         customer_id=subscription.customer_id,
-        window=window,
         first_affected=day,
         before=before,
         after=audit.snapshot(override),
-        resynced=resynced,
     )
-    return override
+    return Change(override, event, _the_day(subscription_id, day))
 
 
 def clear_override(
     session: Session,
     subscription_id: int,
     day: dt.date,
-    actor: audit.Actor,
     window: Window,
     *,
     customer_id: int | None = None,
-) -> None:
+) -> Change[None]:
     """Back to the schedule on that date."""
     subscription = queries.get_subscription(session, subscription_id, customer_id=customer_id)
     override = queries.get_override(session, subscription_id, day)
@@ -93,19 +85,17 @@ def clear_override(
     before = audit.snapshot(override)
     session.delete(override)
     session.flush()
-    resynced = bookkeeping.resync(
-        session, window, generate.Scope(subscription_ids=(subscription_id,)), day, day
-    )
-    bookkeeping.record(
-        session,
-        actor,
+    event = Event(
         "override.clear",
         "override",
         before["id"],
         customer_id=subscription.customer_id,
-        window=window,
         first_affected=day,
         before=before,
         after=None,
-        resynced=resynced,
     )
+    return Change(None, event, _the_day(subscription_id, day))
+
+
+def _the_day(subscription_id: int, day: dt.date) -> Affected:
+    return Affected(Deliveries(subscription_ids=(subscription_id,)), day, day)

@@ -1,8 +1,8 @@
 """Pauses (vacations) and resuming: no deliveries of one subscription, or of all of a
 customer's, from a date to a date or until resumed.
 
-Each use case checks the cut-off window, re-syncs materialized orders and writes one audit event
-(``bookkeeping``).
+Each use case checks the cut-off window, writes, and returns the ``Change`` it made; the orders
+of the dates it affects are re-synced and its audit event written above (``bookkeeping``).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from milkrun.audit import service as audit
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
+from milkrun.cutoff import Window
 from milkrun.errors import Conflict
-from milkrun.orders import generate
-from milkrun.orders.cutoff import Window
 from milkrun.subscriptions import bookkeeping, queries
+from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Event
 from milkrun.subscriptions.models import Pause
 from milkrun.subscriptions.schemas import PauseCreate, PauseUpdate
 
@@ -55,10 +55,10 @@ def _ensure_no_overlap(
         )
 
 
-def _pause_scope(pause: Pause) -> generate.Scope:
+def _paused(pause: Pause) -> Deliveries:
     if pause.subscription_id is None:
-        return generate.Scope(customer_id=pause.customer_id)
-    return generate.Scope(subscription_ids=(pause.subscription_id,))
+        return Deliveries(customer_id=pause.customer_id)
+    return Deliveries(subscription_ids=(pause.subscription_id,))
 
 
 def create_pause(
@@ -69,7 +69,7 @@ def create_pause(
     *,
     customer_id: int,
     subscription_id: int | None = None,
-) -> Pause:
+) -> Change[Pause]:
     """Pause one subscription, or (``subscription_id`` None) all of the customer's, from a date
     still open to the caller; pauses of the same deliveries never overlap."""
     customer_queries.get_customer(session, customer_id)
@@ -95,23 +95,16 @@ def create_pause(
     )
     session.add(pause)
     session.flush()
-    resynced = bookkeeping.resync(
-        session, window, _pause_scope(pause), pause.start_date, pause.end_date
-    )
-    bookkeeping.record(
-        session,
-        actor,
+    event = Event(
         "pause.create",
         "pause",
         pause.id,
         customer_id=customer_id,
-        window=window,
         first_affected=pause.start_date,
         before=None,
         after=audit.snapshot(pause),
-        resynced=resynced,
     )
-    return pause
+    return Change(pause, event, Affected(_paused(pause), pause.start_date, pause.end_date))
 
 
 def update_pause(
@@ -122,7 +115,7 @@ def update_pause(
     window: Window,
     *,
     customer_id: int | None = None,
-) -> Pause:
+) -> Change[Pause]:
     """Change a pause; resuming is setting ``end_date`` (the last day without deliveries).
     Every day whose deliveries the change turns on or off must be open to the caller."""
     pause = queries.get_pause(session, pause_id, customer_id=customer_id)
@@ -155,31 +148,25 @@ def update_pause(
         pause.reason = changes["reason"].strip() if changes["reason"] else None
     session.flush()
     first = min(affected) if affected else window.today
-    resynced = bookkeeping.resync(session, window, _pause_scope(pause), first) if affected else {}
-    bookkeeping.record(
-        session,
-        actor,
+    event = Event(
         "pause.update",
         "pause",
         pause.id,
         customer_id=pause.customer_id,
-        window=window,
         first_affected=first,
         before=before,
         after=audit.snapshot(pause),
-        resynced=resynced,
     )
-    return pause
+    return Change(pause, event, Affected(_paused(pause), first) if affected else None)
 
 
 def delete_pause(
     session: Session,
     pause_id: int,
-    actor: audit.Actor,
     window: Window,
     *,
     customer_id: int | None = None,
-) -> None:
+) -> Change[None]:
     """Call off a pause that has not started; one that has is resumed by setting its end."""
     pause = queries.get_pause(session, pause_id, customer_id=customer_id)
     if pause.start_date < window.today:
@@ -189,20 +176,16 @@ def delete_pause(
         )
     window.ensure_open(pause.start_date)
     before = audit.snapshot(pause)
-    scope, start, end = _pause_scope(pause), pause.start_date, pause.end_date
+    affected = Affected(_paused(pause), pause.start_date, pause.end_date)
     session.delete(pause)
     session.flush()
-    resynced = bookkeeping.resync(session, window, scope, start, end)
-    bookkeeping.record(
-        session,
-        actor,
+    event = Event(
         "pause.delete",
         "pause",
         pause_id,
         customer_id=before["customer_id"],
-        window=window,
-        first_affected=start,
+        first_affected=affected.since,
         before=before,
         after=None,
-        resynced=resynced,
     )
+    return Change(None, event, affected)

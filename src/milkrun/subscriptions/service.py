@@ -1,10 +1,10 @@
 """Subscriptions and their dated term changes.
 
 Every use case here: checks the input; checks the cut-off window of the caller
-(``milkrun.orders.cutoff``) for the first delivery date the change affects; writes; re-syncs the
-orders of dates already materialized from that date on (``milkrun.orders.generate.resync``, same
-transaction); and writes exactly one audit event with before and after (``bookkeeping``). Pauses are
-in ``pauses``, one-day changes in ``overrides``.
+(``milkrun.cutoff``) for the first delivery date the change affects; writes; and returns the
+``Change`` it made (``bookkeeping``), whose orders are re-synced and whose one audit event is
+written above, in ``milkrun.orders.changes``. Pauses are in ``pauses``, one-day changes in
+``overrides``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from milkrun.catalog import queries as catalog_queries
 from milkrun.catalog.models import Product
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
+from milkrun.cutoff import Window
 from milkrun.errors import InvalidInput
-from milkrun.orders import generate
-from milkrun.orders.cutoff import Window
 from milkrun.subscriptions import bookkeeping, queries
+from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Event
 from milkrun.subscriptions.models import (
     WEEKDAYS,
     ScheduleKind,
@@ -114,7 +114,7 @@ def _set_schedule(row: SubscriptionTerms, schedule: Schedule, anchor: dt.date) -
 
 def create_subscription(
     session: Session, data: SubscriptionCreate, actor: audit.Actor, window: Window
-) -> Subscription:
+) -> Change[Subscription]:
     """A subscription starts on a date the caller may still change, for an active customer, with
     a product on sale and priced on the start date."""
     active_customer(session, data.customer_id)
@@ -139,23 +139,16 @@ def create_subscription(
     _set_schedule(terms, data.schedule.to_schedule(), data.start_date)
     session.add(terms)
     session.flush()
-    resynced = bookkeeping.resync(
-        session, window, generate.Scope(subscription_ids=(subscription.id,)), data.start_date
-    )
-    bookkeeping.record(
-        session,
-        actor,
+    event = Event(
         "subscription.create",
         "subscription",
         subscription.id,
         customer_id=subscription.customer_id,
-        window=window,
         first_affected=data.start_date,
         before=None,
         after=_snapshot(subscription, [terms]),
-        resynced=resynced,
     )
-    return subscription
+    return Change(subscription, event, _from(subscription, data.start_date))
 
 
 def _move_start(
@@ -247,7 +240,7 @@ def change_subscription(
     window: Window,
     *,
     customer_id: int | None = None,
-) -> Subscription:
+) -> Change[Subscription]:
     """Change a subscription from a date on (see ``SubscriptionUpdate``); nothing before the
     first date the change affects is rewritten, and that date must be open to the caller."""
     subscription = queries.get_subscription(session, subscription_id, customer_id=customer_id)
@@ -296,24 +289,21 @@ def change_subscription(
         affected.append(effective)
     session.flush()
     if not affected:
-        return subscription
+        return Change(subscription, None, None)
 
     since = min(affected)
-    resynced = bookkeeping.resync(
-        session, window, generate.Scope(subscription_ids=(subscription.id,)), since
-    )
     session.refresh(subscription)
-    bookkeeping.record(
-        session,
-        actor,
+    event = Event(
         "subscription.change",
         "subscription",
         subscription.id,
         customer_id=subscription.customer_id,
-        window=window,
         first_affected=since,
         before=before,
         after=_snapshot(subscription, _terms(session, subscription)),
-        resynced=resynced,
     )
-    return subscription
+    return Change(subscription, event, _from(subscription, since))
+
+
+def _from(subscription: Subscription, since: dt.date) -> Affected:
+    return Affected(Deliveries(subscription_ids=(subscription.id,)), since)

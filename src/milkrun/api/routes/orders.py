@@ -23,9 +23,9 @@ from milkrun.api.deps import (
     SettingsDep,
 )
 from milkrun.audit.service import Actor
+from milkrun.cutoff import Window
 from milkrun.errors import NotFound
 from milkrun.orders import generate, queries, service
-from milkrun.orders.cutoff import Window
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import (
     GenerateReport,

@@ -31,11 +31,10 @@ from milkrun.api.deps import (
 )
 from milkrun.audit.service import Actor
 from milkrun.config import Settings
-from milkrun.orders.cutoff import Window
+from milkrun.cutoff import Window
+from milkrun.orders import changes
 from milkrun.pagination import Page
-from milkrun.subscriptions import overrides as override_service
-from milkrun.subscriptions import pauses as pause_service
-from milkrun.subscriptions import queries, service
+from milkrun.subscriptions import queries
 from milkrun.subscriptions.models import Override, Pause, Subscription
 from milkrun.subscriptions.schemas import (
     MySubscriptionCreate,
@@ -83,7 +82,7 @@ def _page(
 def _create(
     session: Session, data: SubscriptionCreate, actor: Actor, window: Window, settings: Settings
 ) -> SubscriptionRead:
-    subscription = service.create_subscription(session, data, actor, window)
+    subscription = changes.create_subscription(session, data, actor, window)
     return _read(session, subscription, settings)
 
 
@@ -96,7 +95,7 @@ def _change(
     owner: int | None,
     settings: Settings,
 ) -> SubscriptionRead:
-    service.change_subscription(session, subscription.id, body, actor, window, customer_id=owner)
+    changes.change_subscription(session, subscription.id, body, actor, window, customer_id=owner)
     return _read(session, subscription, settings)
 
 
@@ -110,7 +109,7 @@ def _pauses(session: Session, subscription: Subscription) -> list[PauseRead]:
 def _pause_subscription(
     session: Session, subscription: Subscription, body: PauseCreate, actor: Actor, window: Window
 ) -> Pause:
-    return pause_service.create_pause(
+    return changes.create_pause(
         session,
         body,
         actor,
@@ -139,7 +138,7 @@ def _set_override(
     window: Window,
     owner: int | None,
 ) -> Override:
-    return override_service.set_override(
+    return changes.set_override(
         session, subscription.id, delivery_date, body.quantity, actor, window, customer_id=owner
     )
 
@@ -152,7 +151,7 @@ def _clear_override(
     window: Window,
     owner: int | None,
 ) -> Response:
-    override_service.clear_override(
+    changes.clear_override(
         session, subscription.id, delivery_date, actor, window, customer_id=owner
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -167,7 +166,7 @@ def _customer_pauses(session: Session, customer_id: int) -> list[PauseRead]:
 def _pause_customer(
     session: Session, customer_id: int, body: PauseCreate, actor: Actor, window: Window
 ) -> Pause:
-    return pause_service.create_pause(session, body, actor, window, customer_id=customer_id)
+    return changes.create_pause(session, body, actor, window, customer_id=customer_id)
 
 
 def _update_pause(
@@ -178,13 +177,13 @@ def _update_pause(
     window: Window,
     owner: int | None,
 ) -> Pause:
-    return pause_service.update_pause(session, pause.id, body, actor, window, customer_id=owner)
+    return changes.update_pause(session, pause.id, body, actor, window, customer_id=owner)
 
 
 def _delete_pause(
     session: Session, pause: Pause, actor: Actor, window: Window, owner: int | None
 ) -> Response:
-    pause_service.delete_pause(session, pause.id, actor, window, customer_id=owner)
+    changes.delete_pause(session, pause.id, actor, window, customer_id=owner)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
