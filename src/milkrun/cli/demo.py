@@ -10,6 +10,7 @@ from milkrun.cli import serve as serve_command
 from milkrun.cli.context import console, session_scope, settings
 from milkrun.db import migrate
 from milkrun.demo.seed import Logins, seed
+from milkrun.links import service as link_service
 
 app = typer.Typer(no_args_is_help=True, help="The demo dairy.")
 
@@ -36,7 +37,7 @@ def seed_command() -> None:
         logins = seed(session, today=clock.today(settings().zone), settings=settings())
     _print_logins(logins)
     if logins.link_token:
-        url = f"{settings().base_url.rstrip('/')}/l/{logins.link_token}"
+        url = link_service.url_of(logins.link_token, settings().base_url)
         console.print(f"Shared delivery link for today (no login needed): {url}", soft_wrap=True)
 
 

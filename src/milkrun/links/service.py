@@ -38,6 +38,11 @@ def when(moment: dt.datetime, zone: ZoneInfo) -> str:
     return f"{local:%H:%M} on {local:%a %d %b %Y}"
 
 
+def url_of(token: str, base_url: str) -> str:
+    """Where a link's holder opens it: its page on the dairy's public address."""
+    return f"{base_url.rstrip('/')}/l/{token}"
+
+
 def create_link(
     session: Session,
     data: LinkCreate,

@@ -48,10 +48,10 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 
 
 def build_web_router() -> APIRouter:
-    from milkrun.web.routes import accounts, admin, customer, delivery, links
+    from milkrun.web.routes import accounts, admin, customer, delivery, links, route_day
 
     router = APIRouter(include_in_schema=False)
-    for module in (accounts, admin, customer, delivery, links):
+    for module in (accounts, admin, customer, delivery, links, route_day):
         router.include_router(module.router)
     router.include_router(delivery.worker)
     return router

@@ -113,7 +113,7 @@ def create_link(
     return LinkCreated(
         **LinkRead.model_validate(link).model_dump(),
         token=token,
-        url=f"{settings.base_url.rstrip('/')}/l/{token}",
+        url=service.url_of(token, settings.base_url),
     )
 
 
