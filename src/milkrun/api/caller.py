@@ -71,19 +71,7 @@ def _me(user: CustomerUser) -> int:
     return user.customer_id
 
 
-# Under /me: the customer's own id, and its own path records (another's is 404).
-MyCustomerId = Annotated[int, Depends(_me)]
-
-
-def _my_subscription(
-    subscription_id: PathId, me: MyCustomerId, session: SessionDep
-) -> Subscription:
-    return subscription_queries.get_subscription(session, subscription_id, customer_id=me)
-
-
-def _my_pause(pause_id: PathId, me: MyCustomerId, session: SessionDep) -> Pause:
-    return subscription_queries.get_pause(session, pause_id, customer_id=me)
-
-
-MySubscription = Annotated[Subscription, Depends(_my_subscription)]
-MyPause = Annotated[Pause, Depends(_my_pause)]
+# Under /me: customers only (a router's dependency), and the customer's own id. Path records
+# there resolve as for any caller (``CallerSubscription``...): a customer's own, another's is 404.
+MY_CUSTOMER = Depends(_me)
+MyCustomerId = Annotated[int, MY_CUSTOMER]
