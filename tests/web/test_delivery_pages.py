@@ -364,3 +364,28 @@ def test_after_logging_out_the_phone_shows_no_one_elses_stops(
 
     expect(phone_page.get_by_role("heading")).to_have_text("No connection")
     expect(phone_page.locator("body")).not_to_contain_text(walk.customer_names[0])
+
+
+def test_the_phone_keeps_only_the_last_few_days(
+    phone_page: Page, live_server: LiveServer, walk: Walk
+) -> None:
+    log_in(phone_page, live_server.url, walk.boy_phone)
+    config = json.loads(phone_page.locator("#dday-config").text_content() or "{}")
+    day = dt.date.fromisoformat(config["date"])
+    prefix = f"milkrun.day.{config['scope']}."
+    old, recent = day - dt.timedelta(days=30), day - dt.timedelta(days=1)
+    phone_page.evaluate(
+        """([old, recent]) => {
+            localStorage.setItem(old, '{"asOf": 0, "manifests": []}');
+            localStorage.setItem(recent, '{"asOf": 0, "manifests": []}');
+        }""",
+        [prefix + old.isoformat(), prefix + recent.isoformat()],
+    )
+
+    _delivered(phone_page, walk.customer_names[0]).click()
+    expect(phone_page.locator("#sync")).to_contain_text("All saved")
+
+    kept = phone_page.evaluate(
+        "(prefix) => Object.keys(localStorage).filter((k) => k.startsWith(prefix)).sort()", prefix
+    )
+    assert kept == [prefix + recent.isoformat(), prefix + day.isoformat()]

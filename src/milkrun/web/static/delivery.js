@@ -21,6 +21,7 @@
   const QUEUE_KEY = `milkrun.queue.${config.scope}`;
   // Also named in login.html, which forgets the days (not the queues) when nobody is logged in.
   const DAY_KEY = `milkrun.day.${config.scope}.${config.date}`;
+  const KEPT_DAYS = 3;
   let asOf = readAt(manifests); // by the dairy's clock, in ms
   const REASONS = [
     ["customer_unavailable", "Not at home"],
@@ -92,9 +93,21 @@
   /* Remember the day as the dairy last told it. */
   function saveDay() {
     try {
+      forgetOldDays();
       localStorage.setItem(DAY_KEY, JSON.stringify({ asOf, manifests }));
     } catch {
       /* storage full or disabled: a saved copy of the page may show older states */
+    }
+  }
+
+  /* Only the last few days are kept (a phone walks the same route every day for years). */
+  function forgetOldDays() {
+    const prefix = `milkrun.day.${config.scope}.`;
+    const oldest = new Date(`${config.date}T00:00:00Z`);
+    oldest.setUTCDate(oldest.getUTCDate() - KEPT_DAYS);
+    const cutoff = oldest.toISOString().slice(0, 10);
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith(prefix) && key.slice(prefix.length) < cutoff) localStorage.removeItem(key);
     }
   }
 
