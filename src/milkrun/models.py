@@ -7,6 +7,7 @@ from milkrun.billing.models import Allocation, Invoice, InvoiceLine, InvoiceSeri
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
+from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.payments.models import Payment
@@ -23,6 +24,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceSeries",
+    "LegacyRecord",
     "LinkGuessThrottle",
     "LoginThrottle",
     "MaterializationRun",
