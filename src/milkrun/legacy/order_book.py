@@ -1,0 +1,487 @@
+"""Importing the order book: subscriptions with their pauses, orders linked to the subscription
+they came from, and delivery confirmations linked to their order (the rules: ``matching``)."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, select, update
+
+from milkrun import clock
+from milkrun.auth.models import Role, User
+from milkrun.catalog.models import Product, ProductPrice
+from milkrun.customers.models import Customer
+from milkrun.deliveries.models import DeliveryStatus
+from milkrun.errors import MilkrunError
+from milkrun.legacy.errors import ExportError
+from milkrun.legacy.matching import (
+    Confirmation,
+    ImportedOrder,
+    SubscriptionBook,
+    match_confirmations,
+)
+from milkrun.legacy.reader import Line, file_of
+from milkrun.legacy.reference import NO_PASSWORD, USERS
+from milkrun.legacy.store import RECORDS, Run, batches
+from milkrun.money import to_paise
+from milkrun.orders.models import Order, OrderStatus
+from milkrun.phones import normalize_phone
+from milkrun.routing.models import Route, Shift
+from milkrun.subscriptions import queries as subscription_queries
+from milkrun.subscriptions.models import WEEKDAYS, Override, Pause, Subscription, SubscriptionTerms
+from milkrun.subscriptions.schedule import PauseSpan, day_number, spans_overlap
+
+SUBSCRIPTIONS = cast(Table, Subscription.__table__)
+TERMS = cast(Table, SubscriptionTerms.__table__)
+PAUSES = cast(Table, Pause.__table__)
+OVERRIDES = cast(Table, Override.__table__)
+ORDERS = cast(Table, Order.__table__)
+STATUSES = cast(Table, DeliveryStatus.__table__)
+
+# Who recorded a confirmation that names no known delivery boy: a disabled login standing for
+# the old system (created the first time it is needed; it never logs in).
+OLD_SYSTEM_EMAIL = "old-system@milkrun.invalid"
+OLD_SYSTEM_NAME = "The old system (imported deliveries)"
+
+
+def _new(run: Run, collection: str) -> list[Line[Any]]:
+    lines: Sequence[Line[Any]] = run.export.lines(collection)
+    counts = run.report.counts(collection)
+    counts.read += len(lines)
+    known = run.known(collection, [line.doc.id for line in lines])
+    new = [line for line in lines if line.doc.id not in known]
+    counts.already_imported += len(lines) - len(new)
+    return new
+
+
+def _products(run: Run, collection: str, lines: Sequence[Line[Any]]) -> dict[str, int]:
+    """SKU -> product id for every document's ``product``; an unknown SKU is fatal."""
+    found = dict(
+        run.select_in(select(Product.sku, Product.id), Product.sku, [n.doc.product for n in lines])
+    )
+    for line in lines:
+        if line.doc.product not in found:
+            raise ExportError(
+                file_of(collection),
+                line.number,
+                "product",
+                f"no product has the SKU {line.doc.product!r}",
+            )
+    return found
+
+
+def _customers(run: Run, collection: str, lines: Sequence[Line[Any]]) -> dict[str, int]:
+    """Customer ``_id`` -> customer id for every document's ``customer``; unknown is fatal."""
+    found = run.known("customers", [line.doc.customer for line in lines])
+    for line in lines:
+        if line.doc.customer not in found:
+            raise ExportError(
+                file_of(collection),
+                line.number,
+                "customer",
+                f"no customer has the _id {line.doc.customer!r}",
+            )
+    return found
+
+
+def _home_shifts(run: Run, customer_ids: Sequence[int]) -> dict[int, tuple[int | None, str]]:
+    """Each customer's route and that route's shift (morning without a route)."""
+    rows = run.select_in(
+        select(Customer.id, Customer.route_id, Route.shift).outerjoin(
+            Route, Route.id == Customer.route_id
+        ),
+        Customer.id,
+        customer_ids,
+    )
+    return {row.id: (row.route_id, row.shift or Shift.morning.value) for row in rows}
+
+
+# --- subscriptions -----------------------------------------------------------------------------
+
+
+def _merged(
+    spans: Sequence[tuple[dt.date, dt.date | None, str | None]],
+) -> list[tuple[dt.date, dt.date | None, str | None]]:
+    """Paused ranges that share a day become one (pauses of a subscription never overlap)."""
+    merged: list[tuple[dt.date, dt.date | None, str | None]] = []
+    for start, end, reason in sorted(spans, key=lambda s: s[0]):
+        if merged and spans_overlap(merged[-1][0], merged[-1][1], start, end):
+            first, last, kept = merged[-1]
+            merged[-1] = (first, None if last is None or end is None else max(last, end), kept)
+        else:
+            merged.append((start, end, reason))
+    return merged
+
+
+def import_subscriptions(run: Run) -> None:
+    """New subscriptions: one set of terms from the start date (the rhythm counts from it), the
+    shift of the customer's route unless the document names one, and their paused ranges."""
+    new = _new(run, "subscriptions")
+    customers = _customers(run, "subscriptions", new)
+    products = _products(run, "subscriptions", new)
+    homes = _home_shifts(run, [customers[line.doc.customer] for line in new])
+    ids = run.insert_returning_ids(
+        SUBSCRIPTIONS,
+        [
+            {
+                "customer_id": customers[line.doc.customer],
+                "start_date": line.doc.start_date,
+                "end_date": line.doc.end_date,
+            }
+            for line in new
+        ],
+        "writing subscriptions",
+    )
+    terms, pauses = [], []
+    for line, subscription_id in zip(new, ids, strict=True):
+        doc = line.doc
+        customer_id = customers[doc.customer]
+        schedule = doc.schedule()
+        weekdays = schedule.weekday_quantities
+        terms.append(
+            {
+                "subscription_id": subscription_id,
+                "effective_from": doc.start_date,
+                "product_id": products[doc.product],
+                "shift": (doc.shift.value if doc.shift else homes[customer_id][1]),
+                "kind": schedule.kind.value,
+                "quantity": schedule.quantity,
+                "interval_days": schedule.interval_days,
+                **{
+                    f"{day}_quantity": weekdays[index] if weekdays else None
+                    for index, day in enumerate(WEEKDAYS)
+                },
+                "anchor_date": doc.start_date,
+                "anchor_day": day_number(doc.start_date),
+            }
+        )
+        for start, end, reason in _merged(
+            [(p.start_date, p.end_date, p.reason) for p in doc.paused]
+        ):
+            pauses.append(
+                {
+                    "customer_id": customer_id,
+                    "subscription_id": subscription_id,
+                    "start_date": start,
+                    "end_date": end,
+                    "reason": reason or "paused in the old system",
+                }
+            )
+    run.insert(TERMS, terms)
+    run.insert(PAUSES, pauses)
+    run.remember("subscriptions", list(zip((line.doc.id for line in new), ids, strict=True)))
+    run.report.counts("subscriptions").created += len(new)
+
+
+# --- orders ------------------------------------------------------------------------------------
+
+
+def _subscription_book(
+    run: Run, customer_ids: set[int], first: dt.date, last: dt.date
+) -> SubscriptionBook:
+    """The customers' subscriptions (imported or not), pauses, the overrides and orders of
+    their subscriptions from ``first`` to ``last``: a few queries, whatever the number."""
+    session = run.session
+    subscriptions = [
+        row[0]
+        for row in run.select_in(select(Subscription), Subscription.customer_id, customer_ids)
+    ]
+    ids = [s.id for s in subscriptions]
+    terms: dict[int, list[SubscriptionTerms]] = {}
+    for chunk in batches(ids):
+        terms.update(subscription_queries.terms_of(session, chunk))
+    plans = [subscription_queries.plan_of(s, terms.get(s.id, [])) for s in subscriptions]
+    pauses = [
+        PauseSpan(p.customer_id, p.subscription_id, p.start_date, p.end_date)
+        for (p,) in run.select_in(select(Pause), Pause.customer_id, customer_ids)
+    ]
+    overrides: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    in_range = select(Override).where(Override.delivery_date.between(first, last))
+    for (override,) in run.select_in(in_range, Override.subscription_id, ids):
+        overrides[override.subscription_id][override.delivery_date] = override.quantity
+    taken = run.select_in(
+        select(Order.subscription_id, Order.delivery_date).where(
+            Order.delivery_date.between(first, last)
+        ),
+        Order.subscription_id,
+        ids,
+    )
+    return SubscriptionBook(plans, pauses, overrides, [(s, d) for s, d in taken])
+
+
+class _PriceList:
+    """Every price of some products; the price on a date is the latest from on or before it."""
+
+    def __init__(self, run: Run, product_ids: set[int]) -> None:
+        self.prices: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+        rows = run.select_in(
+            select(ProductPrice.product_id, ProductPrice.effective_from, ProductPrice.price_paise),
+            ProductPrice.product_id,
+            product_ids,
+        )
+        for product_id, effective_from, price in sorted(rows):
+            self.prices[product_id].append((effective_from, price))
+
+    def on(self, product_id: int, day: dt.date) -> int | None:
+        prices = self.prices.get(product_id, [])
+        index = bisect.bisect_right([since for since, _ in prices], day)
+        return prices[index - 1][1] if index else None
+
+
+def import_orders(run: Run) -> None:
+    """New orders at the price they captured (else the price list's on their date), on the
+    customer's route, in the shift of the route unless the document names one, each linked to
+    the subscription it came from (``matching.SubscriptionBook``) or kept as a one-time order.
+    A linked order of another quantity than the schedule's that day gets an override for that
+    date (the old system's day change), so that materializing the date again keeps it."""
+    new = _new(run, "orders")
+    if not new:
+        return
+    customers = _customers(run, "orders", new)
+    products = _products(run, "orders", new)
+    homes = _home_shifts(run, [customers[line.doc.customer] for line in new])
+    prices = _PriceList(run, set(products.values()))
+    days = [line.doc.delivery_date for line in new]
+    book = _subscription_book(run, set(homes), min(days), max(days))
+    repairs = run.report.repairs
+    rows, overrides = [], []
+    for line in new:
+        doc = line.doc
+        customer_id = customers[doc.customer]
+        product_id = products[doc.product]
+        route_id, home_shift = homes[customer_id]
+        shift = doc.shift.value if doc.shift else home_shift
+        price = (
+            to_paise(doc.price)
+            if doc.price is not None
+            else prices.on(product_id, doc.delivery_date)
+        )
+        if price is None:
+            raise ExportError(
+                file_of("orders"),
+                line.number,
+                "price",
+                f"no price given, and {doc.product} has none on {doc.delivery_date}",
+            )
+        link = book.link(customer_id, product_id, shift, doc.delivery_date, doc.quantity)
+        if link.subscription_id is not None:
+            repairs.orders_linked += 1
+            day_set = book.overrides.get(link.subscription_id, {})
+            if link.due_quantity != doc.quantity and doc.delivery_date not in day_set:
+                overrides.append(
+                    {
+                        "subscription_id": link.subscription_id,
+                        "delivery_date": doc.delivery_date,
+                        "quantity": doc.quantity,
+                    }
+                )
+        else:
+            repairs.orders_one_time += 1
+            if link.taken_by is not None:
+                repairs.orders_one_time_taken.append(doc.id)
+                run.report.notice(
+                    "orders",
+                    doc.id,
+                    "subscription_date_taken",
+                    f"subscription #{link.taken_by} has its order of {doc.delivery_date} "
+                    "already: kept as a one-time order",
+                )
+        rows.append(
+            {
+                "customer_id": customer_id,
+                "product_id": product_id,
+                "subscription_id": link.subscription_id,
+                "delivery_date": doc.delivery_date,
+                "shift": shift,
+                "quantity": doc.quantity,
+                "unit_price_paise": price,
+                "route_id": route_id,
+                "status": OrderStatus.scheduled.value,
+            }
+        )
+    ids = run.insert_returning_ids(ORDERS, rows, "writing orders")
+    run.insert(OVERRIDES, overrides)
+    repairs.overrides_created += len(overrides)
+    run.remember("orders", list(zip((line.doc.id for line in new), ids, strict=True)))
+    run.report.counts("orders").created += len(new)
+
+
+# --- delivery confirmations --------------------------------------------------------------------
+
+
+def _confirmation_customers(run: Run, lines: Sequence[Line[Any]]) -> dict[str, int]:
+    """A confirmation names its customer by ``_id`` or by phone: reference -> customer id, for
+    those that name exactly one customer."""
+    refs = {line.doc.customer for line in lines}
+    found = {ref: i for ref, i in run.known("customers", refs).items() if ref in refs}
+    phones: dict[str, str] = {}
+    for ref in refs - set(found):
+        try:
+            phones[ref] = normalize_phone(ref)
+        except MilkrunError:
+            continue
+    holders: dict[str, set[int]] = defaultdict(set)
+    for row in run.select_in(select(Customer.id, Customer.phone), Customer.phone, phones.values()):
+        holders[row.phone].add(row.id)
+    for ref, phone in phones.items():
+        if len(holders.get(phone, set())) == 1:
+            (found[ref],) = holders[phone]
+    return found
+
+
+def _imported_orders(
+    run: Run, customer_ids: set[int], first: dt.date, last: dt.date
+) -> list[ImportedOrder]:
+    """The imported orders of these customers from ``first`` to ``last``, and whether each is
+    marked already."""
+    statement = (
+        select(
+            Order.id,
+            Order.customer_id,
+            Order.product_id,
+            Order.delivery_date,
+            Order.shift,
+            Order.quantity,
+            Order.status,
+            DeliveryStatus.id.label("mark_id"),
+        )
+        .join(RECORDS, and_(RECORDS.c.collection == "orders", RECORDS.c.record_id == Order.id))
+        .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
+        .where(Order.delivery_date.between(first, last))
+    )
+    return [
+        ImportedOrder(
+            row.id,
+            row.customer_id,
+            row.product_id,
+            row.delivery_date,
+            row.shift,
+            row.quantity,
+            row.status,
+            row.mark_id is not None,
+        )
+        for row in run.select_in(statement, Order.customer_id, customer_ids)
+    ]
+
+
+def _old_system_login(run: Run) -> int:
+    found = run.session.scalar(select(User.id).where(User.email == OLD_SYSTEM_EMAIL))
+    if found is not None:
+        return found
+    (made,) = run.insert_returning_ids(
+        USERS,
+        [
+            {
+                "role": Role.delivery_boy.value,
+                "name": OLD_SYSTEM_NAME,
+                "email": OLD_SYSTEM_EMAIL,
+                "password_hash": NO_PASSWORD,
+                "is_active": False,
+            }
+        ],
+        "writing logins",
+    )
+    return made
+
+
+def _recorded_at(run: Run, at: dt.datetime | None) -> dt.datetime:
+    """A timestamp without a zone is the dairy's local time; none at all is now."""
+    if at is None:
+        return clock.now()
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=run.zone)
+    return at.astimezone(dt.UTC)
+
+
+def import_deliveries(run: Run) -> None:
+    """New delivery confirmations, each linked to its imported order and written as that
+    order's delivery status (the order's status follows); unmatched, ambiguous and rejected
+    ones are reported and left out. Recorded by the login with the ``by`` phone, else by the
+    old system's login."""
+    new = _new(run, "deliveries")
+    if not new:
+        return
+    products = _products(run, "deliveries", new)
+    customers = _confirmation_customers(run, new)
+    confirmations = [
+        Confirmation(
+            legacy_id=line.doc.id,
+            customer_id=customers.get(line.doc.customer),
+            product_id=products[line.doc.product],
+            delivery_date=line.doc.delivery_date,
+            shift=line.doc.shift.value if line.doc.shift else None,
+            status=line.doc.status,
+            quantity_delivered=line.doc.quantity_delivered,
+            reason=line.doc.reason,
+            notes=line.doc.notes,
+        )
+        for line in new
+    ]
+    days = [c.delivery_date for c in confirmations]
+    orders = _imported_orders(
+        run, {c.customer_id for c in confirmations if c.customer_id}, min(days), max(days)
+    )
+    matches = match_confirmations(confirmations, orders, run.today)
+    recorders = dict(
+        run.select_in(
+            select(User.phone, User.id), User.phone, [line.doc.by for line in new if line.doc.by]
+        )
+    )
+    repairs = run.report.repairs
+    counts = run.report.counts("deliveries")
+    linked, rows, statuses = [], [], []
+    old_system: int | None = None
+    for line, match in zip(new, matches, strict=True):
+        doc = line.doc
+        if match.kind != "linked":
+            getattr(repairs, f"confirmations_{match.kind}").append(doc.id)
+            run.report.notice("deliveries", doc.id, match.code or match.kind, match.detail)
+            counts.skipped += 1
+            continue
+        assert match.order is not None
+        assert match.outcome is not None
+        recorder = recorders.get(doc.by) if doc.by else None
+        if recorder is None:
+            if doc.by:
+                run.report.notice(
+                    "deliveries",
+                    doc.id,
+                    "unknown_recorder",
+                    f"no login has the phone {doc.by}: recorded by the old system's login",
+                )
+            old_system = old_system or _old_system_login(run)
+            recorder = old_system
+        outcome = match.outcome
+        linked.append(doc.id)
+        rows.append(
+            {
+                "order_id": match.order.id,
+                "customer_id": match.order.customer_id,
+                "status": outcome.status.value,
+                "quantity_delivered": outcome.quantity_delivered,
+                "reason": outcome.reason.value if outcome.reason else None,
+                "notes": outcome.notes,
+                "recorded_by_user_id": recorder,
+                "recorded_at": _recorded_at(run, doc.at),
+            }
+        )
+        statuses.append({"order": match.order.id, "new_status": outcome.status.value})
+    ids = run.insert_returning_ids(STATUSES, rows, "writing delivery statuses")
+    if statuses:
+        now = clock.now()
+        mark = (
+            update(ORDERS)
+            .where(
+                ORDERS.c.id == bindparam("order"), ORDERS.c.status == OrderStatus.scheduled.value
+            )
+            .values(status=bindparam("new_status"), updated_at=now)
+        )
+        for chunk in batches(statuses):
+            run.session.execute(mark, list(chunk))
+    run.remember("deliveries", list(zip(linked, ids, strict=True)))
+    repairs.confirmations_linked += len(linked)
+    counts.created += len(linked)

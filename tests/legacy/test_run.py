@@ -1,0 +1,146 @@
+"""One import is one unit of work: again changes nothing, a dry run leaves nothing, a failure
+anywhere leaves the database as it was, and the trail has one event for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from milkrun.audit.models import AuditEvent
+from milkrun.db.session import Database
+from milkrun.legacy import service
+from milkrun.legacy.errors import ExportError
+from milkrun.legacy.order_book import ORDERS
+from milkrun.legacy.report import ImportReport
+from milkrun.legacy.store import Run
+from tests.factories import ACTOR
+from tests.legacy.conftest import TODAY, ZONE, RunImport, row_counts
+from tests.legacy.export import DATA, Export
+
+
+def _comparable(report: ImportReport) -> dict[str, object]:
+    """A report without what depends on the ids the database hands out."""
+    return {
+        "collections": report.model_dump()["collections"],
+        "repairs": report.repairs.model_dump(),
+        "notices": [(n.collection, n.legacy_id, n.code) for n in report.notices],
+    }
+
+
+def test_importing_again_changes_nothing(session: Session, run_import: RunImport) -> None:
+    first = run_import(DATA)
+    after_first = row_counts(session)
+
+    again = run_import(DATA)
+
+    assert row_counts(session) == after_first
+    assert again.nothing_new
+    assert not first.nothing_new
+    for counts in again.collections:
+        assert counts.created == counts.existing == 0
+        assert counts.already_imported + counts.skipped == counts.read
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "legacy.import"))
+    (event,) = events.all()
+    assert event.channel == "test"
+    assert event.after is not None
+    assert event.after["collections"]["orders"] == {
+        "read": 19,
+        "created": 19,
+        "already_imported": 0,
+        "existing": 0,
+        "skipped": 0,
+    }
+    assert event.after["repairs"]["orders_linked"] == 15
+    assert event.after["repairs"]["confirmations_unmatched"] == 1
+
+
+def test_a_dry_run_leaves_nothing_and_reports_the_same(
+    session: Session, run_import: RunImport
+) -> None:
+    before = row_counts(session)
+
+    dry = run_import(DATA, dry_run=True)
+
+    assert row_counts(session) == before
+    assert dry.dry_run
+    real = run_import(DATA)
+    assert _comparable(dry) == _comparable(real)
+    assert row_counts(session) != before
+
+
+def _bad_last_line(tmp_path: Path) -> Path:
+    directory = tmp_path / "export"
+    directory.mkdir()
+    for path in DATA.iterdir():
+        (directory / path.name).write_text(path.read_text())
+    with (directory / "deliveries.jsonl").open("a") as handle:
+        handle.write(
+            '{"_id": "d-9999", "customer": "c-101", "product": "TM500", "date": "2026-10-08",'
+            ' "status": "delivered", "quantity_delivered": -1}\n'
+        )
+    return directory
+
+
+def test_a_bad_line_at_the_end_of_the_last_file_changes_nothing(
+    session: Session, database: Database, tmp_path: Path
+) -> None:
+    before = row_counts(session)
+
+    with pytest.raises(ExportError) as caught, database.session_scope() as writer:
+        service.import_export(writer, _bad_last_line(tmp_path), ACTOR, zone=ZONE, today=TODAY)
+
+    assert caught.value.detail == (
+        "deliveries.jsonl line 21, field 'quantity_delivered': "
+        "Input should be greater than or equal to 0 (got -1)"
+    )
+    assert row_counts(session) == before
+
+
+def test_a_reference_to_nothing_in_the_last_file_changes_nothing(
+    session: Session, database: Database, tmp_path: Path
+) -> None:
+    """The unknown SKU is found after every other collection has been written."""
+    directory = _bad_last_line(tmp_path)
+    text = (directory / "deliveries.jsonl").read_text().replace(', "quantity_delivered": -1', "")
+    text = text.replace('"TM500", "date": "2026-10-08"', '"GHEE1", "date": "2026-10-08"')
+    (directory / "deliveries.jsonl").write_text(text)
+    before = row_counts(session)
+
+    with pytest.raises(ExportError) as caught, database.session_scope() as writer:
+        service.import_export(writer, directory, ACTOR, zone=ZONE, today=TODAY)
+
+    assert caught.value.detail == (
+        "deliveries.jsonl line 21, field 'product': no product has the SKU 'GHEE1'"
+    )
+    assert row_counts(session) == before
+
+
+def test_a_constraint_the_database_enforces_midway_changes_nothing(
+    session: Session, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(run: Run) -> None:
+        row = {"customer_id": 1, "product_id": 1, "delivery_date": TODAY, "shift": "morning",
+               "quantity": 0, "unit_price_paise": 100, "status": "scheduled"}  # fmt: skip
+        run.session.execute(insert(ORDERS), [row])
+
+    monkeypatch.setattr(service, "STEPS", (*service.STEPS, refused))
+    before = row_counts(session)
+
+    with pytest.raises(IntegrityError), database.session_scope() as writer:
+        service.import_export(writer, DATA, ACTOR, zone=ZONE, today=TODAY)
+
+    assert row_counts(session) == before
+
+
+def test_files_that_are_no_collection_are_listed(run_import: RunImport, tmp_path: Path) -> None:
+    directory = Export().product().write(tmp_path / "x")
+    (directory / "sessions.jsonl").write_text("not even json\n")
+
+    report = run_import(directory)
+
+    assert report.ignored_files == ["sessions.jsonl"]
+    assert report.counts("products").created == 1
