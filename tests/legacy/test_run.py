@@ -3,6 +3,7 @@ anywhere leaves the database as it was, and the trail has one event for it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from milkrun.audit.models import AuditEvent
+from milkrun.catalog import queries as catalog_queries
+from milkrun.customers.models import Customer
 from milkrun.db.session import Database
 from milkrun.legacy import service
 from milkrun.legacy.errors import ExportError
 from milkrun.legacy.order_book import ORDERS
 from milkrun.legacy.report import ImportReport
 from milkrun.legacy.store import Run
+from milkrun.orders.models import Order
+from tests import factories
 from tests.factories import ACTOR
 from tests.legacy.conftest import TODAY, ZONE, RunImport, row_counts
 from tests.legacy.export import DATA, Export
@@ -144,3 +149,23 @@ def test_files_that_are_no_collection_are_listed(run_import: RunImport, tmp_path
 
     assert report.ignored_files == ["sessions.jsonl"]
     assert report.counts("products").created == 1
+
+
+def test_rows_made_after_an_import_get_new_ids(session: Session, run_import: RunImport) -> None:
+    """The import takes its ids itself (from the sequence on PostgreSQL); what milkrun writes
+    next does not collide with them."""
+    run_import(DATA)
+    imported = set(session.scalars(select(Customer.id)))
+
+    orders = set(session.scalars(select(Order.id)))
+    milk = catalog_queries.product_by_sku(session, "TM500")
+    assert milk is not None
+
+    made = factories.customer(session, name="After the import")
+    order = factories.one_time_order(
+        session, customer_id=made.id, product_id=milk.id, day=TODAY + dt.timedelta(days=1)
+    )
+
+    assert made.id not in imported
+    assert made.id > max(imported)
+    assert order.id > max(orders)
