@@ -3,14 +3,19 @@ line and field of a malformed export, and nothing changed unless it all went in.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, insert, select
 
 from milkrun.db import migrate
 from milkrun.db.session import Database
+from milkrun.legacy import service
 from milkrun.legacy.models import LegacyRecord
+from milkrun.legacy.order_book import ORDERS
+from milkrun.legacy.store import Run
 from milkrun.orders.models import Order
 from tests.cli.conftest import RunCli
 from tests.legacy.export import DATA
@@ -80,3 +85,25 @@ def test_import_legacy(run_cli: RunCli, new_database_url: NewDatabaseUrl, tmp_pa
     missing = run_cli(url, "import", "legacy", str(tmp_path / "nowhere"))
     assert missing.exit_code == 1
     assert "not a directory" in missing.output
+
+
+def test_a_refusal_of_the_database_is_a_message_and_changes_nothing(
+    run_cli: RunCli, new_database_url: NewDatabaseUrl, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = new_database_url()
+    migrate.upgrade(url)
+
+    def refused(run: Run) -> None:
+        """The last step writes an order of 0 units: the database's CHECK refuses it."""
+        row = {"customer_id": 1, "product_id": 1, "delivery_date": dt.date(2026, 10, 1),
+               "shift": "morning", "quantity": 0, "unit_price_paise": 100}  # fmt: skip
+        run.session.execute(insert(ORDERS), [row])
+
+    monkeypatch.setattr(service, "STEPS", (*service.STEPS, refused))
+
+    result = run_cli(url, "import", "legacy", str(DATA))
+
+    assert result.exit_code == 1
+    assert "The database refused the import; nothing was changed" in result.output
+    assert "quantity_positive" in result.output
+    assert _counts(url) == (0, 0)
