@@ -138,6 +138,23 @@ def test_a_link_of_another_route_is_not_revoked_through_this_one(
     assert link.revoked_at is None
 
 
+def test_an_unknown_route_or_link_is_a_page_that_says_so(
+    admin_client: TestClient, session: Session
+) -> None:
+    day = day_factories.delivery_day(session)
+
+    route = admin_client.get("/admin/routes/999999/day")
+    link = admin_client.post(
+        f"/admin/routes/{day.route.id}/day/links/999999/revoke",
+        data={"delivery_date": str(day.date)},
+    )
+
+    for page in (route, link):
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert 'role="alert"' in page.text
+
+
 def test_a_substitute_for_the_day_and_back(admin_client: TestClient, session: Session) -> None:
     day = day_factories.delivery_day(session)
     substitute = factories.delivery_boy_user(session, name="Suresh Gowda")

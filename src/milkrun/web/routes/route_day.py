@@ -7,24 +7,26 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import qrcode
 import qrcode.image.svg
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.api.deps import PathId, actor_for
+from milkrun.audit import service as audit
 from milkrun.auth import queries as auth_queries
 from milkrun.auth.models import Role, User
 from milkrun.config import Settings
 from milkrun.db.session import mark_failed
 from milkrun.deliveries.manifest import manifest
 from milkrun.deps import SessionDep, SettingsDep
-from milkrun.errors import InvalidInput, MilkrunError
+from milkrun.errors import InvalidInput, MilkrunError, NotFound
 from milkrun.links import queries as link_queries
 from milkrun.links import service as link_service
 from milkrun.links.schemas import LinkCreate
@@ -56,10 +58,6 @@ CHANGES = {
 }
 
 
-def _admin(request: Request, session: Session, settings: Settings) -> User:
-    return page_user(request, session, settings, Role.admin)
-
-
 def qr_svg(text: str) -> str:
     """``text`` as a QR code, an inline SVG (scanned by the phone the link is for)."""
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
@@ -68,192 +66,171 @@ def qr_svg(text: str) -> str:
     return out.getvalue().decode()
 
 
-def _page(
-    request: Request,
-    session: Session,
-    settings: Settings,
-    user: User,
-    route_id: int,
-    day: dt.date,
-    *,
-    status_code: int = 200,
-    error: str | None = None,
-    created: dict[str, Any] | None = None,
-    label: str = "",
-) -> Response:
-    route = routing_queries.get_route(session, route_id)
-    today = clock.today(settings.zone)
-    substitute = routing_queries.substitute_on(session, route_id, day)
-    boys, _ = auth_queries.list_users(session, limit=500, cursor=None, role=Role.delivery_boy)
-    links, _ = link_queries.list_links(
-        session, limit=50, cursor=None, route_id=route_id, delivery_date=day
-    )
-    now = clock.now()
-    return render(
-        request,
-        "admin/route_day.html",
-        status_code=status_code,
-        user=user,
-        route=route,
-        day=day,
-        today=today,
-        previous_day=day - dt.timedelta(days=1),
-        next_day=day + dt.timedelta(days=1),
-        manifest=manifest(session, route, day),
-        substitute_id=substitute.delivery_boy_id if substitute else None,
-        boys=[b for b in boys if b.is_active],
-        links=[
-            {
-                "id": link.id,
-                "label": link.label,
-                "until": link_service.when(link.expires_at, settings.zone),
-                "state": "revoked"
-                if link.revoked_at is not None
-                else ("expired" if link.expires_at <= now else "active"),
-            }
-            for link in links
-        ],
-        reasons=REASONS,
-        statuses=STATUSES,
-        changes=CHANGES,
-        error=error,
-        created=created,
-        label=label,
-    )
+@dataclass(frozen=True)
+class Screen:
+    """The route's day as one admin sees it in this request."""
+
+    request: Request
+    session: Session
+    settings: Settings
+    user: User
+    route_id: int
+
+    @property
+    def actor(self) -> audit.Actor:
+        return actor_for(self.request, self.user, channel="web")
+
+    def show(self, day: dt.date, *, status_code: int = 200, **extra: Any) -> Response:
+        session, zone = self.session, self.settings.zone
+        try:
+            route = routing_queries.get_route(session, self.route_id)
+        except NotFound as exc:
+            return render(
+                self.request, "admin/not_found.html", 404, user=self.user, message=exc.detail
+            )
+        substitute = routing_queries.substitute_on(session, route.id, day)
+        boys, _ = auth_queries.list_users(session, limit=500, cursor=None, role=Role.delivery_boy)
+        links, _ = link_queries.list_links(
+            session, limit=50, cursor=None, route_id=route.id, delivery_date=day
+        )
+        now = clock.now()
+        context: dict[str, Any] = {"error": None, "created": None, "label": "", **extra}
+        return render(
+            self.request,
+            "admin/route_day.html",
+            status_code=status_code,
+            user=self.user,
+            route=route,
+            day=day,
+            today=clock.today(zone),
+            previous_day=day - dt.timedelta(days=1),
+            next_day=day + dt.timedelta(days=1),
+            manifest=manifest(session, route, day),
+            substitute_id=substitute.delivery_boy_id if substitute else None,
+            boys=[b for b in boys if b.is_active],
+            links=[
+                {
+                    "id": link.id,
+                    "label": link.label,
+                    "until": link_service.when(link.expires_at, zone),
+                    "state": "revoked"
+                    if link.revoked_at is not None
+                    else ("expired" if link.expires_at <= now else "active"),
+                }
+                for link in links
+            ],
+            reasons=REASONS,
+            statuses=STATUSES,
+            changes=CHANGES,
+            **context,
+        )
+
+    def refuse(self, day: dt.date, exc: MilkrunError, **extra: Any) -> Response:
+        """The page again with why the change was refused; the change is rolled back."""
+        mark_failed(self.session, exc)
+        return self.show(day, status_code=exc.status, error=exc.detail, **extra)
+
+    def back_to(self, day: dt.date, anchor: str = "") -> Response:
+        return RedirectResponse(
+            f"/admin/routes/{self.route_id}/day?date={day.isoformat()}{anchor}", status_code=303
+        )
+
+
+def _screen(
+    route_id: PathId, request: Request, session: SessionDep, settings: SettingsDep
+) -> Screen | None:
+    """The admin's screen, or None when nobody (or not an admin) is logged in."""
+    try:
+        user = page_user(request, session, settings, Role.admin)
+    except LoginRequired:
+        return None
+    return Screen(request, session, settings, user, route_id)
+
+
+AdminScreen = Annotated[Screen | None, Depends(_screen)]
 
 
 @router.get("", response_model=None)
 def route_day(
-    route_id: PathId,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    date: dt.date | None = None,
+    screen: AdminScreen, request: Request, settings: SettingsDep, date: dt.date | None = None
 ) -> Response:
-    try:
-        user = _admin(request, session, settings)
-    except LoginRequired:
+    if screen is None:
         return login_redirect(request)
-    return _page(request, session, settings, user, route_id, date or clock.today(settings.zone))
+    return screen.show(date or clock.today(settings.zone))
 
 
 @router.post("/links", response_model=None)
 def create_link(
-    route_id: PathId,
+    screen: AdminScreen,
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
     delivery_date: Annotated[dt.date, Form()],
     label: Annotated[str, Form()] = "",
 ) -> Response:
     """Create a shared delivery link and show its URL and QR code, this once."""
-    try:
-        user = _admin(request, session, settings)
-    except LoginRequired:
+    if screen is None:
         return login_redirect(request)
     try:
         try:
-            data = LinkCreate(route_id=route_id, delivery_date=delivery_date, label=label)
+            data = LinkCreate(route_id=screen.route_id, delivery_date=delivery_date, label=label)
         except ValidationError as exc:
             raise InvalidInput(
                 "Say who the link is for (a name, up to 80 characters)", code="label_required"
             ) from exc
         link, token = link_service.create_link(
-            session, data, actor_for(request, user, channel="web"), zone=settings.zone
+            screen.session, data, screen.actor, zone=screen.settings.zone
         )
     except MilkrunError as exc:
-        mark_failed(session, exc)
-        return _page(
-            request,
-            session,
-            settings,
-            user,
-            route_id,
-            delivery_date,
-            status_code=exc.status,
-            error=exc.detail,
-            label=label,
-        )
-    url = link_service.url_of(token, settings.base_url)
+        return screen.refuse(delivery_date, exc, label=label)
+    url = link_service.url_of(token, screen.settings.base_url)
     created = {
         "label": link.label,
         "url": url,
         "qr": qr_svg(url),
-        "until": link_service.when(link.expires_at, settings.zone),
+        "until": link_service.when(link.expires_at, screen.settings.zone),
     }
-    return _page(request, session, settings, user, route_id, delivery_date, created=created)
+    return screen.show(delivery_date, created=created)
 
 
 @router.post("/links/{link_id}/revoke", response_model=None)
 def revoke_link(
-    route_id: PathId,
+    screen: AdminScreen,
     link_id: PathId,
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
     delivery_date: Annotated[dt.date, Form()],
 ) -> Response:
-    try:
-        user = _admin(request, session, settings)
-    except LoginRequired:
+    if screen is None:
         return login_redirect(request)
-    link = link_queries.get_link(session, link_id)
-    if link.route_id != route_id:
-        return _page(
-            request,
-            session,
-            settings,
-            user,
-            route_id,
-            delivery_date,
-            status_code=404,
-            error=f"Route {route_id} has no link {link_id}",
-        )
-    link_service.revoke_link(session, link_id, actor_for(request, user, channel="web"))
-    return RedirectResponse(
-        f"/admin/routes/{route_id}/day?date={delivery_date.isoformat()}#links", status_code=303
-    )
+    try:
+        link = link_queries.get_link(screen.session, link_id)
+        if link.route_id != screen.route_id:
+            raise NotFound(f"Route {screen.route_id} has no link {link_id}", code="link_not_found")
+        link_service.revoke_link(screen.session, link_id, screen.actor)
+    except MilkrunError as exc:
+        return screen.refuse(delivery_date, exc)
+    return screen.back_to(delivery_date, "#links")
 
 
 @router.post("/substitute", response_model=None)
 def set_substitute(
-    route_id: PathId,
+    screen: AdminScreen,
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
     delivery_date: Annotated[dt.date, Form()],
     delivery_boy_id: Annotated[str, Form()] = "",
 ) -> Response:
     """Who walks the route that day: a substitute, or (empty) the route's own delivery boy."""
-    try:
-        user = _admin(request, session, settings)
-    except LoginRequired:
+    if screen is None:
         return login_redirect(request)
-    actor = actor_for(request, user, channel="web")
     try:
-        if delivery_boy_id:
-            routing_service.set_substitute(
-                session, route_id, delivery_date, int(delivery_boy_id), actor
+        if not delivery_boy_id:
+            routing_service.remove_substitute(
+                screen.session, screen.route_id, delivery_date, screen.actor
             )
+        elif not delivery_boy_id.isdigit():
+            raise InvalidInput("Choose a delivery boy from the list", code="invalid_delivery_boy")
         else:
-            routing_service.remove_substitute(session, route_id, delivery_date, actor)
-    except (MilkrunError, ValueError) as exc:
-        failure = (
-            exc
-            if isinstance(exc, MilkrunError)
-            else InvalidInput("Choose a delivery boy from the list", code="invalid_delivery_boy")
-        )
-        mark_failed(session, failure)
-        return _page(
-            request,
-            session,
-            settings,
-            user,
-            route_id,
-            delivery_date,
-            status_code=failure.status,
-            error=failure.detail,
-        )
-    return RedirectResponse(
-        f"/admin/routes/{route_id}/day?date={delivery_date.isoformat()}", status_code=303
-    )
+            routing_service.set_substitute(
+                screen.session, screen.route_id, delivery_date, int(delivery_boy_id), screen.actor
+            )
+    except MilkrunError as exc:
+        return screen.refuse(delivery_date, exc)
+    return screen.back_to(delivery_date)
