@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from milkrun.auth.models import User
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus
+from milkrun.legacy.confirmations import OLD_SYSTEM_EMAIL
 from milkrun.legacy.models import LegacyRecord
-from milkrun.legacy.order_book import OLD_SYSTEM_EMAIL
 from milkrun.legacy.reference import NO_PASSWORD
 from milkrun.orders import generate, sync
 from milkrun.orders.models import Order

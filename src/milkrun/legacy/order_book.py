@@ -1,5 +1,5 @@
-"""Importing the order book: subscriptions with their pauses, orders linked to the subscription
-they came from, and delivery confirmations linked to their order (the rules: ``matching``)."""
+"""Importing the order book: subscriptions with their pauses, and orders linked to the
+subscription they came from (the rules: ``matching``). Confirmations: ``confirmations``."""
 
 from __future__ import annotations
 
@@ -9,27 +9,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy import Table, select
 
-from milkrun import clock
-from milkrun.auth.models import Role, User
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
-from milkrun.deliveries.models import DeliveryStatus
-from milkrun.errors import MilkrunError
 from milkrun.legacy.errors import ExportError
 from milkrun.legacy.matching import (
-    Confirmation,
-    ImportedOrder,
     SubscriptionBook,
-    match_confirmations,
 )
 from milkrun.legacy.reader import Line, file_of
-from milkrun.legacy.reference import NO_PASSWORD, USERS
-from milkrun.legacy.store import RECORDS, Run, batches
+from milkrun.legacy.store import Run, batches
 from milkrun.money import to_paise
 from milkrun.orders.models import Order, OrderStatus
-from milkrun.phones import normalize_phone
 from milkrun.routing.models import Route, Shift
 from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions.models import WEEKDAYS, Override, Pause, Subscription, SubscriptionTerms
@@ -40,25 +31,9 @@ TERMS = cast(Table, SubscriptionTerms.__table__)
 PAUSES = cast(Table, Pause.__table__)
 OVERRIDES = cast(Table, Override.__table__)
 ORDERS = cast(Table, Order.__table__)
-STATUSES = cast(Table, DeliveryStatus.__table__)
-
-# Who recorded a confirmation that names no known delivery boy: a disabled login standing for
-# the old system (created the first time it is needed; it never logs in).
-OLD_SYSTEM_EMAIL = "old-system@milkrun.invalid"
-OLD_SYSTEM_NAME = "The old system (imported deliveries)"
 
 
-def _new(run: Run, collection: str) -> list[Line[Any]]:
-    lines: Sequence[Line[Any]] = run.export.lines(collection)
-    counts = run.report.counts(collection)
-    counts.read += len(lines)
-    known = run.known(collection, [line.doc.id for line in lines])
-    new = [line for line in lines if line.doc.id not in known]
-    counts.already_imported += len(lines) - len(new)
-    return new
-
-
-def _products(run: Run, collection: str, lines: Sequence[Line[Any]]) -> dict[str, int]:
+def product_ids(run: Run, collection: str, lines: Sequence[Line[Any]]) -> dict[str, int]:
     """SKU -> product id for every document's ``product``; an unknown SKU is fatal."""
     found = dict(
         run.select_in(select(Product.sku, Product.id), Product.sku, [n.doc.product for n in lines])
@@ -120,9 +95,9 @@ def _merged(
 def import_subscriptions(run: Run) -> None:
     """New subscriptions: one set of terms from the start date (the rhythm counts from it), the
     shift of the customer's route unless the document names one, and their paused ranges."""
-    new = _new(run, "subscriptions")
+    new = run.not_yet_imported("subscriptions", run.export.lines("subscriptions"))
     customers = _customers(run, "subscriptions", new)
-    products = _products(run, "subscriptions", new)
+    products = product_ids(run, "subscriptions", new)
     homes = _home_shifts(run, [customers[line.doc.customer] for line in new])
     ids = run.insert_returning_ids(
         SUBSCRIPTIONS,
@@ -238,11 +213,11 @@ def import_orders(run: Run) -> None:
     the subscription it came from (``matching.SubscriptionBook``) or kept as a one-time order.
     A linked order of another quantity than the schedule's that day gets an override for that
     date (the old system's day change), so that materializing the date again keeps it."""
-    new = _new(run, "orders")
+    new = run.not_yet_imported("orders", run.export.lines("orders"))
     if not new:
         return
     customers = _customers(run, "orders", new)
-    products = _products(run, "orders", new)
+    products = product_ids(run, "orders", new)
     homes = _home_shifts(run, [customers[line.doc.customer] for line in new])
     prices = _PriceList(run, set(products.values()))
     days = [line.doc.delivery_date for line in new]
@@ -311,177 +286,3 @@ def import_orders(run: Run) -> None:
 
 
 # --- delivery confirmations --------------------------------------------------------------------
-
-
-def _confirmation_customers(run: Run, lines: Sequence[Line[Any]]) -> dict[str, int]:
-    """A confirmation names its customer by ``_id`` or by phone: reference -> customer id, for
-    those that name exactly one customer."""
-    refs = {line.doc.customer for line in lines}
-    found = {ref: i for ref, i in run.known("customers", refs).items() if ref in refs}
-    phones: dict[str, str] = {}
-    for ref in refs - set(found):
-        try:
-            phones[ref] = normalize_phone(ref)
-        except MilkrunError:
-            continue
-    holders: dict[str, set[int]] = defaultdict(set)
-    for row in run.select_in(select(Customer.id, Customer.phone), Customer.phone, phones.values()):
-        holders[row.phone].add(row.id)
-    for ref, phone in phones.items():
-        if len(holders.get(phone, set())) == 1:
-            (found[ref],) = holders[phone]
-    return found
-
-
-def _imported_orders(
-    run: Run, customer_ids: set[int], first: dt.date, last: dt.date
-) -> list[ImportedOrder]:
-    """The imported orders of these customers from ``first`` to ``last``, and whether each is
-    marked already."""
-    statement = (
-        select(
-            Order.id,
-            Order.customer_id,
-            Order.product_id,
-            Order.delivery_date,
-            Order.shift,
-            Order.quantity,
-            Order.status,
-            DeliveryStatus.id.label("mark_id"),
-        )
-        .join(RECORDS, and_(RECORDS.c.collection == "orders", RECORDS.c.record_id == Order.id))
-        .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
-        .where(Order.delivery_date.between(first, last))
-    )
-    return [
-        ImportedOrder(
-            row.id,
-            row.customer_id,
-            row.product_id,
-            row.delivery_date,
-            row.shift,
-            row.quantity,
-            row.status,
-            row.mark_id is not None,
-        )
-        for row in run.select_in(statement, Order.customer_id, customer_ids)
-    ]
-
-
-def _old_system_login(run: Run) -> int:
-    found = run.session.scalar(select(User.id).where(User.email == OLD_SYSTEM_EMAIL))
-    if found is not None:
-        return found
-    (made,) = run.insert_returning_ids(
-        USERS,
-        [
-            {
-                "role": Role.delivery_boy.value,
-                "name": OLD_SYSTEM_NAME,
-                "email": OLD_SYSTEM_EMAIL,
-                "password_hash": NO_PASSWORD,
-                "is_active": False,
-            }
-        ],
-        "writing logins",
-    )
-    return made
-
-
-def _recorded_at(run: Run, at: dt.datetime | None) -> dt.datetime:
-    """A timestamp without a zone is the dairy's local time; none at all is now."""
-    if at is None:
-        return clock.now()
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=run.zone)
-    return at.astimezone(dt.UTC)
-
-
-def import_deliveries(run: Run) -> None:
-    """New delivery confirmations, each linked to its imported order and written as that
-    order's delivery status (the order's status follows); unmatched, ambiguous and rejected
-    ones are reported and left out. Recorded by the login with the ``by`` phone, else by the
-    old system's login."""
-    new = _new(run, "deliveries")
-    if not new:
-        return
-    products = _products(run, "deliveries", new)
-    customers = _confirmation_customers(run, new)
-    confirmations = [
-        Confirmation(
-            legacy_id=line.doc.id,
-            customer_id=customers.get(line.doc.customer),
-            product_id=products[line.doc.product],
-            delivery_date=line.doc.delivery_date,
-            shift=line.doc.shift.value if line.doc.shift else None,
-            status=line.doc.status,
-            quantity_delivered=line.doc.quantity_delivered,
-            reason=line.doc.reason,
-            notes=line.doc.notes,
-        )
-        for line in new
-    ]
-    days = [c.delivery_date for c in confirmations]
-    orders = _imported_orders(
-        run, {c.customer_id for c in confirmations if c.customer_id}, min(days), max(days)
-    )
-    matches = match_confirmations(confirmations, orders, run.today)
-    recorders = dict(
-        run.select_in(
-            select(User.phone, User.id), User.phone, [line.doc.by for line in new if line.doc.by]
-        )
-    )
-    repairs = run.report.repairs
-    counts = run.report.counts("deliveries")
-    linked, rows, statuses = [], [], []
-    old_system: int | None = None
-    for line, match in zip(new, matches, strict=True):
-        doc = line.doc
-        if match.kind != "linked":
-            getattr(repairs, f"confirmations_{match.kind}").append(doc.id)
-            run.report.notice("deliveries", doc.id, match.code or match.kind, match.detail)
-            counts.skipped += 1
-            continue
-        assert match.order is not None
-        assert match.outcome is not None
-        recorder = recorders.get(doc.by) if doc.by else None
-        if recorder is None:
-            if doc.by:
-                run.report.notice(
-                    "deliveries",
-                    doc.id,
-                    "unknown_recorder",
-                    f"no login has the phone {doc.by}: recorded by the old system's login",
-                )
-            old_system = old_system or _old_system_login(run)
-            recorder = old_system
-        outcome = match.outcome
-        linked.append(doc.id)
-        rows.append(
-            {
-                "order_id": match.order.id,
-                "customer_id": match.order.customer_id,
-                "status": outcome.status.value,
-                "quantity_delivered": outcome.quantity_delivered,
-                "reason": outcome.reason.value if outcome.reason else None,
-                "notes": outcome.notes,
-                "recorded_by_user_id": recorder,
-                "recorded_at": _recorded_at(run, doc.at),
-            }
-        )
-        statuses.append({"order": match.order.id, "new_status": outcome.status.value})
-    ids = run.insert_returning_ids(STATUSES, rows, "writing delivery statuses")
-    if statuses:
-        now = clock.now()
-        mark = (
-            update(ORDERS)
-            .where(
-                ORDERS.c.id == bindparam("order"), ORDERS.c.status == OrderStatus.scheduled.value
-            )
-            .values(status=bindparam("new_status"), updated_at=now)
-        )
-        for chunk in batches(statuses):
-            run.session.execute(mark, list(chunk))
-    run.remember("deliveries", list(zip(linked, ids, strict=True)))
-    repairs.confirmations_linked += len(linked)
-    counts.created += len(linked)

@@ -63,16 +63,6 @@ def refuse_duplicates(
         seen[value] = line.number
 
 
-def _split_known(run: Run, collection: str, lines: Sequence[Line[Any]]) -> list[Line[Any]]:
-    """The documents not imported yet; the others are counted as already imported."""
-    counts = run.report.counts(collection)
-    counts.read += len(lines)
-    known = run.known(collection, [line.doc.id for line in lines])
-    new = [line for line in lines if line.doc.id not in known]
-    counts.already_imported += len(lines) - len(new)
-    return new
-
-
 # --- products ----------------------------------------------------------------------------------
 
 
@@ -82,7 +72,7 @@ def import_products(run: Run) -> None:
     force on any date changes."""
     lines = run.export.products
     refuse_duplicates("products", lines, "sku", lambda doc: doc.sku)
-    new = _split_known(run, "products", lines)
+    new = run.not_yet_imported("products", lines)
     existing = dict(
         run.select_in(select(Product.sku, Product.id), Product.sku, [n.doc.sku for n in new])
     )
@@ -159,7 +149,7 @@ def import_users(
     the same, else the document is skipped; two documents with one username: the first wins.
     Customer logins are linked by ``directory`` (see ``matching``): unlinked ones are disabled.
     A login without a usable argon2id hash gets no password."""
-    new = _split_known(run, "users", lines)
+    new = run.not_yet_imported("users", lines)
     counts = run.report.counts("users")
     repairs = run.report.repairs
     taken = _usernames(run, new)
@@ -266,7 +256,7 @@ def import_routes(run: Run) -> None:
     delivery boy login with the document's phone, else none (reported)."""
     lines = run.export.routes
     refuse_duplicates("routes", lines, "name", lambda doc: doc.name)
-    new = _split_known(run, "routes", lines)
+    new = run.not_yet_imported("routes", lines)
     existing = dict(
         run.select_in(select(Route.name, Route.id), Route.name, [n.doc.name for n in new])
     )
@@ -331,7 +321,7 @@ def import_customers(run: Run) -> None:
     """New customers on their routes. A phone is unique among active customers: a customer whose
     phone an active customer has already (in the database, or earlier in the file) is imported
     inactive, and reported."""
-    new = _split_known(run, "customers", run.export.customers)
+    new = run.not_yet_imported("customers", run.export.customers)
     routes = _route_ids(run, new)
     active_phones = {
         row.phone

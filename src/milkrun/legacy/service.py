@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
-from milkrun.legacy import order_book, reference
+from milkrun.legacy import confirmations, order_book, reference
 from milkrun.legacy.documents import COLLECTIONS
 from milkrun.legacy.reader import Progress, read_export
 from milkrun.legacy.report import CollectionCounts, ImportReport
@@ -34,7 +34,7 @@ STEPS = (
     reference.import_customer_logins,
     order_book.import_subscriptions,
     order_book.import_orders,
-    order_book.import_deliveries,
+    confirmations.import_deliveries,
 )
 
 

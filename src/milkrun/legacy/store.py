@@ -14,7 +14,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from milkrun import clock
 from milkrun.legacy.models import LegacyRecord
-from milkrun.legacy.reader import Export, Progress
+from milkrun.legacy.reader import Export, Line, Progress
 from milkrun.legacy.report import ImportReport
 
 # Rows per statement: executemany (and INSERT ... RETURNING) in batches of this many, and the
@@ -67,6 +67,16 @@ class Run:
             )
             cache.update({row.legacy_id: row.record_id for row in rows})
         return cache
+
+    def not_yet_imported(self, collection: str, lines: Sequence[Line[Any]]) -> list[Line[Any]]:
+        """The documents of ``collection`` not imported yet; all are counted as read, the
+        others as already imported."""
+        counts = self.report.counts(collection)
+        counts.read += len(lines)
+        known = self.known(collection, [line.doc.id for line in lines])
+        new = [line for line in lines if line.doc.id not in known]
+        counts.already_imported += len(lines) - len(new)
+        return new
 
     def imported(self, collection: str, record_ids: Iterable[int]) -> set[int]:
         """Which of these rows an import of ``collection`` wrote (or matched), now or before."""
