@@ -24,6 +24,6 @@ records each import that changed anything.
 Layout: ``documents`` (the format), ``reader`` (reading and checking), ``matching`` (the
 repairs, on plain values), ``reference`` (products, logins, routes, customers), ``order_book``
 (subscriptions, orders), ``confirmations`` (delivery confirmations), ``store`` (batched
-statements and provenance), ``service`` (the import), ``report`` (what it did). It sits above every domain it writes and
-below the CLI; no domain imports it.
+statements and provenance), ``service`` (the import), ``report`` (what it did). It sits above
+every domain it writes and below the CLI; no domain imports it.
 """
