@@ -34,11 +34,10 @@ from milkrun.adjustments.models import Adjustment
 from milkrun.billing.billable import BILLED_OUTCOMES, Scope, pending_adjustments
 from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from milkrun.customers.models import Customer
+from milkrun.db import statistics
 from milkrun.orders.models import Order
 
 TEMPORARY_CUSTOMERS = "billing_run_customers"
-# Above this many rows changed, the run refreshes the planner's statistics (PostgreSQL).
-MANY = 10_000
 
 
 @dataclass(frozen=True)
@@ -51,13 +50,6 @@ class Made:
 def _exec(session: Session, statement: Any) -> int:
     result = session.execute(statement, execution_options={"synchronize_session": False})
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _analyze(session: Session, table: str) -> None:
-    """Fresh planner statistics after a bulk change (PostgreSQL plans the next statements of
-    this same transaction with them)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"ANALYZE {table}"))
 
 
 def clear(session: Session, scope: Scope) -> None:
@@ -117,8 +109,7 @@ def billable_customers(session: Session, scope: Scope) -> Any:
         )
     )
     session.execute(insert(table).from_select(["customer_id"], delivered))
-    if postgres:
-        session.execute(text(f"ANALYZE {name}"))
+    statistics.refresh(session, name)
     return table
 
 
@@ -193,8 +184,8 @@ def make(session: Session, scope: Scope, customers: Any, *, now: dt.datetime) ->
             new_drafts,
         ),
     )
-    if created > MANY:
-        _analyze(session, "invoices")
+    if created > statistics.BULK_CHANGE:
+        statistics.refresh(session, "invoices")
     _empty_temporary(session, customers)
     return Made(created=created, updated=updated, deleted=deleted)
 
@@ -232,5 +223,5 @@ def assign_orders(session: Session, scope: Scope) -> None:
         assigned = _exec(
             session, update(Order).where(condition).values(invoice_id=draft_of_customer)
         )
-    if assigned > MANY:
-        _analyze(session, "orders")
+    if assigned > statistics.BULK_CHANGE:
+        statistics.refresh(session, "orders")

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
+from milkrun.db import statistics
 from milkrun.legacy import confirmations, order_book, reference
 from milkrun.legacy.documents import COLLECTIONS
 from milkrun.legacy.reader import Progress, read_export
 from milkrun.legacy.report import CollectionCounts, ImportReport
-from milkrun.legacy.store import SILENT, Run
+from milkrun.legacy.store import RECORDS, SILENT, Run
 
 # Each step imports the collections its documents refer to before them; customer logins come
 # after the customers they are linked to, staff logins before the routes they walk.
@@ -66,6 +67,8 @@ def import_export(
         today=today or clock.today(zone),
         progress=progress or SILENT,
     )
+    # What earlier imports recorded is looked up by the batch: plan those lookups for its size.
+    statistics.refresh(session, RECORDS)
     savepoint = session.begin_nested() if dry_run else None
     try:
         for step in STEPS:

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Table, func, insert, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from milkrun import clock
+from milkrun.db import statistics
 from milkrun.legacy.models import LegacyRecord
 from milkrun.legacy.reader import Export, Line, Progress
 from milkrun.legacy.report import ImportReport
@@ -101,6 +102,8 @@ class Run:
         ]
         self.insert(RECORDS, rows)
         self.ids.setdefault(collection, {}).update(pairs)
+        if len(rows) > statistics.BULK_CHANGE:
+            statistics.refresh(self.session, RECORDS)
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         for chunk in batches(rows):
