@@ -24,7 +24,7 @@ from milkrun.orders.models import Order
 from tests import factories
 from tests.factories import ACTOR
 from tests.legacy.conftest import TODAY, ZONE, RunImport, row_counts
-from tests.legacy.export import DATA, Export
+from tests.legacy.export import DATA, Export, dairy
 
 
 def _comparable(report: ImportReport) -> dict[str, object]:
@@ -169,3 +169,32 @@ def test_rows_made_after_an_import_get_new_ids(session: Session, run_import: Run
     assert made.id not in imported
     assert made.id > max(imported)
     assert order.id > max(orders)
+
+
+def test_history_imported_a_month_at_a_time_links_like_one_import(
+    session: Session, run_import: RunImport
+) -> None:
+    """docs/legacy-import.md: years of history go in a month at a time, each export repeating
+    the reference documents. A later month's orders and confirmations find the subscriptions
+    and orders of the earlier imports."""
+
+    def month(first: int, last: int) -> Export:
+        export = dairy().subscription("s-1", "c-1")
+        for day in range(first, last + 1):
+            date = f"2026-10-{day:02d}"
+            export.order(f"o-{day}", "c-1", date).delivery(f"d-{day}", "c-1", date)
+        return export
+
+    first = run_import(month(1, 3))
+    second = run_import(month(4, 6))
+
+    assert first.repairs.orders_linked == 3
+    assert second.repairs.orders_linked == 3
+    assert second.repairs.confirmations_linked == 3
+    by_collection = {c.collection: c for c in second.collections}
+    assert by_collection["subscriptions"].already_imported == 1
+    assert by_collection["customers"].already_imported == 2
+    linked = session.scalars(select(Order.subscription_id).order_by(Order.delivery_date)).all()
+    assert len(linked) == 6
+    assert len(set(linked)) == 1
+    assert linked[0] is not None
