@@ -1,9 +1,11 @@
-"""Imports between the people domains point one way: auth at the bottom, routing above it,
-customers above routing (STYLE.md: a cycle is a design bug)."""
+"""Imports between milkrun's packages point one way (STYLE.md: a cycle is a design bug): the
+packages form no cycle, the domains never import the delivery layers (api, web, cli) or the
+demo, and the people domains stand in their order (auth, then routing, then customers)."""
 
 from __future__ import annotations
 
 import ast
+import graphlib
 from pathlib import Path
 
 import pytest
@@ -11,13 +13,14 @@ import pytest
 import milkrun
 
 PACKAGE = Path(milkrun.__file__).parent
-# Each domain may import those before it, never those after it.
-ORDER = ["auth", "routing", "customers"]
+PACKAGES = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
+ABOVE_THE_DOMAINS = {"api", "web", "cli", "demo"}
+PEOPLE = ["auth", "routing", "customers"]
 
 
-def _imported_domains(domain: str) -> set[str]:
+def _imported_packages(package: str) -> set[str]:
     found = set()
-    for path in (PACKAGE / domain).rglob("*.py"):
+    for path in (PACKAGE / package).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
@@ -27,16 +30,33 @@ def _imported_domains(domain: str) -> set[str]:
                 continue
             for name in names:
                 parts = name.split(".")
-                if parts[0] == "milkrun" and len(parts) > 1:
+                if parts[0] == "milkrun" and len(parts) > 1 and parts[1] in PACKAGES:
                     found.add(parts[1])
-    return found
+    return found - {package}
 
 
-@pytest.mark.parametrize("domain", ORDER)
-def test_a_domain_imports_none_above_it(domain: str) -> None:
-    above = set(ORDER[ORDER.index(domain) + 1 :])
-    assert _imported_domains(domain) & above == set()
+GRAPH = {package: _imported_packages(package) for package in PACKAGES}
+
+
+def test_the_packages_form_no_cycle() -> None:
+    try:
+        list(graphlib.TopologicalSorter(GRAPH).static_order())
+    except graphlib.CycleError as cycle:
+        pytest.fail(f"packages import each other in a cycle: {' -> '.join(cycle.args[1])}")
+
+
+@pytest.mark.parametrize("package", sorted(set(PACKAGES) - ABOVE_THE_DOMAINS))
+def test_a_domain_imports_no_delivery_layer(package: str) -> None:
+    assert GRAPH[package] & ABOVE_THE_DOMAINS == set()
+
+
+@pytest.mark.parametrize("domain", PEOPLE)
+def test_a_people_domain_imports_none_above_it(domain: str) -> None:
+    above = set(PEOPLE[PEOPLE.index(domain) + 1 :])
+    assert GRAPH[domain] & above == set()
 
 
 def test_the_check_sees_imports() -> None:
-    assert {"auth", "routing"} <= _imported_domains("customers")
+    assert {"auth", "routing"} <= GRAPH["customers"]
+    assert "subscriptions" in GRAPH["orders"]
+    assert {"orders", "deliveries"} <= GRAPH["billing"]
