@@ -1,0 +1,457 @@
+"""What a customer's own page (/me) shows, read from the domains and put in words: the week
+(what comes each day, what became of it, what is paused or skipped, and the quantity forms of
+the days still open), the vacations not over yet, the subscriptions, the bills and the balance.
+
+Reads only: the page's forms (``web/routes/customer.py``) write through the domains' use cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from milkrun import cutoff
+from milkrun.billing import ledger
+from milkrun.billing import queries as billing_queries
+from milkrun.catalog import queries as catalog_queries
+from milkrun.catalog.models import Product
+from milkrun.config import Settings
+from milkrun.cutoff import Window
+from milkrun.deliveries import queries as delivery_queries
+from milkrun.deliveries.models import DeliveryStatus
+from milkrun.money import to_paise
+from milkrun.orders import queries as order_queries
+from milkrun.orders.schemas import UpcomingOrder
+from milkrun.subscriptions import queries as subscription_queries
+from milkrun.subscriptions import schedule
+from milkrun.subscriptions.schemas import ScheduleIn, SubscriptionRead
+
+ONE_DAY = dt.timedelta(days=1)
+WEEK = 7
+BILLS_PER_PAGE = 12
+LEDGER_LINES = 6
+
+REASONS = {
+    "customer_unavailable": "nobody was at home",
+    "address_not_found": "the address was not found",
+    "refused": "refused",
+    "out_of_stock": "out of stock",
+    "other": "another reason",
+}
+BILL_STATUSES = {
+    "finalized": "To pay",
+    "partially_paid": "Partly paid",
+    "paid": "Paid",
+    "overdue": "Overdue",
+    "void": "Cancelled",
+}
+LEDGER_KINDS = {
+    "invoice": "Bill",
+    "payment": "Payment",
+    "void": "Bill cancelled",
+    "adjustment": "Correction",
+}
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def day_name(day: dt.date) -> str:
+    """``Wed 2 Dec``."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {day:%b}"
+
+
+def _relative(day: dt.date, today: dt.date) -> str:
+    return {today - ONE_DAY: "yesterday", today: "today", today + ONE_DAY: "tomorrow"}.get(
+        day, f"on {day_name(day)}"
+    )
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def units(quantity: int, unit: str) -> str:
+    return f"{quantity} × {unit}"
+
+
+def schedule_words(schedule_in: ScheduleIn, unit: str) -> str:
+    """A schedule as a person says it: "daily, 2 × 500 ml pouch", "Mon/Wed/Sat, 1 × ...",
+    "Mon 1, Sat 2 × ...", "every other day, ...", "every 3 days, ..."."""
+    if schedule_in.kind == "weekdays":
+        days = [(name, n) for name, n in schedule_in.quantities.model_dump().items() if n]
+        if len({n for _, n in days}) == 1:
+            return f"{'/'.join(d.title() for d, _ in days)}, {units(days[0][1], unit)}"
+        return f"{', '.join(f'{d.title()} {n}' for d, n in days)} × {unit}"
+    amount = units(schedule_in.quantity, unit)
+    if schedule_in.kind == "daily":
+        return f"daily, {amount}"
+    if schedule_in.kind == "alternate_days":
+        return f"every other day, {amount}"
+    return f"every {schedule_in.n} days, {amount}"
+
+
+# --- what the page shows ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One delivery on a day, and what became of it."""
+
+    product: str
+    unit: str
+    quantity: int
+    shift: str
+    outcome: str
+    state: str
+    one_time: bool
+    usually: int | None  # the schedule's quantity, when the day was changed
+    cancel_order_id: int | None
+
+
+@dataclass(frozen=True)
+class DayChange:
+    """A subscription's quantity on a day still open: the override form."""
+
+    key: str
+    subscription_id: int
+    product: str
+    unit: str
+    shift: str
+    quantity: int
+    usual: int
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    name: str
+    relative: str
+    is_past: bool
+    is_open: bool
+    cutoff_text: str
+    lines: list[Line]
+    is_paused: bool
+    paused: list[str]
+    skipped: list[str]
+    changes: list[DayChange]
+
+    @property
+    def anchor(self) -> str:
+        return f"day-{self.date.isoformat()}"
+
+
+@dataclass(frozen=True)
+class PauseView:
+    id: int
+    what: str
+    span: str
+    reason: str | None
+    on_now: bool
+    can_resume: bool
+    resume_from: dt.date
+    can_call_off: bool
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    id: int
+    product: str
+    unit: str
+    shift: str
+    words: str
+    since: str
+    status: str
+    later: list[str]
+
+
+@dataclass(frozen=True)
+class Bill:
+    id: int
+    number: str
+    month: str
+    status: str
+    status_words: str
+    due_date: dt.date | None
+    total_paise: int
+    paid_paise: int
+    due_paise: int
+
+
+@dataclass(frozen=True)
+class Account:
+    balance_paise: int
+    entries: list[dict[str, Any]]
+
+
+def _products(session: Session, ids: set[int]) -> dict[int, Product]:
+    return {i: catalog_queries.get_product(session, i) for i in ids}
+
+
+def _outcome(
+    item: UpcomingOrder, status: DeliveryStatus | None, day: dt.date, today: dt.date
+) -> tuple[str, str]:
+    """What became of a delivery, in words, and its state (a CSS class)."""
+    if item.status == "delivered":
+        return "Delivered", "delivered"
+    if item.status == "partially_delivered":
+        some = f": {status.quantity_delivered} of {item.quantity}" if status else ""
+        return f"Partly delivered{some}", "partial"
+    if item.status == "not_delivered":
+        why = status.reason if status else None
+        return f"Not delivered: {REASONS.get(why or '', 'no reason given')}", "not-delivered"
+    if day < today:
+        return "Not marked", "unknown"
+    if day == today:
+        return "Coming today", "coming"
+    return "", "planned"
+
+
+@dataclass
+class _OnDay:
+    """The subscriptions running on a day: the products paused or skipped that day, the quantity
+    forms (a day still open) and the usual quantity of the subscriptions changed that day."""
+
+    is_paused: bool = False
+    paused: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    forms: list[DayChange] = field(default_factory=list)
+    usual_of_changed: dict[int, int] = field(default_factory=dict)
+
+
+def _subscriptions_on(
+    plans: subscription_queries.CustomerPlans,
+    products: dict[int, Product],
+    day: dt.date,
+    is_open: bool,
+) -> _OnDay:
+    found = _OnDay()
+    for plan in plans.plans:
+        terms = plan.terms_on(day)
+        if terms is None or not plan.runs_on(day):
+            continue
+        product = products[terms.product_id]
+        usual = terms.schedule.quantity_on(day, terms.anchor_date)
+        override = plans.overrides.get(plan.subscription_id, {}).get(day)
+        if any(pause.covers(plan, day) for pause in plans.pauses):  # a pause wins
+            found.is_paused = True
+            if usual or override:
+                found.paused.append(product.name)
+            continue
+        if override is not None:
+            found.usual_of_changed[plan.subscription_id] = usual
+            if override == 0 and usual:
+                found.skipped.append(product.name)
+        if is_open:
+            found.forms.append(
+                DayChange(
+                    key=f"{day.isoformat()}:{plan.subscription_id}",
+                    subscription_id=plan.subscription_id,
+                    product=product.name,
+                    unit=product.unit,
+                    shift=terms.shift,
+                    quantity=usual if override is None else override,
+                    usual=usual,
+                    changed=override is not None,
+                )
+            )
+    return found
+
+
+def week(session: Session, settings: Settings, customer_id: int, window: Window) -> list[Day]:
+    """Yesterday (when something was ordered) and the next ``WEEK`` days from today: the
+    deliveries (``orders.queries.upcoming``, as /api/v1/me/orders/upcoming) with what became of
+    them, what is paused, and for a day still open the quantity of each subscription."""
+    today = window.today
+    start = today - ONE_DAY
+    upcoming = order_queries.upcoming(session, customer_id, start, WEEK + 1)
+    items = [i for i in upcoming.items if i.materialized or i.delivery_date >= today]
+    plans = subscription_queries.plans_of_customer(session, customer_id, start, upcoming.end_date)
+    statuses = delivery_queries.statuses_of_orders(
+        session, [i.order_id for i in items if i.order_id is not None]
+    )
+    products = _products(
+        session,
+        {i.product_id for i in items} | {t.product_id for p in plans.plans for t in p.terms},
+    )
+    days = []
+    for day in schedule.dates(start, WEEK + 1):
+        is_open = day >= window.first_open
+        on_day = _subscriptions_on(plans, products, day, is_open)
+        lines = []
+        for item in (i for i in items if i.delivery_date == day):
+            product = products[item.product_id]
+            outcome, state = _outcome(item, statuses.get(item.order_id or 0), day, today)
+            one_time = item.subscription_id is None
+            usual = on_day.usual_of_changed.get(item.subscription_id or 0)
+            lines.append(
+                Line(
+                    product=product.name,
+                    unit=product.unit,
+                    quantity=item.quantity,
+                    shift=item.shift.value,
+                    outcome=outcome,
+                    state=state,
+                    one_time=one_time,
+                    usually=usual if usual != item.quantity else None,
+                    cancel_order_id=item.order_id
+                    if is_open and one_time and item.status == "scheduled"
+                    else None,
+                )
+            )
+        if day < today and not lines:
+            continue
+        closes = cutoff.cutoff_at(day, settings)
+        when = f"{closes:%H:%M} {_relative(closes.date(), today)}"
+        days.append(
+            Day(
+                date=day,
+                name=day_name(day),
+                relative=_relative(day, today) if day <= today + ONE_DAY else "",
+                is_past=day < today,
+                is_open=is_open,
+                cutoff_text=f"Changes close at {when}"
+                if is_open
+                else f"Locked: changes closed at {when}",
+                lines=lines,
+                is_paused=on_day.is_paused,
+                paused=on_day.paused,
+                skipped=on_day.skipped,
+                changes=on_day.forms,
+            )
+        )
+    return days
+
+
+def subscriptions(session: Session, customer_id: int, today: dt.date) -> list[SubscriptionView]:
+    """The customer's subscriptions, running and upcoming first, each schedule in words."""
+    found, _ = subscription_queries.list_subscriptions(
+        session, limit=100, cursor=None, customer_id=customer_id
+    )
+    reads: list[SubscriptionRead] = subscription_queries.read_subscriptions(session, found, today)
+    products = _products(
+        session,
+        {r.product_id for r in reads} | {t.product_id for r in reads for t in r.upcoming_changes},
+    )
+    views = []
+    for read in sorted(reads, key=lambda r: (r.status == "ended", r.start_date, r.id)):
+        product = products[read.product_id]
+        since = f"Since {day_name(read.start_date)} {read.start_date.year}"
+        if read.status == "upcoming":
+            since = f"Starts {day_name(read.start_date)} {read.start_date.year}"
+        if read.effective_from > read.start_date and read.status == "active":
+            since += f"; like this since {day_name(read.effective_from)}"
+        if read.end_date is not None:
+            ended = "Ended" if read.status == "ended" else "Ends"
+            since += f" · {ended} {day_name(read.end_date)} {read.end_date.year}"
+        views.append(
+            SubscriptionView(
+                id=read.id,
+                product=product.name,
+                unit=product.unit,
+                shift=read.shift.value,
+                words=_first_up(schedule_words(read.schedule, product.unit)),
+                since=since,
+                status=read.status,
+                later=[
+                    f"From {day_name(t.effective_from)}: "
+                    f"{products[t.product_id].name}, {t.shift.value}, "
+                    f"{schedule_words(t.schedule, products[t.product_id].unit)}"
+                    for t in read.upcoming_changes
+                ],
+            )
+        )
+    return views
+
+
+def pauses(
+    session: Session, customer_id: int, window: Window, subs: list[SubscriptionView]
+) -> list[PauseView]:
+    """The vacations not over yet, and what the customer may still do with each: resume it
+    (from a day still open, after its start) or call off one that has not begun."""
+    names = {s.id: f"{s.product} ({s.shift})" for s in subs}
+    views = []
+    for pause in subscription_queries.list_pauses(
+        session, customer_id=customer_id, current_from=window.today
+    ):
+        what = "All deliveries"
+        if pause.subscription_id is not None:
+            what = names.get(pause.subscription_id, "One subscription")
+        if pause.end_date is None:
+            span = f"from {day_name(pause.start_date)} until you resume"
+        else:
+            span = f"{day_name(pause.start_date)} to {day_name(pause.end_date)}"
+        views.append(
+            PauseView(
+                id=pause.id,
+                what=what,
+                span=span,
+                reason=pause.reason,
+                on_now=pause.start_date <= window.today,
+                can_resume=pause.end_date is None or pause.end_date >= window.first_open,
+                resume_from=max(window.first_open, pause.start_date + ONE_DAY),
+                can_call_off=pause.start_date >= window.first_open,
+            )
+        )
+    return views
+
+
+def bills(
+    session: Session, customer_id: int, today: dt.date, cursor: str | None
+) -> tuple[list[Bill], str | None]:
+    """The customer's issued bills, newest first (as /api/v1/me/invoices)."""
+    invoices, next_cursor = billing_queries.list_invoices(
+        session,
+        today=today,
+        limit=BILLS_PER_PAGE,
+        cursor=cursor,
+        customer_id=customer_id,
+        issued_only=True,
+    )
+    found = []
+    for invoice in invoices:
+        status = billing_queries.display_status(invoice, today)
+        found.append(
+            Bill(
+                id=invoice.id,
+                number=invoice.number or "",
+                month=f"{invoice.month:%B %Y}",
+                status=status,
+                status_words=BILL_STATUSES.get(status, status),
+                due_date=invoice.due_date,
+                total_paise=invoice.total_paise,
+                paid_paise=invoice.amount_paid_paise,
+                due_paise=billing_queries.balance_due(invoice),
+            )
+        )
+    return found, next_cursor
+
+
+def account(session: Session, customer_id: int, settings: Settings) -> Account:
+    """The balance from the ledger (as /api/v1/me/ledger) and its latest entries."""
+    book = ledger.ledger(session, customer_id, settings.zone)
+    balance = to_paise(book.closing_balance)
+    entries = [
+        {
+            "date": e.date,
+            "what": f"{LEDGER_KINDS.get(e.kind, e.kind)} {e.ref}".strip(),
+            "debit_paise": to_paise(e.debit),
+            "credit_paise": to_paise(e.credit),
+            "balance_paise": to_paise(e.balance),
+        }
+        for e in reversed(book.entries[-LEDGER_LINES:])
+    ]
+    return Account(balance, entries)
+
+
+def offer(session: Session, on: dt.date) -> list[dict[str, Any]]:
+    """The products a one-time order can name: on sale, with a price on ``on``."""
+    sold, _ = catalog_queries.list_products(session, limit=100, cursor=None, is_active=True)
+    prices = catalog_queries.prices_on(session, [p.id for p in sold], on)
+    return [
+        {"id": p.id, "name": p.name, "unit": p.unit, "price_paise": prices[p.id]}
+        for p in sold
+        if p.id in prices
+    ]
