@@ -297,6 +297,7 @@ def test_a_one_time_order_and_its_cancellation(home: Home, session: Session) -> 
 
 def test_a_vacation_of_everything_taken_and_ended_early(home: Home, session: Session) -> None:
     generate.materialize(session, TOMORROW, ACTOR)
+    generate.materialize(session, day(2), ACTOR)
     before = _counts(session)
 
     answer = home.client.post(
@@ -317,7 +318,8 @@ def test_a_vacation_of_everything_taken_and_ended_early(home: Home, session: Ses
     assert (pause.start_date, pause.end_date, pause.reason) == (TOMORROW, day(4), "Going to Mysuru")
     assert _counts(session)[3] == before[3] + 1
     assert _last_event(session).action == "pause.create"
-    assert orders_of(session, TOMORROW) == {}  # the materialized day re-synced
+    assert orders_of(session, TOMORROW) == {}  # the materialized days re-synced
+    assert orders_of(session, day(2)) == {}
     page = home.client.get(answer.headers["location"]).text
     vacations = _text(page[page.index('id="vacations"') : page.index('id="subscriptions"')])
     assert "Deliveries paused from Wed 2 Dec." in vacations
@@ -336,6 +338,8 @@ def test_a_vacation_of_everything_taken_and_ended_early(home: Home, session: Ses
     assert pause.end_date == TOMORROW  # the last day off is the day before deliveries start
     assert _counts(session)[3] == before[3] + 2
     assert _last_event(session).action == "pause.update"
+    assert orders_of(session, day(2)) == {home.milk.id: 2}  # delivered again
+    assert orders_of(session, TOMORROW) == {}
     page = home.client.get(resumed.headers["location"]).text
     assert "Deliveries start again on Thu 3 Dec." in page
     assert "2 × Toned milk" in _text(_day_card(page, day(2)))
@@ -346,6 +350,7 @@ def test_pausing_one_subscription_until_resumed_then_calling_it_off(
     home: Home, session: Session
 ) -> None:
     curd = factories.subscription(session, customer=home.me_id, product=home.shop.dairy.curd)
+    generate.materialize(session, day(2), ACTOR)
     before = _counts(session)
 
     home.client.post(
@@ -354,6 +359,8 @@ def test_pausing_one_subscription_until_resumed_then_calling_it_off(
 
     (pause,) = session.scalars(select(Pause))
     assert (pause.subscription_id, pause.start_date, pause.end_date) == (curd.id, day(2), None)
+    assert _counts(session)[3] == before[3] + 1
+    assert orders_of(session, day(2)) == {home.milk.id: 2}  # the curd only is paused
     page = home.client.get("/me").text
     assert "Curd (morning): from Thu 3 Dec until you resume" in _text(page)
     card = _text(_day_card(page, day(2)))
@@ -367,6 +374,7 @@ def test_pausing_one_subscription_until_resumed_then_calling_it_off(
     assert session.scalars(select(Pause)).all() == []
     assert _counts(session)[3] == before[3] + 2
     assert _last_event(session).action == "pause.delete"
+    assert orders_of(session, day(2)) == {home.milk.id: 2, curd.id: 1}
 
 
 # --- refusals -----------------------------------------------------------------------------------
