@@ -53,3 +53,26 @@ def test_a_unit_without_an_error_is_committed(database: Database) -> None:
             LoginThrottle(username="fine@example.com", failures=1, first_failure_at=clock.now())
         )
     assert _count(database, "fine@example.com") == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "seen"),
+    [(MilkrunError("refused"), None), (MilkrunError("counted", keeps_changes=True), 1)],
+    ids=["refused", "kept"],
+)
+def test_the_page_drawn_after_an_answered_error_sees_what_stays(
+    database: Database, error: MilkrunError, seen: int | None
+) -> None:
+    """A page that answers an error draws itself from the same session: a refused change must
+    already be gone from it, a kept one still there."""
+    with database.session_scope() as session:
+        session.add(
+            LoginThrottle(username="page@example.com", failures=1, first_failure_at=clock.now())
+        )
+        session.flush()
+        mark_failed(session, error)
+        on_the_page = session.scalar(
+            select(LoginThrottle.failures).where(LoginThrottle.username == "page@example.com")
+        )
+    assert on_the_page == seen
+    assert _count(database, "page@example.com") == seen

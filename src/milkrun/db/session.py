@@ -18,7 +18,12 @@ def mark_failed(session: Session, exc: MilkrunError) -> None:
     """The unit of work failed with ``exc``, which the request answers itself (a page that shows
     the error) instead of raising it. The scope then ends the unit as if ``exc`` had been
     raised: it commits what the error keeps (a failed-login count, a link guess) and rolls back
-    anything else. Either way before the response is sent."""
+    anything else. Either way before the response is sent.
+
+    What the error does not keep is rolled back at once, so that the page the request goes on
+    to draw shows the records as they stay, not half of a refused change."""
+    if not exc.keeps_changes:
+        session.rollback()
     session.info[_FAILED_WITH] = exc
 
 
