@@ -48,10 +48,18 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 
 
 def build_web_router() -> APIRouter:
-    from milkrun.web.routes import accounts, admin, customer, delivery, links, route_day
+    from milkrun.web.routes import (
+        accounts,
+        admin,
+        customer,
+        delivery,
+        links,
+        route_day,
+        vacations,
+    )
 
     router = APIRouter(include_in_schema=False)
-    for module in (accounts, admin, customer, delivery, links, route_day):
+    for module in (accounts, admin, customer, delivery, links, route_day, vacations):
         router.include_router(module.router)
     router.include_router(delivery.worker)
     return router

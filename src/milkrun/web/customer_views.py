@@ -1,6 +1,7 @@
 """What a customer's own page (/me) shows, read from the domains and put in words: the week
 (what comes each day, what became of it, what is paused or skipped, and the quantity forms of
-the days still open), the vacations not over yet, the subscriptions, the bills and the balance.
+the days still open), the vacations not over yet, the subscriptions (the bills and the balance:
+``customer_bills``).
 
 Reads only: the page's forms (``web/routes/customer.py``) write through the domains' use cases.
 """
@@ -14,15 +15,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from milkrun import cutoff
-from milkrun.billing import ledger
-from milkrun.billing import queries as billing_queries
 from milkrun.catalog import queries as catalog_queries
 from milkrun.catalog.models import Product
 from milkrun.config import Settings
 from milkrun.cutoff import Window
 from milkrun.deliveries import queries as delivery_queries
 from milkrun.deliveries.models import DeliveryStatus
-from milkrun.money import to_paise
 from milkrun.orders import queries as order_queries
 from milkrun.orders.schemas import UpcomingOrder
 from milkrun.subscriptions import queries as subscription_queries
@@ -31,8 +29,6 @@ from milkrun.subscriptions.schemas import ScheduleIn, SubscriptionRead
 
 ONE_DAY = dt.timedelta(days=1)
 WEEK = 7
-BILLS_PER_PAGE = 12
-LEDGER_LINES = 6
 
 REASONS = {
     "customer_unavailable": "nobody was at home",
@@ -40,19 +36,6 @@ REASONS = {
     "refused": "refused",
     "out_of_stock": "out of stock",
     "other": "another reason",
-}
-BILL_STATUSES = {
-    "finalized": "To pay",
-    "partially_paid": "Partly paid",
-    "paid": "Paid",
-    "overdue": "Overdue",
-    "void": "Cancelled",
-}
-LEDGER_KINDS = {
-    "invoice": "Bill",
-    "payment": "Payment",
-    "void": "Bill cancelled",
-    "adjustment": "Correction",
 }
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -165,25 +148,6 @@ class SubscriptionView:
     since: str
     status: str
     later: list[str]
-
-
-@dataclass(frozen=True)
-class Bill:
-    id: int
-    number: str
-    month: str
-    status: str
-    status_words: str
-    due_date: dt.date | None
-    total_paise: int
-    paid_paise: int
-    due_paise: int
-
-
-@dataclass(frozen=True)
-class Account:
-    balance_paise: int
-    entries: list[dict[str, Any]]
 
 
 def _products(session: Session, ids: set[int]) -> dict[int, Product]:
@@ -396,54 +360,6 @@ def pauses(
             )
         )
     return views
-
-
-def bills(
-    session: Session, customer_id: int, today: dt.date, cursor: str | None
-) -> tuple[list[Bill], str | None]:
-    """The customer's issued bills, newest first (as /api/v1/me/invoices)."""
-    invoices, next_cursor = billing_queries.list_invoices(
-        session,
-        today=today,
-        limit=BILLS_PER_PAGE,
-        cursor=cursor,
-        customer_id=customer_id,
-        issued_only=True,
-    )
-    found = []
-    for invoice in invoices:
-        status = billing_queries.display_status(invoice, today)
-        found.append(
-            Bill(
-                id=invoice.id,
-                number=invoice.number or "",
-                month=f"{invoice.month:%B %Y}",
-                status=status,
-                status_words=BILL_STATUSES.get(status, status),
-                due_date=invoice.due_date,
-                total_paise=invoice.total_paise,
-                paid_paise=invoice.amount_paid_paise,
-                due_paise=billing_queries.balance_due(invoice),
-            )
-        )
-    return found, next_cursor
-
-
-def account(session: Session, customer_id: int, settings: Settings) -> Account:
-    """The balance from the ledger (as /api/v1/me/ledger) and its latest entries."""
-    book = ledger.ledger(session, customer_id, settings.zone)
-    balance = to_paise(book.closing_balance)
-    entries = [
-        {
-            "date": e.date,
-            "what": f"{LEDGER_KINDS.get(e.kind, e.kind)} {e.ref}".strip(),
-            "debit_paise": to_paise(e.debit),
-            "credit_paise": to_paise(e.credit),
-            "balance_paise": to_paise(e.balance),
-        }
-        for e in reversed(book.entries[-LEDGER_LINES:])
-    ]
-    return Account(balance, entries)
 
 
 def offer(session: Session, on: dt.date) -> list[dict[str, Any]]:

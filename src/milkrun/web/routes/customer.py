@@ -1,6 +1,6 @@
 """A customer's own page (/me), for the phone: the week ahead (what comes each day, what happened
 today and yesterday), changes to a day and one-time orders until the day's cut-off, vacations
-taken and ended, the subscriptions in words, and the bills with the balance.
+taken and ended (``vacations``), the subscriptions in words, and the bills with the balance.
 
 Every form calls the same use case as the JSON API under /api/v1/me, with the customers' cut-off
 window: pauses and day changes ``orders.changes`` (which re-syncs materialized days and writes
@@ -34,10 +34,10 @@ from milkrun.fields import MAX_ID
 from milkrun.orders import changes
 from milkrun.orders import service as order_service
 from milkrun.orders.schemas import MyOrderCreate, OrderCreate
+from milkrun.pagination import InvalidCursor
 from milkrun.routing.models import Route
-from milkrun.subscriptions import queries as subscription_queries
-from milkrun.subscriptions.models import Pause
-from milkrun.subscriptions.schemas import OverrideSet, PauseCreate, PauseUpdate
+from milkrun.subscriptions.schemas import OverrideSet
+from milkrun.web import customer_bills
 from milkrun.web import customer_views as views
 from milkrun.web.app import LoginRequired, login_redirect, page_user, render
 from milkrun.web.customer_views import Day, PauseView, day_name
@@ -62,11 +62,6 @@ QUANTITY_WORDS = {"quantity": "Quantity: a whole number from 0 (skips the day) t
 ORDER_WORDS = {
     "product_id": "Choose a product from the list",
     "quantity": "Quantity: a whole number from 1 to 99",
-}
-PAUSE_WORDS = {
-    "start_date": "Choose the first day without deliveries",
-    "end_date": "The last day without deliveries is a date, or empty (until you resume)",
-    "reason": "The note is at most 200 characters",
 }
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -140,11 +135,13 @@ class Screen:
         subs = views.subscriptions(session, self.customer_id, window.today)
         vacations = views.pauses(session, self.customer_id, window, subs)
         try:
-            my_bills, bills_next = views.bills(
+            my_bills, bills_next = customer_bills.bills(
                 session, self.customer_id, window.today, bills_cursor
             )
-        except MilkrunError:  # a cursor this page did not give out: the first page
-            my_bills, bills_next = views.bills(session, self.customer_id, window.today, None)
+        except InvalidCursor:  # a cursor this page did not give out: the first page
+            my_bills, bills_next = customer_bills.bills(
+                session, self.customer_id, window.today, None
+            )
         attempt.placed = (attempt.form, attempt.key) in _forms_on(days, vacations)
         if done is not None:
             done.placed = done.anchor in {"vacations", *(day.anchor for day in days)}
@@ -162,7 +159,7 @@ class Screen:
             pauses=vacations,
             bills=my_bills,
             bills_next=bills_next,
-            account=views.account(session, self.customer_id, self.settings),
+            account=customer_bills.account(session, self.customer_id, self.settings),
             attempt=attempt,
             done=done,
         )
@@ -205,21 +202,21 @@ CustomerScreen = Annotated[Screen | None, Depends(_screen)]
 FormText = Annotated[str, Form()]
 
 
-def _to_login() -> Response:
+def to_login() -> Response:
     return RedirectResponse("/login?next=/me", status_code=303)
 
 
 # --- reading the forms -------------------------------------------------------------------------
 
 
-def _date(text: str, message: str = "Choose a date") -> dt.date:
+def form_date(text: str, message: str = "Choose a date") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError as exc:
         raise InvalidInput(message, code="invalid_date") from exc
 
 
-def _record_id(text: str, what: str) -> int:
+def record_id(text: str, what: str) -> int:
     """An id from a form; one that is no id is a record that does not exist."""
     text = text.strip()
     if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
@@ -227,7 +224,7 @@ def _record_id(text: str, what: str) -> int:
     return int(text)
 
 
-def _valid(schema: type[Model], data: dict[str, Any], words: dict[str, str]) -> Model:
+def valid_form(schema: type[Model], data: dict[str, Any], words: dict[str, str]) -> Model:
     """The request schema the API reads, built from the form; what it refuses, in words."""
     try:
         return schema.model_validate(data)
@@ -273,7 +270,7 @@ def set_day_quantity(
 ) -> Response:
     """A subscription's quantity on one day (0 skips it): an override, until the cut-off."""
     if screen is None:
-        return _to_login()
+        return to_login()
     attempt = Attempt(
         "quantity",
         f"{delivery_date}:{subscription_id}",
@@ -281,11 +278,11 @@ def set_day_quantity(
         anchor=f"day-{delivery_date}",
     )
     try:
-        day = _date(delivery_date)
-        data = _valid(OverrideSet, {"quantity": quantity.strip()}, QUANTITY_WORDS)
+        day = form_date(delivery_date)
+        data = valid_form(OverrideSet, {"quantity": quantity.strip()}, QUANTITY_WORDS)
         changes.set_override(
             screen.session,
-            _record_id(subscription_id, "subscription"),
+            record_id(subscription_id, "subscription"),
             day,
             data.quantity,
             screen.actor,
@@ -303,15 +300,15 @@ def back_to_usual(
 ) -> Response:
     """Drop a day's change: the schedule's quantity again."""
     if screen is None:
-        return _to_login()
+        return to_login()
     attempt = Attempt(
         "quantity", f"{delivery_date}:{subscription_id}", anchor=f"day-{delivery_date}"
     )
     try:
-        day = _date(delivery_date)
+        day = form_date(delivery_date)
         changes.clear_override(
             screen.session,
-            _record_id(subscription_id, "subscription"),
+            record_id(subscription_id, "subscription"),
             day,
             screen.actor,
             screen.window,
@@ -331,7 +328,7 @@ def order_once(
 ) -> Response:
     """A one-time order for a day still open (as POST /api/v1/me/orders)."""
     if screen is None:
-        return _to_login()
+        return to_login()
     attempt = Attempt(
         "order",
         delivery_date,
@@ -339,8 +336,8 @@ def order_once(
         anchor=f"day-{delivery_date}",
     )
     try:
-        day = _date(delivery_date)
-        mine = _valid(
+        day = form_date(delivery_date)
+        mine = valid_form(
             MyOrderCreate,
             {"delivery_date": day, "product_id": product_id.strip(), "quantity": quantity.strip()},
             ORDER_WORDS,
@@ -356,12 +353,12 @@ def order_once(
 def cancel_order(screen: CustomerScreen, order_id: FormText = "") -> Response:
     """Cancel a one-time order before its day's cut-off."""
     if screen is None:
-        return _to_login()
+        return to_login()
     attempt = Attempt("cancel", order_id, anchor="week")
     try:
         order = order_service.cancel_order(
             screen.session,
-            _record_id(order_id, "order"),
+            record_id(order_id, "order"),
             screen.actor,
             screen.window,
             customer_id=screen.customer_id,
@@ -369,102 +366,3 @@ def cancel_order(screen: CustomerScreen, order_id: FormText = "") -> Response:
     except MilkrunError as exc:
         return screen.refuse(exc, attempt)
     return screen.back("cancelled", order.delivery_date)
-
-
-@router.post("/pauses", response_model=None)
-def take_vacation(
-    screen: CustomerScreen,
-    subscription_id: FormText = "",
-    start_date: FormText = "",
-    end_date: FormText = "",
-    reason: FormText = "",
-) -> Response:
-    """Pause all deliveries (``subscription_id`` empty) or one subscription's, from a day still
-    open, to a day or until resumed (as POST /api/v1/me/pauses and .../{id}/pauses)."""
-    if screen is None:
-        return _to_login()
-    attempt = Attempt(
-        "pause",
-        "new",
-        values={
-            "subscription_id": subscription_id,
-            "start_date": start_date,
-            "end_date": end_date,
-            "reason": reason,
-        },
-        anchor="vacations",
-    )
-    try:
-        data = _valid(
-            PauseCreate,
-            {
-                "start_date": start_date.strip(),
-                "end_date": end_date.strip() or None,
-                "reason": reason.strip() or None,
-            },
-            PAUSE_WORDS,
-        )
-        pause_of = _record_id(subscription_id, "subscription") if subscription_id else None
-        changes.create_pause(
-            screen.session,
-            data,
-            screen.actor,
-            screen.window,
-            customer_id=screen.customer_id,
-            subscription_id=pause_of,
-        )
-    except MilkrunError as exc:
-        return screen.refuse(exc, attempt)
-    return screen.back("paused", data.start_date)
-
-
-def _my_pause(screen: Screen, pause_id: str) -> Pause:
-    return subscription_queries.get_pause(
-        screen.session, _record_id(pause_id, "pause"), customer_id=screen.customer_id
-    )
-
-
-@router.post("/pauses/resume", response_model=None)
-def resume(screen: CustomerScreen, pause_id: FormText = "", resume_on: FormText = "") -> Response:
-    """End a vacation early: deliveries again from ``resume_on`` (the pause's last day is the
-    day before), a day still open (as PATCH /api/v1/me/pauses/{id} with ``end_date``)."""
-    if screen is None:
-        return _to_login()
-    attempt = Attempt("resume", pause_id, values={"resume_on": resume_on}, anchor="vacations")
-    try:
-        pause = _my_pause(screen, pause_id)
-        day = _date(resume_on, "Choose the day deliveries start again")
-        if day <= pause.start_date:
-            raise InvalidInput(
-                f"This vacation starts on {day_name(pause.start_date)}: choose a later day,"
-                " or call the vacation off",
-                code="resume_before_start",
-            )
-        changes.update_pause(
-            screen.session,
-            pause.id,
-            PauseUpdate(end_date=day - ONE_DAY),
-            screen.actor,
-            screen.window,
-            customer_id=screen.customer_id,
-        )
-    except MilkrunError as exc:
-        return screen.refuse(exc, attempt)
-    return screen.back("resumed", day)
-
-
-@router.post("/pauses/call-off", response_model=None)
-def call_off(screen: CustomerScreen, pause_id: FormText = "") -> Response:
-    """Call off a vacation that has not begun (as DELETE /api/v1/me/pauses/{id})."""
-    if screen is None:
-        return _to_login()
-    attempt = Attempt("resume", pause_id, anchor="vacations")
-    try:
-        pause = _my_pause(screen, pause_id)
-        day = pause.start_date
-        changes.delete_pause(
-            screen.session, pause.id, screen.actor, screen.window, customer_id=screen.customer_id
-        )
-    except MilkrunError as exc:
-        return screen.refuse(exc, attempt)
-    return screen.back("called_off", day)

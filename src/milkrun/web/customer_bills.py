@@ -1,0 +1,98 @@
+"""A customer's bills on its own page (/me): the issued invoices, newest first, with what is due,
+and the balance from the ledger with its latest entries (as /api/v1/me/invoices and /me/ledger)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from milkrun.billing import ledger
+from milkrun.billing import queries as billing_queries
+from milkrun.config import Settings
+from milkrun.money import to_paise
+
+BILLS_PER_PAGE = 12
+LEDGER_LINES = 6
+BILL_STATUSES = {
+    "finalized": "To pay",
+    "partially_paid": "Partly paid",
+    "paid": "Paid",
+    "overdue": "Overdue",
+    "void": "Cancelled",
+}
+LEDGER_KINDS = {
+    "invoice": "Bill",
+    "payment": "Payment",
+    "void": "Bill cancelled",
+    "adjustment": "Correction",
+}
+
+
+@dataclass(frozen=True)
+class Bill:
+    id: int
+    number: str
+    month: str
+    status: str
+    status_words: str
+    due_date: dt.date | None
+    total_paise: int
+    paid_paise: int
+    due_paise: int
+
+
+@dataclass(frozen=True)
+class Account:
+    balance_paise: int
+    entries: list[dict[str, Any]]
+
+
+def bills(
+    session: Session, customer_id: int, today: dt.date, cursor: str | None
+) -> tuple[list[Bill], str | None]:
+    """The customer's issued bills, newest first (as /api/v1/me/invoices)."""
+    invoices, next_cursor = billing_queries.list_invoices(
+        session,
+        today=today,
+        limit=BILLS_PER_PAGE,
+        cursor=cursor,
+        customer_id=customer_id,
+        issued_only=True,
+    )
+    found = []
+    for invoice in invoices:
+        status = billing_queries.display_status(invoice, today)
+        found.append(
+            Bill(
+                id=invoice.id,
+                number=invoice.number or "",
+                month=f"{invoice.month:%B %Y}",
+                status=status,
+                status_words=BILL_STATUSES.get(status, status),
+                due_date=invoice.due_date,
+                total_paise=invoice.total_paise,
+                paid_paise=invoice.amount_paid_paise,
+                due_paise=billing_queries.balance_due(invoice),
+            )
+        )
+    return found, next_cursor
+
+
+def account(session: Session, customer_id: int, settings: Settings) -> Account:
+    """The balance from the ledger (as /api/v1/me/ledger) and its latest entries."""
+    book = ledger.ledger(session, customer_id, settings.zone)
+    balance = to_paise(book.closing_balance)
+    entries = [
+        {
+            "date": e.date,
+            "what": f"{LEDGER_KINDS.get(e.kind, e.kind)} {e.ref}".strip(),
+            "debit_paise": to_paise(e.debit),
+            "credit_paise": to_paise(e.credit),
+            "balance_paise": to_paise(e.balance),
+        }
+        for e in reversed(book.entries[-LEDGER_LINES:])
+    ]
+    return Account(balance, entries)
