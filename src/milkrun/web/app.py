@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from milkrun.api.deps import actor_for
+from milkrun.audit import service as audit
 from milkrun.auth import tokens
 from milkrun.auth.models import Role, User
 from milkrun.config import Settings
@@ -41,6 +44,21 @@ def page_user(request: Request, session: Session, settings: Settings, *roles: Ro
     if user is None or not user.is_active or (roles and user.role not in roles):
         raise LoginRequired
     return user
+
+
+@dataclass(frozen=True)
+class PageVisit:
+    """A logged-in person's request to a page: the request, its unit of work, the settings and
+    who acts (a page's screen extends it with what it is about)."""
+
+    request: Request
+    session: Session
+    settings: Settings
+    user: User
+
+    @property
+    def actor(self) -> audit.Actor:
+        return actor_for(self.request, self.user, channel="web")
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -18,13 +18,9 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.orm import Session
 
 from milkrun import cutoff
-from milkrun.api.deps import actor_for
-from milkrun.audit import service as audit
-from milkrun.auth.models import Role, User
-from milkrun.config import Settings
+from milkrun.auth.models import Role
 from milkrun.customers import queries as customer_queries
 from milkrun.cutoff import Window
 from milkrun.db.session import mark_failed
@@ -39,7 +35,7 @@ from milkrun.routing.models import Route
 from milkrun.subscriptions.schemas import OverrideSet
 from milkrun.web import customer_bills
 from milkrun.web import customer_views as views
-from milkrun.web.app import LoginRequired, login_redirect, page_user, render
+from milkrun.web.app import LoginRequired, PageVisit, login_redirect, page_user, render
 from milkrun.web.customer_views import Day, PauseView, day_name
 
 router = APIRouter(prefix="/me")
@@ -105,19 +101,11 @@ class Confirmation:
 
 
 @dataclass(frozen=True)
-class Screen:
+class Screen(PageVisit):
     """The customer's page as one customer sees it in this request."""
 
-    request: Request
-    session: Session
-    settings: Settings
-    user: User
     customer_id: int
     window: Window
-
-    @property
-    def actor(self) -> audit.Actor:
-        return actor_for(self.request, self.user, channel="web")
 
     def show(
         self,

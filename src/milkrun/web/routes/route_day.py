@@ -15,14 +15,11 @@ import qrcode.image.svg
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from milkrun import clock
-from milkrun.api.deps import PathId, actor_for
-from milkrun.audit import service as audit
+from milkrun.api.deps import PathId
 from milkrun.auth import queries as auth_queries
-from milkrun.auth.models import Role, User
-from milkrun.config import Settings
+from milkrun.auth.models import Role
 from milkrun.db.session import mark_failed
 from milkrun.deliveries.manifest import manifest
 from milkrun.deps import SessionDep, SettingsDep
@@ -32,7 +29,7 @@ from milkrun.links import service as link_service
 from milkrun.links.schemas import LinkCreate
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
-from milkrun.web.app import LoginRequired, login_redirect, page_user, render
+from milkrun.web.app import LoginRequired, PageVisit, login_redirect, page_user, render
 
 router = APIRouter(prefix="/admin/routes/{route_id}/day")
 
@@ -67,18 +64,10 @@ def qr_svg(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Screen:
+class Screen(PageVisit):
     """The route's day as one admin sees it in this request."""
 
-    request: Request
-    session: Session
-    settings: Settings
-    user: User
     route_id: int
-
-    @property
-    def actor(self) -> audit.Actor:
-        return actor_for(self.request, self.user, channel="web")
 
     def show(self, day: dt.date, *, status_code: int = 200, **extra: Any) -> Response:
         session, zone = self.session, self.settings.zone
