@@ -98,20 +98,24 @@ def resume(screen: CustomerScreen, pause_id: FormText = "", resume_on: FormText 
     try:
         pause = _my_pause(screen, pause_id)
         day = form_date(resume_on, "Choose the day deliveries start again")
-        if day <= pause.start_date:
+        try:
+            changes.update_pause(
+                screen.session,
+                pause.id,
+                PauseUpdate(end_date=day - ONE_DAY),
+                screen.actor,
+                screen.window,
+                customer_id=screen.customer_id,
+            )
+        except MilkrunError as exc:
+            if exc.code != "end_before_start":
+                raise
+            # The domain's refusal, in the words of this form (a day to start again).
             raise InvalidInput(
                 f"This vacation starts on {day_name(pause.start_date)}: choose a later day,"
                 " or call the vacation off",
                 code="resume_before_start",
-            )
-        changes.update_pause(
-            screen.session,
-            pause.id,
-            PauseUpdate(end_date=day - ONE_DAY),
-            screen.actor,
-            screen.window,
-            customer_id=screen.customer_id,
-        )
+            ) from exc
     except MilkrunError as exc:
         return screen.refuse(exc, attempt)
     return screen.back("resumed", day)
