@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
@@ -9,22 +9,18 @@ from milkrun.auth.models import Role, User
 from milkrun.catalog import queries as catalog_queries
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
-from milkrun.deps import SessionDep, SettingsDep
 from milkrun.pagination import InvalidCursor
 from milkrun.routing import queries as routing_queries
 from milkrun.routing.models import Route
-from milkrun.web.app import LoginRequired, login_redirect, page_user, render
+from milkrun.web.pages import AdminVisit
 
 router = APIRouter(prefix="/admin")
 PAGE = 50
 
 
 @router.get("", response_model=None)
-def dashboard(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    try:
-        user = page_user(request, session, settings, Role.admin)
-    except LoginRequired:
-        return login_redirect(request)
+def dashboard(visit: AdminVisit) -> Response:
+    session, settings = visit.session, visit.settings
     counts = {
         "Active customers": session.scalar(select(func.count()).where(Customer.is_active)),
         "Routes": session.scalar(select(func.count()).select_from(Route)),
@@ -32,10 +28,8 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep) -> R
             select(func.count()).where(User.role == Role.delivery_boy, User.is_active)
         ),
     }
-    return render(
-        request,
+    return visit.render(
         "admin/dashboard.html",
-        user=user,
         counts=counts,
         today=clock.today(settings.zone),
         business=settings.business_name,
@@ -43,17 +37,8 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep) -> R
 
 
 @router.get("/customers", response_model=None)
-def customers(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    q: str | None = None,
-    cursor: str | None = None,
-) -> Response:
-    try:
-        user = page_user(request, session, settings, Role.admin)
-    except LoginRequired:
-        return login_redirect(request)
+def customers(visit: AdminVisit, q: str | None = None, cursor: str | None = None) -> Response:
+    session = visit.session
     notice = None
     try:
         rows, next_cursor = customer_queries.list_customers(
@@ -66,10 +51,8 @@ def customers(
             session, limit=PAGE, cursor=None, search=q
         )
     route_names = {r.id: r.name for r in session.scalars(select(Route))}
-    return render(
-        request,
+    return visit.render(
         "admin/customers.html",
-        user=user,
         customers=rows,
         q=q or "",
         next_cursor=next_cursor,
@@ -79,22 +62,16 @@ def customers(
 
 
 @router.get("/products", response_model=None)
-def products(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    try:
-        user = page_user(request, session, settings, Role.admin)
-    except LoginRequired:
-        return login_redirect(request)
+def products(visit: AdminVisit) -> Response:
+    session = visit.session
     rows, _ = catalog_queries.list_products(session, limit=500, cursor=None)
-    prices = catalog_queries.prices_on(session, [p.id for p in rows], clock.today(settings.zone))
-    return render(request, "admin/products.html", user=user, products=rows, prices=prices)
+    prices = catalog_queries.prices_on(session, [p.id for p in rows], visit.today)
+    return visit.render("admin/products.html", products=rows, prices=prices)
 
 
 @router.get("/routes", response_model=None)
-def routes(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    try:
-        user = page_user(request, session, settings, Role.admin)
-    except LoginRequired:
-        return login_redirect(request)
+def routes(visit: AdminVisit) -> Response:
+    session = visit.session
     rows, _ = routing_queries.list_routes(session, limit=500, cursor=None)
     boys = {
         u.id: u.name for u in session.scalars(select(User).where(User.role == Role.delivery_boy))
@@ -106,4 +83,4 @@ def routes(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
             .group_by(Customer.route_id)
         ).all()
     )
-    return render(request, "admin/routes.html", user=user, routes=rows, boys=boys, stops=stops)
+    return visit.render("admin/routes.html", routes=rows, boys=boys, stops=stops)
