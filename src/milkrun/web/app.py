@@ -68,9 +68,12 @@ def build_web_router() -> APIRouter:
 
 
 def is_page(request: Request) -> bool:
-    """A person's page (HTML errors) rather than the JSON API or the health check (problems)."""
+    """A person's page (HTML errors) rather than the JSON API or the health check (problems).
+    A program that says so (a bearer token, an Accept without HTML) gets a problem anywhere."""
     path = request.url.path
     if path.startswith("/api/") or path in ("/healthz", "/openapi.json"):
+        return False
+    if request.headers.get("authorization"):
         return False
     accept = request.headers.get("accept", "")
     return not accept or "text/html" in accept or "*/*" in accept
