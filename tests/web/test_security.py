@@ -420,3 +420,12 @@ def test_in_the_browser_a_sibling_origins_form_is_refused_and_ours_work(
     with live_server.database.session_scope() as session:
         assert session.scalar(select(func.count()).select_from(Order)) == 1
     assert violations == []
+
+
+def test_a_pages_refusal_is_an_error_page_with_the_header(client: TestClient, shop: Shop) -> None:
+    """A NotFound raised by a page after its unit of work ended still draws the page's header
+    (the logged-in person), not a 500."""
+    _as(client, shop.admin.token)
+    answer = client.get("/admin/routes/999999/day", headers={"Accept": "text/html"})
+    assert answer.status_code == 404
+    assert "Log out" in answer.text

@@ -103,8 +103,17 @@ def page_user(request: Request, session: Session, settings: Settings, *roles: Ro
         raise LoginRequired(return_path(request)) from exc
     if roles and user.role not in roles:
         raise LoginRequired(return_path(request))
-    request.state.user = user
+    # For an error page drawn after the unit of work has ended (the user row is detached then).
+    request.state.page_person = Person(name=user.name, role=user.role)
     return user
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who is logged in, as the page's header shows it (no database row behind it)."""
+
+    name: str
+    role: str
 
 
 @dataclass(frozen=True)
