@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from milkrun import clock
 from milkrun.auth.models import Role, User
-from milkrun.catalog import queries as catalog_queries
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.pagination import InvalidCursor
@@ -59,14 +58,6 @@ def customers(visit: AdminVisit, q: str | None = None, cursor: str | None = None
         route_names=route_names,
         notice=notice,
     )
-
-
-@router.get("/products", response_model=None)
-def products(visit: AdminVisit) -> Response:
-    session = visit.session
-    rows, _ = catalog_queries.list_products(session, limit=500, cursor=None)
-    prices = catalog_queries.prices_on(session, [p.id for p in rows], visit.today)
-    return visit.render("admin/products.html", products=rows, prices=prices)
 
 
 @router.get("/routes", response_model=None)
