@@ -144,7 +144,8 @@ def test_a_new_price_from_a_date_shows_as_planned(
 
     assert page.status_code == 200
     assert "New price saved." in page.text
-    assert "15 Dec 2026" in page.text and "planned" in page.text
+    assert "15 Dec 2026" in page.text
+    assert "planned" in page.text
     assert queries.price_on(session, product.id, dt.date(2026, 12, 15)) == 3000
 
     again = admin_client.post(url, data={"price": "31.00", "effective_from": "2026-12-15"})
@@ -179,7 +180,8 @@ def test_many_prices_preview_who_is_reached_then_confirm(
     text = preview.text
     assert "<strong>3</strong> active subscriptions of <strong>3</strong> customers" in text
     assert "₹252.00" in text  # 3 x 30 pouches x ₹2.80 a month
-    assert "₹30.80" in text and "₹44.00" in text
+    assert "₹30.80" in text
+    assert "₹44.00" in text
     assert f'name="product_ids" value="{untouched.id}" >' in text  # not ticked
     assert _count(session, ProductPrice) == prices
     assert _count(session, AuditEvent) == events
