@@ -9,7 +9,6 @@ from milkrun.auth.models import Role, User
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.pagination import InvalidCursor
-from milkrun.routing import queries as routing_queries
 from milkrun.routing.models import Route
 from milkrun.web.pages import AdminVisit
 
@@ -58,20 +57,3 @@ def customers(visit: AdminVisit, q: str | None = None, cursor: str | None = None
         route_names=route_names,
         notice=notice,
     )
-
-
-@router.get("/routes", response_model=None)
-def routes(visit: AdminVisit) -> Response:
-    session = visit.session
-    rows, _ = routing_queries.list_routes(session, limit=500, cursor=None)
-    boys = {
-        u.id: u.name for u in session.scalars(select(User).where(User.role == Role.delivery_boy))
-    }
-    stops = dict(
-        session.execute(
-            select(Customer.route_id, func.count())
-            .where(Customer.is_active)
-            .group_by(Customer.route_id)
-        ).all()
-    )
-    return visit.render("admin/routes.html", routes=rows, boys=boys, stops=stops)

@@ -12,13 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from milkrun.catalog import queries, service
 from milkrun.catalog.schemas import BulkPriceChange, PriceCreate, ProductCreate, ProductUpdate
-from milkrun.db.session import mark_failed
 from milkrun.deps import PathId
 from milkrun.errors import MilkrunError, NotFound
 from milkrun.pagination import InvalidCursor
 from milkrun.subscriptions import reach
 from milkrun.web.forms import FormText, valid_form
 from milkrun.web.pages import AdminVisit, PageVisit
+from milkrun.web.routes.console import blank_to_none, not_found, refused
 
 router = APIRouter(prefix="/admin/products")
 PAGE = 50
@@ -41,24 +41,6 @@ DONE = {
     "price": "New price saved.",
     "bulk": "New prices saved.",
 }
-
-
-def _blank_to_none(form: dict[str, str]) -> dict[str, Any]:
-    return {k: (v.strip() or None) for k, v in form.items()}
-
-
-def not_found(visit: PageVisit, exc: MilkrunError) -> Response:
-    """The error page for a record that does not exist, drawn here while the login is still
-    loaded (raising would draw it after the unit of work has let go of it)."""
-    mark_failed(visit.session, exc)
-    return visit.render(
-        "error.html", 404, title="Not found", message=exc.detail, status=404, back=None
-    )
-
-
-def _refused(visit: PageVisit, exc: MilkrunError) -> dict[str, Any]:
-    mark_failed(visit.session, exc)
-    return {"status_code": exc.status, "error": exc.detail}
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -129,12 +111,10 @@ def create_product(
         "effective_from": effective_from,
     }
     try:
-        data = valid_form(
-            ProductCreate, _blank_to_none(form) | {"tax_rate": tax_rate or "0"}, WORDS
-        )
+        data = valid_form(ProductCreate, blank_to_none(form) | {"tax_rate": tax_rate or "0"}, WORDS)
         product = service.create_product(visit.session, data, visit.actor, today=visit.today)
     except MilkrunError as exc:
-        return _new_form(visit, form, **_refused(visit, exc))
+        return _new_form(visit, form, **refused(visit, exc))
     return RedirectResponse(f"/admin/products/{product.id}?done=created", status_code=303)
 
 
@@ -186,7 +166,7 @@ def change_prices(
         data = valid_form(BulkPriceChange, data_in, WORDS)
         changes = service.change_prices(visit.session, data, visit.actor, today=visit.today)
     except MilkrunError as exc:
-        return _bulk_page(visit, form, **_refused(visit, exc))
+        return _bulk_page(visit, form, **refused(visit, exc))
     if not data.dry_run:
         return RedirectResponse("/admin/products?done=bulk", status_code=303)
     deltas = {c.product.id: c.after_paise - c.before_paise for c in changes}
@@ -262,7 +242,7 @@ def edit_product(
     except MilkrunError as exc:
         if isinstance(exc, NotFound):
             return not_found(visit, exc)
-        return _product_page(visit, product_id, edit=edit, **_refused(visit, exc))
+        return _product_page(visit, product_id, edit=edit, **refused(visit, exc))
     return RedirectResponse(f"/admin/products/{product_id}?done=saved", status_code=303)
 
 
@@ -273,17 +253,17 @@ def add_price(
     price_form = {"price": price, "effective_from": effective_from}
     try:
         queries.get_product(visit.session, product_id)
-        data = valid_form(PriceCreate, _blank_to_none(price_form), WORDS)
+        data = valid_form(PriceCreate, blank_to_none(price_form), WORDS)
         service.add_price(visit.session, product_id, data, visit.actor)
     except MilkrunError as exc:
         if isinstance(exc, NotFound):
             return not_found(visit, exc)
-        refused = _refused(visit, exc)
+        found = refused(visit, exc)
         return _product_page(
             visit,
             product_id,
-            refused["status_code"],
+            found["status_code"],
             price_form=price_form,
-            price_error=refused["error"],
+            price_error=found["error"],
         )
     return RedirectResponse(f"/admin/products/{product_id}?done=price#prices", status_code=303)
