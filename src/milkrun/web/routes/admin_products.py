@@ -122,9 +122,17 @@ def create_product(
 
 
 def _bulk_page(
-    visit: PageVisit, form: dict[str, Any], status_code: int = 200, **extra: Any
+    visit: PageVisit,
+    form: dict[str, Any],
+    status_code: int = 200,
+    *,
+    tick_all: bool = False,
+    **extra: Any,
 ) -> Response:
     rows, _ = queries.list_products(visit.session, limit=EVERY, cursor=None, is_active=True)
+    if tick_all:
+        form["product_ids"] = [str(p.id) for p in rows]
+    form.setdefault("product_ids", [])
     return visit.render(
         "admin/products/bulk.html",
         status_code,
@@ -137,10 +145,11 @@ def _bulk_page(
 
 
 @router.get("/prices", response_model=None)
-def bulk_prices(visit: AdminVisit) -> Response:
+def bulk_prices(visit: AdminVisit, tick: str = "") -> Response:
+    """The form; ``tick=all`` ticks every product on sale."""
     tomorrow = visit.today + dt.timedelta(days=1)
-    form = {"product_ids": [], "by": "rupees", "amount": "", "effective_from": tomorrow.isoformat()}
-    return _bulk_page(visit, form)
+    form: dict[str, Any] = {"by": "rupees", "amount": "", "effective_from": tomorrow.isoformat()}
+    return _bulk_page(visit, form, tick_all=tick == "all")
 
 
 @router.post("/prices", response_model=None)
