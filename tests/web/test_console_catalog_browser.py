@@ -47,6 +47,27 @@ def test_an_owner_moves_a_stop(page: Page, live_server: LiveServer) -> None:
     expect(page.locator(".manifest")).to_be_visible()
 
 
+def test_an_owner_drags_a_stop_to_its_place(page: Page, live_server: LiveServer) -> None:
+    with live_server.database.session_scope() as session:
+        route = factories.route(session, name="Domlur")
+        people = [
+            factories.customer(session, route=route, name=n) for n in ("Asha", "Meera", "Kiran")
+        ]
+        stops.set_stop_order(session, route.id, [c.id for c in people], ACTOR)
+        route_id = route.id
+    log_in(page, live_server.url, _owner(live_server))
+    page.goto(f"{live_server.url}/admin/routes/{route_id}")
+
+    rows = page.locator("table.stops tbody tr")
+    first = rows.nth(0).locator("td").nth(1)
+    rows.nth(2).locator("td").nth(1).drag_to(first, target_position={"x": 10, "y": 3})
+
+    expect(page.get_by_role("status")).to_have_text("Stop order saved.")
+    expect(rows.nth(0)).to_contain_text("Kiran")
+    with live_server.database.session_scope() as session:
+        assert [c.name for c in stops.stops_of(session, route_id)] == ["Kiran", "Asha", "Meera"]
+
+
 def test_an_owner_raises_a_price_after_seeing_whom_it_reaches(
     page: Page, live_server: LiveServer
 ) -> None:

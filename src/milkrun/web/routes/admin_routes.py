@@ -40,6 +40,7 @@ DONE = {
     "created": "Route added.",
     "saved": "Route saved.",
     "moved": "Stop order saved.",
+    "not-moved": "The stop order was not saved (it changed meanwhile?): here it is as it stands.",
     "placed": "Customer put on the route.",
 }
 
