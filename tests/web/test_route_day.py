@@ -224,6 +224,7 @@ def test_an_admin_shares_a_route_and_the_holder_marks_a_stop(
     log_in(page, live_server.url, admin_phone)
     page.goto(f"{live_server.url}/admin/routes")
     page.get_by_role("link", name=route_name).click()
+    page.get_by_role("link", name="Today's day sheet").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(route_name)
     page.get_by_label("For whom").fill("Suresh")
     page.get_by_role("button", name="Create link").click()

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.auth.models import User
@@ -34,3 +34,30 @@ def list_users(
     if role is not None:
         statement = statement.where(User.role == role)
     return paginate(session, statement, User.id, limit=limit, cursor=cursor)
+
+
+STAFF_ROLES = ("admin", "delivery_boy")
+
+
+def _staff(role: str | None) -> Select[User]:
+    roles = [role] if role in STAFF_ROLES else list(STAFF_ROLES)
+    return select(User).where(User.role.in_(roles))
+
+
+def list_staff(
+    session: Session, *, limit: int, cursor: str | None, role: str | None = None
+) -> tuple[Sequence[User], str | None]:
+    """Staff logins (admins and delivery boys; one of them with ``role``), by id."""
+    return paginate(session, _staff(role), User.id, limit=limit, cursor=cursor)
+
+
+def count_staff(session: Session, *, role: str | None = None) -> int:
+    return session.scalar(select(func.count()).select_from(_staff(role).subquery())) or 0
+
+
+def names_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, User]:
+    """The users with these ids (for showing names next to records that point at them)."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}

@@ -67,3 +67,10 @@ def prices_on(session: Session, product_ids: Iterable[int], on: dt.date) -> dict
 
 def price_on(session: Session, product_id: int, on: dt.date) -> int | None:
     return prices_on(session, [product_id], on).get(product_id)
+
+
+def count_products(session: Session, *, is_active: bool | None = None) -> int:
+    statement = select(func.count()).select_from(Product)
+    if is_active is not None:
+        statement = statement.where(Product.is_active == is_active)
+    return session.scalar(statement) or 0

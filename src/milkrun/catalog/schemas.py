@@ -4,9 +4,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from milkrun.fields import Text
+from milkrun.fields import RecordId, Text
 from milkrun.money import Rupees
 from milkrun.patching import Patch
 
@@ -52,3 +52,59 @@ class PriceRead(BaseModel):
     price: str
     effective_from: dt.date
     created_at: dt.datetime
+
+
+class BulkPriceChange(BaseModel):
+    """New prices for many products at once, from one date: each product's price on that date
+    raised (or lowered) by ``rupees`` or by ``percent`` (exactly one of the two)."""
+
+    model_config = ConfigDict(extra="forbid")
+    product_ids: list[RecordId] = Field(min_length=1, max_length=500)
+    rupees: Decimal | None = Field(
+        default=None,
+        ge=-10_000,
+        le=10_000,
+        max_digits=7,
+        decimal_places=2,
+        description="Add this many rupees to each price (negative lowers it)",
+    )
+    percent: Decimal | None = Field(
+        default=None,
+        gt=-100,
+        le=1000,
+        max_digits=6,
+        decimal_places=2,
+        description="Change each price by this percentage, rounded to the paisa",
+    )
+    effective_from: dt.date
+    dry_run: bool = Field(default=False, description="Say what would change; change nothing")
+
+    @model_validator(mode="after")
+    def _one_change(self) -> BulkPriceChange:
+        if (self.rupees is None) == (self.percent is None):
+            raise ValueError("give either rupees or percent")
+        return self
+
+
+class BulkPriceLine(BaseModel):
+    product_id: int
+    sku: str
+    name: str
+    price_before: str
+    price_after: str
+
+
+class PriceReach(BaseModel):
+    """Who a price change reaches: active subscriptions (and their customers) to the products on
+    the day, and the change of their monthly bill at their current schedules."""
+
+    subscriptions: int
+    customers: int
+    monthly_change: str = Field(description="Rupees a month, all reached customers together")
+
+
+class BulkPriceRead(BaseModel):
+    effective_from: dt.date
+    dry_run: bool
+    changes: list[BulkPriceLine]
+    reach: PriceReach

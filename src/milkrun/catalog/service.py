@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,9 +12,12 @@ from sqlalchemy.orm import Session
 from milkrun.audit import service as audit
 from milkrun.catalog import queries
 from milkrun.catalog.models import Product, ProductPrice
-from milkrun.catalog.schemas import PriceCreate, ProductCreate, ProductUpdate
-from milkrun.errors import Conflict
+from milkrun.catalog.schemas import BulkPriceChange, PriceCreate, ProductCreate, ProductUpdate
+from milkrun.errors import Conflict, InvalidInput, NotFound
 from milkrun.money import to_paise
+
+# Below ₹1,00,00,000, as any price typed in (milkrun.money.Rupees).
+MAX_PRICE_PAISE = 9_999_999_99
 
 
 def tax_rate_bps(rate: Decimal) -> int:
@@ -110,3 +114,97 @@ def add_price(
         after=audit.snapshot(price),
     )
     return price
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """One product's price on the day, before and after a bulk change."""
+
+    product: Product
+    before_paise: int
+    after_paise: int
+
+
+def _new_price(paise: int, data: BulkPriceChange) -> int:
+    if data.rupees is not None:
+        return paise + to_paise(data.rupees)
+    assert data.percent is not None
+    exact = Decimal(paise) * (100 + data.percent) / 100
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def change_prices(
+    session: Session, data: BulkPriceChange, actor: audit.Actor, *, today: dt.date
+) -> list[PriceChange]:
+    """Many products' prices raised (or lowered) from one date, all or none: by ``rupees`` or
+    ``percent`` of each one's price on that date. With ``dry_run``, what would change, changing
+    nothing. Refused whole when a product is unknown or has no price yet, when the date is past
+    or already has a price of one of them, or when a price would fall below zero."""
+    if data.effective_from < today:
+        raise InvalidInput(
+            "New prices start today or later; past orders keep their prices",
+            code="price_in_past",
+        )
+    ids = sorted(set(data.product_ids))
+    products = session.scalars(select(Product).where(Product.id.in_(ids))).all()
+    unknown = sorted(set(ids) - {p.id for p in products})
+    if unknown:
+        raise NotFound(
+            f"There is no product {', '.join(map(str, unknown))}", code="product_not_found"
+        )
+    products = sorted(products, key=lambda p: p.sku)
+    prices = queries.prices_on(session, ids, data.effective_from)
+    unpriced = [p.sku for p in products if p.id not in prices]
+    if unpriced:
+        raise Conflict(
+            f"No price yet on {data.effective_from} for {', '.join(unpriced)}",
+            code="price_missing",
+        )
+    taken = session.scalars(
+        select(Product.sku)
+        .join(ProductPrice, ProductPrice.product_id == Product.id)
+        .where(ProductPrice.product_id.in_(ids), ProductPrice.effective_from == data.effective_from)
+        .order_by(Product.sku)
+    ).all()
+    if taken:
+        raise Conflict(
+            f"Already a price from {data.effective_from} for {', '.join(taken)}; "
+            "change those one by one",
+            code="price_exists",
+        )
+    changes = [PriceChange(p, prices[p.id], _new_price(prices[p.id], data)) for p in products]
+    below = [c.product.sku for c in changes if c.after_paise < 0]
+    if below:
+        raise InvalidInput(
+            f"The price would fall below zero for {', '.join(below)}", code="price_negative"
+        )
+    above = [c.product.sku for c in changes if c.after_paise > MAX_PRICE_PAISE]
+    if above:
+        raise InvalidInput(
+            f"The price would pass ₹1,00,00,000 for {', '.join(above)}", code="price_too_high"
+        )
+    if data.dry_run:
+        return changes
+    rows = [
+        ProductPrice(
+            product_id=c.product.id,
+            price_paise=c.after_paise,
+            effective_from=data.effective_from,
+            created_by_user_id=actor.user_id,
+        )
+        for c in changes
+    ]
+    session.add_all(rows)
+    session.flush()
+    change = {"rupees": data.rupees} if data.rupees is not None else {"percent": data.percent}
+    for row, c in zip(rows, changes, strict=True):
+        audit.record(
+            session,
+            actor,
+            "product.price_bulk",
+            "product_price",
+            row.id,
+            before={"product_id": c.product.id, "price_paise": c.before_paise},
+            after={**audit.snapshot(row), **change},
+        )
+    return changes

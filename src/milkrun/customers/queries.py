@@ -44,3 +44,14 @@ def list_customers(
             Customer.name.ilike(pattern) | Customer.phone.contains(search.strip())
         )
     return paginate(session, statement, Customer.id, limit=limit, cursor=cursor)
+
+
+def waiting_for_a_route(session: Session, *, limit: int = 50) -> Sequence[Customer]:
+    """Active customers on no route yet (new sign-ups the owner still has to place), oldest
+    first."""
+    return session.scalars(
+        select(Customer)
+        .where(Customer.is_active, Customer.route_id.is_(None))
+        .order_by(Customer.id)
+        .limit(limit)
+    ).all()

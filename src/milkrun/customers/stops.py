@@ -77,3 +77,52 @@ def set_stop_order(
         after={"customer_ids": customer_ids},
     )
     return stops_of(session, route_id)
+
+
+def move_stop(
+    session: Session, route_id: int, customer_id: int, steps: int, actor: audit.Actor
+) -> list[Customer]:
+    """One stop moved ``steps`` places later (negative: earlier) in the route's order, stopping
+    at either end; the rest keep their order."""
+    routing_queries.get_route(session, route_id)
+    order = [c.id for c in stops_of(session, route_id)]
+    if customer_id not in order:
+        raise InvalidInput(
+            f"Customer {customer_id} is not an active customer of route {route_id}",
+            code="customer_not_on_route",
+        )
+    at = order.index(customer_id)
+    order.pop(at)
+    order.insert(max(0, min(len(order), at + steps)), customer_id)
+    return set_stop_order(session, route_id, order, actor)
+
+
+def place_at(
+    session: Session, route_id: int, customer_id: int, position: int, actor: audit.Actor
+) -> list[Customer]:
+    """An active customer put on the route (moved from another, or from none) at stop number
+    ``position`` (1 is first; past the end is last); the stops after it move down one."""
+    routing_queries.get_active_route(session, route_id)
+    customer = session.get(Customer, customer_id)
+    if customer is None or not customer.is_active:
+        raise InvalidInput(f"There is no active customer {customer_id}", code="customer_not_found")
+    if position < 1:
+        raise InvalidInput("Stop numbers start at 1", code="invalid_position")
+    if customer.route_id != route_id:
+        before = audit.snapshot(customer)
+        customer.route_id = route_id
+        customer.stop_sequence = None
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "customer.update",
+            "customer",
+            customer.id,
+            before=before,
+            after=audit.snapshot(customer),
+            customer_id=customer.id,
+        )
+    order = [c.id for c in stops_of(session, route_id) if c.id != customer_id]
+    order.insert(min(position - 1, len(order)), customer_id)
+    return set_stop_order(session, route_id, order, actor)

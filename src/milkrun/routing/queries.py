@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from milkrun.errors import InvalidInput, NotFound
@@ -87,3 +87,14 @@ def substitute_on(session: Session, route_id: int, day: dt.date) -> RouteSubstit
             RouteSubstitute.route_id == route_id, RouteSubstitute.delivery_date == day
         )
     )
+
+
+def count_routes(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Route)) or 0
+
+
+def routes_of_delivery_boy(session: Session, user_id: int) -> Sequence[Route]:
+    """The active routes whose own delivery boy ``user_id`` is, by name."""
+    return session.scalars(
+        select(Route).where(Route.delivery_boy_id == user_id, Route.is_active).order_by(Route.name)
+    ).all()

@@ -18,7 +18,11 @@ from milkrun.api.deps import (
 from milkrun.catalog import queries, service
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.catalog.schemas import (
+    BulkPriceChange,
+    BulkPriceLine,
+    BulkPriceRead,
     PriceCreate,
+    PriceReach,
     PriceRead,
     ProductCreate,
     ProductRead,
@@ -26,6 +30,7 @@ from milkrun.catalog.schemas import (
 )
 from milkrun.money import to_rupees
 from milkrun.pagination import Page
+from milkrun.subscriptions import reach
 
 router = APIRouter(prefix="/products", tags=["catalog"])
 
@@ -63,6 +68,41 @@ def create_product(
     """A product with its first price (effective today unless ``effective_from`` says)."""
     product = service.create_product(session, body, actor, today=clock.today(settings.zone))
     return _reads(session, [product], settings)[0]
+
+
+@router.post("/prices/bulk", response_model=BulkPriceRead)
+def change_prices(
+    body: BulkPriceChange,
+    _: AdminUser,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> BulkPriceRead:
+    """New prices for many products from one date: each one's price on that date plus ``rupees``
+    or plus ``percent``; all or none, audited. With ``dry_run`` true, the same answer (who is
+    reached, the monthly change at current schedules) and nothing changed."""
+    changes = service.change_prices(session, body, actor, today=clock.today(settings.zone))
+    deltas = {c.product.id: c.after_paise - c.before_paise for c in changes}
+    reached = reach.price_change_reach(session, deltas, body.effective_from)
+    return BulkPriceRead(
+        effective_from=body.effective_from,
+        dry_run=body.dry_run,
+        changes=[
+            BulkPriceLine(
+                product_id=c.product.id,
+                sku=c.product.sku,
+                name=c.product.name,
+                price_before=to_rupees(c.before_paise),
+                price_after=to_rupees(c.after_paise),
+            )
+            for c in changes
+        ],
+        reach=PriceReach(
+            subscriptions=reached.subscriptions,
+            customers=reached.customers,
+            monthly_change=to_rupees(reached.monthly_change_paise),
+        ),
+    )
 
 
 @router.get("", response_model=Page[ProductRead])
