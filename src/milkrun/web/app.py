@@ -52,16 +52,33 @@ def build_web_router() -> APIRouter:
     from milkrun.web.routes import (
         accounts,
         admin,
+        admin_customer,
+        admin_customers,
         customer,
         delivery,
         docs,
         links,
+        my_subscriptions,
         route_day,
+        signup,
         vacations,
     )
 
     router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
-    for module in (accounts, admin, customer, delivery, docs, links, route_day, vacations):
+    for module in (
+        accounts,
+        admin,
+        admin_customers,  # before admin_customer: /admin/customers/new is not a customer's id
+        admin_customer,
+        customer,
+        delivery,
+        docs,
+        links,
+        my_subscriptions,
+        route_day,
+        signup,
+        vacations,
+    ):
         router.include_router(module.router)
     router.include_router(delivery.worker)
     return router
