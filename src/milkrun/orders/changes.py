@@ -171,7 +171,7 @@ def _record(
     if window.is_late(event.first_affected):
         extra["after_cutoff"] = True
         if window.reason is not None:
-            extra["reason"] = window.reason
+            extra["late_reason"] = window.reason
     after = event.after
     audit.record(
         session,

@@ -15,7 +15,19 @@ from milkrun.audit import queries as audit_queries
 from milkrun.audit.models import AuditEvent
 
 EVENTS_PER_PAGE = 20
-HIDDEN = frozenset({"updated_at", "created_at", "id", "customer_id", "orders_resynced"})
+HIDDEN = frozenset(
+    {
+        "updated_at",
+        "created_at",
+        "id",
+        "customer_id",
+        "created_by_user_id",
+        "orders_resynced",
+        "after_cutoff",
+        "late_reason",
+        "password_hash",
+    }
+)
 ACTIONS = {
     "customer.create": "Customer added",
     "customer.register": "Signed up",
@@ -46,13 +58,15 @@ class Event:
 def _short(value: Any) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, dict | list):
+        return "…"
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
     before, after = before or {}, after or {}
-    keys = [k for k in after if k not in HIDDEN and k not in ("after_cutoff", "reason")]
+    keys = [k for k in after if k not in HIDDEN]
     keys += [k for k in before if k not in after and k not in HIDDEN]
     words = []
     for key in keys:
@@ -74,7 +88,7 @@ def _event(row: AuditEvent, zone: ZoneInfo) -> Event:
         what=ACTIONS.get(row.action, row.action.replace(".", " ").capitalize()),
         changes=_changes(row.before, row.after),
         late=bool(after.get("after_cutoff")),
-        reason=after.get("reason"),
+        reason=after.get("late_reason"),
     )
 
 

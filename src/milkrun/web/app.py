@@ -96,7 +96,7 @@ def is_page(request: Request) -> bool:
 def error_page(
     request: Request, status: int, detail: str | None, headers: dict[str, str] | None = None
 ) -> HTMLResponse:
-    user = getattr(request.state, "user", None)
+    user = getattr(request.state, "who", None)
     response = render(
         request,
         "error.html",

@@ -104,7 +104,18 @@ def page_user(request: Request, session: Session, settings: Settings, *roles: Ro
     if roles and user.role not in roles:
         raise LoginRequired(return_path(request))
     request.state.user = user
+    # Who is logged in, kept apart from the row: an error page is drawn after the unit of work
+    # rolled back, when the row's attributes can no longer be read.
+    request.state.who = Who(user.name, Role(user.role))
     return user
+
+
+@dataclass(frozen=True)
+class Who:
+    """The logged-in person as the page header shows them (``base.html``)."""
+
+    name: str
+    role: Role
 
 
 @dataclass(frozen=True)
