@@ -126,7 +126,9 @@ def test_a_long_list_is_paginated_with_the_count(
         factories.customer(session, name=f"Customer {n:02d}")
     first = owner.get("/admin/customers", params={"q": "customer"})
     assert "Showing 50 of 55 customers" in _text(first.text)
-    link = html.unescape(re.search(r'href="(\?[^"]*cursor=[^"]*)"', first.text).group(1))
+    found = re.search(r'href="(\?[^"]*cursor=[^"]*)"', first.text)
+    assert found is not None
+    link = html.unescape(found.group(1))
     second = _text(owner.get("/admin/customers" + link).text)
     assert "Showing 5 of 55 customers" in second
     assert "Customer 54" in second
@@ -252,7 +254,7 @@ def test_deactivation_says_what_happens_then_does_it(
     done = owner.post(f"/admin/customers/{dairy.customer.id}/deactivate", follow_redirects=False)
     assert done.status_code == 303
     session.expire_all()
-    assert not session.get(Customer, dairy.customer.id).is_active
+    assert not session.get_one(Customer, dairy.customer.id).is_active
     statuses = dict(
         session.execute(
             select(Order.delivery_date, Order.status).where(Order.customer_id == dairy.customer.id)
@@ -270,7 +272,7 @@ def test_deactivation_says_what_happens_then_does_it(
     back = owner.post(f"/admin/customers/{dairy.customer.id}/reactivate", follow_redirects=False)
     assert back.status_code == 303
     session.expire_all()
-    assert session.get(Customer, dairy.customer.id).is_active
+    assert session.get_one(Customer, dairy.customer.id).is_active
     assert (
         session.scalar(
             select(Order.status).where(
@@ -365,7 +367,9 @@ def test_a_locked_day_needs_a_reason_which_is_audited(
     done = owner.post(url, data={**form, "reason": "customer phoned at 6"}, follow_redirects=False)
     assert done.status_code == 303
     assert session.scalar(select(Override.quantity)) == 0
-    event = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None
+    assert event.after is not None
     assert event.action == "override.set"
     assert event.after["after_cutoff"] is True
     assert event.after["late_reason"] == "customer phoned at 6"
@@ -400,7 +404,7 @@ def test_pause_all_open_ended_then_end_it(
         follow_redirects=False,
     )
     assert done.status_code == 303
-    pause = session.scalar(select(Pause))
+    pause = session.scalars(select(Pause)).one()
     assert pause.subscription_id is None
     assert pause.end_date is None
     shown = _text(owner.get(url).text)
