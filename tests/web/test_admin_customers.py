@@ -249,7 +249,7 @@ def test_deactivation_says_what_happens_then_does_it(
     assert "No deliveries from Wed 02 Dec 2026 on." in asked
     assert "1 subscription stop delivering" in asked
     assert "2 orders already made for 02 Dec or later are cancelled." in asked
-    assert "1 order before then (past the cut-off) still go out." in asked
+    assert "1 order before then (past the cut-off) still goes out." in asked
 
     done = owner.post(f"/admin/customers/{dairy.customer.id}/deactivate", follow_redirects=False)
     assert done.status_code == 303

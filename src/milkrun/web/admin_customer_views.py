@@ -58,8 +58,6 @@ class Event:
 def _short(value: Any) -> str:
     if value is None or value == "":
         return "—"
-    if isinstance(value, dict | list):
-        return "…"
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
 
@@ -74,9 +72,12 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> lis
         if before and old == new:
             continue
         name = key.replace("_", " ")
-        words.append(
-            f"{name}: {_short(old)} → {_short(new)}" if before else f"{name}: {_short(new)}"
-        )
+        if isinstance(new, dict | list) or isinstance(old, dict | list):
+            words.append(f"{name}: changed" if before else f"{name}: set")
+        elif before:
+            words.append(f"{name}: {_short(old)} → {_short(new)}")
+        else:
+            words.append(f"{name}: {_short(new)}")
     return words[:6]
 
 
