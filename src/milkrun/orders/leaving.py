@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
@@ -50,22 +50,29 @@ def leaving(session: Session, customer_id: int, window: Window) -> Leaving:
             (Subscription.end_date.is_(None)) | (Subscription.end_date >= day),
         )
     )
-    scheduled = (
-        select(Order.subscription_id.is_(None), Order.delivery_date >= day, func.count())
-        .where(
+    once = Order.subscription_id.is_(None)
+    on_or_after = Order.delivery_date >= day
+
+    def count(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+
+    row = session.execute(
+        select(
+            count(~once, on_or_after),
+            count(once, on_or_after),
+            count(Order.delivery_date < day),
+        ).where(
             Order.customer_id == customer_id,
             Order.status == OrderStatus.scheduled,
             Order.delivery_date >= window.today,
         )
-        .group_by(Order.subscription_id.is_(None), Order.delivery_date >= day)
-    )
-    counts = {(bool(once), bool(open_)): n for once, open_, n in session.execute(scheduled)}
+    ).one()
     return Leaving(
         from_day=day,
         subscriptions=running or 0,
-        orders_cancelled=counts.get((False, True), 0),
-        one_time_orders=counts.get((True, True), 0),
-        locked_orders=counts.get((False, False), 0) + counts.get((True, False), 0),
+        orders_cancelled=int(row[0]),
+        one_time_orders=int(row[1]),
+        locked_orders=int(row[2]),
     )
 
 
