@@ -437,3 +437,17 @@ def test_cancel_a_subscription_from_a_day(
         ).status_code
         == 404
     )
+
+
+def test_coming_back_with_a_phone_taken_meanwhile_is_refused(
+    owner: TestClient, session: Session, dairy: Dairy
+) -> None:
+    phone = dairy.customer.phone
+    owner.post(f"/admin/customers/{dairy.customer.id}/deactivate")
+    factories.customer(session, name="New holder", phone_number=phone)
+    refused = owner.post(f"/admin/customers/{dairy.customer.id}/reactivate")
+    assert refused.status_code == 409
+    assert "already has the phone" in refused.text
+    assert "Make active again" in refused.text
+    session.expire_all()
+    assert not session.get_one(Customer, dairy.customer.id).is_active

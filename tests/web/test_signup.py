@@ -207,3 +207,17 @@ def test_the_customers_cut_off_and_refusals_change_nothing(
     assert other.status_code == 404
     session.refresh(theirs)
     assert theirs.end_date is None
+
+
+def test_an_area_two_routes_serve_waits_for_the_owner(
+    client: TestClient, session: Session, dairy: Dairy
+) -> None:
+    for name in ("Koramangala east", "Koramangala west"):
+        routing_service.create_route(
+            session, RouteCreate(name=name, area="Koramangala 560034", shift="morning"), ACTOR
+        )
+    posted = client.post("/signup", data=FORM, follow_redirects=False)
+    assert posted.status_code == 303
+    customer = _signed_up(session)
+    assert customer is not None
+    assert customer.route_id is None
