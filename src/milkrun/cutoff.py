@@ -14,11 +14,11 @@ and one-time orders all check it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from milkrun import clock
 from milkrun.config import Settings
-from milkrun.errors import Conflict
+from milkrun.errors import Conflict, InvalidInput
 
 
 def cutoff_at(day: dt.date, settings: Settings) -> dt.datetime:
@@ -48,10 +48,23 @@ class Window:
     earliest: dt.date
     is_customer: bool
     settings: Settings
+    # Staff at the console say why they change a day already locked for customers: with
+    # ``reason_required`` such a change without a ``reason`` is refused; the reason is audited.
+    reason: str | None = None
+    reason_required: bool = False
+
+    def with_reason(self, reason: str | None) -> Window:
+        """This window, for a change whose late days need a reason (``reason``, if given)."""
+        return replace(self, reason=(reason or "").strip() or None, reason_required=True)
 
     def ensure_open(self, day: dt.date) -> None:
         """Refuse a change to ``day`` that this caller may no longer make."""
         if day >= self.earliest:
+            if self.reason_required and self.reason is None and self.is_late(day):
+                raise InvalidInput(
+                    f"{day:%a %d %b %Y} is past the customers' cut-off: say why it is changed",
+                    code="reason_required",
+                )
             return
         if self.is_customer:
             closed = cutoff_at(day, self.settings)

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from milkrun.deps import TOKEN_COOKIE
-from milkrun.web.routes.admin import PAGE
+from milkrun.web.routes.admin_customers import PAGE
 from tests import factories
 from tests.factories import Login
 

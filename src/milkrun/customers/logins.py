@@ -15,6 +15,7 @@ from milkrun.auth.models import User
 from milkrun.customers import queries, service
 from milkrun.customers.models import Customer
 from milkrun.customers.schemas import CustomerCreate, RegisterRequest
+from milkrun.routing import queries as routing_queries
 
 
 def _login_of(session: Session, customer: Customer, password: str) -> User:
@@ -50,8 +51,16 @@ def register_customer(
 def self_register(
     session: Session, data: RegisterRequest, actor: audit.Actor
 ) -> tuple[User, Customer]:
+    """Sign-up: placed on the route that serves its area or PIN code (``route_for_area``), or
+    waiting for the owner to place it."""
+    route = routing_queries.route_for_area(session, data.area)
     customer = CustomerCreate(
-        name=data.name, phone=data.phone, email=data.email, address=data.address, area=data.area
+        name=data.name,
+        phone=data.phone,
+        email=data.email,
+        address=data.address,
+        area=data.area,
+        route_id=route.id if route is not None else None,
     )
     return register_customer(session, customer, data.password, actor)
 

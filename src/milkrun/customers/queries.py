@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from milkrun.customers.models import Customer
@@ -55,3 +57,51 @@ def waiting_for_a_route(session: Session, *, limit: int = 50) -> Sequence[Custom
         .order_by(Customer.id)
         .limit(limit)
     ).all()
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """Which customers a list shows: ``search`` in the name, phone (any format) or address;
+    ``waiting``: not placed on a route yet; ``among``: a query of ids (those who owe, say)."""
+
+    search: str | None = None
+    route_id: int | None = None
+    waiting: bool = False
+    is_active: bool | None = None
+    among: Select[tuple[int]] | None = None
+
+    def statement(self) -> Select[Customer]:
+        statement = select(Customer)
+        if self.route_id is not None:
+            statement = statement.where(Customer.route_id == self.route_id)
+        if self.waiting:
+            statement = statement.where(Customer.route_id.is_(None))
+        if self.is_active is not None:
+            statement = statement.where(Customer.is_active == self.is_active)
+        if self.among is not None:
+            statement = statement.where(Customer.id.in_(self.among))
+        text = (self.search or "").strip()
+        if text:
+            pattern = f"%{text.lower()}%"
+            matches = [
+                func.lower(Customer.name).like(pattern),
+                func.lower(Customer.address).like(pattern),
+                Customer.phone.contains(text),
+            ]
+            digits = re.sub(r"\D", "", text)
+            if len(digits) >= 3 and digits != text:
+                # "98450 12345" or "098450-12345": the digits, without a leading trunk 0.
+                matches.append(Customer.phone.contains(digits.lstrip("0") or digits))
+            statement = statement.where(or_(*matches))
+        return statement
+
+
+def find_customers(
+    session: Session, which: CustomerFilter, *, limit: int, cursor: str | None
+) -> tuple[Sequence[Customer], str | None, int]:
+    """One page of the customers ``which`` selects, the next page's cursor, and how many there
+    are in all."""
+    statement = which.statement()
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows, next_cursor = paginate(session, statement, Customer.id, limit=limit, cursor=cursor)
+    return rows, next_cursor, total

@@ -170,6 +170,8 @@ def _record(
         extra["orders_resynced"] = resynced
     if window.is_late(event.first_affected):
         extra["after_cutoff"] = True
+        if window.reason is not None:
+            extra["late_reason"] = window.reason
     after = event.after
     audit.record(
         session,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from sqlalchemy import and_, func, or_, select
@@ -98,3 +99,21 @@ def routes_of_delivery_boy(session: Session, user_id: int) -> Sequence[Route]:
     return session.scalars(
         select(Route).where(Route.delivery_boy_id == user_id, Route.is_active).order_by(Route.name)
     ).all()
+
+
+PIN_CODE = re.compile(r"\b[1-9][0-9]{5}\b")
+
+
+def route_for_area(session: Session, area: str) -> Route | None:
+    """The one active route that serves ``area``: its area is the same words (any case), or both
+    name the same six-digit PIN code. None when no route, or more than one, matches: the owner
+    places the customer."""
+    wanted = " ".join(area.lower().split())
+    pins = set(PIN_CODE.findall(area))
+    matching = [
+        route
+        for route in session.scalars(select(Route).where(Route.is_active).order_by(Route.id))
+        if " ".join(route.area.lower().split()) == wanted
+        or bool(pins & set(PIN_CODE.findall(route.area)))
+    ]
+    return matching[0] if len(matching) == 1 else None

@@ -52,6 +52,8 @@ def build_web_router() -> APIRouter:
     from milkrun.web.routes import (
         accounts,
         admin,
+        admin_customer,
+        admin_customers,
         admin_products,
         admin_routes,
         admin_staff,
@@ -59,7 +61,9 @@ def build_web_router() -> APIRouter:
         delivery,
         docs,
         links,
+        my_subscriptions,
         route_day,
+        signup,
         vacations,
     )
 
@@ -67,6 +71,8 @@ def build_web_router() -> APIRouter:
     for module in (
         accounts,
         admin,
+        admin_customers,  # before admin_customer: /admin/customers/new is not a customer's id
+        admin_customer,
         admin_products,
         admin_routes,
         admin_staff,
@@ -74,7 +80,9 @@ def build_web_router() -> APIRouter:
         delivery,
         docs,
         links,
+        my_subscriptions,
         route_day,
+        signup,
         vacations,
     ):
         router.include_router(module.router)
@@ -97,7 +105,7 @@ def is_page(request: Request) -> bool:
 def error_page(
     request: Request, status: int, detail: str | None, headers: dict[str, str] | None = None
 ) -> HTMLResponse:
-    user = getattr(request.state, "page_person", None)
+    user = getattr(request.state, "who", None)
     response = render(
         request,
         "error.html",

@@ -24,6 +24,7 @@ from milkrun.web import customer_bills
 from milkrun.web import customer_views as views
 from milkrun.web.customer_views import Day, PauseView
 from milkrun.web.pages import PageVisit, page_user, render
+from milkrun.web.subscription_forms import KINDS
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -38,6 +39,10 @@ DONE = {
     "paused": ("Deliveries paused from {day}.", "vacations"),
     "resumed": ("Deliveries start again on {day}.", "vacations"),
     "called_off": ("Vacation called off.", "vacations"),
+    "welcome": ("Welcome! Choose what you would like delivered.", "subscriptions"),
+    "subscribed": ("Subscribed: deliveries from {day}.", "subscriptions"),
+    "terms": ("Your usual changes from {day}.", "subscriptions"),
+    "ended": ("Cancelled: no more deliveries from {day}.", "subscriptions"),
 }
 
 # --- the forms: what was typed, what was done ------------------------------------------------
@@ -107,9 +112,13 @@ class Screen(PageVisit):
             my_bills, bills_next = customer_bills.bills(
                 session, self.customer_id, window.today, None
             )
-        attempt.placed = (attempt.form, attempt.key) in _forms_on(days, vacations)
+        attempt.placed = (attempt.form, attempt.key) in _forms_on(days, vacations, subs)
         if done is not None:
-            done.placed = done.anchor in {"vacations", *(day.anchor for day in days)}
+            done.placed = done.anchor in {
+                "vacations",
+                "subscriptions",
+                *(day.anchor for day in days),
+            }
         return render(
             self.request,
             "customer/home.html",
@@ -120,6 +129,7 @@ class Screen(PageVisit):
             week=days,
             first_open=window.first_open,
             offer=views.offer(session, window.first_open),
+            kinds=KINDS,
             subscriptions=subs,
             pauses=vacations,
             bills=my_bills,
@@ -141,9 +151,14 @@ class Screen(PageVisit):
         return RedirectResponse(f"/me?done={done}&on={day.isoformat()}#{anchor}", status_code=303)
 
 
-def _forms_on(days: list[Day], vacations: list[PauseView]) -> set[tuple[str, str]]:
+def _forms_on(
+    days: list[Day], vacations: list[PauseView], subs: list[views.SubscriptionView]
+) -> set[tuple[str, str]]:
     """The forms the page shows, by (form, key): where a refusal's message can stand."""
-    forms = {("pause", "new")}
+    forms = {("pause", "new"), ("subscribe", "new")}
+    for sub in subs:
+        if sub.status != "ended":
+            forms |= {("terms", str(sub.id)), ("end", str(sub.id))}
     for day in days:
         if day.is_open:
             forms.add(("order", day.date.isoformat()))

@@ -103,17 +103,19 @@ def page_user(request: Request, session: Session, settings: Settings, *roles: Ro
         raise LoginRequired(return_path(request)) from exc
     if roles and user.role not in roles:
         raise LoginRequired(return_path(request))
-    # For an error page drawn after the unit of work has ended (the user row is detached then).
-    request.state.page_person = Person(name=user.name, role=user.role)
+    request.state.user = user
+    # Who is logged in, kept apart from the row: an error page is drawn after the unit of work
+    # rolled back, when the row's attributes can no longer be read.
+    request.state.who = Who(user.name, Role(user.role))
     return user
 
 
 @dataclass(frozen=True)
-class Person:
-    """Who is logged in, as the page's header shows it (no database row behind it)."""
+class Who:
+    """The logged-in person as the page header shows them (``base.html``)."""
 
     name: str
-    role: str
+    role: Role
 
 
 @dataclass(frozen=True)
