@@ -52,6 +52,10 @@ def build_web_router() -> APIRouter:
     from milkrun.web.routes import (
         accounts,
         admin,
+        admin_audit,
+        admin_board,
+        admin_generate,
+        admin_reports,
         customer,
         delivery,
         docs,
@@ -61,7 +65,20 @@ def build_web_router() -> APIRouter:
     )
 
     router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
-    for module in (accounts, admin, customer, delivery, docs, links, route_day, vacations):
+    for module in (
+        accounts,
+        admin,
+        admin_audit,
+        admin_board,
+        admin_generate,
+        admin_reports,
+        customer,
+        delivery,
+        docs,
+        links,
+        route_day,
+        vacations,
+    ):
         router.include_router(module.router)
     router.include_router(delivery.worker)
     return router

@@ -4,7 +4,6 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
-from milkrun import clock
 from milkrun.auth.models import Role, User
 from milkrun.catalog import queries as catalog_queries
 from milkrun.customers import queries as customer_queries
@@ -16,24 +15,6 @@ from milkrun.web.pages import AdminVisit
 
 router = APIRouter(prefix="/admin")
 PAGE = 50
-
-
-@router.get("", response_model=None)
-def dashboard(visit: AdminVisit) -> Response:
-    session, settings = visit.session, visit.settings
-    counts = {
-        "Active customers": session.scalar(select(func.count()).where(Customer.is_active)),
-        "Routes": session.scalar(select(func.count()).select_from(Route)),
-        "Delivery boys": session.scalar(
-            select(func.count()).where(User.role == Role.delivery_boy, User.is_active)
-        ),
-    }
-    return visit.render(
-        "admin/dashboard.html",
-        counts=counts,
-        today=clock.today(settings.zone),
-        business=settings.business_name,
-    )
 
 
 @router.get("/customers", response_model=None)
