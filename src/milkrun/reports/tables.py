@@ -151,13 +151,13 @@ def deliveries(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) -
     ).all()
     user_ids = {r[0] for r in rows if r[0]}
     link_ids = {r[1] for r in rows if r[1]}
-    users = dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).tuples())
+    users = dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))))
     links = dict(
         session.execute(
             select(SharedDeliveryLink.id, SharedDeliveryLink.label).where(
                 SharedDeliveryLink.id.in_(link_ids)
             )
-        ).tuples()
+        )
     )
     people: dict[str, dict[str, Any]] = {}
     for user_id, link_id, status, reason, count, late_count in rows:
@@ -250,7 +250,7 @@ def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) ->
             select(added_month, func.count())
             .where(Customer.created_at >= first, Customer.created_at < after)
             .group_by(added_month)
-        ).tuples()
+        )
     )
     left_month = month_of_instant(Customer.updated_at, months, zone)
     left: dict[str, int] = dict(
@@ -258,7 +258,7 @@ def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) ->
             select(left_month, func.count())
             .where(~Customer.is_active, Customer.updated_at >= first, Customer.updated_at < after)
             .group_by(left_month)
-        ).tuples()
+        )
     )
     pause_month = month_of_date(Pause.start_date, months)
     paused: dict[str, int] = dict(
@@ -266,7 +266,7 @@ def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) ->
             select(pause_month, func.count(func.distinct(Pause.customer_id)))
             .where(Pause.start_date >= months[0], Pause.start_date < next_month(months[-1]))
             .group_by(pause_month)
-        ).tuples()
+        )
     )
     return Table(
         [Column("Month"), Column("Added", "int"), Column("Paused", "int"), Column("Left", "int")],

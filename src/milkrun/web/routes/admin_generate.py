@@ -29,7 +29,7 @@ def _dry_run(visit: PageVisit, day: dt.date) -> dict[str, Any]:
     session = visit.session
     report = generate.materialize(session, day, visit.actor, dry_run=True, trigger="web")
     lines = preview.breakdown(session, day)
-    routes = dict(session.execute(select(Route.id, Route.name)).tuples().all())
+    routes = dict(session.execute(select(Route.id, Route.name)).all())
     products = {p.id: f"{p.name} ({p.unit})" for p in session.scalars(select(Product)).all()}
     return {
         "report": report,
