@@ -62,7 +62,8 @@ def test_each_filter_narrows_the_trail(admin_client: TestClient, session: Sessio
     )
     session.commit()
     everything = admin_client.get("/admin/audit").text
-    assert "Old Entry" in everything and "quantity 2 → 3" in everything
+    assert "Old Entry" in everything
+    assert "quantity 2 → 3" in everything
 
     def shown(**params: str) -> str:
         page = admin_client.get("/admin/audit", params=params)
@@ -75,10 +76,12 @@ def test_each_filter_narrows_the_trail(admin_client: TestClient, session: Sessio
     assert "Old Entry" not in shown(actor="priya")
     assert "Old Entry" not in shown(customer=str(customer.id))
     only_pauses = shown(action="pause.create")
-    assert "Old Entry" in only_pauses and "quantity 2 → 3" not in only_pauses
+    assert "Old Entry" in only_pauses
+    assert "quantity 2 → 3" not in only_pauses
     assert "Showing 1 of 1 event" in only_pauses
     kept = shown(actor="priya", action="pause.create")
-    assert "No events match" in kept and 'value="priya"' in kept
+    assert "No events match" in kept
+    assert 'value="priya"' in kept
 
 
 def test_the_trail_pages_with_a_count(admin_client: TestClient, session: Session) -> None:

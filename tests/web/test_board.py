@@ -64,7 +64,8 @@ def test_the_progress_part_alone_is_one_small_page(
     session.commit()
     part = admin_client.get("/admin/board/progress")
     assert part.status_code == 200
-    assert 'id="progress"' in part.text and "0 / 3" in _route_line(part.text, day.route.name)
+    assert 'id="progress"' in part.text
+    assert "0 / 3" in _route_line(part.text, day.route.name)
     assert len(part.content) < 4000
     assert "<nav" not in part.text  # not the whole page
     assert admin_client.post(MARK, json=day.body(2), headers=day.boy.headers).status_code == 200
@@ -125,7 +126,8 @@ def test_customers_without_a_route_wait_on_the_board(
     session.commit()
     page = admin_client.get("/admin").text
     waiting = page[page.index('id="waiting"') :]
-    assert "Nisha Waiting" in waiting and "Placed Already" not in waiting
+    assert "Nisha Waiting" in waiting
+    assert "Placed Already" not in waiting
     assert '<span class="count">1</span>' in waiting
 
 

@@ -127,7 +127,8 @@ def test_a_bad_date_is_refused_with_the_form_again(
     assert f'value="{typed}"' in answer.text or not typed
     assert session.scalar(select(func.count()).select_from(Order)) == 0
     looked = admin_client.get(URL, params={"date": typed or "x"})
-    assert looked.status_code == 400 and "Choose a date to generate" in looked.text
+    assert looked.status_code == 400
+    assert "Choose a date to generate" in looked.text
 
 
 def test_only_an_admin_generates(client: TestClient, session: Session, customer: Login) -> None:
@@ -135,7 +136,8 @@ def test_only_an_admin_generates(client: TestClient, session: Session, customer:
     client.cookies.set(TOKEN_COOKIE, customer.token)
     tomorrow = day_factories.today() + dt.timedelta(days=1)
     answer = client.post(URL, data={"date": tomorrow.isoformat()}, follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login")
     assert _orders(session, tomorrow) == 0
 
 
