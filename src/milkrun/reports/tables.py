@@ -57,6 +57,11 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
 
 
+def _pairs(result: Any) -> dict[Any, Any]:
+    """A two-column result as a dict (first column the key)."""
+    return {key: value for key, value in result}
+
+
 def check_days(start: dt.date, end: dt.date) -> None:
     if end < start:
         raise InvalidInput("The last day comes before the first", code="invalid_range")
@@ -151,8 +156,8 @@ def deliveries(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) -
     ).all()
     user_ids = {r[0] for r in rows if r[0]}
     link_ids = {r[1] for r in rows if r[1]}
-    users = dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))))
-    links = dict(
+    users = _pairs(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))))
+    links = _pairs(
         session.execute(
             select(SharedDeliveryLink.id, SharedDeliveryLink.label).where(
                 SharedDeliveryLink.id.in_(link_ids)
@@ -245,7 +250,7 @@ def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) ->
     months = check_months(start, end)
     first, after = start_instant(months[0], zone), start_instant(next_month(months[-1]), zone)
     added_month = month_of_instant(Customer.created_at, months, zone)
-    added: dict[str, int] = dict(
+    added: dict[str, int] = _pairs(
         session.execute(
             select(added_month, func.count())
             .where(Customer.created_at >= first, Customer.created_at < after)
@@ -253,7 +258,7 @@ def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) ->
         )
     )
     left_month = month_of_instant(Customer.updated_at, months, zone)
-    left: dict[str, int] = dict(
+    left: dict[str, int] = _pairs(
         session.execute(
             select(left_month, func.count())
             .where(~Customer.is_active, Customer.updated_at >= first, Customer.updated_at < after)
@@ -261,7 +266,7 @@ def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) ->
         )
     )
     pause_month = month_of_date(Pause.start_date, months)
-    paused: dict[str, int] = dict(
+    paused: dict[str, int] = _pairs(
         session.execute(
             select(pause_month, func.count(func.distinct(Pause.customer_id)))
             .where(Pause.start_date >= months[0], Pause.start_date < next_month(months[-1]))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.config import Settings
 from milkrun.db.session import mark_failed
-from milkrun.errors import MilkrunError, NotFound
+from milkrun.errors import MilkrunError
 from milkrun.money import to_rupees
 from milkrun.reports import tables
 from milkrun.reports.months import first_of
@@ -115,7 +115,16 @@ def report_page(
 ) -> Response:
     report = REPORTS.get(name)
     if report is None:
-        raise NotFound(f"There is no report {name!r}", code="report_not_found")
+        # Drawn here, while the login is still at hand (the error handler runs after the
+        # request's unit of work has ended).
+        return visit.render(
+            "error.html",
+            404,
+            title="Page not found",
+            message=f"There is no report {name!r}. Choose one from the list of reports.",
+            status=404,
+            back="/admin/reports",
+        )
     typed = {"start": start, "end": end}
     try:
         first, last = _period(report, start, end, visit.today)
