@@ -68,7 +68,7 @@ def test_each_filter_narrows_the_trail(admin_client: TestClient, session: Sessio
     def shown(**params: str) -> str:
         page = admin_client.get("/admin/audit", params=params)
         assert page.status_code == 200
-        return page.text
+        return str(page.text)
 
     assert "Old Entry" not in shown(start="2026-12-04")
     assert "quantity 2 → 3" not in shown(end="2026-12-03")

@@ -59,7 +59,7 @@ class Table:
 
 def _pairs(result: Any) -> dict[Any, Any]:
     """A two-column result as a dict (first column the key)."""
-    return {key: value for key, value in result}
+    return dict(result.all())
 
 
 def check_days(start: dt.date, end: dt.date) -> None:
