@@ -51,9 +51,9 @@ def test_the_board_counts_each_route_by_state(admin_client: TestClient, session:
     assert page.status_code == 200
     line = _route_line(page.text, day.route.name)
     assert "2 / 3" in line
-    assert '<dd class="delivered">1</dd>' in line
-    assert '<dd class="not-delivered">1</dd>' in line
-    assert '<dd class="pending">1</dd>' in line
+    assert '<span class="delivered"><b>1</b>' in line
+    assert '<span class="not-delivered"><b>1</b>' in line
+    assert '<span class="pending"><b>1</b>' in line
     assert '<progress max="3" value="2"' in line
 
 
@@ -164,6 +164,6 @@ def test_the_board_moves_when_a_delivery_boy_marks(page: Page, live_server: Live
     with page.expect_response(re.compile(r"/admin/board/progress$")):
         page.clock.run_for(31_000)
     expect(line.locator(".rp-count")).to_have_text("1 / 3")
-    expect(line.locator("dd.delivered")).to_have_text("1")
+    expect(line.locator(".delivered b")).to_have_text("1")
     # No full reload: one small request, for the progress alone.
     assert requests == [f"{live_server.url}/admin/board/progress"]

@@ -13,7 +13,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from milkrun.audit.service import Actor
 from milkrun.deps import TOKEN_COOKIE
+from milkrun.orders import generate, preview
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.routing.models import Route
 from milkrun.subscriptions.models import Subscription
@@ -159,3 +161,18 @@ def test_the_owner_generates_tomorrow_after_a_dry_run(page: Page, live_server: L
     page.get_by_role("button", name=re.compile("^Generate")).click()
     expect(page.get_by_role("status")).to_contain_text("5 created")
     expect(page.locator("#to-create")).to_have_text("0")
+
+
+@pytest.mark.parametrize("generated", [False, True])
+def test_the_breakdown_adds_up_to_the_dry_run(session: Session, generated: bool) -> None:
+    """The page's preview and the API's dry run count the same orders."""
+    north, _ = _dairy(session)
+    tomorrow = day_factories.today() + dt.timedelta(days=1)
+    actor = Actor.system()
+    if generated:
+        generate.materialize(session, tomorrow, actor)
+        first = session.scalars(select(Order).where(Order.route_id == north.id)).first()
+        assert first
+        session.execute(update(Order).where(Order.id == first.id).values(quantity=9))
+    dry_run = generate.materialize(session, tomorrow, actor, dry_run=True)
+    assert preview.breakdown(session, tomorrow).counts == dry_run.counts

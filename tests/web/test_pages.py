@@ -22,7 +22,7 @@ def test_admin_logs_in_and_sees_the_today_board(
     expect(page.get_by_role("heading", name="Deliveries today")).to_be_visible()
     expect(page.locator(f'li.route-progress[data-route="{seeded.route_name}"]')).to_be_visible()
     expect(page.locator("#waiting .count")).to_have_text("0")
-    expect(page.locator("header")).to_contain_text("Priya Admin")
+    expect(page.locator("header.bar")).to_contain_text("Priya Admin")
 
 
 def test_admin_lists_and_searches_customers(

@@ -1,21 +1,23 @@
 """What generating a date would do, per route and product: the dry run of ``generate`` broken
 down, so the owner sees where the orders to create, change and cancel are before confirming.
 
-Two set-based statements (what is due against the date's orders; the scheduled orders no longer
-due), grouped by route and product; the same rules as ``sync`` (only open orders on no invoice
-change).
+One set-based statement: what is due on the date, fully joined to the date's subscription
+orders, grouped by route and product, with the rules of ``sync`` (only open orders on no invoice
+change; a scheduled order no longer due is cancelled). Its totals are the dry run's counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from milkrun.orders.due import due_on
 from milkrun.orders.models import Order, OrderStatus
+from milkrun.orders.sync import Counts
 
 _OPEN = (OrderStatus.scheduled.value, OrderStatus.cancelled.value)
 
@@ -28,61 +30,61 @@ class Line:
     change: int = 0
     cancel: int = 0
 
-    @property
-    def total(self) -> int:
-        return self.create + self.change + self.cancel
+
+@dataclass
+class Preview:
+    day: dt.date
+    counts: Counts
+    lines: list[Line] = field(default_factory=list)
 
 
-def breakdown(session: Session, day: dt.date) -> list[Line]:
-    """Per (route, product): the orders generating ``day`` would create, change and cancel
-    (lines with nothing to do left out)."""
+def _sum(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def breakdown(session: Session, day: dt.date) -> Preview:
+    """The orders generating ``day`` would create, change and cancel, in total (as the dry run
+    counts them) and per (route, product) with anything to do."""
     session.flush()
     due = due_on(day).subquery("due")
-    order = Order.__table__.alias("existing")
-    is_open = and_(order.c.invoice_id.is_(None), order.c.status.in_(_OPEN))
-    differs = or_(
-        order.c.status == OrderStatus.cancelled.value,
-        order.c.quantity != due.c.quantity,
-        order.c.product_id != due.c.product_id,
-        order.c.shift != due.c.shift,
-        order.c.unit_price_paise != due.c.unit_price_paise,
-        order.c.route_id.is_distinct_from(due.c.route_id),
+    orders = cast(Table, Order.__table__)
+    existing = (
+        select(orders)
+        .where(orders.c.delivery_date == day, orders.c.subscription_id.is_not(None))
+        .subquery("existing")
     )
-    lines: dict[tuple[int | None, int], Line] = {}
-    due_rows = session.execute(
-        select(
-            due.c.route_id,
-            due.c.product_id,
-            func.coalesce(func.sum(case((order.c.id.is_(None), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(is_open, differs), 1), else_=0)), 0),
-        )
+    is_open = and_(existing.c.invoice_id.is_(None), existing.c.status.in_(_OPEN))
+    differs = or_(
+        existing.c.status == OrderStatus.cancelled.value,
+        existing.c.quantity != due.c.quantity,
+        existing.c.product_id != due.c.product_id,
+        existing.c.shift != due.c.shift,
+        existing.c.unit_price_paise != due.c.unit_price_paise,
+        existing.c.route_id.is_distinct_from(due.c.route_id),
+    )
+    is_due = due.c.subscription_id.is_not(None)
+    create = and_(is_due, existing.c.id.is_(None))
+    change = and_(is_due, existing.c.id.is_not(None), is_open, differs)
+    cancel = and_(
+        ~is_due,
+        existing.c.status == OrderStatus.scheduled.value,
+        existing.c.invoice_id.is_(None),
+    )
+    unchanged = and_(is_due, existing.c.id.is_not(None), ~and_(is_open, differs))
+    route = func.coalesce(due.c.route_id, existing.c.route_id).label("route_id")
+    product = func.coalesce(due.c.product_id, existing.c.product_id).label("product_id")
+    rows = session.execute(
+        select(route, product, _sum(create), _sum(change), _sum(cancel), _sum(unchanged))
         .select_from(
-            due.outerjoin(
-                order,
-                and_(
-                    order.c.subscription_id == due.c.subscription_id,
-                    order.c.delivery_date == day,
-                ),
-            )
+            due.join(existing, existing.c.subscription_id == due.c.subscription_id, full=True)
         )
-        .group_by(due.c.route_id, due.c.product_id)
+        .group_by(route, product)
     ).all()
-    for route_id, product_id, create, change in due_rows:
-        if create or change:
-            lines[(route_id, product_id)] = Line(route_id, product_id, int(create), int(change))
-    still_due = due_on(day).subquery("still_due")
-    cancel_rows = session.execute(
-        select(Order.route_id, Order.product_id, func.count())
-        .where(
-            Order.delivery_date == day,
-            Order.subscription_id.is_not(None),
-            Order.status == OrderStatus.scheduled.value,
-            Order.invoice_id.is_(None),
-            ~exists().where(still_due.c.subscription_id == Order.subscription_id),
-        )
-        .group_by(Order.route_id, Order.product_id)
-    ).all()
-    for route_id, product_id, count in cancel_rows:
-        line = lines.setdefault((route_id, product_id), Line(route_id, product_id))
-        line.cancel += int(count)
-    return sorted(lines.values(), key=lambda line: (line.route_id or 0, line.product_id))
+    lines, totals = [], [0, 0, 0, 0]
+    for route_id, product_id, *figures in rows:
+        created, changed, cancelled, kept = (int(f) for f in figures)
+        totals = [t + f for t, f in zip(totals, (created, changed, cancelled, kept), strict=True)]
+        if created or changed or cancelled:
+            lines.append(Line(route_id, product_id, created, changed, cancelled))
+    lines.sort(key=lambda line: (line.route_id or 0, line.product_id))
+    return Preview(day, Counts(*totals), lines)

@@ -27,12 +27,11 @@ WORDS = {"date": "Choose a date to generate (day, month and year)"}
 
 def _dry_run(visit: PageVisit, day: dt.date) -> dict[str, Any]:
     session = visit.session
-    report = generate.materialize(session, day, visit.actor, dry_run=True, trigger="web")
-    lines = preview.breakdown(session, day)
+    dry_run = preview.breakdown(session, day)
     routes = dict(session.execute(select(Route.id, Route.name)).all())
     products = {p.id: f"{p.name} ({p.unit})" for p in session.scalars(select(Product)).all()}
     return {
-        "report": report,
+        "counts": dry_run.counts,
         "lines": [
             {
                 "route": routes.get(line.route_id, "No route") if line.route_id else "No route",
@@ -42,7 +41,7 @@ def _dry_run(visit: PageVisit, day: dt.date) -> dict[str, Any]:
                 "change": line.change,
                 "cancel": line.cancel,
             }
-            for line in lines
+            for line in dry_run.lines
         ],
         "generated": generate.is_generated(session, day),
     }
