@@ -4,6 +4,7 @@ action; paginated with a count; each change in words (money in ₹)."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -45,6 +46,10 @@ def test_a_change_reads_field_by_field() -> None:
         {"quantity": 3, "unit_price_paise": 3000, "end_date": "2026-12-31", "updated_at": "y"},
     ) == ["quantity 2 → 3", "unit price ₹28.00 → ₹30.00", "end date — → 31 Dec 2026"]
     assert changes(None, {"is_active": True}) == ["is active yes"]
+    kolkata = ZoneInfo("Asia/Kolkata")
+    assert changes(None, {"received_at": "2026-12-05T04:30:00+00:00"}, kolkata) == [
+        "received at 05 Dec 2026, 10:00"
+    ]
 
 
 def test_each_filter_narrows_the_trail(admin_client: TestClient, session: Session) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from milkrun.money import format_inr
 
@@ -47,27 +48,37 @@ def field_name(key: str) -> str:
     return key.replace("_", " ")
 
 
-def value_words(key: str, value: Any) -> str:
+def value_words(key: str, value: Any, zone: ZoneInfo | None = None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if key.endswith("_paise") and isinstance(value, int):
         return format_inr(value)
+    if isinstance(value, str) and len(value) > 10 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            instant = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if instant.tzinfo is not None and zone is not None:
+            instant = instant.astimezone(zone)
+        return instant.strftime("%d %b %Y, %H:%M")
     if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
         try:
             return dt.date.fromisoformat(value).strftime("%d %b %Y")
         except ValueError:
             return value
     if isinstance(value, dict):
-        return ", ".join(f"{field_name(k)} {value_words(k, v)}" for k, v in value.items())
+        return ", ".join(f"{field_name(k)} {value_words(k, v, zone)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(value_words(key, v) for v in value)
+        return ", ".join(value_words(key, v, zone) for v in value)
     return str(value)
 
 
-def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
-    """The event's change in words, one line per field."""
+def changes(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, zone: ZoneInfo | None = None
+) -> list[str]:
+    """The event's change in words, one line per field (instants in ``zone``)."""
     before, after = before or {}, after or {}
     lines = []
     for key in list(dict.fromkeys([*before, *after])):
@@ -78,9 +89,9 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
             continue
         name = field_name(key)
         if key not in before:
-            lines.append(f"{name} {value_words(key, new)}")
+            lines.append(f"{name} {value_words(key, new, zone)}")
         elif key not in after:
-            lines.append(f"{name} {value_words(key, old)} (removed)")
+            lines.append(f"{name} {value_words(key, old, zone)} (removed)")
         else:
-            lines.append(f"{name} {value_words(key, old)} → {value_words(key, new)}")
+            lines.append(f"{name} {value_words(key, old, zone)} → {value_words(key, new, zone)}")
     return lines

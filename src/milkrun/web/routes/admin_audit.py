@@ -81,7 +81,7 @@ def audit_trail(
             {
                 "event": e,
                 "when": e.occurred_at.astimezone(zone),
-                "changes": changes(e.before, e.after),
+                "changes": changes(e.before, e.after, zone),
             }
             for e in events
         ],

@@ -83,10 +83,14 @@ def _period(report: Report, start: str, end: str, today: dt.date) -> tuple[dt.da
             else today
         )
         return first_of(first), first_of(last)
+    # By default the last week; the requirement, today and tomorrow (what to load).
+    ahead = 1 if report is REPORTS["requirement"] else 0
     first = (
-        form_date(start, "The first day is not a date") if start else today - dt.timedelta(days=6)
+        form_date(start, "The first day is not a date")
+        if start
+        else today - dt.timedelta(days=0 if ahead else 6)
     )
-    last = form_date(end, "The last day is not a date") if end else today
+    last = form_date(end, "The last day is not a date") if end else today + dt.timedelta(days=ahead)
     return first, last
 
 
