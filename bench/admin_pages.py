@@ -19,7 +19,7 @@ import statistics
 import time
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 import milkrun.models  # noqa: F401  (every table on the metadata)
 from bench.materialize import DAY, build_fixtures
@@ -29,6 +29,7 @@ from milkrun.app import create_app
 from milkrun.audit.service import Actor
 from milkrun.auth import service as auth_service
 from milkrun.auth import tokens
+from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
@@ -55,7 +56,7 @@ PAGES = [
     ),
     ("audit trail: one customer", "/admin/audit?customer=4242"),
     ("reports", "/admin/reports"),
-    ("report: requirement (7 days)", "/admin/reports/requirement"),
+    ("report: requirement (today, tomorrow)", "/admin/reports/requirement"),
     ("report: deliveries (7 days)", "/admin/reports/deliveries"),
     ("report: sales (6 months)", "/admin/reports/sales"),
     ("report: customers (6 months)", "/admin/reports/customers"),
@@ -145,8 +146,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--reuse", metavar="URL", help="time the pages of a database kept by --keep (no build)"
+    )
     args = parser.parse_args()
 
+    if args.reuse:
+        database = Database(args.reuse)
+        clock.freeze(NOW)
+        with database.session_scope(write=False) as session:
+            admin_id = session.scalar(select(User.id).where(User.email == "owner@bench.in"))
+        assert admin_id, "not a database kept by --keep"
+        token = tokens.issue_token(admin_id, "admin", secret=SECRET, minutes=600)
+        time_pages(database, args.reuse, token, args.repeat)
+        return
     with scratch_database(args.database_url, args.keep) as url:
         migrate.upgrade(url)
         database = Database(url)
@@ -161,26 +174,33 @@ def main() -> None:
             )
             + f"; built in {time.perf_counter() - started:.0f} s"
         )
-        settings = Settings(env="test", database_url=url, secret_key=SECRET, scheduler=False)
-        with TestClient(create_app(settings, database)) as client:
-            client.cookies.set(TOKEN_COOKIE, token)
-            worst = 0.0
-            for name, path in PAGES:
+        if args.keep:
+            print(f"kept: {url}")
+        time_pages(database, url, token, args.repeat)
+
+
+def time_pages(database: Database, url: str, token: str, repeat: int) -> None:
+    kind = database.engine.dialect.name
+    settings = Settings(env="test", database_url=url, secret_key=SECRET, scheduler=False)
+    with TestClient(create_app(settings, database)) as client:
+        client.cookies.set(TOKEN_COOKIE, token)
+        worst = 0.0
+        for name, path in PAGES:
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.status_code, answer.text[:500])
+            times = []
+            for _ in range(repeat):
+                began = time.perf_counter()
                 answer = client.get(path)
-                assert answer.status_code == 200, (path, answer.status_code, answer.text[:500])
-                times = []
-                for _ in range(args.repeat):
-                    began = time.perf_counter()
-                    answer = client.get(path)
-                    times.append((time.perf_counter() - began) * 1000)
-                median = statistics.median(times)
-                worst = max(worst, median)
-                print(
-                    f"  {name:<36} {median:7.1f} ms median of {args.repeat}"
-                    f" (min {min(times):.1f}, max {max(times):.1f}; {len(answer.content):,} bytes)"
-                )
-        print(f"{kind}: slowest page {worst:.1f} ms; load average {os.getloadavg()[0]:.2f}")
-        database.engine.dispose()
+                times.append((time.perf_counter() - began) * 1000)
+            median = statistics.median(times)
+            worst = max(worst, median)
+            print(
+                f"  {name:<36} {median:7.1f} ms median of {repeat}"
+                f" (min {min(times):.1f}, max {max(times):.1f}; {len(answer.content):,} bytes)"
+            )
+    print(f"{kind}: slowest page {worst:.1f} ms; load average {os.getloadavg()[0]:.2f}")
+    database.engine.dispose()
 
 
 if __name__ == "__main__":

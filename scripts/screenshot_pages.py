@@ -1,6 +1,6 @@
 """The pages ``make screenshots`` photographs: (name, path, role).
 
-A path may name ``{route_id}``, ``{customer_id}``, ``{today}``, ``{tomorrow}`` or ``{month}``
+A path may name ``{route_id}``, ``{customer_id}``, ``{today}``, ``{tomorrow}``, ``{after_tomorrow}`` or ``{month}``
 (filled in from the demo dairy). Another area adds its pages here, or in a module of its own
 named ``scripts/screenshot_pages_<area>.py`` holding a list ``PAGES_<AREA>`` of the same
 triples: ``scripts/screenshots.py`` picks those up by itself.
@@ -14,7 +14,7 @@ PAGES = [
     ("admin-products", "/admin/products", "admin"),
     ("admin-routes", "/admin/routes", "admin"),
     ("admin-route-day", "/admin/routes/{route_id}/day?date={today}", "admin"),
-    ("admin-generate", "/admin/orders/generate?date={tomorrow}", "admin"),
+    ("admin-generate", "/admin/orders/generate?date={after_tomorrow}", "admin"),
     ("admin-audit", "/admin/audit", "admin"),
     ("admin-reports", "/admin/reports", "admin"),
     ("admin-report-requirement", "/admin/reports/requirement", "admin"),

@@ -86,6 +86,7 @@ def placeholders(database: Database, settings: Settings) -> dict[str, str]:
         "customer_id": str(customer_id),
         "today": today.isoformat(),
         "tomorrow": today.fromordinal(today.toordinal() + 1).isoformat(),
+        "after_tomorrow": today.fromordinal(today.toordinal() + 2).isoformat(),
         "month": today.strftime("%Y-%m"),
     }
 
