@@ -27,12 +27,14 @@ from sqlalchemy import select
 
 from milkrun import clock
 from milkrun.app import create_app
+from milkrun.auth.models import Role, User
+from milkrun.catalog.models import Product
 from milkrun.config import Settings
-from milkrun.customers.models import Customer
 from milkrun.db import migrate
 from milkrun.db.session import Database
 from milkrun.demo.seed import Logins, seed
 from milkrun.routing.models import Route
+from milkrun.subscriptions.models import Subscription
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -40,18 +42,24 @@ CHROMIUM = os.environ.get("MILKRUN_CHROMIUM", "/usr/bin/chromium")
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
-def all_pages() -> list[tuple[str, str, str]]:
-    """The pages of screenshot_pages.py, then those of each screenshot_pages_<area>.py."""
-    pages: list[tuple[str, str, str]] = []
+Shot = tuple[str, str, str | None]  # name, path, role (None: seen without logging in)
+
+
+def all_pages() -> list[Shot]:
+    """The pages of screenshot_pages.py, then those of each screenshot_pages_<area>.py (a name
+    given twice is taken once, the first time)."""
+    pages: dict[str, Shot] = {}
     for path in sorted(Path(__file__).parent.glob("screenshot_pages*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec and spec.loader
+        assert spec
+        assert spec.loader
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         for name, value in vars(module).items():
             if name == "PAGES" or name.startswith("PAGES_"):
-                pages.extend(value)
-    return pages
+                for shot in value:
+                    pages.setdefault(shot[0], shot)
+    return list(pages.values())
 
 
 @contextmanager
@@ -80,10 +88,18 @@ def placeholders(database: Database, settings: Settings) -> dict[str, str]:
     today = clock.today(settings.zone)
     with database.session_scope(write=False) as session:
         route_id = session.scalar(select(Route.id).order_by(Route.id).limit(1))
-        customer_id = session.scalar(select(Customer.id).order_by(Customer.id).limit(1))
+        customer_id = session.scalar(
+            select(Subscription.customer_id).order_by(Subscription.customer_id).limit(1)
+        )
+        product_id = session.scalar(select(Product.id).order_by(Product.id).limit(1))
+        staff_id = session.scalar(
+            select(User.id).where(User.role == Role.delivery_boy).order_by(User.id).limit(1)
+        )
     return {
         "route_id": str(route_id),
         "customer_id": str(customer_id),
+        "product_id": str(product_id),
+        "staff_id": str(staff_id),
         "today": today.isoformat(),
         "tomorrow": today.fromordinal(today.toordinal() + 1).isoformat(),
         "after_tomorrow": today.fromordinal(today.toordinal() + 2).isoformat(),
@@ -91,7 +107,9 @@ def placeholders(database: Database, settings: Settings) -> dict[str, str]:
     }
 
 
-def credentials(logins: Logins, role: str) -> tuple[str, str]:
+def credentials(logins: Logins, role: str | None) -> tuple[str, str] | None:
+    if role is None:
+        return None
     if role == "admin":
         return logins.admin
     if role == "delivery_boy":
@@ -104,7 +122,7 @@ def credentials(logins: Logins, role: str) -> tuple[str, str]:
 def photograph(
     browser: Browser,
     url: str,
-    pages: list[tuple[str, str, str]],
+    pages: list[Shot],
     logins: Logins,
     fill: dict[str, str],
 ) -> None:
@@ -112,16 +130,21 @@ def photograph(
         for role in dict.fromkeys(role for _, _, role in pages):
             context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
             page = context.new_page()
-            username, password = credentials(logins, role)
-            page.goto(f"{url}/login")
-            page.get_by_label("Phone or email").fill(username)
-            page.get_by_label("Password").fill(password)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_load_state("networkidle")
+            login = credentials(logins, role)
+            if login is not None:
+                page.goto(f"{url}/login")
+                page.get_by_label("Phone or email").fill(login[0])
+                page.get_by_label("Password").fill(login[1])
+                page.get_by_role("button", name="Log in").click()
+                page.wait_for_load_state("networkidle")
             for name, path, page_role in pages:
                 if page_role != role:
                     continue
-                page.goto(url + path.format(**fill))
+                try:
+                    address = url + path.format(**fill)
+                except KeyError as missing:
+                    sys.exit(f"{name}: no value for {missing} in {path} (see placeholders())")
+                page.goto(address)
                 page.wait_for_load_state("networkidle")
                 target = OUT / f"{name}-{size}.png"
                 page.screenshot(path=str(target))

@@ -50,6 +50,9 @@ def test_a_change_reads_field_by_field() -> None:
     assert changes(None, {"received_at": "2026-12-05T04:30:00+00:00"}, kolkata) == [
         "received at 05 Dec 2026, 10:00"
     ]
+    assert changes(None, {"allocations": [{"invoice_id": 59, "amount": "168.00"}]}) == [
+        "allocations invoice # 59, amount ₹168.00"
+    ]
 
 
 def test_each_filter_narrows_the_trail(admin_client: TestClient, session: Session) -> None:

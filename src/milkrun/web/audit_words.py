@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from milkrun.money import format_inr
+from milkrun.errors import MilkrunError
+from milkrun.money import format_inr, to_paise
 
+MONEY_WORDS = frozenset({"amount", "price", "total", "subtotal", "tax", "balance"})
 SKIPPED = frozenset({"id", "created_at", "updated_at", "version"})
 ACTIONS = (
     "customer.create",
@@ -55,6 +57,11 @@ def value_words(key: str, value: Any, zone: ZoneInfo | None = None) -> str:
         return "yes" if value else "no"
     if key.endswith("_paise") and isinstance(value, int):
         return format_inr(value)
+    if key.split("_")[-1] in MONEY_WORDS and isinstance(value, str):
+        try:
+            return format_inr(to_paise(value))  # the API's rupee strings ("168.00")
+        except MilkrunError:
+            return value
     if isinstance(value, str) and len(value) > 10 and value[4:5] == "-" and value[10:11] == "T":
         try:
             instant = dt.datetime.fromisoformat(value)
