@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MILKRUN_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export MILKRUN_TEST_POSTGRES_URL
 
-.PHONY: run test install lint typecheck test-sqlite test-postgresql browser fonts lock clean
+.PHONY: run test install lint typecheck test-sqlite test-postgresql browser fonts lock clean screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test-postgresql: $(STAMP) fonts
 	fi
 
 test: lint typecheck test-sqlite test-postgresql
+
+# Desktop and phone screenshots of every admin page of the demo dairy, in docs/screenshots/.
+screenshots: $(STAMP) browser fonts
+	$(BIN)/python scripts/screenshots.py
 
 lock:
 	$(BIN)/pip install --quiet uv==0.13.9

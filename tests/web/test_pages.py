@@ -1,4 +1,4 @@
-"""The pages in headless Chromium: logging in, the admin's dashboard and customers, a
+"""The pages in headless Chromium: logging in, the admin's today board and customers, a
 customer's own page, logging out."""
 
 from __future__ import annotations
@@ -13,22 +13,16 @@ from tests.web.conftest import Dairy, LiveServer, log_in
 pytestmark = pytest.mark.browser
 
 
-def test_admin_logs_in_and_sees_the_dashboard(
+def test_admin_logs_in_and_sees_the_today_board(
     page: Page, live_server: LiveServer, seeded: Dairy
 ) -> None:
     log_in(page, live_server.url, seeded.admin_phone)
     expect(page).to_have_url(f"{live_server.url}/admin")
     expect(page.get_by_role("heading", level=1)).to_have_text(live_server.settings.business_name)
-    tiles = {
-        page.locator(".tile .label").nth(n).inner_text(): page.locator(".tile .value")
-        .nth(n)
-        .inner_text()
-        for n in range(page.locator(".tile").count())
-    }
-    assert tiles["Active customers"] == str(len(seeded.customer_names))
-    assert tiles["Routes"] == "1"
-    assert tiles["Delivery boys"] == "1"
-    expect(page.locator("header")).to_contain_text("Priya Admin")
+    expect(page.get_by_role("heading", name="Deliveries today")).to_be_visible()
+    expect(page.locator(f'li.route-progress[data-route="{seeded.route_name}"]')).to_be_visible()
+    expect(page.locator("#waiting .count")).to_have_text("0")
+    expect(page.locator("header.bar")).to_contain_text("Priya Admin")
 
 
 def test_admin_lists_and_searches_customers(

@@ -17,6 +17,7 @@ class AuditEvent(Base):
         Index("ix_audit_events_customer_id", "customer_id"),
         Index("ix_audit_events_order_id", "order_id"),
         Index("ix_audit_events_actor_link_id", "actor_link_id"),
+        Index("ix_audit_events_occurred_at", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

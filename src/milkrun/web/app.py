@@ -51,10 +51,13 @@ async def _check_form(request: Request) -> None:
 def build_web_router() -> APIRouter:
     from milkrun.web.routes import (
         accounts,
-        admin,
+        admin_audit,
+        admin_board,
         admin_customer,
         admin_customers,
+        admin_generate,
         admin_products,
+        admin_reports,
         admin_routes,
         admin_staff,
         customer,
@@ -70,7 +73,10 @@ def build_web_router() -> APIRouter:
     router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
     for module in (
         accounts,
-        admin,
+        admin_audit,
+        admin_board,
+        admin_generate,
+        admin_reports,
         admin_customers,  # before admin_customer: /admin/customers/new is not a customer's id
         admin_customer,
         admin_products,
