@@ -171,6 +171,11 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL server (default: SQLite temp file)")
     parser.add_argument("--customers", type=int, default=None, help="default 100,000 (PG), 10,000")
     parser.add_argument("--repeat", type=int, default=1, help="measure N times, print medians")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="no ANALYZE after loading: bill a database the planner knows nothing about",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
@@ -189,9 +194,10 @@ def main() -> None:
             # that has been running a while (a checkpoint mid-run would time the load too).
             connection.execution_options(isolation_level="AUTOCOMMIT")
             if kind == "postgresql":
-                connection.exec_driver_sql("VACUUM ANALYZE")
+                if not args.fresh:
+                    connection.exec_driver_sql("VACUUM ANALYZE")
                 connection.exec_driver_sql("CHECKPOINT")
-            else:
+            elif not args.fresh:
                 connection.exec_driver_sql("ANALYZE")
         orders, delivered = counts(database)
         print(
