@@ -16,6 +16,7 @@ from milkrun import __version__
 from milkrun.admission import Admission, pool_capacity
 from milkrun.api import problems
 from milkrun.api.app import build_router
+from milkrun.compression import DeliveryCompression
 from milkrun.config import Settings, get_settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(Admission, limit=pool_capacity(database.engine))
 
     app.add_middleware(RequestId)
+    app.add_middleware(DeliveryCompression)
 
     @app.get(
         "/healthz",
