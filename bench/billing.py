@@ -152,6 +152,23 @@ def timed(database: Database, work: Callable[[Any], Any]) -> tuple[float, Any, i
     return elapsed, result, peak
 
 
+class StepTimes:
+    """The run's progress callback: seconds from each step to the next."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[str, float]] = []
+
+    def __call__(self, description: str) -> None:
+        self.marks.append((description, time.perf_counter()))
+
+    def report(self) -> str:
+        ends = [at for _, at in self.marks[1:]] + [time.perf_counter()]
+        return "; ".join(
+            f"{description} {end - at:.2f} s"
+            for (description, at), end in zip(self.marks, ends, strict=True)
+        )
+
+
 def reset_billing(database: Database) -> None:
     with database.engine.begin() as connection:
         postgres = connection.dialect.name == "postgresql"
@@ -208,10 +225,14 @@ def main() -> None:
         for attempt in range(args.repeat):
             if attempt:
                 reset_billing(database)
+            steps = StepTimes()
             run, result, peak = timed(
                 database,
-                lambda s: service.run_billing(s, MONTH, ACTOR, SETTINGS, today=TODAY),
+                lambda s, steps=steps: service.run_billing(
+                    s, MONTH, ACTOR, SETTINGS, today=TODAY, progress=steps
+                ),
             )
+            print(f"  steps of run {attempt + 1}: {steps.report()}")
             rss_after_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             rerun, again, peak2 = timed(
                 database,
