@@ -29,6 +29,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -152,6 +153,10 @@ def timed(database: Database, work: Callable[[Any], Any]) -> tuple[float, Any, i
     return elapsed, result, peak
 
 
+def bill(session: Any, progress: Callable[[str], None] | None = None) -> Any:
+    return service.run_billing(session, MONTH, ACTOR, SETTINGS, today=TODAY, progress=progress)
+
+
 class StepTimes:
     """The run's progress callback: seconds from each step to the next."""
 
@@ -226,12 +231,7 @@ def main() -> None:
             if attempt:
                 reset_billing(database)
             steps = StepTimes()
-            run, result, peak = timed(
-                database,
-                lambda s, steps=steps: service.run_billing(
-                    s, MONTH, ACTOR, SETTINGS, today=TODAY, progress=steps
-                ),
-            )
+            run, result, peak = timed(database, partial(bill, progress=steps))
             print(f"  steps of run {attempt + 1}: {steps.report()}")
             rss_after_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             rerun, again, peak2 = timed(
