@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from milkrun.deps import TOKEN_COOKIE
 from tests import factories
 from tests.deliveries.conftest import Walk
 from tests.deliveries.test_manifest import MARK
@@ -93,3 +94,18 @@ def test_a_changed_order_or_stop_changes_the_route_manifests_tag(
     moved = _get(client, url, admin.headers, **{"If-None-Match": with_order.headers["etag"]})
     assert moved.status_code == 200
     assert moved.headers["etag"] not in (tag, with_order.headers["etag"])
+
+
+def test_the_delivery_page_is_gzipped_and_other_pages_are_not(
+    client: TestClient, walk: Walk
+) -> None:
+    client.cookies.set(TOKEN_COOKIE, walk.boy.token)
+    page = client.get("/delivery", headers={"Accept-Encoding": "gzip"})
+    login = client.get("/login", headers={"Accept-Encoding": "gzip"})
+
+    assert page.status_code == 200
+    assert page.headers["content-encoding"] == "gzip"
+    assert "Indiranagar North" in page.text
+    assert login.status_code == 200
+    assert len(login.content) > 1000  # big enough to be compressed, were it on the list
+    assert "content-encoding" not in login.headers
