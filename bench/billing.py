@@ -29,6 +29,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -152,6 +153,27 @@ def timed(database: Database, work: Callable[[Any], Any]) -> tuple[float, Any, i
     return elapsed, result, peak
 
 
+def bill(session: Any, progress: Callable[[str], None] | None = None) -> Any:
+    return service.run_billing(session, MONTH, ACTOR, SETTINGS, today=TODAY, progress=progress)
+
+
+class StepTimes:
+    """The run's progress callback: seconds from each step to the next."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[str, float]] = []
+
+    def __call__(self, description: str) -> None:
+        self.marks.append((description, time.perf_counter()))
+
+    def report(self) -> str:
+        ends = [at for _, at in self.marks[1:]] + [time.perf_counter()]
+        return "; ".join(
+            f"{description} {end - at:.2f} s"
+            for (description, at), end in zip(self.marks, ends, strict=True)
+        )
+
+
 def reset_billing(database: Database) -> None:
     with database.engine.begin() as connection:
         postgres = connection.dialect.name == "postgresql"
@@ -171,6 +193,11 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL server (default: SQLite temp file)")
     parser.add_argument("--customers", type=int, default=None, help="default 100,000 (PG), 10,000")
     parser.add_argument("--repeat", type=int, default=1, help="measure N times, print medians")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="no ANALYZE after loading: bill a database the planner knows nothing about",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
@@ -189,9 +216,10 @@ def main() -> None:
             # that has been running a while (a checkpoint mid-run would time the load too).
             connection.execution_options(isolation_level="AUTOCOMMIT")
             if kind == "postgresql":
-                connection.exec_driver_sql("VACUUM ANALYZE")
+                if not args.fresh:
+                    connection.exec_driver_sql("VACUUM ANALYZE")
                 connection.exec_driver_sql("CHECKPOINT")
-            else:
+            elif not args.fresh:
                 connection.exec_driver_sql("ANALYZE")
         orders, delivered = counts(database)
         print(
@@ -202,10 +230,9 @@ def main() -> None:
         for attempt in range(args.repeat):
             if attempt:
                 reset_billing(database)
-            run, result, peak = timed(
-                database,
-                lambda s: service.run_billing(s, MONTH, ACTOR, SETTINGS, today=TODAY),
-            )
+            steps = StepTimes()
+            run, result, peak = timed(database, partial(bill, progress=steps))
+            print(f"  steps of run {attempt + 1}: {steps.report()}")
             rss_after_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             rerun, again, peak2 = timed(
                 database,

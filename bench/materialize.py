@@ -264,8 +264,16 @@ def build_fixtures(database: Database, subscriptions: int, seed: int) -> dict[st
     return {"customers": customers, "routes": routes, "terms": terms}
 
 
-def timed_run(database: Database) -> tuple[float, generate.Counts, int]:
-    """One materialization of DAY, committed: seconds, counts, peak traced bytes."""
+def timed_run(database: Database, *, trace: bool = True) -> tuple[float, generate.Counts, int]:
+    """One materialization of DAY, committed: seconds, counts, peak traced bytes (0 without
+    ``trace``: tracing Python's allocations slows Python down, so not when comparing)."""
+    if not trace:
+        started = time.perf_counter()
+        with database.session_scope() as session:
+            report = generate.materialize(
+                session, DAY, Actor.system("bench", channel="cli"), trigger="cli"
+            )
+        return time.perf_counter() - started, report.counts, 0
     tracemalloc.start()
     started = time.perf_counter()
     with database.session_scope() as session:
@@ -284,12 +292,41 @@ def reset_day(database: Database) -> None:
         connection.execute(delete(Order).where(Order.delivery_date == DAY))
 
 
+def compare_with_hand_written(database: Database, times: int) -> None:
+    """Reruns and the hand-written check, alternated (back to back, the same load)."""
+    from bench import materialize_sql
+
+    reruns, checks = [], []
+    with database.engine.connect() as connection:
+        for _ in range(times):
+            rerun, again, _ = timed_run(database, trace=False)
+            assert not again.changed_anything, again
+            check, counts = materialize_sql.timed_check(connection, DAY)
+            assert counts == (0, 0, 0), counts
+            reruns.append(rerun)
+            checks.append(check)
+    rerun, check = statistics.median(reruns), statistics.median(checks)
+    print(
+        f"  rerun {rerun:.3f} s, hand-written check {check:.3f} s (medians of {times},"
+        f" alternated): {rerun / check:.2f}x; reruns {', '.join(f'{r:.3f}' for r in reruns)};"
+        f" checks {', '.join(f'{c:.3f}' for c in checks)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="PostgreSQL server (default: SQLite temp file)")
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=1, help="measure N times, print medians")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--hand-written",
+        type=int,
+        default=0,
+        metavar="N",
+        help="PostgreSQL: after each first run, N more reruns, each followed by the"
+        " hand-written check (bench.materialize_sql), and the ratio of their medians",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
@@ -316,6 +353,8 @@ def main() -> None:
             assert not again.changed_anything, again
             firsts.append(first)
             seconds.append(second)
+            if args.hand_written and kind == "postgresql":
+                compare_with_hand_written(database, args.hand_written)
             peaks.append(peak)
             print(
                 f"  run {attempt + 1}: {counts.created:,} orders in {first:.2f} s"

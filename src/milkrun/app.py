@@ -21,6 +21,7 @@ from milkrun import __version__
 from milkrun.admission import Admission, pool_capacity
 from milkrun.api import problems
 from milkrun.api.app import build_router
+from milkrun.compression import DeliveryCompression
 from milkrun.config import Settings, get_settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     https = settings.base_url.startswith("https://")
     app.add_middleware(SecurityHeaders, https=https, secure_cookies=https)
     app.add_middleware(RequestId)
+    app.add_middleware(DeliveryCompression)
 
     @app.get(
         "/healthz",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -13,83 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from milkrun.catalog.models import Product
-from milkrun.customers.models import Customer
 from milkrun.deliveries.manifest import manifest
-from milkrun.orders import generate
 from milkrun.routing import service as routing_service
-from milkrun.routing.models import Route
 from tests import factories
 from tests.deliveries import factories as day_factories
+from tests.deliveries.conftest import Walk, stop_customer
 
 MARK = "/api/v1/delivery-boy/mark-delivered"
-
-
-@dataclass
-class Walk:
-    date: dt.date
-    route: Route
-    boy: factories.Login
-    milk: Product
-    bread: Product
-    customers: dict[str, Customer]
-
-
-def _customer(session: Session, route: Route, name: str, sequence: int) -> Customer:
-    customer = factories.customer(session, route=route, name=name)
-    customer.stop_sequence = sequence
-    return customer
-
-
-@pytest.fixture
-def walk(session: Session) -> Walk:
-    today = day_factories.today()
-    long_ago = today - dt.timedelta(days=60)
-    boy = factories.delivery_boy_user(session, name="Ravi")
-    route = factories.route(session, delivery_boy=boy, name="Indiranagar North")
-    milk = factories.product(session, sku="TM500", price="28.00")
-    bread = factories.product(session, sku="BREAD", price="45.00")
-    names = ["Usual", "More today", "On vacation", "Just joined", "Extra bread", "Skipping"]
-    customers = {name: _customer(session, route, name, n) for n, name in enumerate(names, 1)}
-    daily = {"kind": "daily", "quantity": 1}
-    subscriptions = {
-        "Usual": {"kind": "daily", "quantity": 2},
-        "More today": daily,
-        "On vacation": daily,
-        "Extra bread": daily,
-        "Skipping": daily,
-    }
-    made = {
-        name: factories.subscription(
-            session, customer=customers[name], product=milk, start=long_ago, schedule=schedule
-        )
-        for name, schedule in subscriptions.items()
-    }
-    factories.subscription(
-        session,
-        customer=customers["Just joined"],
-        product=milk,
-        start=today - dt.timedelta(days=1),
-    )
-    factories.override(session, subscription_id=made["More today"].id, day=today, quantity=3)
-    factories.pause(
-        session,
-        customer_id=customers["On vacation"].id,
-        start=today - dt.timedelta(days=2),
-        end=today + dt.timedelta(days=5),
-    )
-    generate.materialize(session, today, factories.ACTOR)
-    # After the orders were made: a one-time extra, and a skipped day (its order is cancelled).
-    factories.one_time_order(
-        session, customer_id=customers["Extra bread"].id, product_id=bread.id, day=today
-    )
-    factories.override(session, subscription_id=made["Skipping"].id, day=today, quantity=0)
-    # Someone on another route is not on this manifest.
-    other = factories.route(session)
-    stranger = factories.customer(session, route=other, name="Elsewhere")
-    factories.subscription(session, customer=stranger, product=milk, start=long_ago)
-    generate.materialize(session, today, factories.ACTOR)
-    return Walk(today, route, factories.login(session, boy), milk, bread, customers)
 
 
 def _stops(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -253,9 +182,9 @@ def test_the_manifest_takes_the_same_few_queries_for_any_number_of_stops(
     manifest(session, walk.route, walk.date)
     few = len(statements)
     for n in range(20):
-        customer = _customer(session, walk.route, f"Later {n}", 10 + n)
+        customer = stop_customer(session, walk.route, f"Later {n}", 10 + n)
         day_factories.order(session, customer=customer, product=walk.milk, day=walk.date)
-        away = _customer(session, walk.route, f"Away {n}", 40 + n)
+        away = stop_customer(session, walk.route, f"Away {n}", 40 + n)
         factories.subscription(
             session, customer=away, product=walk.milk, start=walk.date - dt.timedelta(days=9)
         )

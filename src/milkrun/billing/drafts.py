@@ -38,6 +38,9 @@ from milkrun.db import statistics
 from milkrun.orders.models import Order
 
 TEMPORARY_CUSTOMERS = "billing_run_customers"
+# From this many drafts made or dropped, the next statements are planned on fresh statistics
+# (a plan for "one draft" over ten thousand recomputed every draft's sums for each of them).
+MANY_DRAFTS = 1_000
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ def make(session: Session, scope: Scope, customers: Any, *, now: dt.datetime) ->
             new_drafts,
         ),
     )
-    if created > statistics.BULK_CHANGE:
+    if created + deleted >= MANY_DRAFTS:
         statistics.refresh(session, "invoices")
     _empty_temporary(session, customers)
     return Made(created=created, updated=updated, deleted=deleted)

@@ -24,11 +24,25 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from milkrun import clock
+from milkrun.adjustments.models import Adjustment
 from milkrun.billing import drafts, lines
 from milkrun.billing.billable import Scope
-from milkrun.billing.models import Invoice
+from milkrun.billing.models import Invoice, InvoiceLine
+from milkrun.customers.models import Customer
+from milkrun.db import statistics
+from milkrun.deliveries.models import DeliveryStatus
+from milkrun.orders.models import Order
 
 Progress = Callable[[str], None]
+# What a run reads: their statistics are checked (and refreshed if stale) when it starts.
+BILLING_TABLES = (
+    Order.__tablename__,
+    DeliveryStatus.__tablename__,
+    Customer.__tablename__,
+    Invoice.__tablename__,
+    InvoiceLine.__tablename__,
+    Adjustment.__tablename__,
+)
 # How many times rebuild_drafts reports progress (a progress bar's length).
 REBUILD_STEPS = 7
 
@@ -61,6 +75,9 @@ def rebuild_drafts(
     if session.get_bind().dialect.name == "postgresql":
         # A batch job: room for its joins and aggregates in memory.
         session.execute(text("SET LOCAL work_mem = '128MB'"))
+    # A month bulk-loaded or bulk-changed since the last ANALYZE (an import, a fresh database
+    # before autovacuum came by) would be planned as if empty: nested loops over millions.
+    statistics.refresh_stale(session, *BILLING_TABLES)
 
     step("clearing the drafts' lines and provisional corrections")
     drafts.clear(session, scope)
@@ -76,6 +93,8 @@ def rebuild_drafts(
 
     step("summing lines per product and price")
     lines.insert_lines(session, scope)
+    if made.created + made.updated >= drafts.MANY_DRAFTS:
+        statistics.refresh(session, InvoiceLine.__tablename__)
 
     step("carrying pending adjustments")
     lines.carry_adjustments(session, scope)

@@ -24,6 +24,7 @@ from milkrun.billing.schemas import (
     UnbilledDelivery,
     month_text,
 )
+from milkrun.db import statistics
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.money import to_rupees
 from milkrun.orders.models import Order
@@ -33,6 +34,15 @@ LIST_LIMIT = 500
 
 def reconcile(session: Session, month: dt.date, *, limit: int = LIST_LIMIT) -> Reconciliation:
     first, last = month, month_end(month)
+    # A month bulk-changed since the last ANALYZE would be planned as if empty.
+    statistics.refresh_stale(
+        session,
+        Order.__tablename__,
+        DeliveryStatus.__tablename__,
+        Invoice.__tablename__,
+        InvoiceLine.__tablename__,
+        Adjustment.__tablename__,
+    )
     in_month = (Order.delivery_date >= first, Order.delivery_date <= last)
     delivered = case(
         (DeliveryStatus.status.in_(BILLED_OUTCOMES), DeliveryStatus.quantity_delivered), else_=0

@@ -20,8 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, union_all
+from sqlalchemy import Row, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -62,7 +63,7 @@ class _Stop:
 
 def manifest(session: Session, route: Route, day: dt.date) -> Manifest:
     stops: dict[int, _Stop] = {}
-    subscription_of: dict[int, int] = {}
+    cancelled_by_schedule: list[_Stop] = []
     rows = session.execute(
         select(
             Order.id,
@@ -88,6 +89,10 @@ def manifest(session: Session, route: Route, day: dt.date) -> Manifest:
         .where(Order.route_id == route.id, Order.delivery_date == day)
         .order_by(Order.id)
     ).all()
+    # What each subscription usually brings that day, before the orders are built (one query).
+    usual = subscription_queries.usual_quantities(
+        session, {row.subscription_id for row in rows if row.subscription_id is not None}, day
+    )
     for row in rows:
         stop = stops.get(row.customer_id)
         if stop is None:
@@ -97,6 +102,8 @@ def manifest(session: Session, route: Route, day: dt.date) -> Manifest:
                 ),
                 row.stop_sequence,
             )
+        one_time = row.subscription_id is None
+        usual_quantity = None if one_time else usual.get(row.subscription_id, 0)
         stop.orders.append(
             ManifestOrder(
                 id=row.id,
@@ -105,19 +112,21 @@ def manifest(session: Session, route: Route, day: dt.date) -> Manifest:
                 unit=row.unit,
                 shift=row.shift,
                 quantity=row.quantity,
-                usual_quantity=None,
+                usual_quantity=usual_quantity,
                 status=row.status,
                 quantity_delivered=row.quantity_delivered,
                 reason=NotDeliveredReason(row.reason) if row.reason else None,
                 notes=row.notes,
-                one_time=row.subscription_id is None,
+                one_time=one_time,
             )
         )
-        if row.subscription_id is None:
+        if one_time:
             if row.status != OrderStatus.cancelled:
                 stop.changes.add("one_time")
-        else:
-            subscription_of[row.id] = row.subscription_id
+        elif row.status == OrderStatus.cancelled:
+            cancelled_by_schedule.append(stop)
+        elif row.quantity != usual_quantity:
+            stop.changes.add("quantity_changed")
 
     for customer in _paused_customers(session, route.id, day, stops.keys()):
         stop = stops.get(customer.id)
@@ -133,17 +142,10 @@ def manifest(session: Session, route: Route, day: dt.date) -> Manifest:
             )
         stop.changes.add("paused")
 
-    usual = _usual_quantities(session, set(subscription_of.values()), day)
-    for stop in stops.values():
-        for order in stop.orders:
-            if order.one_time:
-                continue
-            order.usual_quantity = usual.get(subscription_of[order.id], 0)
-            if order.status == OrderStatus.cancelled:
-                if "paused" not in stop.changes:
-                    stop.changes.add("quantity_changed")
-            elif order.quantity != order.usual_quantity:
-                stop.changes.add("quantity_changed")
+    # A cancelled subscription order is a changed quantity, unless a pause explains it.
+    for stop in cancelled_by_schedule:
+        if "paused" not in stop.changes:
+            stop.changes.add("quantity_changed")
 
     since = day - dt.timedelta(days=NEW_CUSTOMER_DAYS - 1)
     for customer_id in _customers_first_ordering_since(session, stops.keys(), since):
@@ -177,7 +179,7 @@ _CHANGE_ORDER: tuple[Change, ...] = ("paused", "quantity_changed", "one_time", "
 
 def _paused_customers(
     session: Session, route_id: int, day: dt.date, with_orders: Iterable[int]
-) -> list[Customer]:
+) -> list[Row[Any]]:
     """Customers of the route (or with orders on it) whom a pause keeps from a subscription that
     runs on ``day``."""
     runs = exists().where(
@@ -195,46 +197,35 @@ def _paused_customers(
     ids = list(with_orders)
     on_route = and_(Customer.route_id == route_id, Customer.is_active)
     return list(
-        session.scalars(
-            select(Customer).where(or_(on_route, Customer.id.in_(ids)) if ids else on_route, paused)
+        session.execute(
+            select(
+                Customer.id, Customer.name, Customer.address, Customer.phone, Customer.stop_sequence
+            ).where(or_(on_route, Customer.id.in_(ids)) if ids else on_route, paused)
         )
     )
-
-
-def _usual_quantities(session: Session, subscription_ids: set[int], day: dt.date) -> dict[int, int]:
-    """What each subscription's schedule (its terms in force on ``day``) brings that day,
-    before overrides and pauses."""
-    usual: dict[int, int] = {}
-    for subscription_id, rows in subscription_queries.terms_of(session, subscription_ids).items():
-        in_force = [row for row in rows if row.effective_from <= day]
-        if not in_force:
-            continue
-        terms = subscription_queries.terms_value(in_force[-1])
-        usual[subscription_id] = terms.schedule.quantity_on(day, terms.anchor_date)
-    return usual
 
 
 def _customers_first_ordering_since(
     session: Session, customer_ids: Iterable[int], since: dt.date
 ) -> list[int]:
     """Customers whose first delivery (the start of their first subscription, or their first
-    order that was not cancelled) is on or after ``since``."""
+    order that was not cancelled) is on or after ``since``: nothing before it, and something.
+    Index lookups that stop at the first row found, not every order the customer ever had."""
     ids = list(customer_ids)
     if not ids:
         return []
-    starts = union_all(
-        select(Order.customer_id, Order.delivery_date.label("day")).where(
-            Order.customer_id.in_(ids), Order.status != OrderStatus.cancelled.value
-        ),
-        select(Subscription.customer_id, Subscription.start_date.label("day")).where(
-            Subscription.customer_id.in_(ids)
-        ),
-    ).subquery("starts")
+    orders = select(Order.id).where(
+        Order.customer_id == Customer.id, Order.status != OrderStatus.cancelled.value
+    )
+    subscriptions = select(Subscription.id).where(Subscription.customer_id == Customer.id)
     return list(
         session.scalars(
-            select(starts.c.customer_id)
-            .group_by(starts.c.customer_id)
-            .having(func.min(starts.c.day) >= since)
+            select(Customer.id).where(
+                Customer.id.in_(ids),
+                ~orders.where(Order.delivery_date < since).exists(),
+                ~subscriptions.where(Subscription.start_date < since).exists(),
+                or_(orders.exists(), subscriptions.exists()),
+            )
         )
     )
 

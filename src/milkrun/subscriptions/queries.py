@@ -4,8 +4,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from milkrun.errors import NotFound
@@ -77,7 +78,42 @@ def terms_of(
     return found
 
 
-def schedule_of(row: SubscriptionTerms) -> schedule.Schedule:
+def usual_quantities(
+    session: Session, subscription_ids: Iterable[int], day: dt.date
+) -> dict[int, int]:
+    """What each subscription's terms in force on ``day`` bring that day, before overrides and
+    pauses (subscriptions without terms in force yet are left out). One query, columns only."""
+    ids = list(subscription_ids)
+    if not ids:
+        return {}
+    terms = SubscriptionTerms
+    in_force = (
+        select(terms.subscription_id, func.max(terms.effective_from).label("effective_from"))
+        .where(terms.subscription_id.in_(ids), terms.effective_from <= day)
+        .group_by(terms.subscription_id)
+        .subquery("in_force")
+    )
+    rows = session.execute(
+        select(
+            terms.subscription_id,
+            terms.kind,
+            terms.quantity,
+            terms.interval_days,
+            terms.anchor_date,
+            *(getattr(terms, f"{weekday}_quantity") for weekday in WEEKDAYS),
+        ).join(
+            in_force,
+            and_(
+                in_force.c.subscription_id == terms.subscription_id,
+                in_force.c.effective_from == terms.effective_from,
+            ),
+        )
+    )
+    return {row.subscription_id: schedule_of(row).quantity_on(day, row.anchor_date) for row in rows}
+
+
+def schedule_of(row: SubscriptionTerms | Row[Any]) -> schedule.Schedule:
+    """A schedule from a terms row (or a row of its schedule's columns)."""
     kind = ScheduleKind(row.kind)
     if kind == ScheduleKind.weekdays:
         return schedule.Schedule(

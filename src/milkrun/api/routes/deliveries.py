@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from milkrun import clock
 from milkrun.api.deps import AdminUser, DeliveryUser, PathId, SessionDep, SettingsDep, actor_for
+from milkrun.api.revalidation import revalidated
 from milkrun.deliveries import idempotency, service
 from milkrun.deliveries.manifest import manifest
 from milkrun.deliveries.schemas import (
@@ -47,24 +48,34 @@ def answer_json(answer: idempotency.Answer) -> JSONResponse:
 @router.get("/routes/{route_id}/manifest", response_model=Manifest)
 def route_manifest(
     route_id: PathId,
+    request: Request,
     _: AdminUser,
     session: SessionDep,
     settings: SettingsDep,
     date: DateQuery = None,
-) -> Manifest:
-    """Stops in sequence with their orders and what changed, and the load sheet."""
+) -> Response:
+    """Stops in sequence with their orders and what changed, and the load sheet. With an
+    ``ETag``: asked again with ``If-None-Match``, it is 304 while nothing on it changed."""
     route = routing_queries.get_route(session, route_id)
-    return manifest(session, route, date or clock.today(settings.zone))
+    day = manifest(session, route, date or clock.today(settings.zone))
+    return revalidated(request, day, {"as_of"})
 
 
 @router.get("/delivery-boy/manifest", response_model=DeliveryBoyManifests)
 def delivery_boy_manifest(
-    user: DeliveryUser, session: SessionDep, settings: SettingsDep, date: DateQuery = None
-) -> DeliveryBoyManifests:
-    """The manifests of the routes the caller walks on the date (his own, or as substitute)."""
+    request: Request,
+    user: DeliveryUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    date: DateQuery = None,
+) -> Response:
+    """The manifests of the routes the caller walks on the date (his own, or as substitute).
+    With an ``ETag``: asked again with ``If-None-Match``, it is 304 while nothing on them
+    changed (a mark, an order, a stop)."""
     day = date or clock.today(settings.zone)
     routes = routing_queries.routes_walked_by(session, user.id, day)
-    return DeliveryBoyManifests(date=day, routes=[manifest(session, r, day) for r in routes])
+    body = DeliveryBoyManifests(date=day, routes=[manifest(session, r, day) for r in routes])
+    return revalidated(request, body, {"routes": {"__all__": {"as_of"}}})
 
 
 @router.post("/delivery-boy/mark-delivered", response_model=MarkResult)

@@ -314,10 +314,16 @@
 
   function refresh() {
     fetch(config.manifestUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : Promise.reject(response)))
-      .then((data) => {
+      .then((response) =>
+        response.ok
+          ? response.json().then((data) => [data, response.headers.get("Milkrun-Read-At")])
+          : Promise.reject(response),
+      )
+      .then(([data, readAtHeader]) => {
         manifests = data.routes ? data.routes : [data];
-        asOf = readAt(manifests);
+        // The browser revalidates its copy (ETag): a 304 hands back the body read earlier,
+        // with the headers of the 304, which say when the dairy confirmed it unchanged.
+        asOf = Math.max(readAt(manifests), Date.parse(readAtHeader) || 0);
         saveDay();
         render();
       })
