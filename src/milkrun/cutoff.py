@@ -21,6 +21,18 @@ from milkrun.config import Settings
 from milkrun.errors import Conflict
 
 
+class CutoffPassed(Conflict):
+    """The customers' cut-off for the date has passed."""
+
+    code = "cutoff_passed"
+
+
+class DateInPast(Conflict):
+    """A date before today is history: nobody changes it."""
+
+    code = "date_in_past"
+
+
 def cutoff_at(day: dt.date, settings: Settings) -> dt.datetime:
     """The instant after which customers can no longer change ``day``."""
     return dt.datetime.combine(day - dt.timedelta(days=1), settings.cutoff_time, settings.zone)
@@ -55,15 +67,13 @@ class Window:
             return
         if self.is_customer:
             closed = cutoff_at(day, self.settings)
-            raise Conflict(
+            raise CutoffPassed(
                 f"Changes for {day:%a %d %b %Y} closed at {closed:%H:%M} on {closed:%a %d %b}"
                 f" ({self.settings.timezone}); the earliest date you can still change is"
                 f" {self.first_open:%a %d %b %Y}",
-                code="cutoff_passed",
             )
-        raise Conflict(
+        raise DateInPast(
             f"{day:%a %d %b %Y} is in the past; only today ({self.today}) and later can be changed",
-            code="date_in_past",
         )
 
     def is_late(self, day: dt.date) -> bool:

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from milkrun.audit.service import Actor
 from milkrun.auth import tokens
+from milkrun.auth.errors import LoginDisabled
 from milkrun.auth.models import Role, User
 from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from milkrun.errors import Forbidden, Unauthorized
@@ -34,7 +35,7 @@ def current_user(
     user_id = tokens.user_id_from_token(token, secret=settings.secret_key.get_secret_value())
     user = session.get(User, user_id)
     if user is None or not user.is_active:
-        raise Unauthorized("This login no longer exists or is disabled", code="login_disabled")
+        raise LoginDisabled("This login no longer exists or is disabled")
     request.state.user = user
     return user
 
@@ -45,9 +46,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def require(*roles: Role) -> Callable[[User], Awaitable[User]]:
     async def check(user: CurrentUser) -> User:  # no I/O: no hop to the thread pool
         if user.role not in roles:
-            raise Forbidden(
-                f"This needs the {' or '.join(r.value for r in roles)} role", code="forbidden"
-            )
+            raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role")
         return user
 
     return check

@@ -5,15 +5,15 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from milkrun.auth.errors import UserNotFound
 from milkrun.auth.models import User
-from milkrun.errors import NotFound
 from milkrun.pagination import paginate
 
 
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no user {user_id}", code="user_not_found")
+        raise UserNotFound(f"There is no user {user_id}")
     return user
 
 

@@ -6,15 +6,15 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from milkrun.catalog.errors import ProductNotFound
 from milkrun.catalog.models import Product, ProductPrice
-from milkrun.errors import NotFound
 from milkrun.pagination import paginate
 
 
 def get_product(session: Session, product_id: int) -> Product:
     product = session.get(Product, product_id)
     if product is None:
-        raise NotFound(f"There is no product {product_id}", code="product_not_found")
+        raise ProductNotFound(f"There is no product {product_id}")
     return product
 
 

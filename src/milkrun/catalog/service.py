@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.catalog import queries
+from milkrun.catalog.errors import PriceExists, SkuTaken
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.catalog.schemas import PriceCreate, ProductCreate, ProductUpdate
-from milkrun.errors import Conflict
 from milkrun.money import to_paise
 
 
@@ -26,7 +26,7 @@ def create_product(
     """A product starts with its first price, effective today unless another date is given."""
     sku = data.sku.strip().upper()
     if queries.product_by_sku(session, sku) is not None:
-        raise Conflict(f"A product with SKU {sku} already exists", code="sku_taken")
+        raise SkuTaken(f"A product with SKU {sku} already exists")
     product = Product(
         sku=sku,
         name=data.name.strip(),
@@ -89,9 +89,8 @@ def add_price(
         )
     )
     if taken is not None:
-        raise Conflict(
+        raise PriceExists(
             f"Product {product_id} already has a price effective {data.effective_from}",
-            code="price_exists",
         )
     price = ProductPrice(
         product_id=product_id,

@@ -5,15 +5,15 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from milkrun.customers.errors import CustomerNotFound
 from milkrun.customers.models import Customer
-from milkrun.errors import NotFound
 from milkrun.pagination import paginate
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
+        raise CustomerNotFound(customer_id)
     return customer
 
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
+from milkrun.customers.errors import CustomerNotOnRoute, DuplicateStops, StopsIncomplete
 from milkrun.customers.models import Customer
-from milkrun.errors import InvalidInput
 from milkrun.routing import queries as routing_queries
 
 
@@ -36,24 +36,21 @@ def set_stop_order(
     routing_queries.get_route(session, route_id)
     duplicates = sorted(i for i, n in Counter(customer_ids).items() if n > 1)
     if duplicates:
-        raise InvalidInput(
+        raise DuplicateStops(
             f"Customers listed more than once: {', '.join(map(str, duplicates))}",
-            code="duplicate_stops",
         )
     current = stops_of(session, route_id)
     on_route = {c.id for c in current}
     strangers = [i for i in customer_ids if i not in on_route]
     if strangers:
-        raise InvalidInput(
+        raise CustomerNotOnRoute(
             f"Not active customers of route {route_id}: {', '.join(map(str, strangers))}",
-            code="customer_not_on_route",
         )
     missing = sorted(on_route - set(customer_ids))
     if missing:
-        raise InvalidInput(
+        raise StopsIncomplete(
             f"The stop order leaves out customers of route {route_id}: "
             f"{', '.join(map(str, missing))}; list every active customer of the route",
-            code="stops_incomplete",
         )
     before = [c.id for c in current]
     if before == customer_ids and all(c.stop_sequence == n for n, c in enumerate(current, start=1)):

@@ -26,9 +26,8 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.db.types import UTCDateTime
-from milkrun.deliveries.errors import IdempotencyKeyReused
+from milkrun.deliveries.errors import IdempotencyKeyReused, KeyInUse
 from milkrun.deliveries.models import IdempotencyKey
-from milkrun.errors import Conflict
 
 KEPT_FOR = dt.timedelta(hours=72)
 KEYS = cast(Table, IdempotencyKey.__table__)
@@ -110,7 +109,7 @@ def claim(session: Session, caller: str, key: str, fingerprint: str) -> Answer |
             "for a new request",
         )
     if stored.response_status is None:  # only visible inside the first request's transaction
-        raise Conflict("The first request with this key is still running", code="key_in_use")
+        raise KeyInUse("The first request with this key is still running")
     return Answer(stored.response_status, dict(stored.response_body or {}), replayed=True)
 
 

@@ -21,11 +21,11 @@ from milkrun import clock
 from milkrun.adjustments import service as adjustment_service
 from milkrun.audit import service as audit
 from milkrun.auth.models import User
+from milkrun.deliveries.errors import ConcurrentMark, OrderCancelled
 from milkrun.deliveries.markers import Marker
 from milkrun.deliveries.models import DeliveryOutcome, DeliveryStatus, NotDeliveredReason
 from milkrun.deliveries.rules import Outcome
 from milkrun.deliveries.schemas import MarkResult
-from milkrun.errors import Conflict
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.orders.models import Order, OrderStatus
 
@@ -239,18 +239,15 @@ def apply(
             break
         current, fresh = _current(session, order.id), True
     else:
-        raise Conflict(
+        raise ConcurrentMark(
             f"Order {order.id} is being marked by someone else at this moment; try again",
-            code="concurrent_mark",
         )
     record_correction_of_billed_order(session, order, current, outcome, marker)
     moved = session.execute(
         _MOVING, {"of_order": order.id, "new_status": outcome.status.value, "moved_at": now}
     )
     if int(moved.rowcount) != 1:  # type: ignore[attr-defined]
-        raise Conflict(
-            f"Order {order.id} was cancelled; it cannot be marked", code="order_cancelled"
-        )
+        raise OrderCancelled(f"Order {order.id} was cancelled; it cannot be marked")
     session.expire(order, ["status", "updated_at"])
     before = (
         current.outcome.as_dict()

@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from milkrun.errors import InvalidInput, NotFound
 from milkrun.pagination import paginate
+from milkrun.routing.errors import RouteNotFound, UnknownRoute
 from milkrun.routing.models import Route, RouteSubstitute
 
 
 def get_route(session: Session, route_id: int) -> Route:
     route = session.get(Route, route_id)
     if route is None:
-        raise NotFound(f"There is no route {route_id}", code="route_not_found")
+        raise RouteNotFound(f"There is no route {route_id}")
     return route
 
 
@@ -22,7 +22,7 @@ def get_active_route(session: Session, route_id: int) -> Route:
     """A route that can take customers; an unknown or retired one is a bad reference."""
     route = session.get(Route, route_id)
     if route is None or not route.is_active:
-        raise InvalidInput(f"There is no active route {route_id}", code="route_not_found")
+        raise UnknownRoute(f"There is no active route {route_id}")
     return route
 
 

@@ -16,9 +16,9 @@ from milkrun.audit import service as audit
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.cutoff import Window
-from milkrun.errors import Conflict
 from milkrun.subscriptions import bookkeeping, queries
 from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Event
+from milkrun.subscriptions.errors import PauseOverlaps, PauseStarted
 from milkrun.subscriptions.models import Pause
 from milkrun.subscriptions.schemas import PauseCreate, PauseUpdate
 
@@ -48,10 +48,9 @@ def _ensure_no_overlap(
     if clash is not None:
         what = "all deliveries" if clash.subscription_id is None else "this subscription"
         until = f"to {clash.end_date}" if clash.end_date else "until resumed"
-        raise Conflict(
+        raise PauseOverlaps(
             f"Pause {clash.id} of {what} already covers {clash.start_date} {until};"
             " change that pause instead",
-            code="pause_overlaps",
         )
 
 
@@ -170,9 +169,8 @@ def delete_pause(
     """Call off a pause that has not started; one that has is resumed by setting its end."""
     pause = queries.get_pause(session, pause_id, customer_id=customer_id)
     if pause.start_date < window.today:
-        raise Conflict(
+        raise PauseStarted(
             f"Pause {pause.id} started on {pause.start_date}; resume it by setting its end date",
-            code="pause_started",
         )
     window.ensure_open(pause.start_date)
     before = audit.snapshot(pause)

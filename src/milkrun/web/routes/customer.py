@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,18 +25,21 @@ from milkrun.customers import queries as customer_queries
 from milkrun.cutoff import Window
 from milkrun.db.session import mark_failed
 from milkrun.deps import SessionDep, SettingsDep
-from milkrun.errors import InvalidInput, MilkrunError, NotFound
+from milkrun.errors import MilkrunError, NotFound
 from milkrun.fields import MAX_ID
 from milkrun.orders import changes
 from milkrun.orders import service as order_service
+from milkrun.orders.errors import OrderNotFound
 from milkrun.orders.schemas import MyOrderCreate, OrderCreate
 from milkrun.pagination import InvalidCursor
 from milkrun.routing.models import Route
+from milkrun.subscriptions.errors import PauseNotFound, SubscriptionNotFound
 from milkrun.subscriptions.schemas import OverrideSet
 from milkrun.web import customer_bills
 from milkrun.web import customer_views as views
 from milkrun.web.app import LoginRequired, PageVisit, login_redirect, page_user, render
 from milkrun.web.customer_views import Day, PauseView, day_name
+from milkrun.web.errors import InvalidDate, InvalidForm
 
 router = APIRouter(prefix="/me")
 
@@ -201,14 +204,21 @@ def form_date(text: str, message: str = "Choose a date") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput(message, code="invalid_date") from exc
+        raise InvalidDate(message) from exc
 
 
-def record_id(text: str, what: str) -> int:
+_NOT_FOUND: dict[str, type[NotFound]] = {
+    "subscription": SubscriptionNotFound,
+    "pause": PauseNotFound,
+    "order": OrderNotFound,
+}
+
+
+def record_id(text: str, what: Literal["subscription", "pause", "order"]) -> int:
     """An id from a form; one that is no id is a record that does not exist."""
     text = text.strip()
     if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
-        raise NotFound(f"There is no {what} {text!r}", code=f"{what}_not_found")
+        raise _NOT_FOUND[what](f"There is no {what} {text!r}")
     return int(text)
 
 
@@ -219,7 +229,7 @@ def valid_form(schema: type[Model], data: dict[str, Any], words: dict[str, str])
     except ValidationError as exc:
         names = [str(e["loc"][0]) for e in exc.errors() if e["loc"]]
         message = next((words[n] for n in names if n in words), "Check what you typed")
-        raise InvalidInput(message, code="invalid_form") from exc
+        raise InvalidForm(message) from exc
 
 
 # --- the page and its forms --------------------------------------------------------------------
