@@ -72,7 +72,8 @@ class NotFound(MilkrunError):
 
 
 class Conflict(MilkrunError):
-    """The change conflicts with the records as they stand, or with another change made at the same time; retry."""
+    """The change conflicts with the records as they stand, or with another change made at the
+    same time; retry."""
 
     status = 409
     code = "conflict"
