@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from milkrun.customers.errors import UnknownCustomer
@@ -28,6 +28,7 @@ from milkrun.deliveries.schemas import MarkRequest, MarkResult, StopMarkRequest,
 from milkrun.errors import Forbidden
 from milkrun.orders.errors import UnknownOrder
 from milkrun.orders.models import Order, OrderStatus
+from milkrun.routing import queries as routing_queries
 from milkrun.routing.models import Route, RouteSubstitute
 
 # Marker is part of what callers use here: ``service.Marker.for_user(...)``.
@@ -163,17 +164,13 @@ def _not_in_scope(order_id: int) -> Forbidden:
 
 
 # The statements of every mark, built once (building a statement costs more than running it).
-_WALKER = func.coalesce(RouteSubstitute.delivery_boy_id, Route.delivery_boy_id)
 _LOCKING = (
     recording.with_recorder(
-        select(Order, _WALKER, *recording.RECORDED)
+        select(Order, routing_queries.walker(), *recording.RECORDED)
         .outerjoin(Route, Route.id == Order.route_id)
         .outerjoin(
             RouteSubstitute,
-            and_(
-                RouteSubstitute.route_id == Order.route_id,
-                RouteSubstitute.delivery_date == Order.delivery_date,
-            ),
+            routing_queries.substitute_of_the_day(Order.route_id, Order.delivery_date),
         )
         .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
     )
