@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import ColumnElement, Text, case, cast, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, case, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -288,15 +287,6 @@ def _reverse_adjustments_against(
     )
 
 
-def _padded(session: Session, sequence: Any) -> ColumnElement[str]:
-    """The sequence as at least six digits, in SQL."""
-    if session.get_bind().dialect.name == "postgresql":
-        digits = cast(sequence, Text)
-        width = case((func.length(digits) > numbering.MIN_DIGITS, func.length(digits)), else_=6)
-        return func.lpad(digits, width, "0")
-    return func.printf(f"%0{numbering.MIN_DIGITS}d", sequence)
-
-
 def _issue(
     session: Session,
     month: dt.date,
@@ -341,7 +331,7 @@ def _issue(
             ),
             series=series,
             sequence=sequence,
-            number=literal(series + "/") + _padded(session, sequence),
+            number=numbering.number_in_sql(session, series, sequence),
             issue_date=today,
             due_date=today + dt.timedelta(days=settings.invoice_due_days),
             finalized_at=now,

@@ -21,10 +21,10 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 from sqlalchemy import JSON, Table, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from milkrun import clock
+from milkrun.db import upserts
 from milkrun.db.types import UTCDateTime
 from milkrun.deliveries.errors import IdempotencyKeyReused, KeyInUse
 from milkrun.deliveries.models import IdempotencyKey
@@ -52,7 +52,7 @@ def request_hash(endpoint: str, body: BaseModel) -> str:
 
 def _claiming(dialect: str) -> Any:
     """INSERT the key, or take over one older than 72 hours; RETURNING says whether it worked."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(KEYS)
+    insert = upserts.insert(dialect, KEYS)
     statement = insert.values(
         caller=bindparam("for_caller"),
         key=bindparam("for_key"),

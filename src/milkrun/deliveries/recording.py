@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.adjustments import service as adjustment_service
 from milkrun.audit import service as audit
 from milkrun.auth.models import User
+from milkrun.db import upserts
 from milkrun.deliveries.errors import ConcurrentMark, OrderCancelled
 from milkrun.deliveries.markers import Marker
 from milkrun.deliveries.models import DeliveryOutcome, DeliveryStatus, NotDeliveredReason
@@ -168,7 +168,7 @@ _WRITTEN = (
 
 
 def _inserting(dialect: str) -> Any:
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(STATUSES)
+    insert = upserts.insert(dialect, STATUSES)
     at = STATUSES.c.recorded_at.type
     return (
         insert.values(
