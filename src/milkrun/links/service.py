@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -126,6 +127,22 @@ def revoke_link(session: Session, link_id: int, actor: audit.Actor) -> SharedDel
     return link
 
 
+class LinkState(enum.StrEnum):
+    active = "active"
+    expired = "expired"
+    revoked = "revoked"
+
+
+def state_of(link: SharedDeliveryLink, now: dt.datetime) -> LinkState:
+    """A link works until its expiry (exclusive) unless the dairy revoked it; a revoked link
+    stays revoked whatever its expiry."""
+    if link.revoked_at is not None:
+        return LinkState.revoked
+    if link.expires_at <= now:
+        return LinkState.expired
+    return LinkState.active
+
+
 def open_link(
     session: Session, token: str, client_address: str, *, zone: ZoneInfo
 ) -> SharedDeliveryLink:
@@ -143,12 +160,14 @@ def open_link(
             "dairy for a new one.",
             keeps_changes=True,
         )
-    if link.revoked_at is not None:
+    state = state_of(link, clock.now())
+    if state == LinkState.revoked:
+        assert link.revoked_at is not None  # what revoked means
         raise LinkRevoked(
             f"This delivery link was switched off by the dairy at {when(link.revoked_at, zone)}. "
             "Ask the dairy for a new link.",
         )
-    if link.expires_at <= clock.now():
+    if state == LinkState.expired:
         raise LinkExpired(
             f"This delivery link stopped working at {when(link.expires_at, zone)}. "
             "Ask the dairy for a new link.",

@@ -8,6 +8,7 @@ of the dates it affects are re-synced and its audit event written above (``bookk
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,27 @@ from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Even
 from milkrun.subscriptions.errors import PauseOverlaps, PauseStarted
 from milkrun.subscriptions.models import Pause
 from milkrun.subscriptions.schemas import PauseCreate, PauseUpdate
+
+
+@dataclass(frozen=True)
+class PauseOptions:
+    """What a caller may still do with a pause, under its cut-off window (the rules that
+    ``update_pause`` and ``delete_pause`` enforce, asked ahead so that a page offers only those)."""
+
+    on_now: bool  # the pause has begun
+    can_resume: bool  # it is open-ended, or its last day is still open: its end can move
+    resume_from: dt.date  # the first day deliveries may start again: open, after its start
+    can_call_off: bool  # it has not begun, and its first day is still open
+
+
+def options(pause: Pause, window: Window) -> PauseOptions:
+    earliest = max(window.earliest, window.today)
+    return PauseOptions(
+        on_now=pause.start_date <= window.today,
+        can_resume=pause.end_date is None or pause.end_date >= earliest,
+        resume_from=max(earliest, pause.start_date + bookkeeping.ONE_DAY),
+        can_call_off=pause.start_date >= earliest,
+    )
 
 
 def _lock_customer(session: Session, customer_id: int) -> None:

@@ -104,9 +104,7 @@ class Screen(PageVisit):
                     "id": link.id,
                     "label": link.label,
                     "until": link_service.when(link.expires_at, zone),
-                    "state": "revoked"
-                    if link.revoked_at is not None
-                    else ("expired" if link.expires_at <= now else "active"),
+                    "state": link_service.state_of(link, now).value,
                 }
                 for link in links
             ],
