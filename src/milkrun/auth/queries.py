@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from milkrun.auth.errors import UserNotFound
-from milkrun.auth.models import User
+from milkrun.auth.models import Role, User
 from milkrun.pagination import paginate
 
 
@@ -34,3 +34,16 @@ def list_users(
     if role is not None:
         statement = statement.where(User.role == role)
     return paginate(session, statement, User.id, limit=limit, cursor=cursor)
+
+
+def count_active_delivery_boys(session: Session) -> int:
+    return int(
+        session.scalar(select(func.count()).where(User.role == Role.delivery_boy, User.is_active))
+        or 0
+    )
+
+
+def delivery_boy_names(session: Session) -> dict[int, str]:
+    """Every delivery boy's name by id, those no longer active included (old routes name them)."""
+    rows = session.execute(select(User.id, User.name).where(User.role == Role.delivery_boy))
+    return dict(rows.tuples().all())

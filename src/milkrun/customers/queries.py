@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from milkrun.customers.errors import CustomerNotFound
@@ -44,3 +44,17 @@ def list_customers(
             Customer.name.ilike(pattern) | Customer.phone.contains(search.strip())
         )
     return paginate(session, statement, Customer.id, limit=limit, cursor=cursor)
+
+
+def count_active(session: Session) -> int:
+    return int(session.scalar(select(func.count()).where(Customer.is_active)) or 0)
+
+
+def active_per_route(session: Session) -> dict[int | None, int]:
+    """How many active customers each route has (None: those on no route)."""
+    rows = session.execute(
+        select(Customer.route_id, func.count())
+        .where(Customer.is_active)
+        .group_by(Customer.route_id)
+    )
+    return dict(rows.tuples().all())

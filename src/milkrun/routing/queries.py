@@ -27,6 +27,15 @@ def get_active_route(session: Session, route_id: int) -> Route:
     return route
 
 
+def count_routes(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Route)) or 0)
+
+
+def route_names(session: Session) -> dict[int, str]:
+    """Every route's name by id."""
+    return dict(session.execute(select(Route.id, Route.name)).tuples().all())
+
+
 def route_by_name(session: Session, name: str) -> Route | None:
     return session.scalar(select(Route).where(Route.name == name))
 

@@ -18,7 +18,7 @@ from milkrun.subscriptions.errors import DateOutsideSubscription, OverrideNotFou
 from milkrun.subscriptions.models import Override
 
 
-def set_override(
+def set_override_unsynced(
     session: Session,
     subscription_id: int,
     day: dt.date,
@@ -65,7 +65,7 @@ def set_override(
     return Change(override, event, _the_day(subscription_id, day))
 
 
-def clear_override(
+def clear_override_unsynced(
     session: Session,
     subscription_id: int,
     day: dt.date,

@@ -82,7 +82,7 @@ def _paused(pause: Pause) -> Deliveries:
     return Deliveries(subscription_ids=(pause.subscription_id,))
 
 
-def create_pause(
+def create_pause_unsynced(
     session: Session,
     data: PauseCreate,
     actor: audit.Actor,
@@ -128,7 +128,7 @@ def create_pause(
     return Change(pause, event, Affected(_paused(pause), pause.start_date, pause.end_date))
 
 
-def update_pause(
+def update_pause_unsynced(
     session: Session,
     pause_id: int,
     data: PauseUpdate,
@@ -181,7 +181,7 @@ def update_pause(
     return Change(pause, event, Affected(_paused(pause), first) if affected else None)
 
 
-def delete_pause(
+def delete_pause_unsynced(
     session: Session,
     pause_id: int,
     window: Window,

@@ -5,6 +5,10 @@ Every use case here: checks the input; checks the cut-off window of the caller
 ``Change`` it made (``bookkeeping``), whose orders are re-synced and whose one audit event is
 written above, in ``milkrun.orders.changes``. Pauses are in ``pauses``, one-day changes in
 ``overrides``.
+
+Their names end in ``_unsynced``: each does only the subscription's half of a change, and a
+caller wants the whole (``orders.changes.create_subscription`` and its siblings, which re-sync
+the orders and write the audit event). Only ``orders.changes`` calls them (tests/test_layers.py).
 """
 
 from __future__ import annotations
@@ -116,7 +120,7 @@ def _set_schedule(row: SubscriptionTerms, schedule: Schedule, anchor: dt.date) -
     row.anchor_day = day_number(anchor)
 
 
-def create_subscription(
+def create_subscription_unsynced(
     session: Session, data: SubscriptionCreate, actor: audit.Actor, window: Window
 ) -> Change[Subscription]:
     """A subscription starts on a date the caller may still change, for an active customer, with
@@ -235,7 +239,7 @@ def _apply_dated_change(
     session.flush()
 
 
-def change_subscription(
+def change_subscription_unsynced(
     session: Session,
     subscription_id: int,
     data: SubscriptionUpdate,

@@ -2,17 +2,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
 from milkrun import clock
-from milkrun.auth.models import Role, User
+from milkrun.auth import queries as auth_queries
+from milkrun.auth.models import Role
 from milkrun.catalog import queries as catalog_queries
 from milkrun.customers import queries as customer_queries
-from milkrun.customers.models import Customer
 from milkrun.deps import SessionDep, SettingsDep
 from milkrun.pagination import InvalidCursor
 from milkrun.routing import queries as routing_queries
-from milkrun.routing.models import Route
 from milkrun.web.app import LoginRequired, login_redirect, page_user, render
 
 router = APIRouter(prefix="/admin")
@@ -26,11 +24,9 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep) -> R
     except LoginRequired:
         return login_redirect(request)
     counts = {
-        "Active customers": session.scalar(select(func.count()).where(Customer.is_active)),
-        "Routes": session.scalar(select(func.count()).select_from(Route)),
-        "Delivery boys": session.scalar(
-            select(func.count()).where(User.role == Role.delivery_boy, User.is_active)
-        ),
+        "Active customers": customer_queries.count_active(session),
+        "Routes": routing_queries.count_routes(session),
+        "Delivery boys": auth_queries.count_active_delivery_boys(session),
     }
     return render(
         request,
@@ -65,7 +61,7 @@ def customers(
         rows, next_cursor = customer_queries.list_customers(
             session, limit=PAGE, cursor=None, search=q
         )
-    route_names = {r.id: r.name for r in session.scalars(select(Route))}
+    route_names = routing_queries.route_names(session)
     return render(
         request,
         "admin/customers.html",
@@ -96,14 +92,6 @@ def routes(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
     except LoginRequired:
         return login_redirect(request)
     rows, _ = routing_queries.list_routes(session, limit=500, cursor=None)
-    boys = {
-        u.id: u.name for u in session.scalars(select(User).where(User.role == Role.delivery_boy))
-    }
-    stops = dict(
-        session.execute(
-            select(Customer.route_id, func.count())
-            .where(Customer.is_active)
-            .group_by(Customer.route_id)
-        ).all()
-    )
+    boys = auth_queries.delivery_boy_names(session)
+    stops = customer_queries.active_per_route(session)
     return render(request, "admin/routes.html", user=user, routes=rows, boys=boys, stops=stops)
