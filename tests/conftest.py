@@ -4,10 +4,12 @@ a transaction that is rolled back, and clients for the API with a token per role
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -141,8 +143,28 @@ def settings(database_url: str) -> Settings:
     return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET)
 
 
+class PageClient(TestClient):
+    """A test client that, like a browser on the site's own page, sends a page form with the
+    page's CSRF token (taken from a page, as the form's hidden field would carry it). API calls
+    go as they are; a form that brings its own ``csrf_token`` (or ``csrf=False``) is sent as it
+    is, for the tests of the protection itself."""
+
+    def page_token(self) -> str:
+        match = re.search(r'name="csrf-token" content="([0-9a-f]+)"', self.get("/login").text)
+        assert match, "the login page carries no CSRF token"
+        return match.group(1)
+
+    def post(self, url: Any, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
+        data = kwargs.get("data")
+        if csrf and not str(url).startswith("/api/") and (data is None or isinstance(data, dict)):
+            data = dict(data or {})
+            data.setdefault("csrf_token", self.page_token())
+            kwargs["data"] = data
+        return super().post(url, *args, **kwargs)
+
+
 def make_client(settings: Settings, database: Database) -> TestClient:
-    return TestClient(create_app(settings, database), raise_server_exceptions=False)
+    return PageClient(create_app(settings, database), raise_server_exceptions=False)
 
 
 @pytest.fixture

@@ -62,6 +62,59 @@ def test_the_check_sees_imports() -> None:
     assert {"orders", "deliveries"} <= GRAPH["billing"]
 
 
+# --- modules --------------------------------------------------------------------------------------
+
+MODULES = {
+    ".".join(("milkrun", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(
+        ".__init__"
+    ): path
+    for path in PACKAGE.rglob("*.py")
+    if "migrations" not in path.parts
+}
+
+
+def _imported_modules(module: str) -> set[str]:
+    """The milkrun modules ``module`` imports, anywhere in it (a deferred import is still one)."""
+    found = set()
+    path = MODULES[module]
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            candidates = [f"{node.module}.{a.name}" for a in node.names]
+            found |= {c for c in candidates if c in MODULES}
+            if not any(c in MODULES for c in candidates):
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return {name for name in found if name in MODULES and name != module}
+
+
+MODULE_GRAPH = {module: _imported_modules(module) for module in MODULES}
+
+
+def test_the_modules_form_no_cycle() -> None:
+    """No circle of imports anywhere, inside a layer included (the web pages once were an
+    8-file circle through web/app.py)."""
+    try:
+        list(graphlib.TopologicalSorter(MODULE_GRAPH).static_order())
+    except graphlib.CycleError as cycle:
+        pytest.fail(f"modules import each other in a cycle: {' -> '.join(cycle.args[1])}")
+
+
+def test_the_pages_never_import_the_api() -> None:
+    """What the API and the pages both need lives below both (milkrun.deps, milkrun.http, the
+    domains), so neither layer can change the other by accident."""
+    for module, imported in MODULE_GRAPH.items():
+        if module.startswith("milkrun.web"):
+            assert not {m for m in imported if m.startswith("milkrun.api")}, module
+        if module.startswith("milkrun.api"):
+            assert not {m for m in imported if m.startswith("milkrun.web")}, module
+
+
+def test_the_module_check_sees_imports() -> None:
+    assert "milkrun.web.pages" in MODULE_GRAPH["milkrun.web.routes.admin"]
+    assert "milkrun.deliveries.manifest" in MODULE_GRAPH["milkrun.web.routes.delivery"]
+
+
 def _modules(*packages: str) -> list[tuple[str, ast.Module]]:
     roots = [PACKAGE / p for p in packages] if packages else [PACKAGE]
     return [

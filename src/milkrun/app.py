@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Awaitable, Callable
+from typing import cast
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from milkrun import __version__
@@ -19,8 +24,11 @@ from milkrun.api.app import build_router
 from milkrun.config import Settings, get_settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
+from milkrun.errors import MilkrunError
+from milkrun.http.security import SecurityHeaders
 from milkrun.orders import scheduler
-from milkrun.web.app import STATIC_DIR, build_web_router
+from milkrun.web import app as web
+from milkrun.web.pages import STATIC_DIR, LoginRequired
 
 HEALTH_SCHEMA = {
     "type": "object",
@@ -57,6 +65,52 @@ class RequestId:
         await self.app(scope, receive, send_with_id)
 
 
+def _pages_answer_in_html(app: FastAPI) -> None:
+    """People get error pages, programs problem details: each error handler the API installed
+    answers the API's paths; a page's error is drawn as a page (``web.app``)."""
+    own = {
+        MilkrunError: web.milkrun_error,
+        RequestValidationError: web.invalid_request,
+        HTTPException: web.http_error,
+        Exception: web.unexpected,
+    }
+    for kind, installed in list(app.exception_handlers.items()):
+        api_handler = cast(Handler, installed)  # problems.install's handlers are all async
+        page_handler = own.get(kind) or _page_from_problem(api_handler)
+        app.exception_handlers[kind] = _either(api_handler, page_handler)
+    app.add_exception_handler(LoginRequired, web.login_required)
+
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _either(api_handler: Handler, page_handler: Handler) -> Handler:
+    async def handle(request: Request, exc: Exception) -> Response:
+        if web.is_page(request):
+            return await page_handler(request, exc)
+        return await api_handler(request, exc)
+
+    return handle
+
+
+def _page_from_problem(api_handler: Handler) -> Handler:
+    """A page for an error only the API knew how to word (a database conflict, a busy
+    database): the problem's status and sentence, drawn as a page."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        answer = await api_handler(request, exc)
+        body = json.loads(bytes(answer.body))
+        retry = answer.headers.get("retry-after")
+        return web.error_page(
+            request,
+            answer.status_code,
+            body.get("detail"),
+            {"Retry-After": retry} if retry else None,
+        )
+
+    return handle
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(settings.database_url)
@@ -64,7 +118,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="milkrun",
         version=__version__,
         description="Subscriptions, daily orders, routes, deliveries and billing for a dairy.",
-        docs_url="/docs",
+        docs_url=None,  # served by the pages (web/routes/docs.py) from local assets
         redoc_url=None,
         lifespan=scheduler.lifespan(settings, database),
     )
@@ -72,8 +126,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     problems.install(app)
     problems.document(app)
+    _pages_answer_in_html(app)
     app.add_middleware(Admission, limit=pool_capacity(database.engine))
-
+    https = settings.base_url.startswith("https://")
+    app.add_middleware(SecurityHeaders, https=https, secure_cookies=https)
     app.add_middleware(RequestId)
 
     @app.get(
@@ -107,6 +163,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return JSONResponse({"status": "ok", "database": "ok", "schema": "head"})
 
     app.include_router(build_router())
-    app.include_router(build_web_router())
+    app.include_router(web.build_web_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

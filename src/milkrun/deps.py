@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
+from milkrun.audit.service import Actor
+from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.db.session import Database
+from milkrun.fields import MAX_ID
 
+# What every answer to a shared delivery link's holder carries, errors too: the token is in the
+# URL, so no referrer, no indexing, no caching.
+LINK_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+    "Cache-Control": "no-store",
+}
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOKEN_COOKIE = "milkrun_token"  # noqa: S105 (a cookie name)
 
@@ -41,3 +51,31 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _writer_session(request: Request) -> Iterator[Session]:
+    """A unit of work that writes even on GET (opening a shared link records it on the trail and
+    counts a guess): a writer from the start (on SQLite, BEGIN IMMEDIATE rather than a read that
+    must upgrade)."""
+    with get_database(request).session_scope(write=True) as session:
+        yield session
+
+
+WriterSessionDep = Annotated[Session, Depends(_writer_session, scope="function")]
+
+# A record id in the path (``customer_id: PathId``).
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def actor_for(request: Request, user: User | None, channel: str = "api") -> Actor:
+    """Who acts in this request, for the audit trail: the API and the pages name it alike."""
+    request_id = getattr(request.state, "request_id", None)
+    if user is None:
+        return Actor(user_id=None, label="anonymous", channel=channel, request_id=request_id)
+    return Actor(
+        user_id=user.id, label=f"{user.role}:{user.name}", channel=channel, request_id=request_id
+    )

@@ -234,7 +234,7 @@ PAGES = "milkrun-delivery-pages"
 
 def _kept(page: Page, path: str) -> None:
     """Wait until the service worker controls the page and has kept a copy of ``path``."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function(
         f"async (path) => !!(await (await caches.open({json.dumps(PAGES)})).match(path))",
         arg=path,
@@ -348,15 +348,25 @@ def test_after_logging_out_the_phone_shows_no_one_elses_stops(
     _kept(phone_page, "/delivery")
     _delivered(phone_page, walk.customer_names[0]).click()
     expect(phone_page.locator("#sync")).to_contain_text("All saved")
+    # A shared link opened on this phone is not the login's: its copies stay.
+    phone_page.evaluate(
+        f"""async () => {{
+            localStorage.setItem("milkrun.day.link:7.2026-12-01", '{{"asOf": 0, "manifests": []}}');
+            const cache = await caches.open({json.dumps(PAGES)});
+            await cache.put("/l/a-shared-link", new Response("the link's page"));
+        }}"""
+    )
 
     phone_page.get_by_role("button", name="Log out").click()
     expect(phone_page).to_have_url(f"{live_server.url}/login")
     phone_page.wait_for_function(
         f"async () => !(await (await caches.open({json.dumps(PAGES)})).match('/delivery'))"
     )
-    assert (
-        phone_page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('milkrun.day.'))")
-        == []
+    assert phone_page.evaluate(
+        "Object.keys(localStorage).filter((k) => k.startsWith('milkrun.day.'))"
+    ) == ["milkrun.day.link:7.2026-12-01"]
+    assert phone_page.evaluate(
+        f"async () => !!(await (await caches.open({json.dumps(PAGES)})).match('/l/a-shared-link'))"
     )
 
     phone_page.context.set_offline(True)

@@ -5,16 +5,23 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from milkrun.audit.service import Actor
-from milkrun.auth import tokens
-from milkrun.auth.errors import LoginDisabled
+from milkrun.auth import service as auth_service
 from milkrun.auth.models import Role, User
-from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep
+from milkrun.deps import (
+    READ_METHODS,
+    TOKEN_COOKIE,
+    PathId,
+    SessionDep,
+    SettingsDep,
+    actor_for,
+)
 from milkrun.errors import Forbidden, Unauthorized
 from milkrun.fields import MAX_ID
+from milkrun.http import csrf
 from milkrun.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /auth/login")
@@ -32,10 +39,9 @@ def current_user(
             "Log in first: send Authorization: Bearer <token>",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user_id = tokens.user_id_from_token(token, secret=settings.secret_key.get_secret_value())
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
-        raise LoginDisabled("This login no longer exists or is disabled")
+    if credentials is None and request.method not in READ_METHODS:
+        csrf.check_api_request(request, settings.base_url)
+    user = auth_service.user_of_token(session, token, secret=settings.secret_key.get_secret_value())
     request.state.user = user
     return user
 
@@ -57,15 +63,6 @@ CustomerUser = Annotated[User, Depends(require(Role.customer))]
 DeliveryUser = Annotated[User, Depends(require(Role.delivery_boy, Role.admin))]
 
 
-def actor_for(request: Request, user: User | None, channel: str = "api") -> Actor:
-    request_id = getattr(request.state, "request_id", None)
-    if user is None:
-        return Actor(user_id=None, label="anonymous", channel=channel, request_id=request_id)
-    return Actor(
-        user_id=user.id, label=f"{user.role}:{user.name}", channel=channel, request_id=request_id
-    )
-
-
 def get_actor(request: Request, user: CurrentUser) -> Actor:
     return actor_for(request, user)
 
@@ -74,8 +71,6 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the last page")]
-# A record id in the path (``customer_id: PathId``) or as a filter (``route_id: IdFilter = None``).
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
@@ -92,4 +87,5 @@ __all__ = [
     "PathId",
     "SessionDep",
     "SettingsDep",
+    "actor_for",
 ]

@@ -8,11 +8,12 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
-from milkrun.auth import passwords, queries, throttle
+from milkrun.auth import passwords, queries, throttle, tokens
 from milkrun.auth.errors import (
     CustomerHasLogin,
     InvalidCredentials,
     LoginAlreadyLinked,
+    LoginDisabled,
     LoginNotLinked,
     NoLogin,
     NotACustomerLogin,
@@ -239,3 +240,12 @@ def create_admin(
 ) -> User:
     data = UserCreate(role="admin", name=name, email=email, phone=phone, password=password)
     return create_staff(session, data, actor)
+
+
+def user_of_token(session: Session, token: str, *, secret: str) -> User:
+    """The active user a login token stands for, for the API (a bearer token or the cookie) and
+    the pages alike; anything else is ``Unauthorized``."""
+    user = session.get(User, tokens.user_id_from_token(token, secret=secret))
+    if user is None or not user.is_active:
+        raise LoginDisabled("This login no longer exists or is disabled")
+    return user

@@ -31,6 +31,7 @@ from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus, NotDeliveredReason
 from milkrun.deliveries.schemas import (
     Change,
+    LinkManifest,
     LoadLine,
     Manifest,
     ManifestCustomer,
@@ -40,6 +41,8 @@ from milkrun.deliveries.schemas import (
     Person,
     Progress,
 )
+from milkrun.links.models import SharedDeliveryLink
+from milkrun.links.schemas import LinkHolder
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.routing import queries as routing_queries
 from milkrun.routing.models import Route
@@ -275,4 +278,19 @@ def _progress(stops: list[_Stop]) -> Progress:
         ),
         orders=len(deliverable),
         marked=sum(1 for order in deliverable if order.status != OrderStatus.scheduled),
+    )
+
+
+def link_manifest(session: Session, link: SharedDeliveryLink) -> LinkManifest:
+    """The manifest of a shared link's route and date, with what the holder may know of the
+    link itself."""
+    route = routing_queries.get_route(session, link.route_id)
+    return LinkManifest(
+        **manifest(session, route, link.delivery_date).model_dump(),
+        link=LinkHolder(
+            label=link.label,
+            route_id=link.route_id,
+            delivery_date=link.delivery_date,
+            expires_at=link.expires_at,
+        ),
     )

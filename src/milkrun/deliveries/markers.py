@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from milkrun.audit import service as audit
 from milkrun.auth.models import Role, User
 from milkrun.errors import Forbidden
+from milkrun.links import service as link_service
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.orders.models import Order
 
@@ -56,3 +57,8 @@ class Marker:
         if not self.walks_routes:
             return True
         return order.route_id is not None and walker == self.user_id
+
+
+def link_marker(link: SharedDeliveryLink, *, request_id: str | None) -> Marker:
+    """A shared link's holder marks as the link itself (its id and label on the trail)."""
+    return Marker.for_link(link, link_service.actor_of(link, request_id=request_id, channel="link"))

@@ -1,68 +1,51 @@
-"""The pages' router, templates and the logged-in user from the session cookie."""
+"""The pages' router, and how pages answer what goes wrong: a login redirect, an error page.
+
+Every form is checked against cross-site request forgery here, once, for all pages
+(``milkrun.http.csrf``); a page never checks for a login itself (``LoginRequired`` is answered
+here with the redirect to the login page).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+import logging
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
-from milkrun.api.deps import actor_for
-from milkrun.audit import service as audit
-from milkrun.auth import tokens
-from milkrun.auth.models import Role, User
-from milkrun.config import Settings
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.deps import READ_METHODS
 from milkrun.errors import MilkrunError
-from milkrun.money import format_inr
+from milkrun.http import csrf
+from milkrun.web.pages import LoginRequired, login_url, render
 
-WEB_DIR = Path(__file__).parent
-STATIC_DIR = WEB_DIR / "static"
-templates = Jinja2Templates(directory=WEB_DIR / "templates")
-templates.env.filters["inr"] = format_inr
+log = logging.getLogger("milkrun.web")
 
-HOME_OF_ROLE = {Role.admin: "/admin", Role.delivery_boy: "/delivery", Role.customer: "/me"}
-
-
-class LoginRequired(Exception):
-    """Raised by a page that needs a login; answered with a redirect to the login page."""
-
-
-def page_user(request: Request, session: Session, settings: Settings, *roles: Role) -> User:
-    token = request.cookies.get(TOKEN_COOKIE)
-    if not token:
-        raise LoginRequired
-    try:
-        user_id = tokens.user_id_from_token(token, secret=settings.secret_key.get_secret_value())
-    except MilkrunError as exc:
-        raise LoginRequired from exc
-    user = session.get(User, user_id)
-    if user is None or not user.is_active or (roles and user.role not in roles):
-        raise LoginRequired
-    return user
+# The words a person reads for an error without a sentence of its own.
+TITLES = {
+    400: "That request cannot be read",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Not possible here",
+    409: "That conflicts with something else",
+    410: "No longer available",
+    413: "Too much was sent",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    503: "The dairy's system is busy",
+}
 
 
-@dataclass(frozen=True)
-class PageVisit:
-    """A logged-in person's request to a page: the request, its unit of work, the settings and
-    who acts (a page's screen extends it with what it is about)."""
-
-    request: Request
-    session: Session
-    settings: Settings
-    user: User
-
-    @property
-    def actor(self) -> audit.Actor:
-        return actor_for(self.request, self.user, channel="web")
-
-
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+async def _check_form(request: Request) -> None:
+    """Every page's POST: sent from this site's own page (``milkrun.http.csrf``)."""
+    if request.method in READ_METHODS:
+        return
+    form = await request.form()
+    token = form.get(csrf.FORM_FIELD)
+    csrf.check_form(
+        request, token if isinstance(token, str) else None, request.app.state.settings.base_url
+    )
 
 
 def build_web_router() -> APIRouter:
@@ -71,17 +54,79 @@ def build_web_router() -> APIRouter:
         admin,
         customer,
         delivery,
+        docs,
         links,
         route_day,
         vacations,
     )
 
-    router = APIRouter(include_in_schema=False)
-    for module in (accounts, admin, customer, delivery, links, route_day, vacations):
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
+    for module in (accounts, admin, customer, delivery, docs, links, route_day, vacations):
         router.include_router(module.router)
     router.include_router(delivery.worker)
     return router
 
 
-def login_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+def is_page(request: Request) -> bool:
+    """A person's page (HTML errors) rather than the JSON API or the health check (problems)."""
+    path = request.url.path
+    if path.startswith("/api/") or path in ("/healthz", "/openapi.json"):
+        return False
+    accept = request.headers.get("accept", "")
+    return not accept or "text/html" in accept or "*/*" in accept
+
+
+def error_page(
+    request: Request, status: int, detail: str | None, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    user = getattr(request.state, "user", None)
+    response = render(
+        request,
+        "error.html",
+        status_code=status,
+        user=user,
+        title=TITLES.get(status, "Something went wrong"),
+        message=detail,
+        status=status,
+        back=request.headers.get("referer"),
+    )
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+async def login_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return RedirectResponse(login_url(exc.next_path), status_code=303)
+
+
+async def milkrun_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MilkrunError)
+    return error_page(request, exc.status, exc.detail, exc.headers or None)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    detail = {
+        404: "There is no page at this address. Check the link, or start again from the home page.",
+        405: "This address cannot be used that way. Start again from the page you were on.",
+    }.get(status, str(exc.detail))
+    return error_page(request, status, detail, dict(exc.headers) if exc.headers else None)
+
+
+async def invalid_request(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return error_page(
+        request,
+        400,
+        "This address or form has a value the page cannot read (a date, a number or a "
+        "choice). Go back and try again from the page.",
+    )
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on a page", exc_info=exc)
+    return error_page(
+        request, 500, "Something went wrong on our side; nothing was changed. Try again."
+    )

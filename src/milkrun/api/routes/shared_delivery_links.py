@@ -8,13 +8,12 @@ URL), ``X-Robots-Tag: noindex`` and ``Cache-Control: no-store``, errors included
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.api.deps import (
@@ -30,7 +29,8 @@ from milkrun.api.deps import (
 )
 from milkrun.api.routes.deliveries import IdempotencyKey, answer_json
 from milkrun.deliveries import service as delivery_service
-from milkrun.deliveries.manifest import manifest
+from milkrun.deliveries.manifest import link_manifest
+from milkrun.deliveries.markers import link_marker
 from milkrun.deliveries.schemas import (
     LinkManifest,
     MarkRequest,
@@ -38,18 +38,11 @@ from milkrun.deliveries.schemas import (
     StopMarkRequest,
     StopMarkResult,
 )
-from milkrun.deps import get_database
+from milkrun.deps import LINK_HEADERS, WriterSessionDep, client_address
 from milkrun.links import queries, service
 from milkrun.links.models import SharedDeliveryLink
-from milkrun.links.schemas import LinkCreate, LinkCreated, LinkHolder, LinkRead
+from milkrun.links.schemas import LinkCreate, LinkCreated, LinkRead
 from milkrun.pagination import Page
-from milkrun.routing import queries as routing_queries
-
-LINK_HEADERS = {
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex",
-    "Cache-Control": "no-store",
-}
 
 
 class LinkHolderRoute(APIRoute):
@@ -78,20 +71,6 @@ async def _rendered_error(request: Request, exc: Exception) -> Response:
             response: Response = await handler(request, exc)
             return response
     raise exc
-
-
-def _writer_session(request: Request) -> Iterator[Session]:
-    """Opening a link writes (the trail, the guess count) even on GET: a writer from the start
-    (on SQLite, BEGIN IMMEDIATE rather than a read that must upgrade)."""
-    with get_database(request).session_scope(write=True) as session:
-        yield session
-
-
-WriterSessionDep = Annotated[Session, Depends(_writer_session, scope="function")]
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 router = APIRouter(tags=["shared delivery links"])
@@ -150,30 +129,14 @@ def open_link(
 OpenLink = Annotated[SharedDeliveryLink, Depends(open_link)]
 
 
-def link_marker(request: Request, link: SharedDeliveryLink) -> delivery_service.Marker:
-    actor = service.actor_of(
-        link, request_id=getattr(request.state, "request_id", None), channel="link"
-    )
-    return delivery_service.Marker.for_link(link, actor)
-
-
-def link_manifest(session: Session, link: SharedDeliveryLink) -> LinkManifest:
-    route = routing_queries.get_route(session, link.route_id)
-    return LinkManifest(
-        **manifest(session, route, link.delivery_date).model_dump(),
-        link=LinkHolder(
-            label=link.label,
-            route_id=link.route_id,
-            delivery_date=link.delivery_date,
-            expires_at=link.expires_at,
-        ),
-    )
-
-
 @holder.get("", response_model=LinkManifest)
 def read_link(request: Request, link: OpenLink, session: WriterSessionDep) -> LinkManifest:
     """The manifest of the link's route and date (opening it is recorded on the trail)."""
-    service.record_open(session, link, link_marker(request, link).actor)
+    service.record_open(
+        session,
+        link,
+        link_marker(link, request_id=getattr(request.state, "request_id", None)).actor,
+    )
     return link_manifest(session, link)
 
 
@@ -190,7 +153,7 @@ def link_mark_delivered(
     return answer_json(
         delivery_service.mark_once(
             session,
-            link_marker(request, link),
+            link_marker(link, request_id=getattr(request.state, "request_id", None)),
             body,
             key=idempotency_key,
             today=clock.today(settings.zone),
@@ -211,7 +174,7 @@ def link_mark_stop(
     return answer_json(
         delivery_service.mark_once(
             session,
-            link_marker(request, link),
+            link_marker(link, request_id=getattr(request.state, "request_id", None)),
             body,
             key=idempotency_key,
             today=clock.today(settings.zone),

@@ -11,7 +11,7 @@ from milkrun.auth.models import Role
 from milkrun.db.session import mark_failed
 from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from milkrun.errors import MilkrunError
-from milkrun.web.app import HOME_OF_ROLE, LoginRequired, page_user, render
+from milkrun.web.pages import HOME_OF_ROLE, LoginRequired, page_user, render
 
 router = APIRouter()
 

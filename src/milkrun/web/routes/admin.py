@@ -1,37 +1,30 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from milkrun import clock
 from milkrun.auth import queries as auth_queries
-from milkrun.auth.models import Role
 from milkrun.catalog import queries as catalog_queries
 from milkrun.customers import queries as customer_queries
-from milkrun.deps import SessionDep, SettingsDep
 from milkrun.pagination import InvalidCursor
 from milkrun.routing import queries as routing_queries
-from milkrun.web.app import LoginRequired, login_redirect, page_user, render
+from milkrun.web.pages import AdminVisit
 
 router = APIRouter(prefix="/admin")
 PAGE = 50
 
 
 @router.get("", response_model=None)
-def dashboard(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    try:
-        user = page_user(request, session, settings, Role.admin)
-    except LoginRequired:
-        return login_redirect(request)
+def dashboard(visit: AdminVisit) -> Response:
+    session, settings = visit.session, visit.settings
     counts = {
         "Active customers": customer_queries.count_active(session),
         "Routes": routing_queries.count_routes(session),
         "Delivery boys": auth_queries.count_active_delivery_boys(session),
     }
-    return render(
-        request,
+    return visit.render(
         "admin/dashboard.html",
-        user=user,
         counts=counts,
         today=clock.today(settings.zone),
         business=settings.business_name,
@@ -39,17 +32,8 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep) -> R
 
 
 @router.get("/customers", response_model=None)
-def customers(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    q: str | None = None,
-    cursor: str | None = None,
-) -> Response:
-    try:
-        user = page_user(request, session, settings, Role.admin)
-    except LoginRequired:
-        return login_redirect(request)
+def customers(visit: AdminVisit, q: str | None = None, cursor: str | None = None) -> Response:
+    session = visit.session
     notice = None
     try:
         rows, next_cursor = customer_queries.list_customers(
@@ -62,10 +46,8 @@ def customers(
             session, limit=PAGE, cursor=None, search=q
         )
     route_names = routing_queries.route_names(session)
-    return render(
-        request,
+    return visit.render(
         "admin/customers.html",
-        user=user,
         customers=rows,
         q=q or "",
         next_cursor=next_cursor,
@@ -75,23 +57,17 @@ def customers(
 
 
 @router.get("/products", response_model=None)
-def products(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    try:
-        user = page_user(request, session, settings, Role.admin)
-    except LoginRequired:
-        return login_redirect(request)
+def products(visit: AdminVisit) -> Response:
+    session = visit.session
     rows, _ = catalog_queries.list_products(session, limit=500, cursor=None)
-    prices = catalog_queries.prices_on(session, [p.id for p in rows], clock.today(settings.zone))
-    return render(request, "admin/products.html", user=user, products=rows, prices=prices)
+    prices = catalog_queries.prices_on(session, [p.id for p in rows], visit.today)
+    return visit.render("admin/products.html", products=rows, prices=prices)
 
 
 @router.get("/routes", response_model=None)
-def routes(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    try:
-        user = page_user(request, session, settings, Role.admin)
-    except LoginRequired:
-        return login_redirect(request)
+def routes(visit: AdminVisit) -> Response:
+    session = visit.session
     rows, _ = routing_queries.list_routes(session, limit=500, cursor=None)
     boys = auth_queries.delivery_boy_names(session)
     stops = customer_queries.active_per_route(session)
-    return render(request, "admin/routes.html", user=user, routes=rows, boys=boys, stops=stops)
+    return visit.render("admin/routes.html", routes=rows, boys=boys, stops=stops)

@@ -12,224 +12,26 @@ to the page with a short confirmation.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from fastapi import APIRouter
+from fastapi.responses import Response
 
-from milkrun import cutoff
-from milkrun.auth.models import Role
-from milkrun.customers import queries as customer_queries
-from milkrun.cutoff import Window
-from milkrun.db.session import mark_failed
-from milkrun.deps import SessionDep, SettingsDep
-from milkrun.errors import MilkrunError, NotFound
-from milkrun.fields import MAX_ID
+from milkrun.errors import MilkrunError
 from milkrun.orders import changes
 from milkrun.orders import service as order_service
-from milkrun.orders.errors import OrderNotFound
 from milkrun.orders.schemas import MyOrderCreate, OrderCreate
-from milkrun.pagination import InvalidCursor
-from milkrun.routing.models import Route
-from milkrun.subscriptions.errors import PauseNotFound, SubscriptionNotFound
 from milkrun.subscriptions.schemas import OverrideSet
-from milkrun.web import customer_bills
-from milkrun.web import customer_views as views
-from milkrun.web.app import LoginRequired, PageVisit, login_redirect, page_user, render
-from milkrun.web.customer_views import Day, PauseView, day_name
-from milkrun.web.errors import InvalidDate, InvalidForm
+from milkrun.web.customer_page import DONE, Attempt, Confirmation, CustomerScreen
+from milkrun.web.customer_views import day_name
+from milkrun.web.forms import FormText, form_date, record_id, valid_form
 
 router = APIRouter(prefix="/me")
 
-ONE_DAY = dt.timedelta(days=1)
-
-# Confirmations after a change (``?done=&on=``): fixed sentences (only the date comes from the
-# URL), shown where the page is scrolled to.
-DONE = {
-    "quantity": ("{day}: changed.", "day-{day}"),
-    "skipped": ("{day}: skipped.", "day-{day}"),
-    "usual": ("{day}: back to your usual.", "day-{day}"),
-    "ordered": ("{day}: one-time order added.", "day-{day}"),
-    "cancelled": ("{day}: one-time order cancelled.", "day-{day}"),
-    "paused": ("Deliveries paused from {day}.", "vacations"),
-    "resumed": ("Deliveries start again on {day}.", "vacations"),
-    "called_off": ("Vacation called off.", "vacations"),
-}
 QUANTITY_WORDS = {"quantity": "Quantity: a whole number from 0 (skips the day) to 99"}
 ORDER_WORDS = {
     "product_id": "Choose a product from the list",
     "quantity": "Quantity: a whole number from 1 to 99",
 }
-
-Model = TypeVar("Model", bound=BaseModel)
-
-
-# --- the forms: what was typed, what was done ------------------------------------------------
-
-
-@dataclass
-class Attempt:
-    """A refused form (``form`` and the ``key`` of its record), why, and what was typed.
-    ``placed``: the form is on the page, so the message stands next to it (else at the top)."""
-
-    form: str = ""
-    key: str = ""
-    message: str = ""
-    values: dict[str, str] = field(default_factory=dict)
-    anchor: str = ""
-    placed: bool = False
-
-    def is_for(self, form: str, key: object) -> bool:
-        return bool(self.message) and self.form == form and self.key == str(key)
-
-    def value(self, form: str, key: object, name: str, default: object = "") -> str:
-        if self.is_for(form, key) and name in self.values:
-            return self.values[name]
-        return "" if default is None else str(default)
-
-
-@dataclass
-class Confirmation:
-    """A change done: the sentence, and where it stands (``anchor``; at the top when that part
-    of the page is not shown)."""
-
-    message: str
-    anchor: str
-    placed: bool = False
-
-
-# --- the screen: show, refuse, back ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Screen(PageVisit):
-    """The customer's page as one customer sees it in this request."""
-
-    customer_id: int
-    window: Window
-
-    def show(
-        self,
-        *,
-        status_code: int = 200,
-        attempt: Attempt | None = None,
-        done: Confirmation | None = None,
-        bills_cursor: str | None = None,
-    ) -> Response:
-        session, window = self.session, self.window
-        attempt = attempt or Attempt()
-        customer = customer_queries.get_customer(session, self.customer_id)
-        route = session.get(Route, customer.route_id) if customer.route_id else None
-        days = views.week(session, self.settings, self.customer_id, window)
-        subs = views.subscriptions(session, self.customer_id, window.today)
-        vacations = views.pauses(session, self.customer_id, window, subs)
-        try:
-            my_bills, bills_next = customer_bills.bills(
-                session, self.customer_id, window.today, bills_cursor
-            )
-        except InvalidCursor:  # a cursor this page did not give out: the first page
-            my_bills, bills_next = customer_bills.bills(
-                session, self.customer_id, window.today, None
-            )
-        attempt.placed = (attempt.form, attempt.key) in _forms_on(days, vacations)
-        if done is not None:
-            done.placed = done.anchor in {"vacations", *(day.anchor for day in days)}
-        return render(
-            self.request,
-            "customer/home.html",
-            status_code=status_code,
-            user=self.user,
-            customer=customer,
-            route=route,
-            week=days,
-            first_open=window.first_open,
-            offer=views.offer(session, window.first_open),
-            subscriptions=subs,
-            pauses=vacations,
-            bills=my_bills,
-            bills_next=bills_next,
-            account=customer_bills.account(session, self.customer_id, self.settings),
-            attempt=attempt,
-            done=done,
-        )
-
-    def refuse(self, exc: MilkrunError, attempt: Attempt) -> Response:
-        """The page again with why the change was refused; the change is rolled back."""
-        mark_failed(self.session, exc)
-        attempt.message = exc.detail
-        return self.show(status_code=exc.status, attempt=attempt)
-
-    def back(self, done: str, day: dt.date) -> Response:
-        """To the page, scrolled to what changed, with the confirmation there."""
-        anchor = DONE[done][1].format(day=day.isoformat())
-        return RedirectResponse(f"/me?done={done}&on={day.isoformat()}#{anchor}", status_code=303)
-
-
-def _forms_on(days: list[Day], vacations: list[PauseView]) -> set[tuple[str, str]]:
-    """The forms the page shows, by (form, key): where a refusal's message can stand."""
-    forms = {("pause", "new")}
-    for day in days:
-        if day.is_open:
-            forms.add(("order", day.date.isoformat()))
-            forms |= {("quantity", change.key) for change in day.changes}
-        forms |= {("cancel", str(line.cancel_order_id)) for line in day.lines}
-    forms |= {("resume", str(p.id)) for p in vacations if p.can_resume or p.can_call_off}
-    return forms
-
-
-def _screen(request: Request, session: SessionDep, settings: SettingsDep) -> Screen | None:
-    """The customer's screen, or None when nobody (or not a customer) is logged in."""
-    try:
-        user = page_user(request, session, settings, Role.customer)
-    except LoginRequired:
-        return None
-    assert user.customer_id is not None  # an active customer login is always linked
-    return Screen(request, session, settings, user, user.customer_id, cutoff.for_customer(settings))
-
-
-CustomerScreen = Annotated[Screen | None, Depends(_screen)]
-FormText = Annotated[str, Form()]
-
-
-def to_login() -> Response:
-    return RedirectResponse("/login?next=/me", status_code=303)
-
-
-# --- reading the forms -------------------------------------------------------------------------
-
-
-def form_date(text: str, message: str = "Choose a date") -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InvalidDate(message) from exc
-
-
-_NOT_FOUND: dict[str, type[NotFound]] = {
-    "subscription": SubscriptionNotFound,
-    "pause": PauseNotFound,
-    "order": OrderNotFound,
-}
-
-
-def record_id(text: str, what: Literal["subscription", "pause", "order"]) -> int:
-    """An id from a form; one that is no id is a record that does not exist."""
-    text = text.strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
-        raise _NOT_FOUND[what](f"There is no {what} {text!r}")
-    return int(text)
-
-
-def valid_form(schema: type[Model], data: dict[str, Any], words: dict[str, str]) -> Model:
-    """The request schema the API reads, built from the form; what it refuses, in words."""
-    try:
-        return schema.model_validate(data)
-    except ValidationError as exc:
-        names = [str(e["loc"][0]) for e in exc.errors() if e["loc"]]
-        message = next((words[n] for n in names if n in words), "Check what you typed")
-        raise InvalidForm(message) from exc
 
 
 # --- the page and its forms --------------------------------------------------------------------
@@ -238,13 +40,10 @@ def valid_form(schema: type[Model], data: dict[str, Any], words: dict[str, str])
 @router.get("", response_model=None)
 def home(
     screen: CustomerScreen,
-    request: Request,
     done: str | None = None,
     on: str | None = None,
     older: str | None = None,
 ) -> Response:
-    if screen is None:
-        return login_redirect(request)
     confirmation = None
     if done in DONE:
         try:
@@ -267,8 +66,6 @@ def set_day_quantity(
     quantity: FormText = "",
 ) -> Response:
     """A subscription's quantity on one day (0 skips it): an override, until the cut-off."""
-    if screen is None:
-        return to_login()
     attempt = Attempt(
         "quantity",
         f"{delivery_date}:{subscription_id}",
@@ -297,8 +94,6 @@ def back_to_usual(
     screen: CustomerScreen, delivery_date: FormText = "", subscription_id: FormText = ""
 ) -> Response:
     """Drop a day's change: the schedule's quantity again."""
-    if screen is None:
-        return to_login()
     attempt = Attempt(
         "quantity", f"{delivery_date}:{subscription_id}", anchor=f"day-{delivery_date}"
     )
@@ -325,8 +120,6 @@ def order_once(
     quantity: FormText = "",
 ) -> Response:
     """A one-time order for a day still open (as POST /api/v1/me/orders)."""
-    if screen is None:
-        return to_login()
     attempt = Attempt(
         "order",
         delivery_date,
@@ -350,8 +143,6 @@ def order_once(
 @router.post("/orders/cancel", response_model=None)
 def cancel_order(screen: CustomerScreen, order_id: FormText = "") -> Response:
     """Cancel a one-time order before its day's cut-off."""
-    if screen is None:
-        return to_login()
     attempt = Attempt("cancel", order_id, anchor="week")
     try:
         order = order_service.cancel_order(

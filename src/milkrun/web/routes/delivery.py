@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
-from milkrun import clock
-from milkrun.auth.models import Role
 from milkrun.deliveries.manifest import manifest
-from milkrun.deps import SessionDep, SettingsDep
 from milkrun.routing import queries as routing_queries
-from milkrun.web.app import STATIC_DIR, LoginRequired, login_redirect, page_user, render
+from milkrun.web.pages import STATIC_DIR, DeliveryVisit
 
 router = APIRouter(prefix="/delivery")
 # Served from the top of the site: a service worker controls at most the paths under its own.
@@ -31,21 +28,14 @@ def service_worker() -> FileResponse:
 
 
 @router.get("", response_model=None)
-def home(
-    request: Request, session: SessionDep, settings: SettingsDep, date: dt.date | None = None
-) -> Response:
-    try:
-        user = page_user(request, session, settings, Role.delivery_boy)
-    except LoginRequired:
-        return login_redirect(request)
-    today = clock.today(settings.zone)
+def home(visit: DeliveryVisit, date: dt.date | None = None) -> Response:
+    session, user = visit.session, visit.user
+    today = visit.today
     day = date or today
     routes = routing_queries.routes_walked_by(session, user.id, day)
     manifests = [manifest(session, route, day).model_dump(mode="json") for route in routes]
-    return render(
-        request,
+    return visit.render(
         "delivery/day.html",
-        user=user,
         day=day,
         today=today,
         previous_day=day - dt.timedelta(days=1),

@@ -7,19 +7,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from milkrun.api.routes.shared_delivery_links import (
-    LINK_HEADERS,
-    WriterSessionDep,
-    client_address,
-    link_manifest,
-    link_marker,
-)
 from milkrun.db.session import mark_failed
-from milkrun.deps import SettingsDep
+from milkrun.deliveries.manifest import link_manifest
+from milkrun.deliveries.markers import link_marker
+from milkrun.deps import LINK_HEADERS, SettingsDep, WriterSessionDep, client_address
 from milkrun.errors import MilkrunError
 from milkrun.links import service
 from milkrun.links.service import when
-from milkrun.web.app import render
+from milkrun.web.pages import render
 
 router = APIRouter(prefix="/l")
 
@@ -42,7 +37,11 @@ def link_page(
         )
         response.headers.update({**LINK_HEADERS, **exc.headers})
         return response
-    service.record_open(session, link, link_marker(request, link).actor)
+    service.record_open(
+        session,
+        link,
+        link_marker(link, request_id=getattr(request.state, "request_id", None)).actor,
+    )
     data = link_manifest(session, link)
     response = render(
         request,

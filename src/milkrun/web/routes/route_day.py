@@ -17,12 +17,11 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from milkrun import clock
-from milkrun.api.deps import PathId
 from milkrun.auth import queries as auth_queries
 from milkrun.auth.models import Role
 from milkrun.db.session import mark_failed
 from milkrun.deliveries.manifest import manifest
-from milkrun.deps import SessionDep, SettingsDep
+from milkrun.deps import PathId, SessionDep, SettingsDep
 from milkrun.errors import MilkrunError, NotFound
 from milkrun.links import queries as link_queries
 from milkrun.links import service as link_service
@@ -30,8 +29,8 @@ from milkrun.links.errors import LinkNotFound
 from milkrun.links.schemas import LinkCreate
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
-from milkrun.web.app import LoginRequired, PageVisit, login_redirect, page_user, render
 from milkrun.web.errors import InvalidDeliveryBoy, LabelRequired
+from milkrun.web.pages import PageVisit, page_user, render
 
 router = APIRouter(prefix="/admin/routes/{route_id}/day")
 
@@ -127,24 +126,19 @@ class Screen(PageVisit):
 
 def _screen(
     route_id: PathId, request: Request, session: SessionDep, settings: SettingsDep
-) -> Screen | None:
-    """The admin's screen, or None when nobody (or not an admin) is logged in."""
-    try:
-        user = page_user(request, session, settings, Role.admin)
-    except LoginRequired:
-        return None
+) -> Screen:
+    """The admin's screen (``LoginRequired`` when nobody, or not an admin, is logged in)."""
+    user = page_user(request, session, settings, Role.admin)
     return Screen(request, session, settings, user, route_id)
 
 
-AdminScreen = Annotated[Screen | None, Depends(_screen)]
+AdminScreen = Annotated[Screen, Depends(_screen)]
 
 
 @router.get("", response_model=None)
 def route_day(
     screen: AdminScreen, request: Request, settings: SettingsDep, date: dt.date | None = None
 ) -> Response:
-    if screen is None:
-        return login_redirect(request)
     return screen.show(date or clock.today(settings.zone))
 
 
@@ -156,8 +150,6 @@ def create_link(
     label: Annotated[str, Form()] = "",
 ) -> Response:
     """Create a shared delivery link and show its URL and QR code, this once."""
-    if screen is None:
-        return login_redirect(request)
     try:
         try:
             data = LinkCreate(route_id=screen.route_id, delivery_date=delivery_date, label=label)
@@ -185,8 +177,6 @@ def revoke_link(
     request: Request,
     delivery_date: Annotated[dt.date, Form()],
 ) -> Response:
-    if screen is None:
-        return login_redirect(request)
     try:
         link = link_queries.get_link(screen.session, link_id)
         if link.route_id != screen.route_id:
@@ -205,8 +195,6 @@ def set_substitute(
     delivery_boy_id: Annotated[str, Form()] = "",
 ) -> Response:
     """Who walks the route that day: a substitute, or (empty) the route's own delivery boy."""
-    if screen is None:
-        return login_redirect(request)
     try:
         if not delivery_boy_id:
             routing_service.remove_substitute(

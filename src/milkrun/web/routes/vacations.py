@@ -14,19 +14,10 @@ from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions.errors import EndBeforeStart
 from milkrun.subscriptions.models import Pause
 from milkrun.subscriptions.schemas import PauseCreate, PauseUpdate
+from milkrun.web.customer_page import ONE_DAY, Attempt, CustomerScreen, Screen
 from milkrun.web.customer_views import day_name
 from milkrun.web.errors import ResumeBeforeStart
-from milkrun.web.routes.customer import (
-    ONE_DAY,
-    Attempt,
-    CustomerScreen,
-    FormText,
-    Screen,
-    form_date,
-    record_id,
-    to_login,
-    valid_form,
-)
+from milkrun.web.forms import FormText, form_date, record_id, valid_form
 
 router = APIRouter(prefix="/me")
 
@@ -47,8 +38,6 @@ def take_vacation(
 ) -> Response:
     """Pause all deliveries (``subscription_id`` empty) or one subscription's, from a day still
     open, to a day or until resumed (as POST /api/v1/me/pauses and .../{id}/pauses)."""
-    if screen is None:
-        return to_login()
     attempt = Attempt(
         "pause",
         "new",
@@ -94,8 +83,6 @@ def _my_pause(screen: Screen, pause_id: str) -> Pause:
 def resume(screen: CustomerScreen, pause_id: FormText = "", resume_on: FormText = "") -> Response:
     """End a vacation early: deliveries again from ``resume_on`` (the pause's last day is the
     day before), a day still open (as PATCH /api/v1/me/pauses/{id} with ``end_date``)."""
-    if screen is None:
-        return to_login()
     attempt = Attempt("resume", pause_id, values={"resume_on": resume_on}, anchor="vacations")
     try:
         pause = _my_pause(screen, pause_id)
@@ -123,8 +110,6 @@ def resume(screen: CustomerScreen, pause_id: FormText = "", resume_on: FormText 
 @router.post("/pauses/call-off", response_model=None)
 def call_off(screen: CustomerScreen, pause_id: FormText = "") -> Response:
     """Call off a vacation that has not begun (as DELETE /api/v1/me/pauses/{id})."""
-    if screen is None:
-        return to_login()
     attempt = Attempt("resume", pause_id, anchor="vacations")
     try:
         pause = _my_pause(screen, pause_id)

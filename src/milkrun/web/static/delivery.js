@@ -225,6 +225,9 @@
         "Content-Type": "application/json",
         Accept: "application/json",
         "Idempotency-Key": item.key,
+        // Only this site's own script can send this header (milkrun.http.csrf); read when the
+        // mark is sent, not when it was queued, so a mark kept across a new login still goes.
+        "X-CSRF-Token": csrfToken(),
       },
       body: JSON.stringify(item.body),
       signal: abort.signal,
@@ -323,12 +326,19 @@
 
   // --- drawing ------------------------------------------------------------------------------
 
+  function csrfToken() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return (meta && meta.content) || "1";
+  }
+
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) {
       if (value === null || value === undefined || value === false) continue;
       if (name === "onclick") node.addEventListener("click", value);
       else if (name === "class") node.className = value;
+      // Through the CSSOM: a style attribute would be refused by the page's strict CSP.
+      else if (name === "style") node.style.cssText = value;
       else node.setAttribute(name, value === true ? "" : value);
     }
     for (const child of children.flat()) {

@@ -1,0 +1,163 @@
+"""The customer's own page (/me) as one customer sees it in a request: what it shows, a refused
+form shown again with why and what was typed, a change done confirmed where it happened. The
+forms are in ``web.routes.customer`` (days and one-time orders) and ``web.routes.vacations``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from milkrun import cutoff
+from milkrun.auth.models import Role
+from milkrun.customers import queries as customer_queries
+from milkrun.cutoff import Window
+from milkrun.db.session import mark_failed
+from milkrun.deps import SessionDep, SettingsDep
+from milkrun.errors import MilkrunError
+from milkrun.pagination import InvalidCursor
+from milkrun.routing.models import Route
+from milkrun.web import customer_bills
+from milkrun.web import customer_views as views
+from milkrun.web.customer_views import Day, PauseView
+from milkrun.web.pages import PageVisit, page_user, render
+
+ONE_DAY = dt.timedelta(days=1)
+
+# Confirmations after a change (``?done=&on=``): fixed sentences (only the date comes from the
+# URL), shown where the page is scrolled to.
+DONE = {
+    "quantity": ("{day}: changed.", "day-{day}"),
+    "skipped": ("{day}: skipped.", "day-{day}"),
+    "usual": ("{day}: back to your usual.", "day-{day}"),
+    "ordered": ("{day}: one-time order added.", "day-{day}"),
+    "cancelled": ("{day}: one-time order cancelled.", "day-{day}"),
+    "paused": ("Deliveries paused from {day}.", "vacations"),
+    "resumed": ("Deliveries start again on {day}.", "vacations"),
+    "called_off": ("Vacation called off.", "vacations"),
+}
+
+# --- the forms: what was typed, what was done ------------------------------------------------
+
+
+@dataclass
+class Attempt:
+    """A refused form (``form`` and the ``key`` of its record), why, and what was typed.
+    ``placed``: the form is on the page, so the message stands next to it (else at the top)."""
+
+    form: str = ""
+    key: str = ""
+    message: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    anchor: str = ""
+    placed: bool = False
+
+    def is_for(self, form: str, key: object) -> bool:
+        return bool(self.message) and self.form == form and self.key == str(key)
+
+    def value(self, form: str, key: object, name: str, default: object = "") -> str:
+        if self.is_for(form, key) and name in self.values:
+            return self.values[name]
+        return "" if default is None else str(default)
+
+
+@dataclass
+class Confirmation:
+    """A change done: the sentence, and where it stands (``anchor``; at the top when that part
+    of the page is not shown)."""
+
+    message: str
+    anchor: str
+    placed: bool = False
+
+
+# --- the screen: show, refuse, back ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Screen(PageVisit):
+    """The customer's page as one customer sees it in this request."""
+
+    customer_id: int
+    window: Window
+
+    def show(
+        self,
+        *,
+        status_code: int = 200,
+        attempt: Attempt | None = None,
+        done: Confirmation | None = None,
+        bills_cursor: str | None = None,
+    ) -> Response:
+        session, window = self.session, self.window
+        attempt = attempt or Attempt()
+        customer = customer_queries.get_customer(session, self.customer_id)
+        route = session.get(Route, customer.route_id) if customer.route_id else None
+        days = views.week(session, self.settings, self.customer_id, window)
+        subs = views.subscriptions(session, self.customer_id, window.today)
+        vacations = views.pauses(session, self.customer_id, window, subs)
+        try:
+            my_bills, bills_next = customer_bills.bills(
+                session, self.customer_id, window.today, bills_cursor
+            )
+        except InvalidCursor:  # a cursor this page did not give out: the first page
+            my_bills, bills_next = customer_bills.bills(
+                session, self.customer_id, window.today, None
+            )
+        attempt.placed = (attempt.form, attempt.key) in _forms_on(days, vacations)
+        if done is not None:
+            done.placed = done.anchor in {"vacations", *(day.anchor for day in days)}
+        return render(
+            self.request,
+            "customer/home.html",
+            status_code=status_code,
+            user=self.user,
+            customer=customer,
+            route=route,
+            week=days,
+            first_open=window.first_open,
+            offer=views.offer(session, window.first_open),
+            subscriptions=subs,
+            pauses=vacations,
+            bills=my_bills,
+            bills_next=bills_next,
+            account=customer_bills.account(session, self.customer_id, self.settings),
+            attempt=attempt,
+            done=done,
+        )
+
+    def refuse(self, exc: MilkrunError, attempt: Attempt) -> Response:
+        """The page again with why the change was refused; the change is rolled back."""
+        mark_failed(self.session, exc)
+        attempt.message = exc.detail
+        return self.show(status_code=exc.status, attempt=attempt)
+
+    def back(self, done: str, day: dt.date) -> Response:
+        """To the page, scrolled to what changed, with the confirmation there."""
+        anchor = DONE[done][1].format(day=day.isoformat())
+        return RedirectResponse(f"/me?done={done}&on={day.isoformat()}#{anchor}", status_code=303)
+
+
+def _forms_on(days: list[Day], vacations: list[PauseView]) -> set[tuple[str, str]]:
+    """The forms the page shows, by (form, key): where a refusal's message can stand."""
+    forms = {("pause", "new")}
+    for day in days:
+        if day.is_open:
+            forms.add(("order", day.date.isoformat()))
+            forms |= {("quantity", change.key) for change in day.changes}
+        forms |= {("cancel", str(line.cancel_order_id)) for line in day.lines}
+    forms |= {("resume", str(p.id)) for p in vacations if p.can_resume or p.can_call_off}
+    return forms
+
+
+def _screen(request: Request, session: SessionDep, settings: SettingsDep) -> Screen:
+    """The customer's screen (``LoginRequired`` when nobody, or not a customer, is logged in)."""
+    user = page_user(request, session, settings, Role.customer)
+    assert user.customer_id is not None  # an active customer login is always linked
+    return Screen(request, session, settings, user, user.customer_id, cutoff.for_customer(settings))
+
+
+CustomerScreen = Annotated[Screen, Depends(_screen)]

@@ -1,0 +1,145 @@
+"""What every page needs: the templates, rendering, who is logged in, and the visit.
+
+A page asks for its visit (``AdminVisit``, ``CustomerVisit``, ``DeliveryVisit``): the request,
+its unit of work, the settings and the logged-in user of that role. Nobody logged in (or not in
+that role) raises ``LoginRequired``, which one exception handler (``web.app.install``) answers
+with a redirect to the login page; no page checks for it itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from milkrun import clock
+from milkrun.audit import service as audit
+from milkrun.auth import service as auth_service
+from milkrun.auth.models import Role, User
+from milkrun.config import Settings
+from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
+from milkrun.errors import MilkrunError
+from milkrun.http import csrf
+from milkrun.money import format_inr
+
+WEB_DIR = Path(__file__).parent
+STATIC_DIR = WEB_DIR / "static"
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
+templates.env.filters["inr"] = format_inr
+
+HOME_OF_ROLE = {Role.admin: "/admin", Role.delivery_boy: "/delivery", Role.customer: "/me"}
+
+
+@pass_context
+def _csrf_field(context: Context) -> Markup:
+    """The hidden field every POST form carries: ``{{ csrf_field() }}`` inside the form."""
+    request: Request = context["request"]
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        csrf.FORM_FIELD, csrf.token_of(request)
+    )
+
+
+@pass_context
+def _csrf_token(context: Context) -> str:
+    """The token alone, for a page's script (a meta tag) to send as the header."""
+    request: Request = context["request"]
+    return csrf.token_of(request)
+
+
+templates.env.globals["csrf_field"] = _csrf_field
+templates.env.globals["csrf_token"] = _csrf_token
+
+
+class LoginRequired(Exception):
+    """Raised by a page that needs a login: answered with a redirect to the login page, which
+    comes back to ``next`` afterwards."""
+
+    def __init__(self, next_path: str | None = None) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def return_path(request: Request) -> str | None:
+    """Where to come back to after logging in: the page itself for a GET; for a form sent with
+    no login (it expired), the page the form was on, else the top of its part of the site."""
+    if request.method in ("GET", "HEAD"):
+        query = request.url.query
+        return request.url.path + (f"?{query}" if query else "")
+    referer = request.headers.get("referer")
+    if referer:
+        parts = urlsplit(referer)
+        if parts.netloc == request.url.netloc and parts.path.startswith("/"):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    first = request.url.path.strip("/").split("/", 1)[0]
+    return f"/{first}" if first else None
+
+
+def login_url(next_path: str | None) -> str:
+    return f"/login?next={quote(next_path, safe='/')}" if next_path else "/login"
+
+
+def page_user(request: Request, session: Session, settings: Settings, *roles: Role) -> User:
+    """The logged-in user of one of ``roles`` (any role when none is named), else
+    ``LoginRequired``."""
+    token = request.cookies.get(TOKEN_COOKIE)
+    if not token:
+        raise LoginRequired(return_path(request))
+    try:
+        user = auth_service.user_of_token(
+            session, token, secret=settings.secret_key.get_secret_value()
+        )
+    except MilkrunError as exc:
+        raise LoginRequired(return_path(request)) from exc
+    if roles and user.role not in roles:
+        raise LoginRequired(return_path(request))
+    request.state.user = user
+    return user
+
+
+@dataclass(frozen=True)
+class PageVisit:
+    """A logged-in person's request to a page: the request, its unit of work, the settings and
+    who acts (a page's screen extends it with what it is about)."""
+
+    request: Request
+    session: Session
+    settings: Settings
+    user: User
+
+    @property
+    def actor(self) -> audit.Actor:
+        return actor_for(self.request, self.user, channel="web")
+
+    @property
+    def today(self) -> dt.date:
+        return clock.today(self.settings.zone)
+
+    def render(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        return render(self.request, name, status_code, user=self.user, **context)
+
+
+def visit_of(*roles: Role) -> Callable[[Request, Session, Settings], PageVisit]:
+    def visit(request: Request, session: SessionDep, settings: SettingsDep) -> PageVisit:
+        return PageVisit(request, session, settings, page_user(request, session, settings, *roles))
+
+    return visit
+
+
+AdminVisit = Annotated[PageVisit, Depends(visit_of(Role.admin))]
+CustomerVisit = Annotated[PageVisit, Depends(visit_of(Role.customer))]
+DeliveryVisit = Annotated[PageVisit, Depends(visit_of(Role.delivery_boy))]
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
