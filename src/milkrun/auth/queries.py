@@ -46,4 +46,4 @@ def count_active_delivery_boys(session: Session) -> int:
 def delivery_boy_names(session: Session) -> dict[int, str]:
     """Every delivery boy's name by id, those no longer active included (old routes name them)."""
     rows = session.execute(select(User.id, User.name).where(User.role == Role.delivery_boy))
-    return dict(rows.tuples().all())
+    return dict(rows.all())

@@ -57,4 +57,4 @@ def active_per_route(session: Session) -> dict[int | None, int]:
         .where(Customer.is_active)
         .group_by(Customer.route_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())

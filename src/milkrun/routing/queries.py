@@ -33,7 +33,7 @@ def count_routes(session: Session) -> int:
 
 def route_names(session: Session) -> dict[int, str]:
     """Every route's name by id."""
-    return dict(session.execute(select(Route.id, Route.name)).tuples().all())
+    return dict(session.execute(select(Route.id, Route.name)).all())
 
 
 def route_by_name(session: Session, name: str) -> Route | None:
