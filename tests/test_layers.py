@@ -113,3 +113,43 @@ def test_the_pages_never_import_the_api() -> None:
 def test_the_module_check_sees_imports() -> None:
     assert "milkrun.web.pages" in MODULE_GRAPH["milkrun.web.routes.admin"]
     assert "milkrun.deliveries.manifest" in MODULE_GRAPH["milkrun.web.routes.delivery"]
+
+
+def _modules(*packages: str) -> list[tuple[str, ast.Module]]:
+    roots = [PACKAGE / p for p in packages] if packages else [PACKAGE]
+    return [
+        (str(path.relative_to(PACKAGE)), ast.parse(path.read_text(), filename=str(path)))
+        for root in roots
+        for path in sorted(root.rglob("*.py"))
+    ]
+
+
+@pytest.mark.parametrize("layer", sorted(ABOVE_THE_DOMAINS - {"demo"}))
+def test_a_delivery_layer_builds_no_sql(layer: str) -> None:
+    """api, web and cli parse, call the domain and render: the reads are the domains' queries
+    (a session to pass on and the database's errors to answer are all they take from SQLAlchemy)."""
+    allowed = {"sqlalchemy.orm": {"Session"}, "sqlalchemy.exc": None}
+    found = []
+    for path, tree in _modules(layer):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy"):
+                names = allowed.get(node.module or "", set())
+                if names is not None and not {a.name for a in node.names} <= names:
+                    found.append(f"{path}: from {node.module} import ...")
+            elif isinstance(node, ast.Import) and any(
+                a.name.startswith("sqlalchemy") for a in node.names
+            ):
+                found.append(f"{path}: import sqlalchemy")
+    assert found == []
+
+
+def test_only_the_order_book_calls_the_unsynced_halves_of_a_change() -> None:
+    """A subscription, pause or override change is whole only with its orders re-synced and its
+    audit event written (``orders.changes``); the subscription side alone is ``*_unsynced``."""
+    callers = {
+        path
+        for path, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr.endswith("_unsynced")
+    }
+    assert callers == {"orders/changes.py"}

@@ -21,6 +21,18 @@ from milkrun.config import Settings
 from milkrun.errors import Conflict, InvalidInput
 
 
+class CutoffPassed(Conflict):
+    """The customers' cut-off for the date has passed."""
+
+    code = "cutoff_passed"
+
+
+class DateInPast(Conflict):
+    """A date before today is history: nobody changes it."""
+
+    code = "date_in_past"
+
+
 def cutoff_at(day: dt.date, settings: Settings) -> dt.datetime:
     """The instant after which customers can no longer change ``day``."""
     return dt.datetime.combine(day - dt.timedelta(days=1), settings.cutoff_time, settings.zone)
@@ -61,22 +73,19 @@ class Window:
         """Refuse a change to ``day`` that this caller may no longer make."""
         if day >= self.earliest:
             if self.reason_required and self.reason is None and self.is_late(day):
-                raise InvalidInput(
-                    f"{day:%a %d %b %Y} is past the customers' cut-off: say why it is changed",
-                    code="reason_required",
+                raise LateReasonRequired(
+                    f"{day:%a %d %b %Y} is past the customers' cut-off: say why it is changed"
                 )
             return
         if self.is_customer:
             closed = cutoff_at(day, self.settings)
-            raise Conflict(
+            raise CutoffPassed(
                 f"Changes for {day:%a %d %b %Y} closed at {closed:%H:%M} on {closed:%a %d %b}"
                 f" ({self.settings.timezone}); the earliest date you can still change is"
                 f" {self.first_open:%a %d %b %Y}",
-                code="cutoff_passed",
             )
-        raise Conflict(
+        raise DateInPast(
             f"{day:%a %d %b %Y} is in the past; only today ({self.today}) and later can be changed",
-            code="date_in_past",
         )
 
     def is_late(self, day: dt.date) -> bool:
@@ -109,3 +118,9 @@ def for_staff(settings: Settings) -> Window:
 def for_history(settings: Settings) -> Window:
     """No lower bound: for the demo seed and imports of past data."""
     return _window(settings, is_customer=False, history=True)
+
+
+class LateReasonRequired(InvalidInput):
+    """A staff change to a day locked for customers says why (the reason is on the trail)."""
+
+    code = "late_reason_required"

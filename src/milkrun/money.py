@@ -13,17 +13,23 @@ from milkrun.errors import InvalidInput
 PAISE_PER_RUPEE = 100
 
 
+class InvalidAmount(InvalidInput):
+    """Not an amount of money (two decimal places at most), or not one allowed here."""
+
+    code = "invalid_amount"
+
+
 def to_paise(value: str | Decimal | int) -> int:
     """Parse rupees ("42.50", Decimal, or whole rupees as int) into paise; at most two places."""
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise InvalidInput(f"{value!r} is not an amount of money", code="invalid_amount") from exc
+        raise InvalidAmount(f"{value!r} is not an amount of money") from exc
     if not amount.is_finite():
-        raise InvalidInput(f"{value!r} is not an amount of money", code="invalid_amount")
+        raise InvalidAmount(f"{value!r} is not an amount of money")
     paise = amount * PAISE_PER_RUPEE
     if paise != paise.to_integral_value():
-        raise InvalidInput(f"{value} has more than two decimal places", code="invalid_amount")
+        raise InvalidAmount(f"{value} has more than two decimal places")
     return int(paise)
 
 

@@ -32,6 +32,12 @@ class InvalidCursor(InvalidInput):
     code = "invalid_cursor"
 
 
+class InvalidLimit(InvalidInput):
+    """A ``limit`` outside 1 to ``MAX_LIMIT``."""
+
+    code = "invalid_limit"
+
+
 def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
 
@@ -59,7 +65,7 @@ def paginate(
 ) -> tuple[Sequence[T], str | None]:
     """One page of ``statement`` ordered by ``id_column``, and the cursor of the next page."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", code="invalid_limit")
+        raise InvalidLimit(f"limit must be between 1 and {MAX_LIMIT}")
     if cursor is not None:
         after = decode_cursor(cursor)
         statement = statement.where(id_column < after if newest_first else id_column > after)

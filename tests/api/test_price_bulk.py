@@ -115,7 +115,7 @@ def test_a_percent_rise_from_a_date_is_saved_for_all_and_audited(
     [
         ({"effective_from": str(TODAY - dt.timedelta(days=1))}, 400, "price_in_past"),
         ({"rupees": "-28.50"}, 400, "price_negative"),
-        ({"product_ids": "both+99999"}, 404, "product_not_found"),
+        ({"product_ids": "both+99999"}, 400, "product_not_found"),
         ({"percent": "5"}, 422, None),  # rupees and percent both given
         ({"rupees": None}, 422, None),  # neither
         ({"product_ids": []}, 422, None),

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from milkrun.billing import numbering
@@ -71,3 +72,10 @@ def test_counter_rows_hand_out_consecutive_numbers_per_series(session: Session) 
     assert numbering.take_numbers(session, "MR/2627", 1) == 5
     assert numbering.last_number(session, "MR/2627") == 5
     assert numbering.last_number(session, "MR/2728") == 1
+
+
+@pytest.mark.parametrize("sequence", [1, 42, 999_999, 1_000_000, 9_999_999])
+def test_the_sql_number_is_the_python_number(session: Session, sequence: int) -> None:
+    """Issuing numbers many invoices in one UPDATE: its number in SQL reads as format_number."""
+    in_sql = session.scalar(select(numbering.number_in_sql(session, "MR/2627", literal(sequence))))
+    assert in_sql == numbering.format_number("MR/2627", sequence)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from milkrun.billing import reconcile
+from milkrun.billing.errors import MonthInFuture
 from milkrun.deliveries.models import DeliveryStatus
 from tests.billing import factories as bf
 from tests.billing.conftest import Dairy
@@ -54,3 +58,13 @@ def test_both_lists_and_the_totals(session: Session, dairy: Dairy) -> None:
     ]
     assert (report.delivered_total, report.billed_total) == ("196.00", "168.00")
     assert (report.delivered_not_billed_count, report.billed_not_delivered_count) == (1, 1)
+
+
+def test_a_month_not_begun_is_refused_by_reconciliation_itself(session: Session) -> None:
+    """The rule lives in the domain, so the API and the command cannot skip it."""
+    today = dt.date(2026, 12, 7)
+    with pytest.raises(MonthInFuture):
+        reconcile.reconcile(session, dt.date(2027, 1, 1), today=today)
+    report = reconcile.reconcile(session, dt.date(2026, 12, 19), today=today)
+    assert report.month == "2026-12"
+    assert report.clean

@@ -1,4 +1,6 @@
-"""The price on a date is the price with the latest effective_from on or before it."""
+"""The price on a date is the price with the latest effective_from on or before it, and the
+catalog's two statements of that rule (SQL for set-based reads, memory for bulk jobs) agree with
+each other, with the due relation that materializes orders, and with the rule written plainly."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from milkrun.catalog import queries
 from milkrun.catalog.models import ProductPrice
+from milkrun.catalog.prices import PriceList
+from milkrun.orders.due import due_on
 from tests import factories
 
 EPOCH = dt.date(2026, 1, 1)
@@ -61,11 +65,45 @@ def test_prices_on_agrees_with_the_plain_rule(
             if (price := reference_price(prices, on)) is not None
         }
         assert found == expected
+        price_list = PriceList(
+            (p.id, EPOCH + dt.timedelta(days=day), paise)
+            for p, prices in zip(products, lists, strict=True)
+            for day, paise in prices.items()
+        )
         for product, prices in zip(products, lists, strict=True):
             assert queries.price_on(session, product.id, date) == reference_price(prices, on)
+            assert price_list.on(product.id, date) == reference_price(prices, on)
     finally:
         savepoint.rollback()
 
 
 def test_prices_on_no_products(session: Session) -> None:
     assert queries.prices_on(session, [], EPOCH) == {}
+
+
+def test_the_due_relation_prices_each_date_as_the_catalog(session: Session) -> None:
+    """The orders of a date carry the catalog's price of that date, changes included."""
+    product = factories.product(session, price="30.00", since=EPOCH)
+    for day, paise in ((10, 3200), (11, 3100), (40, 3500)):
+        session.add(
+            ProductPrice(
+                product_id=product.id,
+                price_paise=paise,
+                effective_from=EPOCH + dt.timedelta(days=day),
+            )
+        )
+    customer = factories.customer(session, route=factories.route(session))
+    subscription = factories.subscription(session, customer=customer, product=product, start=EPOCH)
+    seen = set()
+    for offset in range(-2, 45):
+        date = EPOCH + dt.timedelta(days=offset)
+        due = session.execute(due_on(date)).mappings().all()
+        rows = {row["subscription_id"]: row["unit_price_paise"] for row in due}
+        expected = queries.price_on(session, product.id, date)
+        if offset < 0:
+            assert expected is None
+            assert subscription.id not in rows
+            continue
+        assert rows[subscription.id] == expected
+        seen.add(expected)
+    assert seen == {3000, 3200, 3100, 3500}

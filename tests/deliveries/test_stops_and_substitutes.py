@@ -150,3 +150,57 @@ def test_a_substitute_must_be_an_active_delivery_boy(
 
     assert response.status_code == 400
     assert response.json()["code"] == "not_a_delivery_boy"
+
+
+@pytest.mark.parametrize("with_substitute", [False, True])
+def test_nobody_walks_a_retired_route_the_manifest_and_the_marking_agree(
+    client: TestClient,
+    session: Session,
+    day: Day,
+    admin: factories.Login,
+    with_substitute: bool,
+) -> None:
+    """A route no longer active is walked by nobody: its manifest names no delivery boy, the
+    boy's own manifests leave it out, and he may not mark its orders (an admin still may)."""
+    walker = day.boy
+    if with_substitute:
+        walker = factories.login(session, factories.delivery_boy_user(session, name="Suresh"))
+        session.add(
+            RouteSubstitute(
+                route_id=day.route.id, delivery_date=day.date, delivery_boy_id=walker.user.id
+            )
+        )
+    date = {"date": day.date.isoformat()}
+
+    def walked() -> tuple[object, list[int], int]:
+        manifest = client.get(
+            f"/api/v1/routes/{day.route.id}/manifest", params=date, headers=admin.headers
+        ).json()
+        mine = client.get(
+            "/api/v1/delivery-boy/manifest", params=date, headers=walker.headers
+        ).json()
+        mark = client.post(
+            "/api/v1/delivery-boy/mark-delivered", json=day.body(0), headers=walker.headers
+        )
+        return (
+            manifest["delivery_boy"],
+            [r["route"]["id"] for r in mine["routes"]],
+            mark.status_code,
+        )
+
+    day.route.is_active = False
+    session.flush()
+    assert walked() == (None, [], 403)
+    assert (
+        client.post(
+            "/api/v1/delivery-boy/mark-delivered", json=day.body(0), headers=admin.headers
+        ).status_code
+        == 200
+    )
+
+    day.route.is_active = True
+    session.flush()
+    boy, routes, status = walked()
+    assert boy == {"id": walker.user.id, "name": walker.user.name}
+    assert routes == [day.route.id]
+    assert status == 200

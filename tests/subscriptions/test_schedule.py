@@ -12,6 +12,7 @@ from milkrun.subscriptions.schedule import (
     Schedule,
     Terms,
     day_number,
+    due,
     due_quantity,
     spans_overlap,
 )
@@ -124,3 +125,39 @@ def test_spans_overlap(a: tuple[int, int | None], b: tuple[int, int | None], ove
         return start, (TUE + dt.timedelta(days=x[1]) if x[1] is not None else None)
 
     assert spans_overlap(*span(a), *span(b)) is overlap
+
+
+def test_due_says_what_comes_and_why() -> None:
+    """The day's answer a page shows: the quantity, the schedule's, the override, the pause."""
+    p = plan(terms(Schedule.alternate_days(2)), end=TUE + dt.timedelta(days=9))
+    wed, thu, fri, _sat, sun = days(5, TUE + dt.timedelta(days=1))
+    overrides = {wed: 1, thu: 0, fri: 3}
+    pauses = [PauseSpan(customer_id=10, subscription_id=None, start_date=fri, end_date=sun)]
+
+    assert due(p, TUE - dt.timedelta(days=1)) is None  # before the start
+    assert due(p, TUE + dt.timedelta(days=10)) is None  # after the end
+    plain = due(p, TUE, pauses=pauses, overrides=overrides)
+    assert plain is not None
+    assert (plain.quantity, plain.usual, plain.overridden, plain.paused) == (2, 2, False, False)
+    extra = due(p, wed, pauses=pauses, overrides=overrides)  # no delivery day, one ordered
+    assert extra is not None
+    assert (extra.quantity, extra.usual, extra.overridden, extra.skipped) == (1, 0, True, False)
+    skipped = due(p, thu, pauses=pauses, overrides=overrides)
+    assert skipped is not None
+    assert (skipped.quantity, skipped.usual, skipped.skipped, skipped.held_back) == (
+        0,
+        2,
+        True,
+        False,
+    )
+    paused = due(p, fri, pauses=pauses, overrides=overrides)  # a pause wins over an override
+    assert paused is not None
+    assert (paused.quantity, paused.override, paused.paused, paused.held_back) == (0, 3, True, True)
+    assert not paused.skipped
+    quiet = due(p, sun, pauses=pauses, overrides=overrides)  # paused, nothing was due anyway
+    assert quiet is not None
+    assert (quiet.paused, quiet.held_back) == (True, False)
+    for day in days(12, TUE - dt.timedelta(days=1)):
+        found = due(p, day, pauses=pauses, overrides=overrides)
+        quantity = due_quantity(p, day, pauses=pauses, overrides=overrides)
+        assert quantity == (found.quantity if found else 0)

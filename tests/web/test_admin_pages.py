@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -69,3 +70,31 @@ def test_the_api_still_refuses_a_malformed_cursor(client: TestClient, admin: Log
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "invalid_cursor"
+
+
+def test_the_dashboard_and_the_routes_page_count_what_the_domains_count(
+    admin_client: TestClient, session: Session
+) -> None:
+    boy = factories.delivery_boy_user(session, name="Ramesh Gowda")
+    retired = factories.delivery_boy_user(session, name="Old Hand")
+    retired.is_active = False
+    route = factories.route(session, name="Jayanagar East", delivery_boy=boy)
+    for name in ("Meera Nair", "Ravi Kumar"):
+        factories.customer(session, route=route, name=name)
+    factories.customer(session, route=None, name="Not Yet Routed").is_active = False
+    session.flush()
+
+    dashboard = admin_client.get("/admin").text
+    tiles = re.findall(r'<div class="value">(\d+)</div><div class="label">([^<]+)</div>', dashboard)
+    assert {label: int(value) for value, label in tiles} == {
+        "Active customers": 2,
+        "Routes": 1,
+        "Delivery boys": 1,
+    }
+    routes = admin_client.get("/admin/routes").text
+    row = re.search(r"<tr><td><a [^>]*>Jayanagar East</a>.*?</tr>", routes, re.S)
+    assert row is not None
+    assert "Ramesh Gowda" in row.group(0)
+    assert '<td class="num">2</td>' in row.group(0)
+    customers = admin_client.get("/admin/customers").text
+    assert "Jayanagar East" in customers

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
 from milkrun.catalog.models import Product
+from milkrun.db import locks
 from milkrun.money import percent_of
 from milkrun.orders.models import Order
 
 MAX_REASON = 200
-# pg_advisory_xact_lock(class, key): the class says "a billing month", the key which one.
-BILLING_MONTH_LOCK = 0x6D72
 
 
 def lock_billing_month(session: Session, month: dt.date, *, shared: bool = False) -> None:
@@ -25,13 +24,7 @@ def lock_billing_month(session: Session, month: dt.date, *, shared: bool = False
     interleave: a run sees a correction either entirely (and absorbs it) or not at all (and the
     correction's adjustment accounts for it).
     """
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    session.execute(
-        text(f"SELECT {function}(:lock_class, :key)"),
-        {"lock_class": BILLING_MONTH_LOCK, "key": month.year * 100 + month.month},
-    )
+    locks.hold_billing_month(session, month, shared=shared)
 
 
 def record_correction(

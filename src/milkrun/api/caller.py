@@ -14,8 +14,9 @@ from fastapi import Depends
 from milkrun import cutoff
 from milkrun.api.deps import CurrentUser, CustomerUser, PathId, SessionDep, SettingsDep
 from milkrun.auth.models import Role, User
+from milkrun.customers import ownership
 from milkrun.cutoff import Window
-from milkrun.errors import Forbidden, NotFound
+from milkrun.errors import Forbidden
 from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions.models import Pause, Subscription
 
@@ -25,7 +26,7 @@ def _owner(user: CurrentUser) -> int | None:
         return None
     if user.role == Role.customer and user.customer_id is not None:
         return user.customer_id
-    raise Forbidden("This needs the admin or customer role", code="forbidden")
+    raise Forbidden("This needs the admin or customer role")
 
 
 # The customer the caller is limited to; None for an admin.
@@ -54,8 +55,7 @@ def _pause(pause_id: PathId, owner: Owner, session: SessionDep) -> Pause:
 
 
 def _customer_id(customer_id: PathId, owner: Owner) -> int:
-    if owner is not None and owner != customer_id:
-        raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
+    ownership.ensure_may_act_for(owner, customer_id)
     return customer_id
 
 
@@ -67,7 +67,7 @@ CallerCustomerId = Annotated[int, Depends(_customer_id)]
 
 def _me(user: CustomerUser) -> int:
     if user.customer_id is None:
-        raise Forbidden("This login is not linked to a customer", code="forbidden")
+        raise Forbidden("This login is not linked to a customer")
     return user.customer_id
 
 

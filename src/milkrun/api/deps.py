@@ -52,9 +52,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def require(*roles: Role) -> Callable[[User], Awaitable[User]]:
     async def check(user: CurrentUser) -> User:  # no I/O: no hop to the thread pool
         if user.role not in roles:
-            raise Forbidden(
-                f"This needs the {' or '.join(r.value for r in roles)} role", code="forbidden"
-            )
+            raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role")
         return user
 
     return check

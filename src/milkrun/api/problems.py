@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
-from milkrun.errors import MilkrunError
+from milkrun.errors import MilkrunError, NamedInBody, catalogue
 
 log = logging.getLogger("milkrun.api")
 PROBLEM_JSON = "application/problem+json"
@@ -63,6 +63,56 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
+# Codes the API's own handlers answer with, beside those of the error classes.
+HANDLER_CODES: dict[str, tuple[int, str]] = {
+    "validation_failed": (422, "The request is malformed: each invalid field is listed."),
+    "method_not_allowed": (405, "The path does not take this method."),
+    "http_error": (400, "Another refusal of the HTTP layer."),
+    "invalid_value": (400, "A value cannot be stored or compared (out of range, NUL)."),
+    "database_unavailable": (503, "The database is busy or unreachable; retry shortly."),
+    "internal_error": (500, "Something went wrong on our side; nothing was changed."),
+}
+# Error classes that only the pages or the command line raise: not the API's.
+NOT_THE_API = ("milkrun.web.", "milkrun.cli.", "milkrun.legacy.")
+
+
+def _meaning(kind: type[MilkrunError]) -> str:
+    text = (kind.__doc__ or kind.title).strip().split("\n\n")[0]
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def error_codes() -> dict[str, tuple[list[int], str]]:
+    """Every code the API may answer with: its statuses and what it means, made from the error
+    classes (one class per code; a record named in a body shares its not-found code as 400)."""
+    codes: dict[str, tuple[list[int], str]] = {}
+    # A record's own not-found class says what its code means, not its named-in-body twin.
+    for kind in sorted(catalogue(), key=lambda kind: issubclass(kind, NamedInBody)):
+        if kind.__module__.startswith(NOT_THE_API):
+            continue
+        statuses, meaning = codes.get(kind.code, ([], _meaning(kind)))
+        codes[kind.code] = (sorted({*statuses, kind.status}, reverse=True), meaning)
+    for code, (status, meaning) in HANDLER_CODES.items():
+        statuses, known = codes.get(code, ([], meaning))
+        codes[code] = (sorted({*statuses, status}, reverse=True), known)
+    return dict(sorted(codes.items()))
+
+
+def codes_table() -> str:
+    rows = [
+        f"| `{code}` | {', '.join(map(str, statuses))} | {meaning} |"
+        for code, (statuses, meaning) in error_codes().items()
+    ]
+    return "\n".join(
+        [
+            "An RFC 9457 problem. Its `code` is stable, one of:",
+            "",
+            "| code | status | meaning |",
+            "|---|---|---|",
+            *rows,
+        ]
+    )
+
+
 def document(app: FastAPI) -> None:
     """Describe the API's errors as they are: every operation may answer a 4XX problem
     (``application/problem+json``), in place of FastAPI's default 422 description."""
@@ -79,6 +129,7 @@ def document(app: FastAPI) -> None:
             components["Problem"] = Problem.model_json_schema(
                 ref_template="#/components/schemas/{model}"
             )
+            components["Problem"]["description"] = codes_table()
             for item in schema.get("paths", {}).values():
                 for operation in item.values():
                     responses = operation.setdefault("responses", {})

@@ -5,15 +5,15 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from milkrun.auth.models import User
-from milkrun.errors import NotFound
+from milkrun.auth.errors import UserNotFound
+from milkrun.auth.models import Role, User
 from milkrun.pagination import paginate
 
 
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no user {user_id}", code="user_not_found")
+        raise UserNotFound(f"There is no user {user_id}")
     return user
 
 
@@ -61,3 +61,16 @@ def names_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, User
     if not ids:
         return {}
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def count_active_delivery_boys(session: Session) -> int:
+    return int(
+        session.scalar(select(func.count()).where(User.role == Role.delivery_boy, User.is_active))
+        or 0
+    )
+
+
+def delivery_boy_names(session: Session) -> dict[int, str]:
+    """Every delivery boy's name by id, those no longer active included (old routes name them)."""
+    rows = session.execute(select(User.id, User.name).where(User.role == Role.delivery_boy))
+    return dict(rows.all())

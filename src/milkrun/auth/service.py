@@ -9,9 +9,20 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.auth import passwords, queries, throttle, tokens
+from milkrun.auth.errors import (
+    CustomerHasLogin,
+    InvalidCredentials,
+    LoginAlreadyLinked,
+    LoginDisabled,
+    LoginNotLinked,
+    NoLogin,
+    NotACustomerLogin,
+    NoUsername,
+    UsernameTaken,
+)
 from milkrun.auth.models import Role, User
 from milkrun.auth.schemas import UserCreate, UserUpdate
-from milkrun.errors import Conflict, InvalidInput, MilkrunError, NotFound, Unauthorized
+from milkrun.errors import MilkrunError
 from milkrun.phones import normalize_phone
 
 
@@ -31,7 +42,7 @@ def _ensure_username_free(
             continue
         holder = queries.user_by_username(session, username)
         if holder is not None and holder.id != except_id:
-            raise Conflict(f"{username} is already the username of a login", code="username_taken")
+            raise UsernameTaken(f"{username} is already the username of a login")
 
 
 def _new_login(
@@ -70,7 +81,7 @@ def new_customer_login(
     """The login of customer ``customer_id``, not audited: the customers domain, which checks
     the customer and audits the whole, calls this. A customer has at most one login."""
     if queries.login_of_customer(session, customer_id) is not None:
-        raise Conflict(f"Customer {customer_id} already has a login", code="customer_has_login")
+        raise CustomerHasLogin(f"Customer {customer_id} already has a login")
     return _new_login(
         session,
         role=Role.customer,
@@ -106,12 +117,11 @@ def update_user(session: Session, user_id: int, data: UserUpdate, actor: audit.A
     phone = changes.get("phone", user.phone)
     email = changes.get("email", user.email)
     if phone is None and email is None:
-        raise InvalidInput("A login needs a phone or an email", code="no_username")
+        raise NoUsername("A login needs a phone or an email")
     _ensure_username_free(session, phone=phone, email=email, except_id=user.id)
     if changes.get("is_active") and user.role == Role.customer and user.customer_id is None:
-        raise Conflict(
+        raise LoginNotLinked(
             "An unlinked customer login cannot be enabled; link it to a customer",
-            code="login_not_linked",
         )
     password = changes.pop("password", None)
     if password is not None:
@@ -142,19 +152,17 @@ def attach_to_customer(
     enables it. The caller (the customers domain) has checked that the customer exists."""
     user = queries.get_user(session, user_id)
     if user.role != Role.customer:
-        raise InvalidInput(
+        raise NotACustomerLogin(
             f"User {user_id} is staff ({user.role}), not a customer login",
-            code="not_a_customer_login",
         )
     if user.customer_id == customer_id:
         return user
     if user.customer_id is not None:
-        raise Conflict(
+        raise LoginAlreadyLinked(
             f"User {user_id} is already the login of customer {user.customer_id}",
-            code="login_already_linked",
         )
     if queries.login_of_customer(session, customer_id) is not None:
-        raise Conflict(f"Customer {customer_id} already has a login", code="customer_has_login")
+        raise CustomerHasLogin(f"Customer {customer_id} already has a login")
     before = audit.snapshot(user)
     user.customer_id = customer_id
     user.is_active = True
@@ -177,7 +185,7 @@ def detach_from_customer(session: Session, customer_id: int, actor: audit.Actor)
     again. The caller (the customers domain) has checked that the customer exists."""
     user = queries.login_of_customer(session, customer_id)
     if user is None:
-        raise NotFound(f"Customer {customer_id} has no login", code="no_login")
+        raise NoLogin(f"Customer {customer_id} has no login")
     before = audit.snapshot(user)
     user.customer_id = None
     user.is_active = False
@@ -213,9 +221,7 @@ def authenticate(
     hash_to_check = user.password_hash if user is not None else None
     if not passwords.verify_password(password, hash_to_check) or user is None or not user.is_active:
         throttle.record_failure(session, key, max_failures=max_failures, window=lockout)
-        raise Unauthorized(
-            "Wrong username or password", code="invalid_credentials", keeps_changes=True
-        )
+        raise InvalidCredentials("Wrong username or password", keeps_changes=True)
     throttle.clear(session, key)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
@@ -241,5 +247,5 @@ def user_of_token(session: Session, token: str, *, secret: str) -> User:
     the pages alike; anything else is ``Unauthorized``."""
     user = session.get(User, tokens.user_id_from_token(token, secret=secret))
     if user is None or not user.is_active:
-        raise Unauthorized("This login no longer exists or is disabled", code="login_disabled")
+        raise LoginDisabled("This login no longer exists or is disabled")
     return user

@@ -14,8 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from milkrun import clock
+from milkrun.auth.errors import LoginThrottled
 from milkrun.auth.models import LoginThrottle
-from milkrun.errors import TooManyRequests
 
 
 def ensure_not_locked(session: Session, username: str) -> None:
@@ -25,10 +25,9 @@ def ensure_not_locked(session: Session, username: str) -> None:
     now = clock.now()
     if locked_until is not None and locked_until > now:
         seconds = math.ceil((locked_until - now).total_seconds())
-        raise TooManyRequests(
+        raise LoginThrottled(
             f"Too many failed logins for this account; try again in {math.ceil(seconds / 60)} "
             "minute(s)",
-            code="login_throttled",
             headers={"Retry-After": str(seconds)},
         )
 

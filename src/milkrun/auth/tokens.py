@@ -7,7 +7,7 @@ import datetime as dt
 import jwt
 
 from milkrun import clock
-from milkrun.errors import Unauthorized
+from milkrun.auth.errors import InvalidToken, TokenExpired
 
 ALGORITHM = "HS256"
 
@@ -34,16 +34,16 @@ def user_id_from_token(token: str, *, secret: str) -> int:
             options={"require": ["exp", "iat", "sub"], "verify_exp": False, "verify_iat": False},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("Your session has expired; log in again", code="token_expired") from exc
+        raise TokenExpired("Your session has expired; log in again") from exc
     except jwt.InvalidTokenError as exc:
-        raise Unauthorized("The access token is not valid", code="invalid_token") from exc
+        raise InvalidToken("The access token is not valid") from exc
     try:
         expires = int(claims["exp"])
     except (TypeError, ValueError) as exc:
-        raise Unauthorized("The access token is not valid", code="invalid_token") from exc
+        raise InvalidToken("The access token is not valid") from exc
     if expires <= int(clock.now().timestamp()):
-        raise Unauthorized("Your session has expired; log in again", code="token_expired")
+        raise TokenExpired("Your session has expired; log in again")
     try:
         return int(claims["sub"])
     except (TypeError, ValueError) as exc:
-        raise Unauthorized("The access token is not valid", code="invalid_token") from exc
+        raise InvalidToken("The access token is not valid") from exc

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
+from milkrun.billing.errors import InvalidPeriod
 from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from milkrun.billing.schemas import Ledger, LedgerEntry
-from milkrun.errors import InvalidInput
 from milkrun.money import format_inr, to_rupees
 from milkrun.orders.models import Order
 from milkrun.payments.models import Payment
@@ -132,9 +132,8 @@ def ledger(
 ) -> Ledger:
     """The account between two dates: the balance before ``date_from`` opens it."""
     if date_from is not None and date_to is not None and date_to < date_from:
-        raise InvalidInput(
+        raise InvalidPeriod(
             f"date_to {date_to.isoformat()} is before date_from {date_from.isoformat()}",
-            code="invalid_period",
         )
     opening = 0
     running = 0

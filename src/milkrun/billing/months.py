@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments import service as adjustment_service
-from milkrun.errors import InvalidInput
+from milkrun.billing.errors import MonthInFuture
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -27,9 +27,8 @@ def check_billable_month(month: dt.date, today: dt.date) -> dt.date:
     """A month can be billed once it has begun; a later month is refused (nothing delivered)."""
     month = month_start(month)
     if month > month_start(today):
-        raise InvalidInput(
+        raise MonthInFuture(
             f"{month:%Y-%m} has not begun yet; nothing in it can be billed",
-            code="month_in_future",
         )
     return month
 

@@ -14,12 +14,13 @@ on the counter row (PostgreSQL row lock; SQLite has one writer at a time).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, Text, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from milkrun.billing.models import InvoiceSeries
+from milkrun.db import upserts
 
 MAX_NUMBER_LENGTH = 16
 MIN_DIGITS = 6
@@ -60,6 +61,18 @@ def format_number(series: str, sequence: int) -> str:
     return number
 
 
+def number_in_sql(session: Session, series: str, sequence: Any) -> ColumnElement[str]:
+    """``format_number`` in SQL, for numbering many invoices in one UPDATE: the series, a slash
+    and the sequence as at least ``MIN_DIGITS`` digits."""
+    if session.get_bind().dialect.name == "postgresql":
+        digits = cast(sequence, Text)
+        width = case((func.length(digits) > MIN_DIGITS, func.length(digits)), else_=MIN_DIGITS)
+        padded = func.lpad(digits, width, "0")
+    else:
+        padded = func.printf(f"%0{MIN_DIGITS}d", sequence)
+    return literal(series + "/") + padded
+
+
 def take_numbers(session: Session, series: str, count: int) -> int:
     """Reserve the next ``count`` numbers of ``series``; return the first one.
 
@@ -69,10 +82,8 @@ def take_numbers(session: Session, series: str, count: int) -> int:
     """
     if count < 1:
         raise ValueError("take at least one number")
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(InvoiceSeries)
+        upserts.insert(session, InvoiceSeries)
         .values(series=series, last_number=0)
         .on_conflict_do_nothing(index_elements=["series"])
     )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing import pdf
 from milkrun.billing.billable import BILLED_OUTCOMES
+from milkrun.billing.errors import InvalidStatus, InvoiceNotFound
 from milkrun.billing.models import (
     OVERDUE,
     Allocation,
@@ -32,7 +33,6 @@ from milkrun.billing.schemas import (
 from milkrun.catalog.models import Product
 from milkrun.config import Settings
 from milkrun.deliveries.models import DeliveryStatus
-from milkrun.errors import InvalidInput, NotFound
 from milkrun.money import to_rupees
 from milkrun.orders.models import Order
 from milkrun.pagination import paginate
@@ -83,7 +83,7 @@ def get_invoice(session: Session, invoice_id: int, *, customer_id: int | None = 
         customer_id is not None
         and (invoice.customer_id != customer_id or invoice.status == InvoiceStatus.draft)
     ):
-        raise NotFound(f"There is no invoice {invoice_id}", code="invoice_not_found")
+        raise InvoiceNotFound(f"There is no invoice {invoice_id}")
     return invoice
 
 
@@ -108,9 +108,8 @@ def list_invoices(
         statement = statement.where(Invoice.status != InvoiceStatus.draft.value)
     if status is not None:
         if status not in STATUS_FILTERS:
-            raise InvalidInput(
+            raise InvalidStatus(
                 f"status is one of {', '.join(STATUS_FILTERS)}, not {status!r}",
-                code="invalid_status",
             )
         overdue = and_(Invoice.status.in_(UNPAID), Invoice.due_date < today)
         if status == OVERDUE:

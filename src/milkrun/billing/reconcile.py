@@ -10,20 +10,23 @@ invoices count for nothing. Totals are before tax. After a billing run both list
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing.billable import BILLED_OUTCOMES
 from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
-from milkrun.billing.months import month_end
+from milkrun.billing.months import check_billable_month, month_end
 from milkrun.billing.schemas import (
     BilledWithoutDelivery,
     Reconciliation,
     UnbilledDelivery,
     month_text,
 )
+from milkrun.config import Settings
 from milkrun.db import statistics
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.money import to_rupees
@@ -32,8 +35,16 @@ from milkrun.orders.models import Order
 LIST_LIMIT = 500
 
 
-def reconcile(session: Session, month: dt.date, *, limit: int = LIST_LIMIT) -> Reconciliation:
-    first, last = month, month_end(month)
+def reconcile(
+    session: Session, month: dt.date, *, today: dt.date | None = None, limit: int = LIST_LIMIT
+) -> Reconciliation:
+    """Reconcile a month (any day of it) that has begun by ``today``, the business date (the
+    clock's, in the default zone, when not given); a later month is refused as billing refuses
+    it."""
+    if today is None:
+        today = clock.today(ZoneInfo(Settings.model_fields["timezone"].default))
+    first = check_billable_month(month, today)
+    last = month_end(first)
     # A month bulk-changed since the last ANALYZE would be planned as if empty.
     statistics.refresh_stale(
         session,

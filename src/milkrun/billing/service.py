@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import ColumnElement, Text, case, cast, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, case, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -17,11 +16,18 @@ from milkrun.adjustments.models import Adjustment
 from milkrun.audit import service as audit
 from milkrun.audit.service import Actor
 from milkrun.billing import invoicing, months, numbering, settlement
+from milkrun.billing.errors import (
+    ConcurrentChange,
+    InvoiceDraft,
+    InvoiceFinalized,
+    InvoiceNotFound,
+    InvoiceSeriesFull,
+    InvoiceVoid,
+)
 from milkrun.billing.invoicing import Progress
 from milkrun.billing.models import ISSUED_STATUSES, Invoice, InvoiceStatus
 from milkrun.billing.schemas import BillingRunResult, FinalizeMonthResult, month_text
 from milkrun.config import Settings
-from milkrun.errors import Conflict, NotFound
 from milkrun.money import to_rupees
 from milkrun.orders.models import Order
 
@@ -83,7 +89,7 @@ def run_billing(
 def get_invoice(session: Session, invoice_id: int) -> Invoice:
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
-        raise NotFound(f"There is no invoice {invoice_id}", code="invoice_not_found")
+        raise InvoiceNotFound(f"There is no invoice {invoice_id}")
     return invoice
 
 
@@ -113,9 +119,7 @@ def finalize_invoice(
         session, invoice.month, invoice.id, settings, today or clock.today(settings.zone)
     )
     if issued.count != 1:
-        raise Conflict(
-            f"Invoice {invoice.id} changed meanwhile; try again", code="concurrent_change"
-        )
+        raise ConcurrentChange(f"Invoice {invoice.id} changed meanwhile; try again")
     session.refresh(invoice)
     audit.record(
         session,
@@ -169,12 +173,11 @@ def void_invoice(
     A draft is not voided (the next run rebuilds or drops it); a void invoice stays void."""
     invoice = _locked(session, invoice_id)
     if invoice.status == InvoiceStatus.draft:
-        raise Conflict(
+        raise InvoiceDraft(
             f"Invoice {invoice.id} is a draft: re-run billing for its month instead of voiding it",
-            code="invoice_draft",
         )
     if invoice.status == InvoiceStatus.void:
-        raise Conflict(f"Invoice {invoice.number} is already void", code="invoice_void")
+        raise InvoiceVoid(f"Invoice {invoice.number} is already void")
     before = audit.snapshot(invoice)
     now = clock.now()
     voided = session.execute(
@@ -190,9 +193,7 @@ def void_invoice(
         execution_options={"synchronize_session": False},
     )
     if int(getattr(voided, "rowcount", 0)) != 1:
-        raise Conflict(
-            f"Invoice {invoice.id} changed meanwhile; try again", code="concurrent_change"
-        )
+        raise ConcurrentChange(f"Invoice {invoice.id} changed meanwhile; try again")
     session.execute(
         update(Order)
         .where(
@@ -226,15 +227,13 @@ def void_invoice(
 
 def _refuse_unless_draft(invoice: Invoice, doing: str) -> None:
     if invoice.status == InvoiceStatus.void:
-        raise Conflict(
+        raise InvoiceVoid(
             f"Invoice {invoice.number} is void; a void invoice cannot be {doing}",
-            code="invoice_void",
         )
     if invoice.status != InvoiceStatus.draft:
-        raise Conflict(
+        raise InvoiceFinalized(
             f"Invoice {invoice.id} is already finalized as {invoice.number}; an issued invoice "
             "does not change",
-            code="invoice_finalized",
         )
 
 
@@ -288,15 +287,6 @@ def _reverse_adjustments_against(
     )
 
 
-def _padded(session: Session, sequence: Any) -> ColumnElement[str]:
-    """The sequence as at least six digits, in SQL."""
-    if session.get_bind().dialect.name == "postgresql":
-        digits = cast(sequence, Text)
-        width = case((func.length(digits) > numbering.MIN_DIGITS, func.length(digits)), else_=6)
-        return func.lpad(digits, width, "0")
-    return func.printf(f"%0{numbering.MIN_DIGITS}d", sequence)
-
-
 def _issue(
     session: Session,
     month: dt.date,
@@ -322,7 +312,7 @@ def _issue(
         first_number = numbering.format_number(series, first)
         last_number = numbering.format_number(series, first + count - 1)
     except ValueError as exc:
-        raise Conflict(str(exc), code="invoice_series_full") from exc
+        raise InvoiceSeriesFull(str(exc)) from exc
 
     now = clock.now()
     ranked = (
@@ -341,7 +331,7 @@ def _issue(
             ),
             series=series,
             sequence=sequence,
-            number=literal(series + "/") + _padded(session, sequence),
+            number=numbering.number_in_sql(session, series, sequence),
             issue_date=today,
             due_date=today + dt.timedelta(days=settings.invoice_due_days),
             finalized_at=now,
@@ -351,9 +341,7 @@ def _issue(
         execution_options={"synchronize_session": False},
     )
     if int(getattr(issued, "rowcount", 0)) != count:
-        raise Conflict(
-            "The drafts changed while they were being numbered; try again", code="concurrent_change"
-        )
+        raise ConcurrentChange("The drafts changed while they were being numbered; try again")
 
     customers: settlement.Customers
     if invoice_id is not None:

@@ -6,15 +6,16 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from milkrun.catalog import prices
+from milkrun.catalog.errors import ProductNotFound
 from milkrun.catalog.models import Product, ProductPrice
-from milkrun.errors import NotFound
 from milkrun.pagination import paginate
 
 
 def get_product(session: Session, product_id: int) -> Product:
     product = session.get(Product, product_id)
     if product is None:
-        raise NotFound(f"There is no product {product_id}", code="product_not_found")
+        raise ProductNotFound(f"There is no product {product_id}")
     return product
 
 
@@ -41,26 +42,15 @@ def price_history(session: Session, product_id: int) -> Sequence[ProductPrice]:
 
 
 def prices_on(session: Session, product_ids: Iterable[int], on: dt.date) -> dict[int, int]:
-    """The price (paise) of each product on a date: the latest effective_from on or before it.
+    """The price (paise) of each product on a date (``prices.in_force``).
 
     Products with no price yet on that date are absent from the result.
     """
     ids = list(product_ids)
     if not ids:
         return {}
-    latest = (
-        select(ProductPrice.product_id, func.max(ProductPrice.effective_from).label("since"))
-        .where(ProductPrice.product_id.in_(ids), ProductPrice.effective_from <= on)
-        .group_by(ProductPrice.product_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(ProductPrice.product_id, ProductPrice.price_paise).join(
-            latest,
-            (ProductPrice.product_id == latest.c.product_id)
-            & (ProductPrice.effective_from == latest.c.since),
-        )
-    )
+    price = prices.in_force(on, ids)
+    rows = session.execute(select(price.c.product_id, price.c.price_paise))
     # A Result has keys() (its column names), so dict() needs its rows, not the Result.
     return dict(rows.all())
 

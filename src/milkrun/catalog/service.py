@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
-from milkrun.catalog import queries
+from milkrun.catalog import errors, queries
+from milkrun.catalog.errors import PriceExists, SkuTaken
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.catalog.schemas import BulkPriceChange, PriceCreate, ProductCreate, ProductUpdate
-from milkrun.errors import Conflict, InvalidInput, NotFound
 from milkrun.money import to_paise
 
 # Below ₹1,00,00,000, as any price typed in (milkrun.money.Rupees).
@@ -30,7 +30,7 @@ def create_product(
     """A product starts with its first price, effective today unless another date is given."""
     sku = data.sku.strip().upper()
     if queries.product_by_sku(session, sku) is not None:
-        raise Conflict(f"A product with SKU {sku} already exists", code="sku_taken")
+        raise SkuTaken(f"A product with SKU {sku} already exists")
     product = Product(
         sku=sku,
         name=data.name.strip(),
@@ -93,9 +93,8 @@ def add_price(
         )
     )
     if taken is not None:
-        raise Conflict(
+        raise PriceExists(
             f"Product {product_id} already has a price effective {data.effective_from}",
-            code="price_exists",
         )
     price = ProductPrice(
         product_id=product_id,
@@ -141,24 +140,18 @@ def change_prices(
     nothing. Refused whole when a product is unknown or has no price yet, when the date is past
     or already has a price of one of them, or when a price would fall below zero."""
     if data.effective_from < today:
-        raise InvalidInput(
-            "New prices start today or later; past orders keep their prices",
-            code="price_in_past",
-        )
+        raise errors.PriceInPast("New prices start today or later; past orders keep their prices")
     ids = sorted(set(data.product_ids))
     products = session.scalars(select(Product).where(Product.id.in_(ids))).all()
     unknown = sorted(set(ids) - {p.id for p in products})
     if unknown:
-        raise NotFound(
-            f"There is no product {', '.join(map(str, unknown))}", code="product_not_found"
-        )
+        raise errors.UnknownProduct(f"There is no product {', '.join(map(str, unknown))}")
     products = sorted(products, key=lambda p: p.sku)
     prices = queries.prices_on(session, ids, data.effective_from)
     unpriced = [p.sku for p in products if p.id not in prices]
     if unpriced:
-        raise Conflict(
-            f"No price yet on {data.effective_from} for {', '.join(unpriced)}",
-            code="price_missing",
+        raise errors.PriceMissing(
+            f"No price yet on {data.effective_from} for {', '.join(unpriced)}"
         )
     taken = session.scalars(
         select(Product.sku)
@@ -167,22 +160,17 @@ def change_prices(
         .order_by(Product.sku)
     ).all()
     if taken:
-        raise Conflict(
+        raise errors.PriceExists(
             f"Already a price from {data.effective_from} for {', '.join(taken)}; "
-            "change those one by one",
-            code="price_exists",
+            "change those one by one"
         )
     changes = [PriceChange(p, prices[p.id], _new_price(prices[p.id], data)) for p in products]
     below = [c.product.sku for c in changes if c.after_paise < 0]
     if below:
-        raise InvalidInput(
-            f"The price would fall below zero for {', '.join(below)}", code="price_negative"
-        )
+        raise errors.PriceNegative(f"The price would fall below zero for {', '.join(below)}")
     above = [c.product.sku for c in changes if c.after_paise > MAX_PRICE_PAISE]
     if above:
-        raise InvalidInput(
-            f"The price would pass ₹1,00,00,000 for {', '.join(above)}", code="price_too_high"
-        )
+        raise errors.PriceTooHigh(f"The price would pass ₹1,00,00,000 for {', '.join(above)}")
     if data.dry_run:
         return changes
     rows = [

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from milkrun import clock
 from milkrun.audit.service import Actor
-from milkrun.billing import invoicing, months, reconcile, service
+from milkrun.billing import invoicing, reconcile, service
 from milkrun.billing.schemas import MONTH_PATTERN, parse_month
 from milkrun.cli.context import console, errors, session_scope, settings
 
@@ -81,8 +81,7 @@ def reconcile_command(month: str = typer.Option(..., "--month", help="YYYY-MM"))
     behind them; exits 1 when either list is not empty (or the totals differ)."""
     first = _month(month)
     with session_scope(write=False) as session:
-        first = months.check_billable_month(first, clock.today(settings().zone))
-        report = reconcile.reconcile(session, first)
+        report = reconcile.reconcile(session, first, today=clock.today(settings().zone))
     console.print(
         f"{report.month}: delivered ₹{report.delivered_total}, billed ₹{report.billed_total} "
         "(before tax)"

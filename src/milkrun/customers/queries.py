@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from milkrun.customers.errors import CustomerNotFound
 from milkrun.customers.models import Customer
-from milkrun.errors import NotFound
 from milkrun.pagination import paginate
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
+        raise CustomerNotFound(customer_id)
     return customer
 
 
@@ -105,3 +105,17 @@ def find_customers(
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     rows, next_cursor = paginate(session, statement, Customer.id, limit=limit, cursor=cursor)
     return rows, next_cursor, total
+
+
+def count_active(session: Session) -> int:
+    return int(session.scalar(select(func.count()).where(Customer.is_active)) or 0)
+
+
+def active_per_route(session: Session) -> dict[int | None, int]:
+    """How many active customers each route has (None: those on no route)."""
+    rows = session.execute(
+        select(Customer.route_id, func.count())
+        .where(Customer.is_active)
+        .group_by(Customer.route_id)
+    )
+    return dict(rows.all())

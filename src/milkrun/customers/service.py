@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.customers import queries
+from milkrun.customers.errors import PhoneTaken
 from milkrun.customers.models import Customer
 from milkrun.customers.schemas import CustomerCreate, CustomerUpdate
-from milkrun.errors import Conflict
 from milkrun.phones import normalize_phone
 from milkrun.routing import queries as routing_queries
 
@@ -19,9 +19,8 @@ def _ensure_phone_free(session: Session, phone: str, *, except_id: int | None = 
     """A phone is unique among active customers."""
     holder = queries.active_customer_with_phone(session, phone)
     if holder is not None and holder.id != except_id:
-        raise Conflict(
+        raise PhoneTaken(
             f"Another active customer (#{holder.id}) already has the phone {phone}",
-            code="phone_taken",
         )
 
 

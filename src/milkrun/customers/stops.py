@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
+from milkrun.customers import errors
+from milkrun.customers.errors import CustomerNotOnRoute, DuplicateStops, StopsIncomplete
 from milkrun.customers.models import Customer
-from milkrun.errors import InvalidInput
 from milkrun.routing import queries as routing_queries
 
 
@@ -36,24 +37,21 @@ def set_stop_order(
     routing_queries.get_route(session, route_id)
     duplicates = sorted(i for i, n in Counter(customer_ids).items() if n > 1)
     if duplicates:
-        raise InvalidInput(
+        raise DuplicateStops(
             f"Customers listed more than once: {', '.join(map(str, duplicates))}",
-            code="duplicate_stops",
         )
     current = stops_of(session, route_id)
     on_route = {c.id for c in current}
     strangers = [i for i in customer_ids if i not in on_route]
     if strangers:
-        raise InvalidInput(
+        raise CustomerNotOnRoute(
             f"Not active customers of route {route_id}: {', '.join(map(str, strangers))}",
-            code="customer_not_on_route",
         )
     missing = sorted(on_route - set(customer_ids))
     if missing:
-        raise InvalidInput(
+        raise StopsIncomplete(
             f"The stop order leaves out customers of route {route_id}: "
             f"{', '.join(map(str, missing))}; list every active customer of the route",
-            code="stops_incomplete",
         )
     before = [c.id for c in current]
     if before == customer_ids and all(c.stop_sequence == n for n, c in enumerate(current, start=1)):
@@ -87,9 +85,8 @@ def move_stop(
     routing_queries.get_route(session, route_id)
     order = [c.id for c in stops_of(session, route_id)]
     if customer_id not in order:
-        raise InvalidInput(
-            f"Customer {customer_id} is not an active customer of route {route_id}",
-            code="customer_not_on_route",
+        raise errors.CustomerNotOnRoute(
+            f"Customer {customer_id} is not an active customer of route {route_id}"
         )
     at = order.index(customer_id)
     order.pop(at)
@@ -105,9 +102,9 @@ def place_at(
     routing_queries.get_active_route(session, route_id)
     customer = session.get(Customer, customer_id)
     if customer is None or not customer.is_active:
-        raise InvalidInput(f"There is no active customer {customer_id}", code="customer_not_found")
+        raise errors.UnknownCustomer(f"There is no active customer {customer_id}")
     if position < 1:
-        raise InvalidInput("Stop numbers start at 1", code="invalid_position")
+        raise errors.InvalidPosition("Stop numbers start at 1")
     if customer.route_id != route_id:
         before = audit.snapshot(customer)
         customer.route_id = route_id

@@ -21,14 +21,13 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 from sqlalchemy import JSON, Table, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from milkrun import clock
+from milkrun.db import upserts
 from milkrun.db.types import UTCDateTime
-from milkrun.deliveries.errors import IdempotencyKeyReused
+from milkrun.deliveries.errors import IdempotencyKeyReused, KeyInUse
 from milkrun.deliveries.models import IdempotencyKey
-from milkrun.errors import Conflict
 
 KEPT_FOR = dt.timedelta(hours=72)
 KEYS = cast(Table, IdempotencyKey.__table__)
@@ -53,7 +52,7 @@ def request_hash(endpoint: str, body: BaseModel) -> str:
 
 def _claiming(dialect: str) -> Any:
     """INSERT the key, or take over one older than 72 hours; RETURNING says whether it worked."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(KEYS)
+    insert = upserts.insert(dialect, KEYS)
     statement = insert.values(
         caller=bindparam("for_caller"),
         key=bindparam("for_key"),
@@ -110,7 +109,7 @@ def claim(session: Session, caller: str, key: str, fingerprint: str) -> Answer |
             "for a new request",
         )
     if stored.response_status is None:  # only visible inside the first request's transaction
-        raise Conflict("The first request with this key is still running", code="key_in_use")
+        raise KeyInUse("The first request with this key is still running")
     return Answer(stored.response_status, dict(stored.response_body or {}), replayed=True)
 
 

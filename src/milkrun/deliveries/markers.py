@@ -37,7 +37,7 @@ class Marker:
             return cls(actor=actor, name=user.name, user_id=user.id)
         if user.role == Role.delivery_boy:
             return cls(actor=actor, name=user.name, user_id=user.id, walks_routes=True)
-        raise Forbidden("Only delivery boys and admins mark deliveries", code="forbidden")
+        raise Forbidden("Only delivery boys and admins mark deliveries")
 
     @classmethod
     def for_link(cls, link: SharedDeliveryLink, actor: audit.Actor) -> Marker:

@@ -14,18 +14,18 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.adjustments import service as adjustment_service
 from milkrun.audit import service as audit
 from milkrun.auth.models import User
+from milkrun.db import upserts
+from milkrun.deliveries.errors import ConcurrentMark, OrderCancelled
 from milkrun.deliveries.markers import Marker
 from milkrun.deliveries.models import DeliveryOutcome, DeliveryStatus, NotDeliveredReason
 from milkrun.deliveries.rules import Outcome
 from milkrun.deliveries.schemas import MarkResult
-from milkrun.errors import Conflict
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.orders.models import Order, OrderStatus
 
@@ -168,7 +168,7 @@ _WRITTEN = (
 
 
 def _inserting(dialect: str) -> Any:
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(STATUSES)
+    insert = upserts.insert(dialect, STATUSES)
     at = STATUSES.c.recorded_at.type
     return (
         insert.values(
@@ -239,18 +239,15 @@ def apply(
             break
         current, fresh = _current(session, order.id), True
     else:
-        raise Conflict(
+        raise ConcurrentMark(
             f"Order {order.id} is being marked by someone else at this moment; try again",
-            code="concurrent_mark",
         )
     record_correction_of_billed_order(session, order, current, outcome, marker)
     moved = session.execute(
         _MOVING, {"of_order": order.id, "new_status": outcome.status.value, "moved_at": now}
     )
     if int(moved.rowcount) != 1:  # type: ignore[attr-defined]
-        raise Conflict(
-            f"Order {order.id} was cancelled; it cannot be marked", code="order_cancelled"
-        )
+        raise OrderCancelled(f"Order {order.id} was cancelled; it cannot be marked")
     session.expire(order, ["status", "updated_at"])
     before = (
         current.outcome.as_dict()

@@ -6,8 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from milkrun.deliveries.errors import (
+    OrderCancelled,
+    OrderNotDue,
+    QuantityAboveOrdered,
+    QuantityMismatch,
+    QuantityRequired,
+    ReasonNotAllowed,
+    ReasonRequired,
+)
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
-from milkrun.errors import Conflict, InvalidInput
 from milkrun.orders.models import Order, OrderStatus
 
 
@@ -39,58 +47,46 @@ def outcome_of(
     delivered is more than 0 and less than the quantity; not delivered is 0 with a reason.
     A cancelled order, or one for a later date, cannot be marked."""
     if order.status == OrderStatus.cancelled:
-        raise Conflict(
-            f"Order {order.id} was cancelled; it cannot be marked", code="order_cancelled"
-        )
+        raise OrderCancelled(f"Order {order.id} was cancelled; it cannot be marked")
     if order.delivery_date > today:
-        raise InvalidInput(
+        raise OrderNotDue(
             f"Order {order.id} is for {order.delivery_date.isoformat()}; it cannot be marked "
             "before that day",
-            code="order_not_due",
         )
     ordered = order.quantity
     if quantity_delivered is not None and quantity_delivered > ordered:
-        raise InvalidInput(
+        raise QuantityAboveOrdered(
             f"{quantity_delivered} is more than the {ordered} ordered",
-            code="quantity_above_ordered",
         )
     if status == DeliveryOutcome.delivered:
         if quantity_delivered is not None and quantity_delivered != ordered:
-            raise InvalidInput(
+            raise QuantityMismatch(
                 f"Delivered means all {ordered}; for {quantity_delivered} use partially_delivered",
-                code="quantity_mismatch",
             )
         if reason is not None:
-            raise InvalidInput(
+            raise ReasonNotAllowed(
                 "A reason is only given for an order not (fully) delivered",
-                code="reason_not_allowed",
             )
         return Outcome(status, ordered, None, notes)
     if status == DeliveryOutcome.partially_delivered:
         if quantity_delivered is None:
-            raise InvalidInput(
-                "Say how many were delivered (quantity_delivered)", code="quantity_required"
-            )
+            raise QuantityRequired("Say how many were delivered (quantity_delivered)")
         if quantity_delivered == ordered:
-            raise InvalidInput(
+            raise QuantityMismatch(
                 f"All {ordered} were delivered: that is delivered, not partially_delivered",
-                code="quantity_mismatch",
             )
         if quantity_delivered == 0:
-            raise InvalidInput(
+            raise QuantityMismatch(
                 "None were delivered: that is not_delivered, with a reason",
-                code="quantity_mismatch",
             )
         return Outcome(status, quantity_delivered, reason, notes)
     if quantity_delivered not in (None, 0):
-        raise InvalidInput(
+        raise QuantityMismatch(
             f"Not delivered means 0; for {quantity_delivered} use partially_delivered",
-            code="quantity_mismatch",
         )
     if reason is None:
-        raise InvalidInput(
+        raise ReasonRequired(
             "Say why it was not delivered (reason: customer_unavailable, address_not_found, "
             "refused, out_of_stock or other)",
-            code="reason_required",
         )
     return Outcome(status, 0, reason, notes)

@@ -13,18 +13,22 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from milkrun.customers.errors import UnknownCustomer
 from milkrun.customers.models import Customer
 from milkrun.deliveries import idempotency, recording
+from milkrun.deliveries.errors import CustomerMismatch, DateMismatch, NoOrders, OrderNotInScope
 from milkrun.deliveries.markers import Marker
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.deliveries.recording import Recorded
 from milkrun.deliveries.rules import outcome_of
 from milkrun.deliveries.schemas import MarkRequest, MarkResult, StopMarkRequest, StopMarkResult
-from milkrun.errors import Forbidden, InvalidInput
+from milkrun.errors import Forbidden
+from milkrun.orders.errors import UnknownOrder
 from milkrun.orders.models import Order, OrderStatus
+from milkrun.routing import queries as routing_queries
 from milkrun.routing.models import Route, RouteSubstitute
 
 # Marker is part of what callers use here: ``service.Marker.for_user(...)``.
@@ -81,19 +85,17 @@ def mark_order(
     no-op that records nothing."""
     orders = _lock_order(session, request.order_id)
     if not orders:
-        raise InvalidInput(f"There is no order {request.order_id}", code="order_not_found")
+        raise UnknownOrder(f"There is no order {request.order_id}")
     (locked,) = orders
     found = locked.order
     if found.customer_id != request.customer_id:
-        raise InvalidInput(
+        raise CustomerMismatch(
             f"Order {found.id} is not an order of customer {request.customer_id}",
-            code="customer_mismatch",
         )
     if request.delivery_date is not None and request.delivery_date != found.delivery_date:
-        raise InvalidInput(
+        raise DateMismatch(
             f"Order {found.id} is for {found.delivery_date.isoformat()}, "
             f"not {request.delivery_date.isoformat()}",
-            code="date_mismatch",
         )
     if not marker.may_mark(found, locked.walker):
         raise _not_in_scope(found.id)
@@ -109,7 +111,7 @@ def mark_stop(
     """Mark every order of a stop (one customer on one date) that the marker may mark, all
     delivered or all not delivered; one audit event per order that changes."""
     if session.get(Customer, request.customer_id) is None:
-        raise InvalidInput(f"There is no customer {request.customer_id}", code="customer_not_found")
+        raise UnknownCustomer(request.customer_id)
     orders = _lock_orders(
         session,
         Order.customer_id == request.customer_id,
@@ -117,17 +119,15 @@ def mark_stop(
         Order.status != OrderStatus.cancelled.value,
     )
     if not orders:
-        raise InvalidInput(
+        raise NoOrders(
             f"Customer {request.customer_id} has nothing to deliver on "
             f"{request.delivery_date.isoformat()}",
-            code="no_orders",
         )
     mine = [locked for locked in orders if marker.may_mark(locked.order, locked.walker)]
     if not mine:
-        raise Forbidden(
+        raise OrderNotInScope(
             f"The orders of customer {request.customer_id} on "
             f"{request.delivery_date.isoformat()} are not on your route",
-            code="order_not_in_scope",
         )
     outcomes = [
         outcome_of(locked.order, request.status, None, request.reason, request.notes, today)
@@ -160,23 +160,17 @@ def _locked(rows: Any) -> list[Locked]:
 
 
 def _not_in_scope(order_id: int) -> Forbidden:
-    return Forbidden(
-        f"Order {order_id} is not on a route and date you can mark", code="order_not_in_scope"
-    )
+    return OrderNotInScope(f"Order {order_id} is not on a route and date you can mark")
 
 
 # The statements of every mark, built once (building a statement costs more than running it).
-_WALKER = func.coalesce(RouteSubstitute.delivery_boy_id, Route.delivery_boy_id)
 _LOCKING = (
     recording.with_recorder(
-        select(Order, _WALKER, *recording.RECORDED)
+        select(Order, routing_queries.walker(), *recording.RECORDED)
         .outerjoin(Route, Route.id == Order.route_id)
         .outerjoin(
             RouteSubstitute,
-            and_(
-                RouteSubstitute.route_id == Order.route_id,
-                RouteSubstitute.delivery_date == Order.delivery_date,
-            ),
+            routing_queries.substitute_of_the_day(Order.route_id, Order.delivery_date),
         )
         .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
     )

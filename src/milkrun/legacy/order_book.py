@@ -3,7 +3,6 @@ subscription they came from (the rules: ``matching``). Confirmations: ``confirma
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -12,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 
 from milkrun.catalog.models import Product, ProductPrice
+from milkrun.catalog.prices import PriceList
 from milkrun.customers.models import Customer
 from milkrun.legacy.errors import ExportError
 from milkrun.legacy.matching import (
@@ -188,23 +188,15 @@ def _subscription_book(
     return SubscriptionBook(plans, pauses, overrides, [(s, d) for s, d in taken])
 
 
-class _PriceList:
-    """Every price of some products; the price on a date is the latest from on or before it."""
-
-    def __init__(self, run: Run, product_ids: set[int]) -> None:
-        self.prices: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
-        rows = run.select_in(
-            select(ProductPrice.product_id, ProductPrice.effective_from, ProductPrice.price_paise),
-            ProductPrice.product_id,
-            product_ids,
-        )
-        for product_id, effective_from, price in sorted(rows):
-            self.prices[product_id].append((effective_from, price))
-
-    def on(self, product_id: int, day: dt.date) -> int | None:
-        prices = self.prices.get(product_id, [])
-        index = bisect.bisect_right([since for since, _ in prices], day)
-        return prices[index - 1][1] if index else None
+def _price_list(run: Run, product_ids: set[int]) -> PriceList:
+    """Every price of the products, read in batches, for the catalog's rule of the price on a
+    date."""
+    rows = run.select_in(
+        select(ProductPrice.product_id, ProductPrice.effective_from, ProductPrice.price_paise),
+        ProductPrice.product_id,
+        product_ids,
+    )
+    return PriceList(rows)
 
 
 def import_orders(run: Run) -> None:
@@ -219,7 +211,7 @@ def import_orders(run: Run) -> None:
     customers = _customers(run, "orders", new)
     products = product_ids(run, "orders", new)
     homes = _home_shifts(run, [customers[line.doc.customer] for line in new])
-    prices = _PriceList(run, set(products.values()))
+    prices = _price_list(run, set(products.values()))
     days = [line.doc.delivery_date for line in new]
     book = _subscription_book(run, set(homes), min(days), max(days))
     repairs = run.report.repairs

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from milkrun.errors import NotFound
 from milkrun.links import tokens
+from milkrun.links.errors import LinkNotFound
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.pagination import paginate
 
@@ -15,7 +15,7 @@ from milkrun.pagination import paginate
 def get_link(session: Session, link_id: int) -> SharedDeliveryLink:
     link = session.get(SharedDeliveryLink, link_id)
     if link is None:
-        raise NotFound(f"There is no shared delivery link {link_id}", code="link_not_found")
+        raise LinkNotFound(f"There is no shared delivery link {link_id}")
     return link
 
 

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
-from milkrun.errors import Gone, InvalidInput, NotFound
 from milkrun.links import queries, throttle, tokens
+from milkrun.links.errors import (
+    AdminRequired,
+    LinkExpired,
+    LinkExpiryTooLate,
+    LinkNotFound,
+    LinkRevoked,
+    LinkWouldBeExpired,
+)
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.links.schemas import LinkCreate
 from milkrun.routing import queries as routing_queries
@@ -57,23 +65,21 @@ def create_link(
     ``token`` is for the demo seed only, which derives it from the secret key so that seeding
     again finds the same link; everyone else gets a fresh random one."""
     if actor.user_id is None:
-        raise InvalidInput("Only an admin login can create a delivery link", code="admin_required")
+        raise AdminRequired("Only an admin login can create a delivery link")
     routing_queries.get_active_route(session, data.route_id)
     now = clock.now()
     expires_at = data.expires_at or default_expiry(data.delivery_date, zone)
     expires_at = expires_at.astimezone(dt.UTC)
     if expires_at <= now:
-        raise InvalidInput(
+        raise LinkWouldBeExpired(
             f"The link would already have expired ({when(expires_at, zone)}); "
             "choose a later expiry or a later delivery date",
-            code="link_would_be_expired",
         )
     latest = end_of_day(data.delivery_date, zone) + LONGEST_AFTER_DAY
     if expires_at > latest:
-        raise InvalidInput(
+        raise LinkExpiryTooLate(
             f"A link for {data.delivery_date.isoformat()} may work until {when(latest, zone)} "
             "at the latest",
-            code="link_expiry_too_late",
         )
     if token is None:
         token = tokens.new_token()
@@ -121,6 +127,22 @@ def revoke_link(session: Session, link_id: int, actor: audit.Actor) -> SharedDel
     return link
 
 
+class LinkState(enum.StrEnum):
+    active = "active"
+    expired = "expired"
+    revoked = "revoked"
+
+
+def state_of(link: SharedDeliveryLink, now: dt.datetime) -> LinkState:
+    """A link works until its expiry (exclusive) unless the dairy revoked it; a revoked link
+    stays revoked whatever its expiry."""
+    if link.revoked_at is not None:
+        return LinkState.revoked
+    if link.expires_at <= now:
+        return LinkState.expired
+    return LinkState.active
+
+
 def open_link(
     session: Session, token: str, client_address: str, *, zone: ZoneInfo
 ) -> SharedDeliveryLink:
@@ -133,23 +155,22 @@ def open_link(
     link = queries.link_by_token(session, token)
     if link is None:
         throttle.record_failure(session, client_address)
-        raise NotFound(
+        raise LinkNotFound(
             "There is no such delivery link. Check that the whole link was copied, or ask the "
             "dairy for a new one.",
-            code="link_not_found",
             keeps_changes=True,
         )
-    if link.revoked_at is not None:
-        raise Gone(
+    state = state_of(link, clock.now())
+    if state == LinkState.revoked:
+        assert link.revoked_at is not None  # what revoked means
+        raise LinkRevoked(
             f"This delivery link was switched off by the dairy at {when(link.revoked_at, zone)}. "
             "Ask the dairy for a new link.",
-            code="link_revoked",
         )
-    if link.expires_at <= clock.now():
-        raise Gone(
+    if state == LinkState.expired:
+        raise LinkExpired(
             f"This delivery link stopped working at {when(link.expires_at, zone)}. "
             "Ask the dairy for a new link.",
-            code="link_expired",
         )
     return link
 

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from milkrun import clock
-from milkrun.errors import TooManyRequests
+from milkrun.links.errors import LinkThrottled
 from milkrun.links.models import LinkGuessThrottle
 
 MAX_GUESSES = 10
@@ -31,10 +31,9 @@ def ensure_not_locked(session: Session, client_address: str) -> None:
     now = clock.now()
     if locked_until is not None and locked_until > now:
         seconds = math.ceil((locked_until - now).total_seconds())
-        raise TooManyRequests(
+        raise LinkThrottled(
             "Too many wrong delivery links were tried from this network; "
             f"try again in {math.ceil(seconds / 60)} minute(s)",
-            code="link_throttled",
             headers={"Retry-After": str(seconds)},
         )
 

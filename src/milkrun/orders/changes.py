@@ -40,7 +40,7 @@ Written = TypeVar("Written")
 def create_subscription(
     session: Session, data: SubscriptionCreate, actor: audit.Actor, window: Window
 ) -> Subscription:
-    change = subscription_service.create_subscription(session, data, actor, window)
+    change = subscription_service.create_subscription_unsynced(session, data, actor, window)
     return _carry_through(session, actor, window, change)
 
 
@@ -53,7 +53,7 @@ def change_subscription(
     *,
     customer_id: int | None = None,
 ) -> Subscription:
-    change = subscription_service.change_subscription(
+    change = subscription_service.change_subscription_unsynced(
         session, subscription_id, data, actor, window, customer_id=customer_id
     )
     return _carry_through(session, actor, window, change)
@@ -68,7 +68,7 @@ def create_pause(
     customer_id: int,
     subscription_id: int | None = None,
 ) -> Pause:
-    change = pauses.create_pause(
+    change = pauses.create_pause_unsynced(
         session, data, actor, window, customer_id=customer_id, subscription_id=subscription_id
     )
     return _carry_through(session, actor, window, change)
@@ -83,7 +83,9 @@ def update_pause(
     *,
     customer_id: int | None = None,
 ) -> Pause:
-    change = pauses.update_pause(session, pause_id, data, actor, window, customer_id=customer_id)
+    change = pauses.update_pause_unsynced(
+        session, pause_id, data, actor, window, customer_id=customer_id
+    )
     return _carry_through(session, actor, window, change)
 
 
@@ -95,7 +97,7 @@ def delete_pause(
     *,
     customer_id: int | None = None,
 ) -> None:
-    change = pauses.delete_pause(session, pause_id, window, customer_id=customer_id)
+    change = pauses.delete_pause_unsynced(session, pause_id, window, customer_id=customer_id)
     _carry_through(session, actor, window, change)
 
 
@@ -109,7 +111,7 @@ def set_override(
     *,
     customer_id: int | None = None,
 ) -> Override:
-    change = overrides.set_override(
+    change = overrides.set_override_unsynced(
         session, subscription_id, day, quantity, actor, window, customer_id=customer_id
     )
     return _carry_through(session, actor, window, change)
@@ -124,7 +126,7 @@ def clear_override(
     *,
     customer_id: int | None = None,
 ) -> None:
-    change = overrides.clear_override(
+    change = overrides.clear_override_unsynced(
         session, subscription_id, day, window, customer_id=customer_id
     )
     _carry_through(session, actor, window, change)

@@ -3,8 +3,8 @@
 The rules of ``milkrun.subscriptions.schedule`` stated in SQL (a property test compares the two):
 for date D a subscription is due when it runs on D, its customer is active, no pause covers D,
 and the override for D or else the terms in force on D give a quantity above 0; the product of
-those terms is active and has a price on D (the latest ``effective_from`` on or before D, as
-``catalog.queries.prices_on``). Each due row carries the customer's route and the terms' shift.
+those terms is active and has a price on D (``catalog.prices.in_force``, the catalog's one
+statement of the price in force). Each due row carries the customer's route and the terms' shift.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Integer, Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from milkrun.catalog.models import Product, ProductPrice
+from milkrun.catalog import prices
+from milkrun.catalog.models import Product
 from milkrun.customers.models import Customer
 from milkrun.subscriptions.bookkeeping import EVERYTHING, Deliveries
 from milkrun.subscriptions.models import (
@@ -43,24 +44,7 @@ def due_on(day: dt.date, scope: Deliveries = EVERYTHING) -> Select[Any]:
         later.effective_from > t.effective_from,
         later.effective_from <= day,
     )
-    # The price on the date: the latest effective_from on or before it (catalog.queries.prices_on).
-    price_since = (
-        select(ProductPrice.product_id, func.max(ProductPrice.effective_from).label("since"))
-        .where(ProductPrice.effective_from <= day)
-        .group_by(ProductPrice.product_id)
-        .subquery("price_since")
-    )
-    price = (
-        select(ProductPrice.product_id, ProductPrice.price_paise)
-        .join(
-            price_since,
-            and_(
-                ProductPrice.product_id == price_since.c.product_id,
-                ProductPrice.effective_from == price_since.c.since,
-            ),
-        )
-        .subquery("price")
-    )
+    price = prices.in_force(day)
     weekday_quantity = getattr(t, f"{WEEKDAYS[day.weekday()]}_quantity")
     scheduled = case(
         (t.kind == ScheduleKind.weekdays.value, weekday_quantity),

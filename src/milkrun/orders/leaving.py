@@ -21,8 +21,7 @@ from milkrun.customers import service as customer_service
 from milkrun.customers.models import Customer
 from milkrun.customers.schemas import CustomerUpdate
 from milkrun.cutoff import Window
-from milkrun.errors import Conflict
-from milkrun.orders import generate, sync
+from milkrun.orders import errors, generate, sync
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.subscriptions.bookkeeping import Deliveries
 from milkrun.subscriptions.models import Subscription
@@ -82,7 +81,8 @@ def _set_active(
     customer = customer_queries.get_customer(session, customer_id)
     if customer.is_active == active:
         state = "active" if active else "inactive"
-        raise Conflict(f"{customer.name} is already {state}", code=f"customer_already_{state}")
+        kind = errors.CustomerAlreadyActive if active else errors.CustomerAlreadyInactive
+        raise kind(f"{customer.name} is already {state}")
     customer = customer_service.update_customer(
         session, customer_id, CustomerUpdate(is_active=active), actor
     )

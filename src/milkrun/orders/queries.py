@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from milkrun.catalog import queries as catalog_queries
 from milkrun.catalog.models import Product
 from milkrun.customers import queries as customer_queries
-from milkrun.errors import NotFound
 from milkrun.money import to_rupees
 from milkrun.orders import generate
+from milkrun.orders.errors import OrderNotFound
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import OrderRead, UpcomingOrder, UpcomingOrders
 from milkrun.pagination import paginate
@@ -24,7 +24,7 @@ def get_order(session: Session, order_id: int, *, customer_id: int | None = None
     """An order; with ``customer_id``, only if it is that customer's (else: not found)."""
     order = session.get(Order, order_id)
     if order is None or (customer_id is not None and order.customer_id != customer_id):
-        raise NotFound(f"There is no order {order_id}", code="order_not_found")
+        raise OrderNotFound(f"There is no order {order_id}")
     return order
 
 

@@ -9,8 +9,8 @@ from milkrun import clock
 from milkrun.audit import service as audit
 from milkrun.catalog import queries as catalog_queries
 from milkrun.cutoff import Window
-from milkrun.errors import Conflict, InvalidInput
 from milkrun.orders import queries
+from milkrun.orders.errors import OrderNotOpen, SubscriptionOrder
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import OrderCreate
 from milkrun.routing.models import Route, Shift
@@ -72,10 +72,9 @@ def cancel_order(
     to the caller. (A subscription's day is skipped with an override of 0.)"""
     order = queries.get_order(session, order_id, customer_id=customer_id)
     if order.subscription_id is not None:
-        raise InvalidInput(
+        raise SubscriptionOrder(
             f"Order {order.id} comes from subscription {order.subscription_id}: skip that day"
             " with an override of 0",
-            code="subscription_order",
         )
     window.ensure_open(order.delivery_date)
     before = audit.snapshot(order)
@@ -91,9 +90,8 @@ def cancel_order(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(
+        raise OrderNotOpen(
             f"Order {order.id} is {order.status} and can no longer be cancelled",
-            code="order_not_open",
         )
     session.refresh(order)
     after = audit.snapshot(order)

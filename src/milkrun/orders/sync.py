@@ -37,16 +37,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from milkrun import clock
+from milkrun.db import locks
 from milkrun.db.types import UTCDateTime
 from milkrun.orders.due import due_on
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.subscriptions.bookkeeping import EVERYTHING, Deliveries
-from milkrun.subscriptions.schedule import day_number
 
 ORDERS = cast(Table, Order.__table__)
-# pg_advisory_xact_lock(class, day): one materialization of a date at a time on PostgreSQL
-# (SQLite writers are serialized by BEGIN IMMEDIATE already).
-_LOCK_CLASS = 0x6D72  # "mr"
 _OPEN = (OrderStatus.scheduled.value, OrderStatus.cancelled.value)
 
 
@@ -78,11 +75,8 @@ def _orders_in_scope(day: dt.date, scope: Deliveries) -> list[ColumnElement[bool
 
 
 def lock_day(session: Session, day: dt.date) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:class_id, :day)"),
-            {"class_id": _LOCK_CLASS, "day": day_number(day)},
-        )
+    """One materialization of a date at a time (``db.locks``)."""
+    locks.hold_delivery_date(session, day)
 
 
 def _room_to_sort(session: Session) -> None:

@@ -10,9 +10,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from milkrun.customers.errors import CustomerNotFound
 from milkrun.customers.models import Customer
-from milkrun.errors import Conflict, InvalidInput, NotFound
-from milkrun.money import format_inr, to_paise
+from milkrun.money import InvalidAmount, format_inr, to_paise
+from milkrun.payments.errors import DuplicateReference, PossibleDuplicate, ReceivedInFuture
 from milkrun.payments.models import Payment
 from milkrun.payments.schemas import PaymentCreate
 
@@ -28,7 +29,7 @@ def lock_customer(session: Session, customer_id: int) -> None:
         select(Customer.id).where(Customer.id == customer_id).with_for_update()
     ).scalar()
     if found is None:
-        raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
+        raise CustomerNotFound(customer_id)
 
 
 def add_payment(
@@ -48,14 +49,11 @@ def add_payment(
     """
     amount = to_paise(data.amount)
     if amount <= 0:
-        raise InvalidInput(
-            f"A payment is more than ₹0.00, not {format_inr(amount)}", code="invalid_amount"
-        )
+        raise InvalidAmount(f"A payment is more than ₹0.00, not {format_inr(amount)}")
     received_at = data.received_at or now
     if received_at > now + CLOCK_SKEW:
-        raise InvalidInput(
+        raise ReceivedInFuture(
             f"A payment cannot be received in the future ({received_at.isoformat()})",
-            code="received_in_future",
         )
     lock_customer(session, data.customer_id)
     reference = data.reference or None
@@ -78,9 +76,8 @@ def add_payment(
             session.add(payment)
             session.flush()
     except IntegrityError as exc:  # the same reference, recorded a moment ago by someone else
-        raise Conflict(
+        raise DuplicateReference(
             f"A {data.method.value} payment with reference {reference} is already recorded",
-            code="duplicate_reference",
         ) from exc
     return payment
 
@@ -90,11 +87,10 @@ def _refuse_reused_reference(session: Session, method: str, reference: str) -> N
         select(Payment).where(Payment.method == method, Payment.reference == reference)
     )
     if existing is not None:
-        raise Conflict(
+        raise DuplicateReference(
             f"A {method} payment with reference {reference} is already recorded "
             f"(payment {existing.id} of {format_inr(existing.amount_paise)} "
             f"for customer {existing.customer_id})",
-            code="duplicate_reference",
         )
 
 
@@ -123,12 +119,11 @@ def _refuse_likely_duplicate(
         .limit(1)
     )
     if twin is not None:
-        raise Conflict(
+        raise PossibleDuplicate(
             f"{format_inr(amount)} by {data.method.value} was already recorded for customer "
             f"{data.customer_id} (payment {twin.id}, received "
             f"{twin.received_at.isoformat(timespec='seconds')}). If this is a second payment, "
             "send it again with confirm=true",
-            code="possible_duplicate",
         )
 
 

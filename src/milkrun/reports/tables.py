@@ -19,9 +19,9 @@ from milkrun.auth.models import User
 from milkrun.catalog.models import Product
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus
-from milkrun.errors import InvalidInput
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.orders.models import Order, OrderStatus
+from milkrun.reports import errors
 from milkrun.reports.months import (
     month_of_date,
     month_of_instant,
@@ -64,17 +64,17 @@ def _pairs(result: Any) -> dict[Any, Any]:
 
 def check_days(start: dt.date, end: dt.date) -> None:
     if end < start:
-        raise InvalidInput("The last day comes before the first", code="invalid_range")
+        raise errors.InvalidPeriod("The last day comes before the first")
     if (end - start).days + 1 > MAX_DAYS:
-        raise InvalidInput(f"Choose at most {MAX_DAYS} days", code="range_too_long")
+        raise errors.PeriodTooLong(f"Choose at most {MAX_DAYS} days")
 
 
 def check_months(start: dt.date, end: dt.date) -> list[dt.date]:
     if end < start:
-        raise InvalidInput("The last month comes before the first", code="invalid_range")
+        raise errors.InvalidPeriod("The last month comes before the first")
     months = months_between(start, end)
     if len(months) > MAX_MONTHS:
-        raise InvalidInput(f"Choose at most {MAX_MONTHS} months", code="range_too_long")
+        raise errors.PeriodTooLong(f"Choose at most {MAX_MONTHS} months")
     return months
 
 

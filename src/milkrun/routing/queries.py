@@ -3,19 +3,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from milkrun.errors import InvalidInput, NotFound
 from milkrun.pagination import paginate
+from milkrun.routing.errors import RouteNotFound, UnknownRoute
 from milkrun.routing.models import Route, RouteSubstitute
 
 
 def get_route(session: Session, route_id: int) -> Route:
     route = session.get(Route, route_id)
     if route is None:
-        raise NotFound(f"There is no route {route_id}", code="route_not_found")
+        raise RouteNotFound(f"There is no route {route_id}")
     return route
 
 
@@ -23,8 +24,17 @@ def get_active_route(session: Session, route_id: int) -> Route:
     """A route that can take customers; an unknown or retired one is a bad reference."""
     route = session.get(Route, route_id)
     if route is None or not route.is_active:
-        raise InvalidInput(f"There is no active route {route_id}", code="route_not_found")
+        raise UnknownRoute(f"There is no active route {route_id}")
     return route
+
+
+def count_routes(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Route)) or 0)
+
+
+def route_names(session: Session) -> dict[int, str]:
+    """Every route's name by id."""
+    return dict(session.execute(select(Route.id, Route.name)).all())
 
 
 def route_by_name(session: Session, name: str) -> Route | None:
@@ -40,35 +50,44 @@ def list_routes(
     return paginate(session, statement, Route.id, limit=limit, cursor=cursor)
 
 
+# Who walks a route on a date, the one rule: the substitute for that date, else the route's own
+# delivery boy; nobody walks a route that is no longer active. The expression reads ``Route``
+# and ``RouteSubstitute`` joined on the route and the date by ``substitute_of_the_day``; the
+# manifest, the delivery boy's list of routes and the marking of orders all use it.
+_WALKER: ColumnElement[int | None] = case(
+    (Route.is_active, func.coalesce(RouteSubstitute.delivery_boy_id, Route.delivery_boy_id)),
+    else_=None,
+)
+
+
+def walker() -> ColumnElement[int | None]:
+    """Who walks the route on the date (the rule above), as SQL."""
+    return _WALKER
+
+
+def substitute_of_the_day(route_id: Any, day: Any) -> ColumnElement[bool]:
+    """The join of ``RouteSubstitute`` to a route (id column or value) on a date (column or
+    value), for ``walker``."""
+    return and_(RouteSubstitute.route_id == route_id, RouteSubstitute.delivery_date == day)
+
+
 def delivery_boy_on(session: Session, route_id: int, day: dt.date) -> int | None:
-    """Who walks the route on ``day``: the substitute for that date, else the default."""
-    substitute = session.scalar(
-        select(RouteSubstitute.delivery_boy_id).where(
-            RouteSubstitute.route_id == route_id, RouteSubstitute.delivery_date == day
-        )
+    """Who walks the route on ``day`` (``walker``)."""
+    return session.scalar(
+        select(walker())
+        .select_from(Route)
+        .outerjoin(RouteSubstitute, substitute_of_the_day(Route.id, day))
+        .where(Route.id == route_id)
     )
-    if substitute is not None:
-        return substitute
-    return session.scalar(select(Route.delivery_boy_id).where(Route.id == route_id))
 
 
 def routes_walked_by(session: Session, user_id: int, day: dt.date) -> Sequence[Route]:
-    """The active routes a delivery boy walks on ``day``: those he substitutes on that date, and
-    his own unless someone substitutes for him on it."""
-    substitute = RouteSubstitute
+    """The routes a delivery boy walks on ``day`` (``walker``): those he substitutes on that
+    date, and his own unless someone substitutes for him on it; active ones only."""
     return session.scalars(
         select(Route)
-        .outerjoin(
-            substitute,
-            and_(substitute.route_id == Route.id, substitute.delivery_date == day),
-        )
-        .where(
-            Route.is_active,
-            or_(
-                substitute.delivery_boy_id == user_id,
-                and_(substitute.id.is_(None), Route.delivery_boy_id == user_id),
-            ),
-        )
+        .outerjoin(RouteSubstitute, substitute_of_the_day(Route.id, day))
+        .where(walker() == user_id)
         .order_by(Route.shift.desc(), Route.name)
     ).all()
 
@@ -88,10 +107,6 @@ def substitute_on(session: Session, route_id: int, day: dt.date) -> RouteSubstit
             RouteSubstitute.route_id == route_id, RouteSubstitute.delivery_date == day
         )
     )
-
-
-def count_routes(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Route)) or 0
 
 
 def routes_of_delivery_boy(session: Session, user_id: int) -> Sequence[Route]:

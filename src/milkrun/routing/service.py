@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.auth.models import Role, User
-from milkrun.errors import Conflict, InvalidInput, NotFound
 from milkrun.routing import queries
+from milkrun.routing.errors import NotADeliveryBoy, RouteNameTaken, SubstituteNotFound
 from milkrun.routing.models import Route, RouteSubstitute
 from milkrun.routing.schemas import RouteCreate, RouteUpdate
 
@@ -19,15 +19,13 @@ def _ensure_delivery_boy(session: Session, user_id: int) -> None:
     """A route's default delivery boy is an active user with the delivery_boy role."""
     role = session.scalar(select(User.role).where(User.id == user_id, User.is_active))
     if role != Role.delivery_boy:
-        raise InvalidInput(
-            f"User {user_id} is not an active delivery boy", code="not_a_delivery_boy"
-        )
+        raise NotADeliveryBoy(f"User {user_id} is not an active delivery boy")
 
 
 def _ensure_name_free(session: Session, name: str, *, except_id: int | None = None) -> None:
     holder = queries.route_by_name(session, name)
     if holder is not None and holder.id != except_id:
-        raise Conflict(f"A route named {name!r} already exists", code="route_name_taken")
+        raise RouteNameTaken(f"A route named {name!r} already exists")
 
 
 def create_route(session: Session, data: RouteCreate, actor: audit.Actor) -> Route:
@@ -108,9 +106,7 @@ def remove_substitute(session: Session, route_id: int, day: dt.date, actor: audi
     queries.get_route(session, route_id)
     substitute = queries.substitute_on(session, route_id, day)
     if substitute is None:
-        raise NotFound(
-            f"Route {route_id} has no substitute on {day.isoformat()}", code="substitute_not_found"
-        )
+        raise SubstituteNotFound(f"Route {route_id} has no substitute on {day.isoformat()}")
     before = audit.snapshot(substitute)
     session.delete(substitute)
     session.flush()

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from milkrun.errors import InvalidInput
+from milkrun.subscriptions.errors import EndBeforeStart
 
 ONE_DAY = dt.timedelta(days=1)
 Written = TypeVar("Written")
@@ -25,9 +25,7 @@ Written = TypeVar("Written")
 
 def ensure_span(start: dt.date, end: dt.date | None) -> None:
     if end is not None and end < start:
-        raise InvalidInput(
-            f"The end date {end} is before the start date {start}", code="end_before_start"
-        )
+        raise EndBeforeStart(f"The end date {end} is before the start date {start}")
 
 
 @dataclass(frozen=True)

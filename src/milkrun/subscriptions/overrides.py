@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.cutoff import Window
-from milkrun.errors import InvalidInput, NotFound
 from milkrun.subscriptions import queries
 from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Event
+from milkrun.subscriptions.errors import DateOutsideSubscription, OverrideNotFound
 from milkrun.subscriptions.models import Override
 
 
-def set_override(
+def set_override_unsynced(
     session: Session,
     subscription_id: int,
     day: dt.date,
@@ -35,9 +35,8 @@ def set_override(
         and (subscription.end_date is None or day <= subscription.end_date)
     ):
         until = f"to {subscription.end_date}" if subscription.end_date else "on"
-        raise InvalidInput(
+        raise DateOutsideSubscription(
             f"{day} is outside the subscription ({subscription.start_date} {until})",
-            code="date_outside_subscription",
         )
     window.ensure_open(day)
     override = queries.get_override(session, subscription_id, day)
@@ -66,7 +65,7 @@ def set_override(
     return Change(override, event, _the_day(subscription_id, day))
 
 
-def clear_override(
+def clear_override_unsynced(
     session: Session,
     subscription_id: int,
     day: dt.date,
@@ -78,9 +77,7 @@ def clear_override(
     subscription = queries.get_subscription(session, subscription_id, customer_id=customer_id)
     override = queries.get_override(session, subscription_id, day)
     if override is None:
-        raise NotFound(
-            f"Subscription {subscription_id} has no override on {day}", code="override_not_found"
-        )
+        raise OverrideNotFound(f"Subscription {subscription_id} has no override on {day}")
     window.ensure_open(day)
     before = audit.snapshot(override)
     session.delete(override)

@@ -8,6 +8,7 @@ of the dates it affects are re-synced and its audit event written above (``bookk
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,11 +17,32 @@ from milkrun.audit import service as audit
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.cutoff import Window
-from milkrun.errors import Conflict
 from milkrun.subscriptions import bookkeeping, queries
 from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Event
+from milkrun.subscriptions.errors import PauseOverlaps, PauseStarted
 from milkrun.subscriptions.models import Pause
 from milkrun.subscriptions.schemas import PauseCreate, PauseUpdate
+
+
+@dataclass(frozen=True)
+class PauseOptions:
+    """What a caller may still do with a pause, under its cut-off window (the rules that
+    ``update_pause`` and ``delete_pause`` enforce, asked ahead so that a page offers only those)."""
+
+    on_now: bool  # the pause has begun
+    can_resume: bool  # it is open-ended, or its last day is still open: its end can move
+    resume_from: dt.date  # the first day deliveries may start again: open, after its start
+    can_call_off: bool  # it has not begun, and its first day is still open
+
+
+def options(pause: Pause, window: Window) -> PauseOptions:
+    earliest = max(window.earliest, window.today)
+    return PauseOptions(
+        on_now=pause.start_date <= window.today,
+        can_resume=pause.end_date is None or pause.end_date >= earliest,
+        resume_from=max(earliest, pause.start_date + bookkeeping.ONE_DAY),
+        can_call_off=pause.start_date >= earliest,
+    )
 
 
 def _lock_customer(session: Session, customer_id: int) -> None:
@@ -48,10 +70,9 @@ def _ensure_no_overlap(
     if clash is not None:
         what = "all deliveries" if clash.subscription_id is None else "this subscription"
         until = f"to {clash.end_date}" if clash.end_date else "until resumed"
-        raise Conflict(
+        raise PauseOverlaps(
             f"Pause {clash.id} of {what} already covers {clash.start_date} {until};"
             " change that pause instead",
-            code="pause_overlaps",
         )
 
 
@@ -61,7 +82,7 @@ def _paused(pause: Pause) -> Deliveries:
     return Deliveries(subscription_ids=(pause.subscription_id,))
 
 
-def create_pause(
+def create_pause_unsynced(
     session: Session,
     data: PauseCreate,
     actor: audit.Actor,
@@ -107,7 +128,7 @@ def create_pause(
     return Change(pause, event, Affected(_paused(pause), pause.start_date, pause.end_date))
 
 
-def update_pause(
+def update_pause_unsynced(
     session: Session,
     pause_id: int,
     data: PauseUpdate,
@@ -160,7 +181,7 @@ def update_pause(
     return Change(pause, event, Affected(_paused(pause), first) if affected else None)
 
 
-def delete_pause(
+def delete_pause_unsynced(
     session: Session,
     pause_id: int,
     window: Window,
@@ -170,9 +191,8 @@ def delete_pause(
     """Call off a pause that has not started; one that has is resumed by setting its end."""
     pause = queries.get_pause(session, pause_id, customer_id=customer_id)
     if pause.start_date < window.today:
-        raise Conflict(
+        raise PauseStarted(
             f"Pause {pause.id} started on {pause.start_date}; resume it by setting its end date",
-            code="pause_started",
         )
     window.ensure_open(pause.start_date)
     before = audit.snapshot(pause)

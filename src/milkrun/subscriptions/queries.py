@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from milkrun.errors import NotFound
 from milkrun.pagination import paginate
 from milkrun.routing.models import Shift
 from milkrun.subscriptions import schedule
+from milkrun.subscriptions.errors import PauseNotFound, SubscriptionNotFound
 from milkrun.subscriptions.models import (
     WEEKDAYS,
     Override,
@@ -37,7 +37,7 @@ def get_subscription(
     if subscription is None or (
         customer_id is not None and subscription.customer_id != customer_id
     ):
-        raise NotFound(f"There is no subscription {subscription_id}", code="subscription_not_found")
+        raise SubscriptionNotFound(f"There is no subscription {subscription_id}")
     return subscription
 
 
@@ -198,7 +198,7 @@ def read_subscriptions(
 def get_pause(session: Session, pause_id: int, *, customer_id: int | None = None) -> Pause:
     pause = session.get(Pause, pause_id)
     if pause is None or (customer_id is not None and pause.customer_id != customer_id):
-        raise NotFound(f"There is no pause {pause_id}", code="pause_not_found")
+        raise PauseNotFound(f"There is no pause {pause_id}")
     return pause
 
 

@@ -129,6 +129,52 @@ class PauseSpan:
         )
 
 
+@dataclass(frozen=True)
+class Due:
+    """What a running subscription delivers on a day, and why (the module rules, steps 2-4)."""
+
+    terms: Terms  # the terms in force on the day
+    quantity: int  # what comes: 0 when paused, else the override's, else the schedule's
+    usual: int  # what the schedule alone says for the day
+    override: int | None  # the quantity the customer set for the day, if any
+    paused: bool  # a pause covers the day (it wins over an override)
+
+    @property
+    def overridden(self) -> bool:
+        return self.override is not None
+
+    @property
+    def skipped(self) -> bool:
+        """An override of 0 took away a delivery the schedule had (and no pause did first)."""
+        return not self.paused and self.override == 0 and self.usual > 0
+
+    @property
+    def held_back(self) -> bool:
+        """A pause took away a delivery the schedule or an override had."""
+        return self.paused and bool(self.usual or self.override)
+
+
+def due(
+    plan: Plan,
+    day: dt.date,
+    *,
+    pauses: Iterable[PauseSpan] = (),
+    overrides: Mapping[dt.date, int] | None = None,
+) -> Due | None:
+    """What the subscription delivers on ``day`` and why; None on a day it does not run (outside
+    its dates, or before its first terms)."""
+    if not plan.runs_on(day):
+        return None
+    terms = plan.terms_on(day)
+    if terms is None:
+        return None
+    usual = terms.schedule.quantity_on(day, terms.anchor_date)
+    override = overrides.get(day) if overrides is not None else None
+    paused = any(pause.covers(plan, day) for pause in pauses)
+    quantity = 0 if paused else usual if override is None else override
+    return Due(terms, quantity, usual, override, paused)
+
+
 def due_quantity(
     plan: Plan,
     day: dt.date,
@@ -137,16 +183,8 @@ def due_quantity(
     overrides: Mapping[dt.date, int] | None = None,
 ) -> int:
     """How many units the subscription delivers on ``day`` (0: nothing); see the module rules."""
-    if not plan.runs_on(day):
-        return 0
-    terms = plan.terms_on(day)
-    if terms is None:
-        return 0
-    if any(pause.covers(plan, day) for pause in pauses):
-        return 0
-    if overrides is not None and day in overrides:
-        return overrides[day]
-    return terms.schedule.quantity_on(day, terms.anchor_date)
+    found = due(plan, day, pauses=pauses, overrides=overrides)
+    return found.quantity if found is not None else 0
 
 
 def spans_overlap(

@@ -5,6 +5,10 @@ Every use case here: checks the input; checks the cut-off window of the caller
 ``Change`` it made (``bookkeeping``), whose orders are re-synced and whose one audit event is
 written above, in ``milkrun.orders.changes``. Pauses are in ``pauses``, one-day changes in
 ``overrides``.
+
+Their names end in ``_unsynced``: each does only the subscription's half of a change, and a
+caller wants the whole (``orders.changes.create_subscription`` and its siblings, which re-sync
+the orders and write the audit event). Only ``orders.changes`` calls them (tests/test_layers.py).
 """
 
 from __future__ import annotations
@@ -17,13 +21,21 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.catalog import queries as catalog_queries
+from milkrun.catalog.errors import UnknownProduct
 from milkrun.catalog.models import Product
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.cutoff import Window
-from milkrun.errors import InvalidInput
 from milkrun.subscriptions import bookkeeping, queries
 from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Event
+from milkrun.subscriptions.errors import (
+    CustomerInactive,
+    EffectiveAfterEnd,
+    NothingToChange,
+    ProductInactive,
+    ProductNotPriced,
+    QuantityNeedsSchedule,
+)
 from milkrun.subscriptions.models import (
     WEEKDAYS,
     ScheduleKind,
@@ -54,7 +66,7 @@ _TERMS_CONTENT = (
 def active_customer(session: Session, customer_id: int) -> Customer:
     customer = customer_queries.get_customer(session, customer_id)
     if not customer.is_active:
-        raise InvalidInput(f"Customer {customer_id} is not active", code="customer_inactive")
+        raise CustomerInactive(f"Customer {customer_id} is not active")
     return customer
 
 
@@ -62,15 +74,11 @@ def ensure_product_sold(session: Session, product_id: int, on: dt.date) -> Produ
     """A product can be ordered when it exists, is active and has a price on the date."""
     product = session.get(Product, product_id)
     if product is None:
-        raise InvalidInput(f"There is no product {product_id}", code="product_not_found")
+        raise UnknownProduct(f"There is no product {product_id}")
     if not product.is_active:
-        raise InvalidInput(
-            f"{product.name} ({product.sku}) is no longer sold", code="product_inactive"
-        )
+        raise ProductInactive(f"{product.name} ({product.sku}) is no longer sold")
     if catalog_queries.price_on(session, product_id, on) is None:
-        raise InvalidInput(
-            f"{product.name} ({product.sku}) has no price on {on}", code="product_not_priced"
-        )
+        raise ProductNotPriced(f"{product.name} ({product.sku}) has no price on {on}")
     return product
 
 
@@ -112,7 +120,7 @@ def _set_schedule(row: SubscriptionTerms, schedule: Schedule, anchor: dt.date) -
     row.anchor_day = day_number(anchor)
 
 
-def create_subscription(
+def create_subscription_unsynced(
     session: Session, data: SubscriptionCreate, actor: audit.Actor, window: Window
 ) -> Change[Subscription]:
     """A subscription starts on a date the caller may still change, for an active customer, with
@@ -192,9 +200,8 @@ def _apply_dated_change(
     """
     base = [r for r in rows if r.effective_from <= effective][-1]
     if data.quantity is not None and base.kind == ScheduleKind.weekdays:
-        raise InvalidInput(
+        raise QuantityNeedsSchedule(
             "A weekdays schedule has a quantity per weekday: send a schedule",
-            code="quantity_needs_schedule",
         )
     if base.effective_from == effective:
         target = base
@@ -232,7 +239,7 @@ def _apply_dated_change(
     session.flush()
 
 
-def change_subscription(
+def change_subscription_unsynced(
     session: Session,
     subscription_id: int,
     data: SubscriptionUpdate,
@@ -271,17 +278,15 @@ def change_subscription(
         for field in ("schedule", "quantity", "product_id", "shift")
     )
     if data.effective_from is not None and not dated:
-        raise InvalidInput(
+        raise NothingToChange(
             "effective_from needs a change to go with it: schedule, quantity, product_id or shift",
-            code="nothing_to_change",
         )
     if dated:
         effective = max(data.effective_from or window.first_open, subscription.start_date)
         window.ensure_open(effective)
         if subscription.end_date is not None and effective > subscription.end_date:
-            raise InvalidInput(
+            raise EffectiveAfterEnd(
                 f"The subscription ends on {subscription.end_date}, before {effective}",
-                code="effective_after_end",
             )
         if data.product_id is not None:
             ensure_product_sold(session, data.product_id, effective)

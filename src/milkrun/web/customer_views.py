@@ -23,6 +23,7 @@ from milkrun.deliveries import queries as delivery_queries
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.orders import queries as order_queries
 from milkrun.orders.schemas import UpcomingOrder
+from milkrun.subscriptions import pauses as pause_rules
 from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions import schedule
 from milkrun.subscriptions.schemas import ScheduleIn, SubscriptionRead
@@ -193,20 +194,20 @@ def _subscriptions_on(
 ) -> _OnDay:
     found = _OnDay()
     for plan in plans.plans:
-        terms = plan.terms_on(day)
-        if terms is None or not plan.runs_on(day):
+        due = schedule.due(
+            plan, day, pauses=plans.pauses, overrides=plans.overrides.get(plan.subscription_id)
+        )
+        if due is None:
             continue
-        product = products[terms.product_id]
-        usual = terms.schedule.quantity_on(day, terms.anchor_date)
-        override = plans.overrides.get(plan.subscription_id, {}).get(day)
-        if any(pause.covers(plan, day) for pause in plans.pauses):  # a pause wins
+        product = products[due.terms.product_id]
+        if due.paused:  # a pause wins
             found.is_paused = True
-            if usual or override:
+            if due.held_back:
                 found.paused.append(product.name)
             continue
-        if override is not None:
-            found.usual_of_changed[plan.subscription_id] = usual
-            if override == 0 and usual:
+        if due.overridden:
+            found.usual_of_changed[plan.subscription_id] = due.usual
+            if due.skipped:
                 found.skipped.append(product.name)
         if is_open:
             found.forms.append(
@@ -215,10 +216,10 @@ def _subscriptions_on(
                     subscription_id=plan.subscription_id,
                     product=product.name,
                     unit=product.unit,
-                    shift=terms.shift,
-                    quantity=usual if override is None else override,
-                    usual=usual,
-                    changed=override is not None,
+                    shift=due.terms.shift,
+                    quantity=due.quantity,
+                    usual=due.usual,
+                    changed=due.overridden,
                 )
             )
     return found
@@ -347,16 +348,17 @@ def pauses(
             span = f"from {day_name(pause.start_date)} until you resume"
         else:
             span = f"{day_name(pause.start_date)} to {day_name(pause.end_date)}"
+        can = pause_rules.options(pause, window)
         views.append(
             PauseView(
                 id=pause.id,
                 what=what,
                 span=span,
                 reason=pause.reason,
-                on_now=pause.start_date <= window.today,
-                can_resume=pause.end_date is None or pause.end_date >= window.first_open,
-                resume_from=max(window.first_open, pause.start_date + ONE_DAY),
-                can_call_off=pause.start_date >= window.first_open,
+                on_now=can.on_now,
+                can_resume=can.can_resume,
+                resume_from=can.resume_from,
+                can_call_off=can.can_call_off,
             )
         )
     return views

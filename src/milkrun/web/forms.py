@@ -4,13 +4,17 @@ what it refuses said in words for the person at the form."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Form
 from pydantic import BaseModel, ValidationError
 
-from milkrun.errors import InvalidInput, NotFound
+from milkrun.customers.errors import CustomerNotFound
+from milkrun.errors import NotFound
 from milkrun.fields import MAX_ID
+from milkrun.orders.errors import OrderNotFound
+from milkrun.subscriptions.errors import PauseNotFound, SubscriptionNotFound
+from milkrun.web.errors import InvalidDate, InvalidForm
 
 Model = TypeVar("Model", bound=BaseModel)
 FormText = Annotated[str, Form()]
@@ -20,14 +24,22 @@ def form_date(text: str, message: str = "Choose a date") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput(message, code="invalid_date") from exc
+        raise InvalidDate(message) from exc
 
 
-def record_id(text: str, what: str) -> int:
+_NOT_FOUND: dict[str, type[NotFound]] = {
+    "subscription": SubscriptionNotFound,
+    "pause": PauseNotFound,
+    "order": OrderNotFound,
+    "customer": CustomerNotFound,
+}
+
+
+def record_id(text: str, what: Literal["subscription", "pause", "order", "customer"]) -> int:
     """An id from a form; one that is no id is a record that does not exist."""
     text = text.strip()
     if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
-        raise NotFound(f"There is no {what} {text!r}", code=f"{what}_not_found")
+        raise _NOT_FOUND[what](f"There is no {what} {text!r}")
     return int(text)
 
 
@@ -38,4 +50,4 @@ def valid_form(schema: type[Model], data: dict[str, Any], words: dict[str, str])
     except ValidationError as exc:
         names = [str(e["loc"][0]) for e in exc.errors() if e["loc"]]
         message = next((words[n] for n in names if n in words), "Check what you typed")
-        raise InvalidInput(message, code="invalid_form") from exc
+        raise InvalidForm(message) from exc

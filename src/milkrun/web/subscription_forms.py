@@ -13,13 +13,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from milkrun.errors import InvalidInput
 from milkrun.subscriptions.models import WEEKDAYS
 from milkrun.subscriptions.schemas import (
     MySubscriptionCreate,
     PauseCreate,
     SubscriptionUpdate,
 )
+from milkrun.web.errors import CancelBeforeStart
 from milkrun.web.forms import form_date, valid_form
 
 ONE_DAY = dt.timedelta(days=1)
@@ -117,9 +117,8 @@ def last_day(values: dict[str, str], start: dt.date) -> SubscriptionUpdate:
     that has not started yet ends on its first day's eve: it never delivers)."""
     stop = form_date(values.get("stop_from", ""), "Choose the first day without deliveries")
     if stop <= start:
-        raise InvalidInput(
-            f"This subscription starts on {start:%a %d %b %Y}: choose a later day",
-            code="cancel_before_start",
+        raise CancelBeforeStart(
+            f"This subscription starts on {start:%a %d %b %Y}: choose a later day"
         )
     return SubscriptionUpdate(end_date=stop - ONE_DAY)
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from milkrun import clock
 from milkrun.api.deps import ActorDep, AdminUser, SessionDep, SettingsDep
-from milkrun.billing import months, reconcile, service
+from milkrun.billing import reconcile, service
 from milkrun.billing.schemas import (
     MONTH_PATTERN,
     BillingRunRequest,
@@ -45,5 +45,4 @@ def reconcile_month(
 ) -> Reconciliation:
     """Delivered orders on no invoice, invoiced quantities with no delivery behind them, and the
     money on both sides (before tax). After a billing run both lists are empty."""
-    first = months.check_billable_month(parse_month(month), clock.today(settings.zone))
-    return reconcile.reconcile(session, first)
+    return reconcile.reconcile(session, parse_month(month), today=clock.today(settings.zone))

@@ -14,11 +14,12 @@ from milkrun.api.deps import (
     SessionDep,
 )
 from milkrun.auth import queries as auth_queries
+from milkrun.auth.errors import NoLogin
 from milkrun.auth.models import Role
 from milkrun.auth.schemas import LinkLogin, NewLogin, UserRead
-from milkrun.customers import logins, queries, service
+from milkrun.customers import logins, ownership, queries, service
 from milkrun.customers.schemas import CustomerCreate, CustomerRead, CustomerUpdate
-from milkrun.errors import Forbidden, NotFound
+from milkrun.errors import Forbidden
 from milkrun.pagination import Page
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -65,9 +66,9 @@ def get_customer(customer_id: PathId, user: CurrentUser, session: SessionDep) ->
     """An admin reads any customer; a customer only itself (another's is 404, not 403, so that
     ids do not reveal who is a customer); staff other than admins read none."""
     if user.role == Role.delivery_boy:
-        raise Forbidden("This needs the admin role", code="forbidden")
-    if user.role == Role.customer and user.customer_id != customer_id:
-        raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
+        raise Forbidden("This needs the admin role")
+    if user.role == Role.customer:
+        ownership.ensure_own(user.customer_id, customer_id)
     return queries.get_customer(session, customer_id)
 
 
@@ -83,7 +84,7 @@ def get_login(customer_id: PathId, _: AdminUser, session: SessionDep) -> object:
     queries.get_customer(session, customer_id)
     user = auth_queries.login_of_customer(session, customer_id)
     if user is None:
-        raise NotFound(f"Customer {customer_id} has no login", code="no_login")
+        raise NoLogin(f"Customer {customer_id} has no login")
     return user
 
 

@@ -27,7 +27,7 @@ from milkrun.billing.schemas import (
     VoidRequest,
     parse_month,
 )
-from milkrun.errors import NotFound
+from milkrun.customers import ownership
 from milkrun.pagination import Page
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -55,8 +55,7 @@ def list_invoices(
     cursor: Cursor = None,
 ) -> Page[InvoiceRead]:
     """Invoices, newest first. A customer sees its own issued invoices only."""
-    if owner is not None and customer_id not in (None, owner):
-        raise NotFound(f"There is no customer {customer_id}", code="customer_not_found")
+    ownership.ensure_may_act_for(owner, customer_id)
     today = clock.today(settings.zone)
     invoices, next_cursor = queries.list_invoices(
         session,

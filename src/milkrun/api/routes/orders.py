@@ -23,8 +23,8 @@ from milkrun.api.deps import (
     SettingsDep,
 )
 from milkrun.audit.service import Actor
+from milkrun.customers import ownership
 from milkrun.cutoff import Window
-from milkrun.errors import NotFound
 from milkrun.orders import generate, queries, service
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import (
@@ -71,8 +71,7 @@ def create_order(
 ) -> OrderRead:
     """A one-time order for a date: an admin for any customer, a customer for itself, until the
     cut-off of that date."""
-    if owner is not None and body.customer_id != owner:
-        raise NotFound(f"There is no customer {body.customer_id}", code="customer_not_found")
+    ownership.ensure_may_act_for(owner, body.customer_id)
     return queries.read_order(service.create_one_time_order(session, body, actor, window))
 
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun.api.caller import CallerCustomerId, MyCustomerId
@@ -25,7 +24,8 @@ from milkrun.billing import ledger, settlement
 from milkrun.billing.schemas import Ledger
 from milkrun.customers import queries as customer_queries
 from milkrun.money import to_rupees
-from milkrun.pagination import Page, paginate
+from milkrun.pagination import Page
+from milkrun.payments import queries as payment_queries
 from milkrun.payments.models import Payment, PaymentMethod
 from milkrun.payments.schemas import AllocationRead, PaymentCreate, PaymentRead
 
@@ -89,11 +89,8 @@ def list_payments(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[PaymentRead]:
-    statement = select(Payment)
-    if customer_id is not None:
-        statement = statement.where(Payment.customer_id == customer_id)
-    payments, next_cursor = paginate(
-        session, statement, Payment.id, limit=limit, cursor=cursor, newest_first=True
+    payments, next_cursor = payment_queries.list_payments(
+        session, limit=limit, cursor=cursor, customer_id=customer_id
     )
     return Page[PaymentRead](items=read_payments(session, payments), next_cursor=next_cursor)
 

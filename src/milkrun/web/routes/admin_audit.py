@@ -11,10 +11,11 @@ from fastapi.responses import Response
 
 from milkrun.audit import queries as audit_queries
 from milkrun.db.session import mark_failed
-from milkrun.errors import InvalidInput, MilkrunError
+from milkrun.errors import MilkrunError
 from milkrun.pagination import InvalidCursor
 from milkrun.reports.months import start_instant
 from milkrun.web.audit_words import ACTIONS, changes
+from milkrun.web.errors import InvalidRange
 from milkrun.web.forms import form_date, record_id
 from milkrun.web.pages import AdminVisit
 
@@ -46,7 +47,7 @@ def audit_trail(
         since = form_date(start, "The first day is not a date") if start else None
         until = form_date(end, "The last day is not a date") if end else None
         if since and until and until < since:
-            raise InvalidInput("The last day comes before the first", code="invalid_range")
+            raise InvalidRange("The last day comes before the first")
         filters = audit_queries.Filters(
             since=start_instant(since, zone) if since else None,
             until=start_instant(until + dt.timedelta(days=1), zone) if until else None,

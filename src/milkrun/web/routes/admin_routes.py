@@ -15,14 +15,16 @@ from milkrun.auth import queries as auth_queries
 from milkrun.auth.models import Role
 from milkrun.customers import queries as customer_queries
 from milkrun.customers import stops
+from milkrun.customers.errors import InvalidPosition, UnknownCustomer
 from milkrun.customers.models import Customer
 from milkrun.deps import PathId
-from milkrun.errors import InvalidInput, MilkrunError, NotFound
+from milkrun.errors import MilkrunError, NotFound
 from milkrun.pagination import InvalidCursor
 from milkrun.phones import normalize_phone
 from milkrun.routing import queries, service
 from milkrun.routing.models import Shift
 from milkrun.routing.schemas import RouteCreate, RouteUpdate
+from milkrun.web.errors import CustomerRequired, InvalidDeliveryBoy, InvalidMove
 from milkrun.web.forms import FormText, valid_form
 from milkrun.web.pages import AdminVisit, PageVisit
 from milkrun.web.routes.console import not_found, refused
@@ -49,7 +51,7 @@ def _route_form(visit: PageVisit, form: dict[str, str]) -> dict[str, Any]:
     """A route form's fields as the schema reads them (empty delivery boy: none)."""
     boy = form.get("delivery_boy_id", "").strip()
     if boy and not boy.isdigit():
-        raise InvalidInput(WORDS["delivery_boy_id"], code="invalid_delivery_boy")
+        raise InvalidDeliveryBoy(WORDS["delivery_boy_id"])
     return {
         "name": form.get("name", ""),
         "area": form.get("area", ""),
@@ -225,7 +227,7 @@ def move_stop(
     """One stop up (steps -1) or down (steps 1): a form per button, no script needed."""
     try:
         if not customer_id.isdigit() or steps not in ("-1", "1"):
-            raise InvalidInput("Move a stop with its up or down button", code="invalid_move")
+            raise InvalidMove("Move a stop with its up or down button")
         stops.move_stop(visit.session, route_id, int(customer_id), int(steps), visit.actor)
     except MilkrunError as exc:
         if isinstance(exc, NotFound):
@@ -241,10 +243,10 @@ def _customer_of(visit: PageVisit, text: str) -> int:
     if text.lstrip("#").isdigit() and len(text.lstrip("#")) <= 7:
         return int(text.lstrip("#"))
     if not text:
-        raise InvalidInput("Say which customer: a number or a phone", code="customer_required")
+        raise CustomerRequired("Say which customer: a number or a phone")
     customer = customer_queries.active_customer_with_phone(visit.session, normalize_phone(text))
     if customer is None:
-        raise InvalidInput(f"No active customer has the phone {text}", code="customer_not_found")
+        raise UnknownCustomer(f"No active customer has the phone {text}")
     return customer.id
 
 
@@ -256,7 +258,7 @@ def place_customer(
     place = {"customer": customer, "position": position}
     try:
         if not position.strip().isdigit():
-            raise InvalidInput("Give the stop number, 1 or more", code="invalid_position")
+            raise InvalidPosition("Give the stop number, 1 or more")
         customer_id = _customer_of(visit, customer)
         stops.place_at(visit.session, route_id, customer_id, int(position), visit.actor)
     except MilkrunError as exc:

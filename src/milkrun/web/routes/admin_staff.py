@@ -11,12 +11,14 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from milkrun.auth import queries, service
+from milkrun.auth.errors import UserNotFound
 from milkrun.auth.models import User
 from milkrun.auth.schemas import UserCreate, UserUpdate
 from milkrun.deps import PathId
-from milkrun.errors import InvalidInput, MilkrunError, NotFound
+from milkrun.errors import MilkrunError, NotFound
 from milkrun.pagination import InvalidCursor
 from milkrun.routing import queries as routing_queries
+from milkrun.web.errors import OwnLogin
 from milkrun.web.forms import FormText, valid_form
 from milkrun.web.pages import AdminVisit, PageVisit
 from milkrun.web.routes.console import blank_to_none, not_found, refused
@@ -44,7 +46,7 @@ DONE = {
 def _staff_member(visit: PageVisit, user_id: int) -> User:
     user = queries.get_user(visit.session, user_id)
     if user.role not in ROLES:
-        raise NotFound(f"There is no staff login {user_id}", code="user_not_found")
+        raise UserNotFound(f"There is no staff login {user_id}")
     return user
 
 
@@ -179,7 +181,7 @@ def new_password(user_id: PathId, visit: AdminVisit, password: FormText = "") ->
 def set_active(user_id: PathId, visit: AdminVisit, active: FormText = "") -> Response:
     """Disable (active=no) or enable (active=yes) a login; not one's own."""
     if user_id == visit.user.id and active != "yes":
-        exc = InvalidInput("You cannot disable your own login", code="own_login")
+        exc = OwnLogin("You cannot disable your own login")
         found = refused(visit, exc)
         return _member_page(visit, user_id, found["status_code"], active_error=found["error"])
     is_active = active == "yes"

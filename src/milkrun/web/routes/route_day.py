@@ -22,12 +22,14 @@ from milkrun.auth.models import Role
 from milkrun.db.session import mark_failed
 from milkrun.deliveries.manifest import manifest
 from milkrun.deps import PathId, SessionDep, SettingsDep
-from milkrun.errors import InvalidInput, MilkrunError, NotFound
+from milkrun.errors import MilkrunError, NotFound
 from milkrun.links import queries as link_queries
 from milkrun.links import service as link_service
+from milkrun.links.errors import LinkNotFound
 from milkrun.links.schemas import LinkCreate
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
+from milkrun.web.errors import InvalidDeliveryBoy, LabelRequired
 from milkrun.web.pages import PageVisit, page_user, render
 
 router = APIRouter(prefix="/admin/routes/{route_id}/day")
@@ -101,9 +103,7 @@ class Screen(PageVisit):
                     "id": link.id,
                     "label": link.label,
                     "until": link_service.when(link.expires_at, zone),
-                    "state": "revoked"
-                    if link.revoked_at is not None
-                    else ("expired" if link.expires_at <= now else "active"),
+                    "state": link_service.state_of(link, now).value,
                 }
                 for link in links
             ],
@@ -154,9 +154,7 @@ def create_link(
         try:
             data = LinkCreate(route_id=screen.route_id, delivery_date=delivery_date, label=label)
         except ValidationError as exc:
-            raise InvalidInput(
-                "Say who the link is for (a name, up to 80 characters)", code="label_required"
-            ) from exc
+            raise LabelRequired("Say who the link is for (a name, up to 80 characters)") from exc
         link, token = link_service.create_link(
             screen.session, data, screen.actor, zone=screen.settings.zone
         )
@@ -182,7 +180,7 @@ def revoke_link(
     try:
         link = link_queries.get_link(screen.session, link_id)
         if link.route_id != screen.route_id:
-            raise NotFound(f"Route {screen.route_id} has no link {link_id}", code="link_not_found")
+            raise LinkNotFound(f"Route {screen.route_id} has no link {link_id}")
         link_service.revoke_link(screen.session, link_id, screen.actor)
     except MilkrunError as exc:
         return screen.refuse(delivery_date, exc)
@@ -203,7 +201,7 @@ def set_substitute(
                 screen.session, screen.route_id, delivery_date, screen.actor
             )
         elif not delivery_boy_id.isdigit():
-            raise InvalidInput("Choose a delivery boy from the list", code="invalid_delivery_boy")
+            raise InvalidDeliveryBoy("Choose a delivery boy from the list")
         else:
             routing_service.set_substitute(
                 screen.session, screen.route_id, delivery_date, int(delivery_boy_id), screen.actor

@@ -8,13 +8,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from milkrun.errors import InvalidInput, MilkrunError
+from milkrun.errors import MilkrunError
 from milkrun.orders import changes
 from milkrun.subscriptions import queries as subscription_queries
+from milkrun.subscriptions.errors import EndBeforeStart
 from milkrun.subscriptions.models import Pause
 from milkrun.subscriptions.schemas import PauseCreate, PauseUpdate
 from milkrun.web.customer_page import ONE_DAY, Attempt, CustomerScreen, Screen
 from milkrun.web.customer_views import day_name
+from milkrun.web.errors import ResumeBeforeStart
 from milkrun.web.forms import FormText, form_date, record_id, valid_form
 
 router = APIRouter(prefix="/me")
@@ -94,14 +96,11 @@ def resume(screen: CustomerScreen, pause_id: FormText = "", resume_on: FormText 
                 screen.window,
                 customer_id=screen.customer_id,
             )
-        except MilkrunError as exc:
-            if exc.code != "end_before_start":
-                raise
+        except EndBeforeStart as exc:
             # The domain's refusal, in the words of this form (a day to start again).
-            raise InvalidInput(
+            raise ResumeBeforeStart(
                 f"This vacation starts on {day_name(pause.start_date)}: choose a later day,"
                 " or call the vacation off",
-                code="resume_before_start",
             ) from exc
     except MilkrunError as exc:
         return screen.refuse(exc, attempt)

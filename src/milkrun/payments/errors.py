@@ -1,0 +1,23 @@
+"""The refusals of recording payments, each with its stable code."""
+
+from __future__ import annotations
+
+from milkrun.errors import Conflict, InvalidInput
+
+
+class ReceivedInFuture(InvalidInput):
+    """A payment cannot be received in the future."""
+
+    code = "received_in_future"
+
+
+class DuplicateReference(Conflict):
+    """A payment with this method and reference is already recorded."""
+
+    code = "duplicate_reference"
+
+
+class PossibleDuplicate(Conflict):
+    """The same amount by the same method was just recorded for the customer: confirm it."""
+
+    code = "possible_duplicate"

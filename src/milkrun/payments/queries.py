@@ -1,0 +1,21 @@
+"""Reading payments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milkrun.pagination import paginate
+from milkrun.payments.models import Payment
+
+
+def list_payments(
+    session: Session, *, limit: int, cursor: str | None, customer_id: int | None = None
+) -> tuple[Sequence[Payment], str | None]:
+    """Payments, newest first (of one customer, when given)."""
+    statement = select(Payment)
+    if customer_id is not None:
+        statement = statement.where(Payment.customer_id == customer_id)
+    return paginate(session, statement, Payment.id, limit=limit, cursor=cursor, newest_first=True)

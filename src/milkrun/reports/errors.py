@@ -1,0 +1,17 @@
+"""What the reports refuse: a period they cannot show."""
+
+from __future__ import annotations
+
+from milkrun.errors import InvalidInput
+
+
+class InvalidPeriod(InvalidInput):
+    """A period whose last day or month comes before its first."""
+
+    code = "invalid_period"
+
+
+class PeriodTooLong(InvalidInput):
+    """A report covers at most so many days or months."""
+
+    code = "range_too_long"
