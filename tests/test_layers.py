@@ -111,7 +111,7 @@ def test_the_pages_never_import_the_api() -> None:
 
 
 def test_the_module_check_sees_imports() -> None:
-    assert "milkrun.web.pages" in MODULE_GRAPH["milkrun.web.routes.admin"]
+    assert "milkrun.web.pages" in MODULE_GRAPH["milkrun.web.routes.admin_board"]
     assert "milkrun.deliveries.manifest" in MODULE_GRAPH["milkrun.web.routes.delivery"]
 
 

@@ -64,3 +64,9 @@ def count_products(session: Session, *, is_active: bool | None = None) -> int:
     if is_active is not None:
         statement = statement.where(Product.is_active == is_active)
     return session.scalar(statement) or 0
+
+
+def product_labels(session: Session) -> dict[int, str]:
+    """Every product's name and unit by id ("Toned milk (500 ml pouch)"), for lists and reports."""
+    rows = session.execute(select(Product.id, Product.name, Product.unit))
+    return {id_: f"{name} ({unit})" for id_, name, unit in rows}

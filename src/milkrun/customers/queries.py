@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
@@ -111,11 +111,17 @@ def count_active(session: Session) -> int:
     return int(session.scalar(select(func.count()).where(Customer.is_active)) or 0)
 
 
-def active_per_route(session: Session) -> dict[int | None, int]:
-    """How many active customers each route has (None: those on no route)."""
-    rows = session.execute(
+def active_per_route(
+    session: Session, route_ids: Iterable[int] | None = None
+) -> dict[int | None, int]:
+    """How many active customers each route has (None: those on no route), of ``route_ids``
+    when given."""
+    statement = (
         select(Customer.route_id, func.count())
         .where(Customer.is_active)
         .group_by(Customer.route_id)
     )
+    if route_ids is not None:
+        statement = statement.where(Customer.route_id.in_(list(route_ids)))
+    rows = session.execute(statement)
     return dict(rows.all())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from milkrun.errors import InvalidInput
 
 
-class InvalidPeriod(InvalidInput):
+class InvalidRange(InvalidInput):
     """A period whose last day or month comes before its first."""
 
-    code = "invalid_period"
+    code = "invalid_range"
 
 
 class PeriodTooLong(InvalidInput):

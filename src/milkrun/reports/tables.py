@@ -64,14 +64,14 @@ def _pairs(result: Any) -> dict[Any, Any]:
 
 def check_days(start: dt.date, end: dt.date) -> None:
     if end < start:
-        raise errors.InvalidPeriod("The last day comes before the first")
+        raise errors.InvalidRange("The last day comes before the first")
     if (end - start).days + 1 > MAX_DAYS:
         raise errors.PeriodTooLong(f"Choose at most {MAX_DAYS} days")
 
 
 def check_months(start: dt.date, end: dt.date) -> list[dt.date]:
     if end < start:
-        raise errors.InvalidPeriod("The last month comes before the first")
+        raise errors.InvalidRange("The last month comes before the first")
     months = months_between(start, end)
     if len(months) > MAX_MONTHS:
         raise errors.PeriodTooLong(f"Choose at most {MAX_MONTHS} months")

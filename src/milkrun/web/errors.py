@@ -41,12 +41,6 @@ class CancelBeforeStart(InvalidInput):
     code = "cancel_before_start"
 
 
-class InvalidRange(InvalidInput):
-    """A period whose last day comes before its first."""
-
-    code = "invalid_range"
-
-
 class InvalidMove(InvalidInput):
     """A stop moved other than up or down."""
 

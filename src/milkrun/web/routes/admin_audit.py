@@ -13,9 +13,9 @@ from milkrun.audit import queries as audit_queries
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.pagination import InvalidCursor
+from milkrun.reports.errors import InvalidRange
 from milkrun.reports.months import start_instant
 from milkrun.web.audit_words import ACTIONS, changes
-from milkrun.web.errors import InvalidRange
 from milkrun.web.forms import form_date, record_id
 from milkrun.web.pages import AdminVisit
 

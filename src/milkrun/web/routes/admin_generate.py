@@ -10,14 +10,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
-from milkrun.catalog.models import Product
+from milkrun.catalog import queries as catalog_queries
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.orders import generate, preview
 from milkrun.orders.schemas import GenerateRequest
-from milkrun.routing.models import Route
+from milkrun.routing import queries as routing_queries
 from milkrun.web.forms import valid_form
 from milkrun.web.pages import AdminVisit, PageVisit
 
@@ -28,8 +27,8 @@ WORDS = {"date": "Choose a date to generate (day, month and year)"}
 def _dry_run(visit: PageVisit, day: dt.date) -> dict[str, Any]:
     session = visit.session
     dry_run = preview.breakdown(session, day)
-    routes = dict(session.execute(select(Route.id, Route.name)).all())
-    products = {p.id: f"{p.name} ({p.unit})" for p in session.scalars(select(Product)).all()}
+    routes = routing_queries.route_names(session)
+    products = catalog_queries.product_labels(session)
     return {
         "counts": dry_run.counts,
         "lines": [

@@ -9,14 +9,12 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
 
 from milkrun.auth import queries as auth_queries
 from milkrun.auth.models import Role
 from milkrun.customers import queries as customer_queries
 from milkrun.customers import stops
 from milkrun.customers.errors import InvalidPosition, UnknownCustomer
-from milkrun.customers.models import Customer
 from milkrun.deps import PathId
 from milkrun.errors import MilkrunError, NotFound
 from milkrun.pagination import InvalidCursor
@@ -79,13 +77,7 @@ def routes(visit: AdminVisit, cursor: str | None = None, done: str = "") -> Resp
         cursor = None
         rows, next_cursor = queries.list_routes(session, limit=PAGE, cursor=None)
     ids = [r.id for r in rows]
-    stop_counts = dict(
-        session.execute(
-            select(Customer.route_id, func.count())
-            .where(Customer.is_active, Customer.route_id.in_(ids))
-            .group_by(Customer.route_id)
-        ).all()
-    )
+    stop_counts = customer_queries.active_per_route(session, ids)
     return visit.render(
         "admin/routes/list.html",
         routes=rows,
