@@ -29,6 +29,8 @@ from milkrun.errors import Conflict
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.orders.models import Order, OrderStatus
 
+# Who recorded a status the day close wrote (no person: the system, on the dairy's policy).
+DAY_CLOSE = "day close"
 # How often a mark re-reads and tries again when another writer changed the order in between.
 MAX_ATTEMPTS = 10
 STATUSES = cast(Table, DeliveryStatus.__table__)
@@ -113,7 +115,9 @@ def recorded(row: Any) -> Recorded | None:
         ),
         version=version,
         recorded_at=at,
-        recorded_by=name if name is not None else f"link: {label}",
+        recorded_by=(
+            name if name is not None else f"link: {label}" if label is not None else DAY_CLOSE
+        ),
         user_id=user_id,
         link_id=link_id,
     )
@@ -140,6 +144,7 @@ def _write(
             **outcome.as_dict(),
             "recorded_by_user_id": marker.user_id,
             "recorded_by_link_id": marker.link_id,
+            "recorded_by_close_id": None,
             "recorded_at": now,
         }.items()
     }
@@ -163,6 +168,7 @@ _WRITTEN = (
     "notes",
     "recorded_by_user_id",
     "recorded_by_link_id",
+    "recorded_by_close_id",
     "recorded_at",
 )
 
