@@ -43,7 +43,7 @@ def test_close_marks_the_unmarked_orders_delivered_by_the_system(
     delivery_service.mark_order(
         session,
         boy_marker,
-        MarkRequest(**day.body(0, status="not_delivered", reason="refused")),  # type: ignore[arg-type]
+        MarkRequest(**day.body(0, status="not_delivered", reason="refused")),
         today=df.today(),
     )
 

@@ -132,7 +132,7 @@ def close_day(
         resolved = _resolve(session, record.id, policy, unmarked, now)
         delivered, not_delivered = (resolved, 0) if policy == "delivered" else (0, resolved)
         if resolved:
-            _audit_marks(session, record.id, policy, actor, now)
+            _audit_marks(session, day, policy, actor, now)
     marked = int(
         session.scalar(
             select(func.count(DeliveryStatus.id))
@@ -208,13 +208,11 @@ def _resolve(
             statuses,
         ).on_conflict_do_nothing(index_elements=[STATUSES.c.order_id])
     )
-    written_now = select(DeliveryStatus.order_id).where(
-        DeliveryStatus.recorded_by_close_id == close_id, DeliveryStatus.recorded_at == now
-    )
+    # The orders are moved by their own condition, not by a join to the statuses just written
+    # (whose planner statistics are those of the table before): one pass over the day's orders.
+    # An order a person marked meanwhile holds its lock and is no longer scheduled: skipped.
     moved = session.execute(
-        update(Order)
-        .where(unmarked, Order.id.in_(written_now))
-        .values(status=policy, updated_at=now),
+        update(Order).where(unmarked).values(status=policy, updated_at=now),
         execution_options={"synchronize_session": False},
     )
     return int(getattr(moved, "rowcount", 0) or 0)
@@ -230,9 +228,10 @@ def _json(session: Session, **fields: Any) -> Any:
 
 
 def _audit_marks(
-    session: Session, close_id: int, policy: str, actor: audit.Actor, now: dt.datetime
+    session: Session, day: dt.date, policy: str, actor: audit.Actor, now: dt.datetime
 ) -> None:
-    """One ``delivery.close`` event per order the close marked, in one statement."""
+    """One ``delivery.close`` event per order the close marked (those it moved at ``now``), in
+    one statement."""
     before = _json(
         session,
         status=literal_column(f"'{OrderStatus.scheduled.value}'"),
@@ -242,29 +241,25 @@ def _audit_marks(
     )
     after = _json(
         session,
-        status=DeliveryStatus.status,
-        quantity_delivered=DeliveryStatus.quantity_delivered,
-        reason=DeliveryStatus.reason,
-        notes=DeliveryStatus.notes,
+        status=literal_column(f"'{policy}'"),
+        quantity_delivered=Order.quantity if policy == "delivered" else literal_column("0"),
+        reason=null() if policy == "delivered" else literal_column("'other'"),
+        notes=literal_column(f"'{NOT_MARKED}'"),
         quantity=Order.quantity,
         delivery_date=Order.delivery_date,
     )
-    events = (
-        select(
-            literal(now, EVENTS.c.occurred_at.type),
-            literal(actor.label),
-            literal(actor.channel),
-            literal("delivery.close"),
-            literal("order"),
-            Order.id,
-            Order.customer_id,
-            Order.id,
-            before,
-            after,
-        )
-        .join(DeliveryStatus, DeliveryStatus.order_id == Order.id)
-        .where(DeliveryStatus.recorded_by_close_id == close_id, DeliveryStatus.recorded_at == now)
-    )
+    events = select(
+        literal(now, EVENTS.c.occurred_at.type),
+        literal(actor.label),
+        literal(actor.channel),
+        literal("delivery.close"),
+        literal("order"),
+        Order.id,
+        Order.customer_id,
+        Order.id,
+        before,
+        after,
+    ).where(Order.delivery_date == day, Order.status == policy, Order.updated_at == now)
     session.execute(
         insert(EVENTS).from_select(
             [
