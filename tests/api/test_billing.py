@@ -66,6 +66,8 @@ class November:
             session, customer_id=self.ravi, product_id=self.milk.id, day=dt.date(2026, 11, 30)
         )
         self.admin_user = admin
+        # November is over and closed (``late`` was not delivered): it can be finalized.
+        bf.close_month(session)
 
 
 @pytest.fixture
@@ -291,7 +293,14 @@ def test_reconciliation_after_a_run_is_clean_and_then_sees_a_late_mark(
     clean = client.get(
         f"{API}/billing/reconcile", headers=admin.headers, params={"month": "2026-11"}
     )
-    bf.deliver(session, november.late, by=november.admin_user)
+    # A delivery written behind billing's back (a leak) after the month was finalized.
+    leaked = bf.order(
+        session,
+        customer_id=november.ravi,
+        product_id=november.milk.id,
+        day=november.late.delivery_date,
+    )
+    bf.deliver(session, leaked, by=november.admin_user)
     late = client.get(
         f"{API}/billing/reconcile", headers=admin.headers, params={"month": "2026-11"}
     )
@@ -309,7 +318,7 @@ def test_reconciliation_after_a_run_is_clean_and_then_sees_a_late_mark(
     }
     body = late.json()
     assert body["clean"] is False
-    assert [row["order_id"] for row in body["delivered_not_billed"]] == [november.late.id]
+    assert [row["order_id"] for row in body["delivered_not_billed"]] == [leaked.id]
     assert body["delivered_total"] == "2190.00"
     assert body["billed_total"] == "2134.00"
     future = client.get(

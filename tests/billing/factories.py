@@ -101,7 +101,9 @@ def correct(
     )
 
 
-def close_month(session: Session, month: dt.date = NOVEMBER, *, today: dt.date = TODAY) -> None:
+def close_month(
+    session: Session, month: dt.date = NOVEMBER, *, today: dt.date | None = None
+) -> None:
     """Close the month's days that have unmarked orders, and its last day, as the scheduler
     would; orders nobody marked count as not delivered here (``not_delivered`` policy), so a
     test's undelivered orders stay unbilled. A month is finalized only once this is done."""
@@ -116,15 +118,16 @@ def close_month(session: Session, month: dt.date = NOVEMBER, *, today: dt.date =
         )
     )
     settings = SETTINGS.model_copy(update={"day_close_policy": "not_delivered"})
+    after = today or last + dt.timedelta(days=1)
     for day in sorted(days | {last}):
-        closing.close_day(session, day, closing.system_actor("test"), settings, today=today)
+        closing.close_day(session, day, closing.system_actor("test"), settings, today=after)
 
 
 def run(
     session: Session, month: dt.date = NOVEMBER, *, finalize: bool = False, today: dt.date = TODAY
 ) -> None:
     if finalize:
-        close_month(session, month, today=today)
+        close_month(session, month)
     billing_service.run_billing(session, month, ACTOR, SETTINGS, finalize=finalize, today=today)
 
 

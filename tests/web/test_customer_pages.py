@@ -687,6 +687,7 @@ def test_bills_with_their_pdf_and_the_balance(home: Home, session: Session) -> N
             price_paise=2800,
         )
         billing_factories.deliver(session, made, by=admin)
+    billing_factories.close_month(session, NOVEMBER)
     billing_service.run_billing(
         session, NOVEMBER, ACTOR, shop.dairy.settings, finalize=True, today=TODAY
     )

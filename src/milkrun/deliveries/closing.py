@@ -30,7 +30,6 @@ from sqlalchemy import (
     ColumnElement,
     Table,
     and_,
-    exists,
     func,
     insert,
     literal,
@@ -113,6 +112,7 @@ def close_day(
     lock_day(session, day)
     now = clock.now()
     record = session.scalar(select(DayClose).where(DayClose.delivery_date == day))
+    first_close = record is None
     if record is None:
         record = DayClose(
             delivery_date=day,
@@ -141,6 +141,8 @@ def close_day(
         )
         or 0
     )
+    if not first_close and delivered + not_delivered == 0 and review == record.review:
+        return Closed(record, 0, 0, review)  # closed already, and nothing new: no change
     record.policy = policy
     record.trigger = trigger
     record.actor_user_id = actor.user_id
@@ -187,7 +189,10 @@ def _resolve(
         literal(now, at),
         literal(now, at),
         literal(1),
-    ).where(unmarked, ~exists().where(DeliveryStatus.order_id == Order.id))
+    ).where(unmarked)
+    # An unmarked order has no status row (a mark writes both at once); ON CONFLICT covers a
+    # mark racing the close. (A NOT EXISTS here would read the rows this INSERT adds: on
+    # PostgreSQL, planned for the table as it was, that is a scan per order.)
     dialect = session.get_bind().dialect.name
     insert_statuses = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(STATUSES)
     session.execute(

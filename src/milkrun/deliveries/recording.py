@@ -56,12 +56,13 @@ def record_correction_of_billed_order(
     after: Outcome,
     marker: Marker,
 ) -> None:
-    """A change to what was delivered of an order that is already on an invoice is allowed, and
+    """A change to what was delivered of an order that is already on an invoice (or of any order
+    of a month whose bills are finalized) is allowed, and
     recorded as an adjustment in this same transaction (``milkrun.adjustments``): the next bill
     carries it as a credit or a debit, with the reason and the order. Billing decides what it
     means for the invoice it is against (an adjustment against a draft is absorbed when the
     next run rebuilds the draft). Called once the new status is written, so it runs once."""
-    if order.invoice_id is None or before is None:
+    if before is None:
         return
     what = f"{before.outcome.status.value} → {after.status.value}".replace("_", " ")
     why = after.reason.value.replace("_", " ") if after.reason else None
