@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from milkrun.errors import Conflict, NotFound
+from milkrun.errors import Conflict, InvalidInput, NotFound
 
 
 class DayNotOver(Conflict):
@@ -29,3 +29,9 @@ class PastDate(Conflict):
 
 class DayNotClosed(NotFound):
     code = "day_not_closed"
+
+
+class ReasonRequired(InvalidInput):
+    """Generating the orders of a past date is audited with the reason for it."""
+
+    code = "reason_required"
