@@ -314,6 +314,12 @@ def test_reconciliation_after_a_run_is_clean_and_then_sees_a_late_mark(
         "billed_not_delivered_count": 0,
         "delivered_total": "2134.00",
         "billed_total": "2134.00",
+        "unresolved_orders": [],
+        "unresolved_orders_count": 0,
+        "adjustments_not_carried": [],
+        "adjustments_not_carried_count": 0,
+        "balance_mismatches": [],
+        "balance_mismatches_count": 0,
         "clean": True,
     }
     body = late.json()

@@ -44,6 +44,9 @@ def reconcile_month(
     month: MonthQuery, _: AdminUser, session: SessionDep, settings: SettingsDep
 ) -> Reconciliation:
     """Delivered orders on no invoice, invoiced quantities with no delivery behind them, and the
-    money on both sides (before tax). After a billing run both lists are empty."""
-    first = months.check_billable_month(parse_month(month), clock.today(settings.zone))
-    return reconcile.reconcile(session, first)
+    money on both sides (before tax); past orders still unmarked, corrections a finalized month
+    did not carry, and customers whose bills and payments disagree with their ledger. Clean
+    when every list is empty."""
+    today = clock.today(settings.zone)
+    first = months.check_billable_month(parse_month(month), today)
+    return reconcile.reconcile(session, first, today=today)
