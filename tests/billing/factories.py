@@ -102,11 +102,16 @@ def correct(
 
 
 def close_month(
-    session: Session, month: dt.date = NOVEMBER, *, today: dt.date | None = None
+    session: Session,
+    month: dt.date = NOVEMBER,
+    *,
+    today: dt.date | None = None,
+    policy: str = "not_delivered",
 ) -> None:
     """Close the month's days that have unmarked orders, and its last day, as the scheduler
-    would; orders nobody marked count as not delivered here (``not_delivered`` policy), so a
-    test's undelivered orders stay unbilled. A month is finalized only once this is done."""
+    would; orders nobody marked count as not delivered here (``not_delivered`` policy, unless
+    ``policy`` says), so a test's undelivered orders stay unbilled. A month is finalized only
+    once this is done."""
     last = month_end(month)
     days = set(
         session.scalars(
@@ -117,7 +122,7 @@ def close_month(
             )
         )
     )
-    settings = SETTINGS.model_copy(update={"day_close_policy": "not_delivered"})
+    settings = SETTINGS.model_copy(update={"day_close_policy": policy})
     after = today or last + dt.timedelta(days=1)
     for day in sorted(days | {last}):
         closing.close_day(session, day, closing.system_actor("test"), settings, today=after)

@@ -109,11 +109,27 @@ class InvoicePaymentRead(BaseModel):
     amount: str
 
 
+class AccountRead(BaseModel):
+    """The balance the bill carries (``billing.statement``): previous balance + payments and
+    credits since (negative: money in) + this month's charges + adjustments = total due."""
+
+    previous_invoice_number: str | None
+    previous_balance: str
+    payments_and_credits: str
+    charges: str
+    adjustments: str
+    total_due: str
+
+
 class InvoiceDetail(InvoiceRead):
     lines: list[InvoiceLineRead]
     adjustments: list[AdjustmentRead]
     payments: list[InvoicePaymentRead]
     void_reason: str | None
+    # The dates the bill covers, and the account it states (None for a draft or a void bill).
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    account: AccountRead | None = None
 
 
 class LedgerEntry(BaseModel):
