@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
@@ -44,7 +45,9 @@ def pay(session: Session, customer_id: int, rupees: str, on: dt.date) -> None:
     )
 
 
-def month_of_milk(session: Session, dairy: Dairy, customer_id: int, month: dt.date, days: int):
+def month_of_milk(
+    session: Session, dairy: Dairy, customer_id: int, month: dt.date, days: int
+) -> list[Order]:
     made = []
     for n in range(1, days + 1):
         order = bf.order(
@@ -133,7 +136,9 @@ plans = st.fixed_dictionaries(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(plan=plans)
-def test_the_ledger_and_every_bill_agree(session: Session, dairy: Dairy, plan: dict) -> None:
+def test_the_ledger_and_every_bill_agree(
+    session: Session, dairy: Dairy, plan: dict[str, Any]
+) -> None:
     """Orders marked (2), partly (1) or left to the day close (0); November closed and finalized;
     payments; late corrections (after the month closed); December closed and finalized. At
     every bill: previous balance + payments and credits + charges + adjustments = total due =
