@@ -365,3 +365,17 @@ def test_every_billing_call_that_changes_something_writes_one_event(
     assert (
         events_of(client.get(f"{API}/billing/reconcile?month=2026-11", headers=admin.headers)) == []
     )
+
+
+def test_a_month_is_finalized_only_after_its_last_day_closed(
+    client: TestClient, session: Session, admin: factories.Login, november: November
+) -> None:
+    refused = client.post(
+        f"{API}/billing/runs",
+        headers=admin.headers,
+        json={"month": "2026-12", "finalize": True},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "month_not_closed"
+    assert "2026-12-31, has not been closed" in refused.json()["detail"]
+    assert session.scalar(select(func.count(Invoice.id)).where(Invoice.month == bf.DECEMBER)) == 0

@@ -11,8 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.audit.models import AuditEvent
 from milkrun.config import Settings
+from milkrun.db.session import Database
 from milkrun.deliveries import closes, closing
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.schemas import MarkRequest
@@ -189,3 +191,18 @@ def test_dates_to_close_catches_up_missed_days(session: Session, settings: Setti
     after = closing.dates_to_close(session, settings, noon)
     assert after[-1] == today - dt.timedelta(days=1)
     assert old.date in after
+
+
+def test_the_scheduler_job_closes_the_days_missed(
+    session: Session, settings: Settings, database: Database
+) -> None:
+    today = df.today()
+    missed = df.delivery_day(session, date=today - dt.timedelta(days=3), stops=2)
+    session.commit()
+    closing.catch_up(database, settings)
+    session.expire_all()
+    assert df.order_status(session, missed.orders[0].id) == "delivered"
+    assert closes.close_of(session, missed.date) is not None
+    assert closes.close_of(session, today - dt.timedelta(days=1)) is not None or (
+        closing.close_at(today - dt.timedelta(days=1), settings) > clock.now()
+    )
