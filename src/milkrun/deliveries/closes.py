@@ -75,12 +75,10 @@ def close_of(session: Session, day: dt.date) -> DayCloseRead | None:
 
 def recent_closes(session: Session, until: dt.date, days: int = 31) -> list[DayCloseRead]:
     """The closes of the ``days`` days up to ``until``, latest first."""
+    since = dt.date.min if until.toordinal() <= days else until - dt.timedelta(days=days)
     closes = session.scalars(
         select(DayClose)
-        .where(
-            DayClose.delivery_date <= until,
-            DayClose.delivery_date > until - dt.timedelta(days=days),
-        )
+        .where(DayClose.delivery_date <= until, DayClose.delivery_date > since)
         .order_by(DayClose.delivery_date.desc())
     )
     return [read_close(session, close) for close in closes]

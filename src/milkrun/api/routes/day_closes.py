@@ -73,10 +73,10 @@ def review_list(
     )
 
 
-@router.get("/{date}", response_model=DayCloseRead)
-def day_close(date: dt.date, _: AdminUser, session: SessionDep) -> DayCloseRead:
+@router.get("/{delivery_date}", response_model=DayCloseRead)
+def day_close(delivery_date: dt.date, _: AdminUser, session: SessionDep) -> DayCloseRead:
     """What the close of one day did; 404 ``day_not_closed`` while it is open."""
-    close = closes.close_of(session, date)
+    close = closes.close_of(session, delivery_date)
     if close is None:
-        raise DayNotClosed(f"{date.isoformat()} has not been closed")
+        raise DayNotClosed(f"{delivery_date.isoformat()} has not been closed")
     return close
