@@ -206,3 +206,16 @@ def test_the_scheduler_job_closes_the_days_missed(
     assert closes.close_of(session, today - dt.timedelta(days=1)) is not None or (
         closing.close_at(today - dt.timedelta(days=1), settings) > clock.now()
     )
+
+
+def test_a_mark_by_a_person_is_not_audited_as_the_close(
+    session: Session, settings: Settings
+) -> None:
+    day = df.delivery_day(session, date=yesterday(), stops=2)
+    boy_marker = delivery_service.Marker.for_user(day.boy.user, factories.ACTOR)
+    # The clock is held still: the mark and the close happen at the same instant.
+    delivery_service.mark_order(session, boy_marker, MarkRequest(**day.body(0)), today=df.today())
+    close(session, settings, day.date)
+    actions = [e.action for e in df.events_of(session, day.orders[0].id)]
+    assert "delivery.close" not in actions
+    assert [e.action for e in df.events_of(session, day.orders[1].id)].count("delivery.close") == 1

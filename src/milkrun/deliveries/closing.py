@@ -30,6 +30,7 @@ from sqlalchemy import (
     ColumnElement,
     Table,
     and_,
+    exists,
     func,
     insert,
     literal,
@@ -132,7 +133,7 @@ def close_day(
         resolved = _resolve(session, record.id, policy, unmarked, now)
         delivered, not_delivered = (resolved, 0) if policy == "delivered" else (0, resolved)
         if resolved:
-            _audit_marks(session, day, policy, actor, now)
+            _audit_marks(session, day, record.id, policy, actor, now)
     marked = int(
         session.scalar(
             select(func.count(DeliveryStatus.id))
@@ -233,7 +234,12 @@ def _json(session: Session, **fields: Any) -> Any:
 
 
 def _audit_marks(
-    session: Session, day: dt.date, policy: str, actor: audit.Actor, now: dt.datetime
+    session: Session,
+    day: dt.date,
+    close_id: int,
+    policy: str,
+    actor: audit.Actor,
+    now: dt.datetime,
 ) -> None:
     """One ``delivery.close`` event per order the close marked (those it moved at ``now``), in
     one statement."""
@@ -264,7 +270,15 @@ def _audit_marks(
         Order.id,
         before,
         after,
-    ).where(Order.delivery_date == day, Order.status == policy, Order.updated_at == now)
+    ).where(
+        Order.delivery_date == day,
+        Order.status == policy,
+        Order.updated_at == now,
+        # Its status is the close's (a person's mark at the same instant is not).
+        exists().where(
+            DeliveryStatus.order_id == Order.id, DeliveryStatus.recorded_by_close_id == close_id
+        ),
+    )
     session.execute(
         insert(EVENTS).from_select(
             [
