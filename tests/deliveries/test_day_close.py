@@ -191,6 +191,14 @@ def test_dates_to_close_catches_up_missed_days(session: Session, settings: Setti
     after = closing.dates_to_close(session, settings, noon)
     assert after[-1] == today - dt.timedelta(days=1)
     assert old.date in after
+    # History older than a week is left for a person to close (reconciliation lists it).
+    ancient = df.order(
+        session,
+        customer=old.customers[0],
+        product=old.product,
+        day=today - dt.timedelta(days=40),
+    )
+    assert ancient.delivery_date not in closing.dates_to_close(session, settings, noon)
 
 
 def test_the_scheduler_job_closes_the_days_missed(

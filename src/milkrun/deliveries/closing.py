@@ -55,6 +55,8 @@ from milkrun.periods.models import DayClose
 
 log = logging.getLogger("milkrun.scheduler")
 SYSTEM_LABEL = "day close"
+# How far back the scheduler closes days it missed.
+CATCH_UP_DAYS = 7
 NOT_MARKED = "not marked by the end of the day: resolved by the day close"
 STATUSES = cast(Table, DeliveryStatus.__table__)
 EVENTS = cast(Table, AuditEvent.__table__)
@@ -301,9 +303,12 @@ def _audit_marks(
 def dates_to_close(
     session: Session, settings: Settings, now: dt.datetime | None = None
 ) -> list[dt.date]:
-    """The days whose close time has passed and that have no close yet: every earlier day with
-    unmarked orders and no close (missed while the server was down), and the latest such day
-    (closed even when it had no orders, so that a month's last day always closes)."""
+    """The days whose close time has passed and that have no close yet: every earlier day of the
+    last ``CATCH_UP_DAYS`` with unmarked orders and no close (missed while the server was down),
+    and the latest such day (closed even when it had no orders, so that a month's last day
+    always closes). Older days are not closed behind the owner's back (a database upgraded with
+    months of unmarked history, say): reconciliation lists their orders, and a person closes
+    them (``milkrun deliveries close --date D``)."""
     now = now or clock.now()
     latest = now.astimezone(settings.zone).date() - dt.timedelta(days=1)
     if close_at(latest, settings) > now:
@@ -313,6 +318,7 @@ def dates_to_close(
         select(Order.delivery_date)
         .where(
             Order.delivery_date < latest,
+            Order.delivery_date >= latest - dt.timedelta(days=CATCH_UP_DAYS),
             Order.status == OrderStatus.scheduled.value,
             Order.delivery_date.not_in(closed),
         )
