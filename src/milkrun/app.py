@@ -25,6 +25,7 @@ from milkrun.compression import DeliveryCompression
 from milkrun.config import Settings, get_settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
+from milkrun.deliveries import closing
 from milkrun.errors import MilkrunError
 from milkrun.http.security import SecurityHeaders
 from milkrun.orders import scheduler
@@ -121,7 +122,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         description="Subscriptions, daily orders, routes, deliveries and billing for a dairy.",
         docs_url=None,  # served by the pages (web/routes/docs.py) from local assets
         redoc_url=None,
-        lifespan=scheduler.lifespan(settings, database),
+        lifespan=scheduler.lifespan(settings, database, jobs=[closing.catch_up]),
     )
     app.state.settings = settings
     app.state.database = database

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     # The server materializes each date at its cut-off in a background thread (the embedded
     # default). Off in tests; switch it off where cron runs `milkrun orders generate`.
     scheduler: bool = True
+    # Each delivery day D closes at this time (local) on D+1: every order still unmarked is
+    # resolved by the policy — marked delivered (most dairies bill unless told otherwise), not
+    # delivered, or left on the owner's review list (``milkrun deliveries close``).
+    day_close_time: dt.time = dt.time(10, 0)
+    day_close_policy: Literal["delivered", "not_delivered", "review"] = "delivered"
 
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)

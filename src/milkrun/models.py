@@ -11,6 +11,7 @@ from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.payments.models import Payment
+from milkrun.periods.models import DayClose, MonthClose
 from milkrun.routing.models import Route, RouteSubstitute
 from milkrun.subscriptions.models import Override, Pause, Subscription, SubscriptionTerms
 
@@ -19,6 +20,7 @@ __all__ = [
     "Allocation",
     "AuditEvent",
     "Customer",
+    "DayClose",
     "DeliveryStatus",
     "IdempotencyKey",
     "Invoice",
@@ -28,6 +30,7 @@ __all__ = [
     "LinkGuessThrottle",
     "LoginThrottle",
     "MaterializationRun",
+    "MonthClose",
     "Order",
     "Override",
     "Pause",

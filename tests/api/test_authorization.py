@@ -69,6 +69,11 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     # delivery day: a delivery boy for the routes he walks (scope tested in tests/deliveries),
     # an admin for any order
     ("GET", "/delivery-boy/manifest"): frozenset({ADMIN, DELIVERY_BOY}),
+    # the day close: admins
+    ("POST", "/day-closes"): ADMIN_ONLY,
+    ("GET", "/day-closes"): ADMIN_ONLY,
+    ("GET", "/day-closes/review"): ADMIN_ONLY,
+    ("GET", "/day-closes/{delivery_date}"): ADMIN_ONLY,
     ("POST", "/delivery-boy/mark-delivered"): frozenset({ADMIN, DELIVERY_BOY}),
     ("POST", "/delivery-boy/mark-stop"): frozenset({ADMIN, DELIVERY_BOY}),
     ("GET", "/shared-delivery-links"): ADMIN_ONLY,

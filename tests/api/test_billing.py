@@ -66,6 +66,8 @@ class November:
             session, customer_id=self.ravi, product_id=self.milk.id, day=dt.date(2026, 11, 30)
         )
         self.admin_user = admin
+        # November is over and closed (``late`` was not delivered): it can be finalized.
+        bf.close_month(session)
 
 
 @pytest.fixture
@@ -291,7 +293,14 @@ def test_reconciliation_after_a_run_is_clean_and_then_sees_a_late_mark(
     clean = client.get(
         f"{API}/billing/reconcile", headers=admin.headers, params={"month": "2026-11"}
     )
-    bf.deliver(session, november.late, by=november.admin_user)
+    # A delivery written behind billing's back (a leak) after the month was finalized.
+    leaked = bf.order(
+        session,
+        customer_id=november.ravi,
+        product_id=november.milk.id,
+        day=november.late.delivery_date,
+    )
+    bf.deliver(session, leaked, by=november.admin_user)
     late = client.get(
         f"{API}/billing/reconcile", headers=admin.headers, params={"month": "2026-11"}
     )
@@ -305,11 +314,17 @@ def test_reconciliation_after_a_run_is_clean_and_then_sees_a_late_mark(
         "billed_not_delivered_count": 0,
         "delivered_total": "2134.00",
         "billed_total": "2134.00",
+        "unresolved_orders": [],
+        "unresolved_orders_count": 0,
+        "adjustments_not_carried": [],
+        "adjustments_not_carried_count": 0,
+        "balance_mismatches": [],
+        "balance_mismatches_count": 0,
         "clean": True,
     }
     body = late.json()
     assert body["clean"] is False
-    assert [row["order_id"] for row in body["delivered_not_billed"]] == [november.late.id]
+    assert [row["order_id"] for row in body["delivered_not_billed"]] == [leaked.id]
     assert body["delivered_total"] == "2190.00"
     assert body["billed_total"] == "2134.00"
     future = client.get(
@@ -350,3 +365,17 @@ def test_every_billing_call_that_changes_something_writes_one_event(
     assert (
         events_of(client.get(f"{API}/billing/reconcile?month=2026-11", headers=admin.headers)) == []
     )
+
+
+def test_a_month_is_finalized_only_after_its_last_day_closed(
+    client: TestClient, session: Session, admin: factories.Login, november: November
+) -> None:
+    refused = client.post(
+        f"{API}/billing/runs",
+        headers=admin.headers,
+        json={"month": "2026-12", "finalize": True},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "month_not_closed"
+    assert "2026-12-31, has not been closed" in refused.json()["detail"]
+    assert session.scalar(select(func.count(Invoice.id)).where(Invoice.month == bf.DECEMBER)) == 0

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from milkrun.auth.models import User
 from milkrun.billing import service as billing_service
 from milkrun.billing.models import Invoice
+from milkrun.billing.months import month_end
 from milkrun.config import Settings
+from milkrun.deliveries import closing
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.models import DeliveryOutcome, DeliveryStatus, NotDeliveredReason
 from milkrun.deliveries.schemas import MarkRequest
@@ -99,9 +101,38 @@ def correct(
     )
 
 
+def close_month(
+    session: Session,
+    month: dt.date = NOVEMBER,
+    *,
+    today: dt.date | None = None,
+    policy: str = "not_delivered",
+) -> None:
+    """Close the month's days that have unmarked orders, and its last day, as the scheduler
+    would; orders nobody marked count as not delivered here (``not_delivered`` policy, unless
+    ``policy`` says), so a test's undelivered orders stay unbilled. A month is finalized only
+    once this is done."""
+    last = month_end(month)
+    days = set(
+        session.scalars(
+            select(Order.delivery_date).where(
+                Order.delivery_date >= month,
+                Order.delivery_date <= last,
+                Order.status == OrderStatus.scheduled.value,
+            )
+        )
+    )
+    settings = SETTINGS.model_copy(update={"day_close_policy": policy})
+    after = today or last + dt.timedelta(days=1)
+    for day in sorted(days | {last}):
+        closing.close_day(session, day, closing.system_actor("test"), settings, today=after)
+
+
 def run(
     session: Session, month: dt.date = NOVEMBER, *, finalize: bool = False, today: dt.date = TODAY
 ) -> None:
+    if finalize:
+        close_month(session, month)
     billing_service.run_billing(session, month, ACTOR, SETTINGS, finalize=finalize, today=today)
 
 

@@ -147,6 +147,7 @@ def test_concurrent_finalizations_that_fail_at_random_leave_no_gaps_and_no_dupli
 ) -> None:
     a_month_of_deliveries(committed_database)
     with committed_database.session_scope() as session:
+        bf.close_month(session, NOV)
         service.run_billing(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
         ids = list(session.scalars(select(Invoice.id)))
     flaky = Flaky(settlement.settle, seed=20261203)

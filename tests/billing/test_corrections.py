@@ -36,6 +36,7 @@ def billed_november(session: Session, dairy: Dairy, *, finalize: bool = True) ->
     ]
     for order in orders:
         bf.deliver(session, order, by=dairy.admin)
+    bf.close_month(session)
     bf.run(session, finalize=finalize)
     return orders
 

@@ -13,8 +13,10 @@ from milkrun.billing import ledger, reconcile
 from milkrun.billing.models import Invoice
 from milkrun.config import Settings
 from milkrun.customers import queries as customer_queries
+from milkrun.deliveries import closes
 from milkrun.demo import seed as demo
 from milkrun.payments.models import Payment
+from milkrun.periods import queries as period_queries
 
 TODAY = dt.date(2026, 12, 14)  # November's bills were due on the 11th
 
@@ -29,6 +31,14 @@ def test_the_demo_has_last_month_billed_and_paid(session: Session, settings: Set
     assert {i.issue_date for i in invoices} == {dt.date(2026, 12, 1)}
     assert all(i.number and i.number.startswith("MR/2627/") for i in invoices)
     assert reconcile.reconcile(session, dt.date(2026, 11, 1)).clean
+    # Every past day is closed and nothing of the past is unresolved; November is closed,
+    # December open.
+    assert closes.count_unresolved(session, TODAY) == 0
+    for day in (dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 12, 13)):
+        assert closes.close_of(session, day) is not None
+    assert closes.close_of(session, TODAY) is None
+    assert period_queries.is_month_closed(session, dt.date(2026, 11, 1))
+    assert not period_queries.is_month_closed(session, dt.date(2026, 12, 1))
     assert (session.scalar(select(func.count(Payment.id))) or 0) > len(invoices) // 2
 
     credit, arrears = (

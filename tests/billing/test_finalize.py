@@ -36,6 +36,7 @@ def delivered(session: Session, dairy: Dairy, customer_id: int, days: int = 3) -
 def drafts(session: Session, dairy: Dairy) -> list[Invoice]:
     for customer in (dairy.asha, dairy.ravi, dairy.meera):
         delivered(session, dairy, customer.id)
+    bf.close_month(session)
     bf.run(session)
     return list(session.scalars(select(Invoice).order_by(Invoice.id)))
 
@@ -117,6 +118,7 @@ def test_an_issued_invoice_cannot_be_finalized_again(session: Session, dairy: Da
 
 def test_voiding_keeps_the_number_and_releases_the_orders(session: Session, dairy: Dairy) -> None:
     orders = delivered(session, dairy, dairy.asha.id)
+    bf.close_month(session)
     bf.run(session)
     (draft,) = bf.invoices_of(session, dairy.asha.id)
     issued = finalize(session, draft)

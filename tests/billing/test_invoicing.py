@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
 from milkrun.audit.models import AuditEvent
-from milkrun.billing import service
+from milkrun.billing import reconcile, service
 from milkrun.billing.models import Invoice, InvoiceLine
 from milkrun.errors import InvalidInput
 from milkrun.money import percent_of
@@ -192,33 +192,41 @@ def test_a_draft_with_nothing_left_to_bill_is_dropped(session: Session, dairy: D
     assert only.invoice_id is None
 
 
-def test_issued_invoices_are_never_touched_and_late_marks_get_their_own_draft(
+def test_a_finalized_month_keeps_one_bill_and_a_late_mark_is_carried_to_the_next(
     session: Session, dairy: Dairy
 ) -> None:
     first = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=day(1))
     late = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=day(2))
     bf.deliver(session, first, by=dairy.admin)
-    bf.run(session, finalize=True)
+    bf.run(session, finalize=True)  # the close resolved ``late`` as not delivered
     (issued,) = bf.invoices_of(session, dairy.asha.id)
     frozen = (issued.number, issued.total_paise, lines_of(session, issued))
 
-    bf.deliver(session, late, by=dairy.admin)
+    # Found later: it was delivered after all.
+    bf.correct(session, late, 2, admin=dairy.admin)
     bf.run(session)
 
-    issued_again, supplementary = bf.invoices_of(session, dairy.asha.id)
+    (issued_again,) = bf.invoices_of(session, dairy.asha.id)  # no second November bill
     assert (issued_again.number, issued_again.total_paise, lines_of(session, issued_again)) == (
         frozen
     )
-    assert supplementary.status == "draft"
-    assert lines_of(session, supplementary) == [(dairy.milk.id, 2800, 2, 5600, 0)]
-    session.refresh(first)
     session.refresh(late)
-    assert (first.invoice_id, late.invoice_id) == (issued.id, supplementary.id)
+    assert late.invoice_id == issued.id
+    (adjustment,) = session.scalars(select(Adjustment).where(Adjustment.order_id == late.id))
+    assert (adjustment.against_invoice_id, adjustment.invoice_id) == (issued.id, None)
+    assert adjustment.amount_paise == 5600
+    assert reconcile.reconcile(session, bf.NOVEMBER).clean
+
+    # December's bill carries it.
+    bf.run(session, bf.DECEMBER, today=dt.date(2027, 1, 2))
+    december = bf.invoices_of(session, dairy.asha.id)[-1]
+    assert (december.month, december.total_paise) == (bf.DECEMBER, 5600)
 
 
 def test_each_run_writes_one_audit_event(session: Session, dairy: Dairy) -> None:
     made = bf.order(session, customer_id=dairy.asha.id, product_id=dairy.milk.id, day=day(1))
     bf.deliver(session, made, by=dairy.admin)
+    bf.close_month(session)
     before = session.scalar(select(func.max(AuditEvent.id))) or 0
 
     bf.run(session, finalize=True)

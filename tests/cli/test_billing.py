@@ -29,6 +29,8 @@ def test_billing_run_and_reconcile_from_the_command_line(
     database.dispose()
 
     unbilled = run_cli(url, "billing", "reconcile", "--month", "2026-11")
+    too_soon = run_cli(url, "billing", "run", "--month", "2026-11", "--finalize")
+    closed = run_cli(url, "deliveries", "close", "--date", "2026-11-30")
     billed = run_cli(url, "billing", "run", "--month", "2026-11", "--finalize")
     clean = run_cli(url, "billing", "reconcile", "--month", "2026-11")
     future = run_cli(url, "billing", "run", "--month", "2099-01")
@@ -36,6 +38,10 @@ def test_billing_run_and_reconcile_from_the_command_line(
 
     assert unbilled.exit_code == 1, unbilled.output
     assert "Delivered, not billed (1)" in unbilled.output
+    assert too_soon.exit_code == 1
+    assert "its last day, 2026-11-30, has not been closed" in too_soon.output
+    assert closed.exit_code == 0, closed.output
+    assert "Closed 2026-11-30" in closed.output
     assert billed.exit_code == 0, billed.output
     assert "Billing 2026-11" in billed.output
     assert clean.exit_code == 0, clean.output

@@ -38,13 +38,21 @@ def test_generate(run_cli: RunCli, new_database_url: NewDatabaseUrl) -> None:
         again = run_cli(url, "orders", "generate", "--date", TOMORROW.isoformat())
         assert "│       0 │       0 │         0 │         2 │" in again.output
 
+        past = run_cli(url, "orders", "generate", "--date", "2026-11-30")
+        assert past.exit_code == 1
+        assert "is over" in past.output
+        asked = run_cli(
+            url, "orders", "generate", "--date", "2026-11-30", "--past", "--reason", "missed"
+        )
+        assert asked.exit_code == 0, asked.output
+
         bad = run_cli(url, "orders", "generate", "--date", "someday")
         assert bad.exit_code == 2
         assert "is not a date" in bad.output
 
         with database.session_scope(write=False) as session:
-            assert session.scalar(select(func.count()).select_from(Order)) == 2
+            assert session.scalar(select(func.count()).select_from(Order)) == 4  # 2 + 2 past
             triggers = session.scalars(select(MaterializationRun.trigger)).all()
-            assert triggers == ["cli", "cli"]
+            assert triggers == ["cli", "cli", "cli"]
     finally:
         database.dispose()

@@ -56,6 +56,7 @@ def bill(
             session, customer_id=customer_id, product_id=milk.id, day=month.replace(day=n)
         )
         bf.deliver(session, made, by=admin)
+    bf.close_month(session, month)
     bf.run(session, month)
     (draft,) = [i for i in bf.invoices_of(session, customer_id) if i.status == "draft"]
     return service.finalize_invoice(session, draft.id, factories.ACTOR, bf.SETTINGS, today=issued)

@@ -687,6 +687,7 @@ def test_bills_with_their_pdf_and_the_balance(home: Home, session: Session) -> N
             price_paise=2800,
         )
         billing_factories.deliver(session, made, by=admin)
+    billing_factories.close_month(session, NOVEMBER)
     billing_service.run_billing(
         session, NOVEMBER, ACTOR, shop.dairy.settings, finalize=True, today=TODAY
     )
@@ -702,7 +703,10 @@ def test_bills_with_their_pdf_and_the_balance(home: Home, session: Session) -> N
     bills = _text(page.text[page.text.index('id="bills"') :])
     assert "You owe ₹68.00" in bills
     assert "November 2026 Partly paid" in bills
-    assert "Total ₹168.00 Paid ₹100.00 Balance due ₹68.00 by 11 Dec" in bills
+    assert (
+        "Previous balance ₹0.00 Payments and credits since ₹0.00 This bill ₹168.00"
+        " Total due on the bill ₹168.00 Paid ₹100.00 Balance due ₹68.00 by 11 Dec"
+    ) in bills
     assert "Payment UPI" in bills
     (link,) = [part.split('"')[0] for part in page.text.split('href="/api/v1/invoices/')[1:]]
     pdf = home.client.get(f"/api/v1/invoices/{link}")  # the page's cookie opens it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
@@ -12,8 +12,14 @@ from milkrun.catalog.models import Product
 from milkrun.db import locks
 from milkrun.money import percent_of
 from milkrun.orders.models import Order
+from milkrun.periods import queries as period_queries
 
 MAX_REASON = 200
+# The customer's issued (live) bill of a month. Plain SQL: billing sits above this domain.
+_LIVE_BILL = text(
+    "SELECT id FROM invoices WHERE customer_id = :customer_id AND month = :month"
+    " AND status IN ('finalized', 'partially_paid', 'paid') ORDER BY id LIMIT 1"
+).bindparams(bindparam("customer_id", type_=Integer), bindparam("month", type_=Date))
 
 
 def lock_billing_month(session: Session, month: dt.date, *, shared: bool = False) -> None:
@@ -41,16 +47,24 @@ def record_correction(
     an adjustment against that invoice: (after - before) x the order's unit price, with the
     product's tax rounded half up (away from zero for a credit).
 
-    Nothing is recorded for an order on no invoice (the next billing run simply bills what was
-    delivered) or when the quantity does not change (a new reason for a non-delivery). Whether
-    the adjustment is carried by the next bill or absorbed because its invoice was still a draft
-    is billing's to decide (see ``milkrun.billing``). The month's billing lock is held (shared)
-    and the order read again, so a billing run of the month finishes first or waits.
+    Nothing is recorded when the quantity does not change (a new reason for a non-delivery), or
+    for an order on no invoice of a month still open (the next billing run simply bills what was
+    delivered). An order on no invoice of a closed month (finalized: it takes no second bill) is
+    put on its customer's issued invoice of that month and corrected against it, so the next
+    bill carries it; a customer with no live bill that month gets one from a rerun of the month.
+    Whether the adjustment is carried by the next bill or absorbed because its invoice was still
+    a draft is billing's to decide (see ``milkrun.billing``). The month's billing lock is held
+    (shared) and the order read again, so a billing run of the month finishes first or waits.
     """
     if quantity_before == quantity_after:
         return None
-    delivery_date = session.scalar(select(Order.delivery_date).where(Order.id == order_id))
-    if delivery_date is None:
+    found = session.execute(
+        select(Order.delivery_date, Order.invoice_id).where(Order.id == order_id)
+    ).first()
+    if found is None:
+        return None
+    delivery_date, invoice_id = found
+    if invoice_id is None and not period_queries.is_month_closed(session, delivery_date):
         return None
     lock_billing_month(session, delivery_date, shared=True)
     row = session.execute(
@@ -59,13 +73,22 @@ def record_correction(
         .where(Order.id == order_id)
         .with_for_update(of=Order)
     ).one()
-    if row.invoice_id is None:
-        return None
+    against = row.invoice_id
+    if against is None:
+        against = session.scalar(
+            _LIVE_BILL, {"customer_id": row.customer_id, "month": delivery_date.replace(day=1)}
+        )
+        if against is None:
+            return None
+        session.execute(
+            update(Order).where(Order.id == order_id).values(invoice_id=against),
+            execution_options={"synchronize_session": False},
+        )
     amount = (quantity_after - quantity_before) * row.unit_price_paise
     adjustment = Adjustment(
         customer_id=row.customer_id,
         order_id=order_id,
-        against_invoice_id=row.invoice_id,
+        against_invoice_id=against,
         quantity_before=quantity_before,
         quantity_after=quantity_after,
         unit_price_paise=row.unit_price_paise,

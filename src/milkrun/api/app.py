@@ -9,6 +9,7 @@ from milkrun.api.routes import (
     auth,
     billing,
     customers,
+    day_closes,
     deliveries,
     invoices,
     orders,
@@ -34,6 +35,7 @@ def build_router() -> APIRouter:
     for domain in (subscriptions, orders):
         router.include_router(domain.router)
         router.include_router(domain.me_router)
+    router.include_router(day_closes.router)
     router.include_router(billing.router)
     router.include_router(invoices.router)
     router.include_router(invoices.me_router)

@@ -15,12 +15,15 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from milkrun.money import format_inr
+
+if TYPE_CHECKING:
+    from milkrun.billing.statement import Statement
 
 DEFAULT_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -105,6 +108,8 @@ class Bill:
     lines: list[BillLine] = field(default_factory=list)
     adjustments: list[BillAdjustment] = field(default_factory=list)
     payments: list[BillPayment] = field(default_factory=list)
+    # The balance the bill carries (an issued bill): see ``billing.statement``.
+    statement: Statement | None = None
 
 
 def font_dir() -> Path:
@@ -200,6 +205,7 @@ def render(bill: Bill, *, fonts_in: Path | None = None) -> bytes:
     if bill.adjustments:
         _adjustments(pdf, bill)
     _totals(pdf, bill)
+    _account(pdf, bill)
     _footer(pdf, bill)
     return bytes(pdf.output())
 
@@ -260,9 +266,7 @@ def _bill_to(pdf: _Page, bill: Bill) -> None:
     pdf.set_x(x)
     pdf.text_cell(right, 4.5, "Amount due", size=8, grey=True, align="R", last=True)
     pdf.set_x(x)
-    pdf.text_cell(
-        right, 6, format_inr(bill.balance_due_paise), size=13, bold=True, align="R", last=True
-    )
+    pdf.text_cell(right, 6, format_inr(_amount_due(bill)), size=13, bold=True, align="R", last=True)
     pdf.set_y(max(bottom, pdf.get_y()))
     pdf.rule()
 
@@ -408,14 +412,56 @@ def _totals(pdf: _Page, bill: Bill) -> None:
             pdf.text_cell(pdf.width, 4.5, text, size=8.5, last=True)
 
 
+def _amount_due(bill: Bill) -> int:
+    """What the customer is asked to pay: the account's total due (previous balance included)
+    on an issued bill; what is left of the bill itself otherwise."""
+    return bill.statement.total_due_paise if bill.statement is not None else bill.balance_due_paise
+
+
+def _account(pdf: _Page, bill: Bill) -> None:
+    """The account the bill states: the balance travels from bill to bill."""
+    stated = bill.statement
+    if stated is None:
+        return
+    label_w, value_w = 66.0, 34.0
+    x = pdf.l_margin + pdf.width - label_w - value_w
+    pdf.ln(3)
+    pdf.set_x(x)
+    pdf.text_cell(label_w + value_w, 5, "Your account", size=9, bold=True, last=True)
+    previous = "Previous balance" + (
+        f" (after {stated.previous_number})" if stated.previous_number else ""
+    )
+    rows = [
+        (previous, stated.previous_balance_paise, False),
+        ("Payments and credits since", stated.payments_and_credits_paise, False),
+        ("This month's charges", stated.charges_paise, False),
+        ("Adjustments", stated.adjustments_paise, False),
+        ("Total due", stated.total_due_paise, True),
+    ]
+    for label, paise, strong in rows:
+        pdf.set_x(x)
+        border: Literal[0, 1] | str = "T" if strong else 0
+        pdf.text_cell(label_w, 6, label, size=10 if strong else 9, bold=strong, border=border)
+        pdf.text_cell(
+            value_w,
+            6,
+            format_inr(paise),
+            size=10 if strong else 9,
+            bold=strong,
+            align="R",
+            border=border,
+            last=True,
+        )
+
+
 def _footer(pdf: _Page, bill: Bill) -> None:
     pdf.ln(4)
     if bill.status == "draft":
         note = "Draft: this bill may still change and is not yet payable."
     elif bill.status == "void":
         note = "This invoice has been cancelled; its number is not reused."
-    elif bill.balance_due_paise > 0 and bill.due_date is not None:
-        note = f"Please pay {format_inr(bill.balance_due_paise)} by {long_date(bill.due_date)}."
+    elif _amount_due(bill) > 0 and bill.due_date is not None:
+        note = f"Please pay {format_inr(_amount_due(bill))} by {long_date(bill.due_date)}."
     else:
         note = "Nothing is due on this bill. Thank you!"
     pdf.text_cell(pdf.width, 5, note, size=9, bold=True, last=True)

@@ -6,12 +6,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
-from milkrun.billing import pdf
+from milkrun.billing import pdf, statement
 from milkrun.billing.billable import BILLED_OUTCOMES
 from milkrun.billing.errors import InvalidStatus, InvoiceNotFound
 from milkrun.billing.models import (
@@ -23,6 +24,7 @@ from milkrun.billing.models import (
 )
 from milkrun.billing.months import month_end
 from milkrun.billing.schemas import (
+    AccountRead,
     AdjustmentRead,
     InvoiceDetail,
     InvoiceLineRead,
@@ -197,7 +199,9 @@ def payments_applied(session: Session, invoice_id: int) -> list[InvoicePaymentRe
     ]
 
 
-def invoice_detail(session: Session, invoice: Invoice, today: dt.date) -> InvoiceDetail:
+def invoice_detail(
+    session: Session, invoice: Invoice, today: dt.date, zone: ZoneInfo | None = None
+) -> InvoiceDetail:
     return InvoiceDetail(
         **read_invoice(invoice, today).model_dump(),
         lines=[
@@ -215,6 +219,23 @@ def invoice_detail(session: Session, invoice: Invoice, today: dt.date) -> Invoic
         adjustments=adjustments_carried(session, invoice.id),
         payments=payments_applied(session, invoice.id),
         void_reason=invoice.void_reason,
+        period_start=invoice.month,
+        period_end=month_end(invoice.month),
+        account=account_of(session, invoice, zone) if zone is not None else None,
+    )
+
+
+def account_of(session: Session, invoice: Invoice, zone: ZoneInfo) -> AccountRead | None:
+    stated = statement.statement_of(session, invoice, zone)
+    if stated is None:
+        return None
+    return AccountRead(
+        previous_invoice_number=stated.previous_number,
+        previous_balance=to_rupees(stated.previous_balance_paise),
+        payments_and_credits=to_rupees(stated.payments_and_credits_paise),
+        charges=to_rupees(stated.charges_paise),
+        adjustments=to_rupees(stated.adjustments_paise),
+        total_due=to_rupees(stated.total_due_paise),
     )
 
 
@@ -286,6 +307,7 @@ def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
         total_paise=invoice.total_paise,
         amount_paid_paise=invoice.amount_paid_paise,
         balance_due_paise=balance_due(invoice),
+        statement=statement.statement_of(session, invoice, settings.zone),
         card=milk_card(session, invoice),
         lines=[
             pdf.BillLine(

@@ -5,6 +5,8 @@ and invoiced groups (invoice, product, unit price) that bill less than their ord
 Billed, not delivered: invoiced groups that bill more than their orders delivered. A group's
 billed quantity is its line plus the corrections recorded against the invoice since; void
 invoices count for nothing. Totals are before tax. After a billing run both lists are empty.
+Besides: past orders unresolved, adjustments not carried and balances that do not agree with
+the ledger (``leaks``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.adjustments.models import Adjustment
+from milkrun.billing import leaks
 from milkrun.billing.billable import BILLED_OUTCOMES
 from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from milkrun.billing.months import check_billable_month, month_end
@@ -38,9 +41,10 @@ LIST_LIMIT = 500
 def reconcile(
     session: Session, month: dt.date, *, today: dt.date | None = None, limit: int = LIST_LIMIT
 ) -> Reconciliation:
-    """Reconcile a month (any day of it) that has begun by ``today``, the business date (the
-    clock's, in the default zone, when not given); a later month is refused as billing refuses
-    it."""
+    """Every list of the module docstring and of ``leaks``; clean when all are empty. A month
+    that has not begun by ``today`` (the business date; the clock's, in the default zone, when
+    not given) is refused as billing refuses it; orders of days before ``today`` count as
+    past."""
     if today is None:
         today = clock.today(ZoneInfo(Settings.model_fields["timezone"].default))
     first = check_billable_month(month, today)
@@ -200,6 +204,9 @@ def reconcile(
                 )
             )
     under_count = mismatch_count - over_count
+    unresolved, unresolved_count = leaks.unresolved_orders(session, first, today, limit)
+    uncarried, uncarried_count = leaks.adjustments_not_carried(session, first, limit)
+    balances, balances_count = leaks.balance_mismatches(session, limit)
     return Reconciliation(
         month=month_text(first),
         delivered_not_billed=(delivered_not_billed + under)[:limit],
@@ -208,5 +215,16 @@ def reconcile(
         billed_not_delivered_count=over_count,
         delivered_total=to_rupees(delivered_total),
         billed_total=to_rupees(billed_total),
-        clean=unbilled_count == 0 and mismatch_count == 0 and delivered_total == billed_total,
+        unresolved_orders=unresolved,
+        unresolved_orders_count=unresolved_count,
+        adjustments_not_carried=uncarried,
+        adjustments_not_carried_count=uncarried_count,
+        balance_mismatches=balances,
+        balance_mismatches_count=balances_count,
+        clean=unbilled_count == 0
+        and mismatch_count == 0
+        and delivered_total == billed_total
+        and unresolved_count == 0
+        and uncarried_count == 0
+        and balances_count == 0,
     )

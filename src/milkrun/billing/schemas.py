@@ -109,11 +109,27 @@ class InvoicePaymentRead(BaseModel):
     amount: str
 
 
+class AccountRead(BaseModel):
+    """The balance the bill carries (``billing.statement``): previous balance + payments and
+    credits since (negative: money in) + this month's charges + adjustments = total due."""
+
+    previous_invoice_number: str | None
+    previous_balance: str
+    payments_and_credits: str
+    charges: str
+    adjustments: str
+    total_due: str
+
+
 class InvoiceDetail(InvoiceRead):
     lines: list[InvoiceLineRead]
     adjustments: list[AdjustmentRead]
     payments: list[InvoicePaymentRead]
     void_reason: str | None
+    # The dates the bill covers, and the account it states (None for a draft or a void bill).
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    account: AccountRead | None = None
 
 
 class LedgerEntry(BaseModel):
@@ -162,6 +178,37 @@ class BilledWithoutDelivery(BaseModel):
     amount: str
 
 
+class UnresolvedPastOrder(BaseModel):
+    """An order of a day that is over that nobody (not even the day close) has marked."""
+
+    order_id: int
+    customer_id: int
+    delivery_date: dt.date
+    product_id: int
+    quantity: int
+
+
+class UncarriedAdjustment(BaseModel):
+    """A correction the bills of a finalized month should have carried, and did not."""
+
+    adjustment_id: int
+    customer_id: int
+    order_id: int
+    against_invoice_id: int
+    amount: str
+
+
+class BalanceMismatch(BaseModel):
+    """A customer whose bills − payments ± corrections not yet billed differ from its ledger."""
+
+    customer_id: int
+    billed: str
+    paid: str
+    not_yet_billed: str
+    from_bills: str
+    ledger_balance: str
+
+
 class Reconciliation(BaseModel):
     month: str
     delivered_not_billed: list[UnbilledDelivery]
@@ -170,4 +217,10 @@ class Reconciliation(BaseModel):
     billed_not_delivered_count: int
     delivered_total: str
     billed_total: str
+    unresolved_orders: list[UnresolvedPastOrder] = []
+    unresolved_orders_count: int = 0
+    adjustments_not_carried: list[UncarriedAdjustment] = []
+    adjustments_not_carried_count: int = 0
+    balance_mismatches: list[BalanceMismatch] = []
+    balance_mismatches_count: int = 0
     clean: bool

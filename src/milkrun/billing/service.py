@@ -62,6 +62,7 @@ def run_billing(
         if progress:
             progress("numbering and issuing the drafts")
         issued = _issue(session, month, None, settings, today)
+        months.record_close(session, month, actor.user_id, issued.count)
     result = BillingRunResult(
         month=month_text(month),
         invoices_created=rebuilt.created,
@@ -142,11 +143,13 @@ def finalize_month(
     *,
     today: dt.date | None = None,
 ) -> FinalizeMonthResult:
-    """Issue every draft of a month as it stands (numbered in invoice id order)."""
+    """Issue every draft of a month as it stands (numbered in invoice id order), once the month
+    is over and closed; the month is then closed for good (``months.record_close``)."""
     today = today or clock.today(settings.zone)
     month = months.check_billable_month(month, today)
     months.lock_month(session, month)
     issued = _issue(session, month, None, settings, today)
+    months.record_close(session, month, actor.user_id, issued.count)
     result = FinalizeMonthResult(
         month=month_text(month),
         invoices_finalized=issued.count,
@@ -296,7 +299,9 @@ def _issue(
 ) -> Issued:
     """Number and issue the month's drafts (or the one draft ``invoice_id``); the caller holds
     the month's lock. Numbers come from the series' counter row in this same transaction, so a
-    failure anywhere below rolls them back with everything else: no gaps."""
+    failure anywhere below rolls them back with everything else: no gaps. Only a month whose
+    last day has closed, with nothing left unresolved, is issued (``months.require_closable``)."""
+    months.require_closable(session, month)
     selector: list[ColumnElement[bool]] = [
         Invoice.month == month,
         Invoice.status == InvoiceStatus.draft.value,

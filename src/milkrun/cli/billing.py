@@ -12,7 +12,7 @@ from rich.table import Table
 from milkrun import clock
 from milkrun.audit.service import Actor
 from milkrun.billing import invoicing, reconcile, service
-from milkrun.billing.schemas import MONTH_PATTERN, parse_month
+from milkrun.billing.schemas import MONTH_PATTERN, Reconciliation, parse_month
 from milkrun.cli.context import console, errors, session_scope, settings
 
 app = typer.Typer(no_args_is_help=True, help="Monthly bills.")
@@ -77,8 +77,10 @@ def run_command(
 
 @app.command("reconcile")
 def reconcile_command(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
-    """List delivered orders that are on no invoice and invoiced quantities with no delivery
-    behind them; exits 1 when either list is not empty (or the totals differ)."""
+    """List delivered orders that are on no invoice, invoiced quantities with no delivery
+    behind them, past orders unresolved, adjustments a finalized month did not carry, and
+    customers whose bills − payments do not match the ledger; exits 1 when any list is not
+    empty (or the totals differ)."""
     first = _month(month)
     with session_scope(write=False) as session:
         report = reconcile.reconcile(session, first, today=clock.today(settings().zone))
@@ -116,7 +118,51 @@ def reconcile_command(month: str = typer.Option(..., "--month", help="YYYY-MM"))
                 over.amount,
             )
         console.print(table)
+    _leak_tables(report)
     if not report.clean:
         errors.print("[red]Billing does not match the deliveries of this month.[/red]")
         raise typer.Exit(1)
     console.print("[green]Every delivered unit is billed exactly once.[/green]")
+
+
+def _leak_tables(report: Reconciliation) -> None:
+    if report.unresolved_orders:
+        table = Table(title=f"Past orders unresolved ({report.unresolved_orders_count})")
+        for column in ("order", "customer", "date", "product", "qty"):
+            table.add_column(column)
+        for order in report.unresolved_orders:
+            table.add_row(
+                str(order.order_id),
+                str(order.customer_id),
+                str(order.delivery_date),
+                str(order.product_id),
+                str(order.quantity),
+            )
+        console.print(table)
+    if report.adjustments_not_carried:
+        table = Table(title=f"Adjustments not carried ({report.adjustments_not_carried_count})")
+        for column in ("adjustment", "customer", "order", "against invoice", "₹"):
+            table.add_column(column)
+        for adjustment in report.adjustments_not_carried:
+            table.add_row(
+                str(adjustment.adjustment_id),
+                str(adjustment.customer_id),
+                str(adjustment.order_id),
+                str(adjustment.against_invoice_id),
+                adjustment.amount,
+            )
+        console.print(table)
+    if report.balance_mismatches:
+        table = Table(title=f"Balances not matching the ledger ({report.balance_mismatches_count})")
+        for column in ("customer", "billed", "paid", "not yet billed", "from bills", "ledger"):
+            table.add_column(column)
+        for row in report.balance_mismatches:
+            table.add_row(
+                str(row.customer_id),
+                row.billed,
+                row.paid,
+                row.not_yet_billed,
+                row.from_bills,
+                row.ledger_balance,
+            )
+        console.print(table)

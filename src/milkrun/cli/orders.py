@@ -31,16 +31,25 @@ def _parse_date(value: str) -> dt.date:
 def generate_command(
     date: str = typer.Option(..., "--date", help="YYYY-MM-DD, or today / tomorrow"),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report, change nothing"),
+    past: bool = typer.Option(
+        False, "--past", help="A date before today, in a month still open (needs --reason)"
+    ),
+    reason: str | None = typer.Option(None, "--reason", help="Why a past date (audited)"),
 ) -> None:
     """Materialize the orders of a date from the subscriptions due on it. Idempotent: run it
-    at the cut-off (cron: `milkrun orders generate --date tomorrow` at 22:00) and again at will."""
+    at the cut-off (cron: `milkrun orders generate --date tomorrow` at 22:00) and again at will.
+    A date before today is refused (exit 1) unless --past --reason "..." and its month is still
+    open; a date of a month whose bills are finalized always."""
     day = _parse_date(date)
     with session_scope() as session:
-        report = generate.materialize(
+        report = generate.generate(
             session,
             day,
             Actor.system("cli:orders generate", channel="cli"),
+            today=clock.today(settings().zone),
             dry_run=dry_run,
+            past=past,
+            reason=reason,
             trigger="cli",
         )
     console.print(f"Orders of {day}" + (" (dry run: nothing changed)" if dry_run else ""))

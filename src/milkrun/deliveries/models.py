@@ -60,9 +60,14 @@ class DeliveryStatus(Timestamped, Base):
             " OR (status = 'not_delivered' AND quantity_delivered = 0 AND reason IS NOT NULL)",
             name="outcome_fits_status",
         ),
+        # A login, a shared link, or the day close (the system, on the dairy's policy).
         CheckConstraint(
-            "(recorded_by_user_id IS NOT NULL AND recorded_by_link_id IS NULL)"
-            " OR (recorded_by_user_id IS NULL AND recorded_by_link_id IS NOT NULL)",
+            "(recorded_by_user_id IS NOT NULL AND recorded_by_link_id IS NULL"
+            " AND recorded_by_close_id IS NULL)"
+            " OR (recorded_by_user_id IS NULL AND recorded_by_link_id IS NOT NULL"
+            " AND recorded_by_close_id IS NULL)"
+            " OR (recorded_by_user_id IS NULL AND recorded_by_link_id IS NULL"
+            " AND recorded_by_close_id IS NOT NULL)",
             name="recorded_by_one",
         ),
         CheckConstraint("version >= 1", name="version_positive"),
@@ -78,6 +83,7 @@ class DeliveryStatus(Timestamped, Base):
     notes: Mapped[str | None] = mapped_column(String(500))
     recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_by_link_id: Mapped[int | None] = mapped_column(ForeignKey("shared_delivery_links.id"))
+    recorded_by_close_id: Mapped[int | None] = mapped_column(ForeignKey("day_closes.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     version: Mapped[int] = mapped_column(default=1)
 

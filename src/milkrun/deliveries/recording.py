@@ -29,6 +29,8 @@ from milkrun.deliveries.schemas import MarkResult
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.orders.models import Order, OrderStatus
 
+# Who recorded a status the day close wrote (no person: the system, on the dairy's policy).
+DAY_CLOSE = "day close"
 # How often a mark re-reads and tries again when another writer changed the order in between.
 MAX_ATTEMPTS = 10
 STATUSES = cast(Table, DeliveryStatus.__table__)
@@ -54,12 +56,13 @@ def record_correction_of_billed_order(
     after: Outcome,
     marker: Marker,
 ) -> None:
-    """A change to what was delivered of an order that is already on an invoice is allowed, and
+    """A change to what was delivered of an order that is already on an invoice (or of any order
+    of a month whose bills are finalized) is allowed, and
     recorded as an adjustment in this same transaction (``milkrun.adjustments``): the next bill
     carries it as a credit or a debit, with the reason and the order. Billing decides what it
     means for the invoice it is against (an adjustment against a draft is absorbed when the
     next run rebuilds the draft). Called once the new status is written, so it runs once."""
-    if order.invoice_id is None or before is None:
+    if before is None:
         return
     what = f"{before.outcome.status.value} → {after.status.value}".replace("_", " ")
     why = after.reason.value.replace("_", " ") if after.reason else None
@@ -113,7 +116,9 @@ def recorded(row: Any) -> Recorded | None:
         ),
         version=version,
         recorded_at=at,
-        recorded_by=name if name is not None else f"link: {label}",
+        recorded_by=(
+            name if name is not None else f"link: {label}" if label is not None else DAY_CLOSE
+        ),
         user_id=user_id,
         link_id=link_id,
     )
@@ -140,6 +145,7 @@ def _write(
             **outcome.as_dict(),
             "recorded_by_user_id": marker.user_id,
             "recorded_by_link_id": marker.link_id,
+            "recorded_by_close_id": None,
             "recorded_at": now,
         }.items()
     }
@@ -163,6 +169,7 @@ _WRITTEN = (
     "notes",
     "recorded_by_user_id",
     "recorded_by_link_id",
+    "recorded_by_close_id",
     "recorded_at",
 )
 

@@ -149,3 +149,39 @@ class DeliveryBoyManifests(BaseModel):
 
 class LinkManifest(Manifest):
     link: LinkHolder
+
+
+class DayCloseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date
+
+
+class DayCloseRead(BaseModel):
+    """What the close of a day did: orders it marked delivered or not delivered on the dairy's
+    policy, orders it left for review, orders people had marked; and how many are still
+    unresolved now."""
+
+    date: dt.date
+    policy: str
+    trigger: str
+    first_closed_at: dt.datetime
+    closed_at: dt.datetime
+    delivered: int
+    not_delivered: int
+    review: int
+    marked: int
+    unresolved: int
+
+
+class UnresolvedOrder(BaseModel):
+    """An order of a past day nobody has marked (the owner's review list)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    customer_id: int
+    product_id: int
+    delivery_date: dt.date
+    shift: str
+    quantity: int
+    route_id: int | None

@@ -1,7 +1,9 @@
 """The demo dairy's bills: last month delivered, billed and finalized, and paid (mostly).
 
 Last month's orders are marked as its delivery boys would have (mostly delivered; a few
-partial, a few not delivered), the month is billed and finalized on the 1st of this month, and
+partial, a few not delivered), its days are closed, the month is billed and finalized on the
+1st of this month (which closes it), this month's past days are closed too (none is left
+unresolved; the month stays open), and
 payments come in: most customers pay their bill exactly, one of the demo logins has paid too
 much (credit for the next bill), another only part of it (arrears, overdue once the due date
 has passed). Everything goes through the services the API uses. Idempotent: marks repeat as
@@ -25,6 +27,7 @@ from milkrun.billing import months, settlement
 from milkrun.billing import service as billing_service
 from milkrun.billing.models import ISSUED_STATUSES, Invoice
 from milkrun.config import Settings
+from milkrun.deliveries import closing
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
 from milkrun.deliveries.schemas import MarkRequest
@@ -89,10 +92,28 @@ def seed_billing(
         ).all()
         for order in unmarked:
             delivery_service.mark_order(session, marker, _outcome(order), today=today)
+        close_days(session, last_month, months.month_end(last_month), today, settings)
         billing_service.run_billing(
             session, last_month, actor, settings, finalize=True, today=this_month
         )
     _payments(session, last_month, actor, today, credit_customer_id, arrears_customer_id)
+    # This month's days so far are closed too (the scheduler would have closed them each
+    # morning): nothing of the past stays unmarked. The month itself stays open.
+    close_days(session, this_month, today - dt.timedelta(days=1), today, settings)
+
+
+def close_days(
+    session: Session, first: dt.date, last: dt.date, today: dt.date, settings: Settings
+) -> None:
+    """Close each day from ``first`` to ``last`` as the scheduler does; the demo dairy bills
+    what nobody marked (policy ``delivered``). Closing a closed day again changes nothing."""
+    demo_settings = settings.model_copy(update={"day_close_policy": "delivered"})
+    day = first
+    while day <= last:
+        closing.close_day(
+            session, day, closing.system_actor("demo"), demo_settings, trigger="demo", today=today
+        )
+        day += dt.timedelta(days=1)
 
 
 def _payments(

@@ -18,11 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.cutoff import Window
 from milkrun.orders import generate, sync
+from milkrun.orders import service as order_service
+from milkrun.orders.models import Order, OrderStatus
 from milkrun.subscriptions import overrides, pauses
 from milkrun.subscriptions import service as subscription_service
 from milkrun.subscriptions.bookkeeping import Affected, Change, Event
@@ -71,6 +74,7 @@ def create_pause(
     change = pauses.create_pause_unsynced(
         session, data, actor, window, customer_id=customer_id, subscription_id=subscription_id
     )
+    _cancel_one_time_orders(session, actor, window, change)
     return _carry_through(session, actor, window, change)
 
 
@@ -86,6 +90,7 @@ def update_pause(
     change = pauses.update_pause_unsynced(
         session, pause_id, data, actor, window, customer_id=customer_id
     )
+    _cancel_one_time_orders(session, actor, window, change)
     return _carry_through(session, actor, window, change)
 
 
@@ -130,6 +135,45 @@ def clear_override(
         session, subscription_id, day, window, customer_id=customer_id
     )
     _carry_through(session, actor, window, change)
+
+
+def _cancel_one_time_orders(
+    session: Session, actor: audit.Actor, window: Window, change: Change[Pause]
+) -> None:
+    """A vacation of all of a customer's deliveries covers its one-time orders too: each one of
+    the paused days that the caller may still change, still scheduled, is cancelled (its own
+    ``order.cancel`` event) and listed in the pause's event (``one_time_orders_cancelled``).
+    Ending the vacation early does not bring them back; an order placed for a paused day after
+    the vacation was set is the customer's later wish, and stays."""
+    pause = change.written
+    if pause.subscription_id is not None:
+        return
+    condition = [
+        Order.customer_id == pause.customer_id,
+        Order.subscription_id.is_(None),
+        Order.status == OrderStatus.scheduled.value,
+        Order.invoice_id.is_(None),
+        Order.delivery_date >= max(pause.start_date, window.earliest),
+    ]
+    if pause.end_date is not None:
+        condition.append(Order.delivery_date <= pause.end_date)
+    if change.event is not None and change.event.action == "pause.update":
+        # Only the days the change adds: one-time orders placed during the vacation stay.
+        before = change.event.before or {}
+        if before.get("start_date") is not None:
+            start, end = before["start_date"], before.get("end_date")
+            inside = Order.delivery_date >= dt.date.fromisoformat(start)
+            if end is not None:
+                inside = inside & (Order.delivery_date <= dt.date.fromisoformat(end))
+            condition.append(~inside)
+    cancelled = [
+        order_service.cancel_order(
+            session, order_id, actor, window, customer_id=pause.customer_id
+        ).id
+        for order_id in session.scalars(select(Order.id).where(*condition).order_by(Order.id))
+    ]
+    if cancelled and change.event is not None and change.event.after is not None:
+        change.event.after["one_time_orders_cancelled"] = cancelled
 
 
 # --- the re-sync and the audit event every change ends with ---------------------------------

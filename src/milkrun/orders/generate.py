@@ -17,9 +17,12 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
+from milkrun.cutoff import DateInPast
 from milkrun.orders.models import MaterializationRun
 from milkrun.orders.sync import Counts as Counts  # callers name generate.Counts
 from milkrun.orders.sync import lock_day, sync_day
+from milkrun.periods import queries as period_queries
+from milkrun.periods.errors import MonthClosed, PastReasonRequired
 from milkrun.subscriptions.bookkeeping import EVERYTHING
 
 
@@ -37,9 +40,11 @@ def materialize(
     *,
     dry_run: bool = False,
     trigger: str = "api",
+    reason: str | None = None,
 ) -> Report:
     """Materialize ``day``: sync all of its subscription orders. A real run is recorded (the
-    scheduler's catch-up looks for it) and audited; a dry run changes nothing."""
+    scheduler's catch-up looks for it) and audited (with ``reason``, for a past date); a dry
+    run changes nothing."""
     started = clock.now()
     counts = sync_day(session, day, EVERYTHING, dry_run=dry_run)
     if dry_run:
@@ -60,9 +65,55 @@ def materialize(
         "orders.generate",
         "materialization_run",
         run.id,
-        after={"delivery_date": day, "trigger": trigger, **counts.as_dict()},
+        after={
+            "delivery_date": day,
+            "trigger": trigger,
+            **counts.as_dict(),
+            **({"reason": reason} if reason else {}),
+        },
     )
     return Report(day, False, counts)
+
+
+def generate(
+    session: Session,
+    day: dt.date,
+    actor: audit.Actor,
+    *,
+    today: dt.date,
+    dry_run: bool = False,
+    past: bool = False,
+    reason: str | None = None,
+    trigger: str = "api",
+) -> Report:
+    """Generate the orders of ``day`` on request (the API, the CLI). A day before ``today`` is
+    history: refused (409 ``date_in_past``) unless an admin asks for it explicitly (``past``)
+    with a reason, which the audit event keeps; a day of a month whose bills are finalized is
+    always refused (409 ``month_closed``): late facts about a closed month go through
+    corrections and adjustments."""
+    if period_queries.is_month_closed(session, day):
+        raise MonthClosed(
+            f"{day:%B %Y} is closed (its bills are finalized): no order is generated for "
+            f"{day.isoformat()}; correct what was delivered instead, and the next bill carries it"
+        )
+    if day < today and not dry_run:
+        if not past:
+            raise DateInPast(
+                f"{day.isoformat()} is over: orders are not generated for a past date (an admin "
+                "may, for a month still open, asking explicitly with a reason)"
+            )
+        if not (reason and reason.strip()):
+            raise PastReasonRequired(
+                f"Say why the orders of {day.isoformat()} are generated now (reason)"
+            )
+    return materialize(
+        session,
+        day,
+        actor,
+        dry_run=dry_run,
+        trigger=trigger,
+        reason=reason.strip() if day < today and reason else None,
+    )
 
 
 def materialize_if_missing(

@@ -7,6 +7,10 @@ after tonight's cut-off) without a recorded materialization run is materialized 
 that was down at the cut-off makes up for it when it comes back. Earlier dates are history and
 are left alone.
 
+Other nightly jobs ride on the same thread (``jobs``, given by the app: the day close, which
+lives above orders): each runs after the materialization on every wake-up, on its own, so that
+one failing does not stop the others.
+
 Several processes (``milkrun serve --workers N``) may each run it: the check for a run and the
 run itself happen in one writing transaction, serialized per date (``BEGIN IMMEDIATE`` on
 SQLite, an advisory lock on PostgreSQL), so a date is materialized once.
@@ -21,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -33,6 +37,8 @@ from milkrun.orders import generate
 
 log = logging.getLogger("milkrun.scheduler")
 POLL_SECONDS = 60.0
+# A job of the scheduler: (database, settings, trigger) -> anything; idempotent, catching up.
+Job = Callable[[Database, Settings, str], object]
 
 
 def dates_due(settings: Settings, now: dt.datetime | None = None) -> list[dt.date]:
@@ -64,10 +70,16 @@ class MaterializationScheduler:
     ``poll_seconds``, so a changed clock or a suspended machine is noticed) and catch up."""
 
     def __init__(
-        self, database: Database, settings: Settings, *, poll_seconds: float = POLL_SECONDS
+        self,
+        database: Database,
+        settings: Settings,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        jobs: Sequence[Job] = (),
     ) -> None:
         self.database = database
         self.settings = settings
+        self.jobs = tuple(jobs)
         self.poll_seconds = poll_seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="milkrun-scheduler", daemon=True)
@@ -87,6 +99,11 @@ class MaterializationScheduler:
                 catch_up(self.database, self.settings, trigger=trigger)
             except Exception:  # a failed night must not kill the thread; retried on next wake
                 log.exception("materialization failed; retrying in %s s", self.poll_seconds)
+            for job in self.jobs:
+                try:
+                    job(self.database, self.settings, trigger)
+                except Exception:  # the same: retried on the next wake-up
+                    log.exception("%s failed; retrying in %s s", job, self.poll_seconds)
             trigger = "scheduler"
             next_cutoff = cutoff.cutoff_at(cutoff.first_open_date(self.settings), self.settings)
             wait = (next_cutoff - clock.now()).total_seconds()
@@ -94,7 +111,7 @@ class MaterializationScheduler:
 
 
 def lifespan(
-    settings: Settings, database: Database
+    settings: Settings, database: Database, jobs: Sequence[Job] = ()
 ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     """The app's lifespan: run the scheduler while the app runs, when settings ask for it."""
 
@@ -102,7 +119,7 @@ def lifespan(
     async def run(_app: Any) -> AsyncIterator[None]:
         scheduler = None
         if settings.runs_scheduler:
-            scheduler = MaterializationScheduler(database, settings)
+            scheduler = MaterializationScheduler(database, settings, jobs=jobs)
             scheduler.start()
         try:
             yield

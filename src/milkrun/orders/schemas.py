@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from milkrun.fields import RecordId
+from milkrun.fields import RecordId, Text
 from milkrun.routing.models import Shift
 
 Quantity = Annotated[int, Field(ge=1, le=99)]
@@ -48,6 +48,9 @@ class GenerateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     date: dt.date
     dry_run: bool = False
+    # A date before today only with past=true and a reason (audited), in a month still open.
+    past: bool = False
+    reason: Annotated[str, Text(200)] | None = None
 
 
 class GenerateReport(BaseModel):

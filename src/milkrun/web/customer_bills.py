@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from milkrun.billing import ledger
+from milkrun.billing import ledger, statement
 from milkrun.billing import queries as billing_queries
 from milkrun.config import Settings
 from milkrun.money import to_paise
@@ -42,6 +43,10 @@ class Bill:
     total_paise: int
     paid_paise: int
     due_paise: int
+    # The account the bill states (billing.statement): the balance travels from bill to bill.
+    previous_balance_paise: int = 0
+    payments_and_credits_paise: int = 0
+    total_due_paise: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,12 @@ class Account:
 
 
 def bills(
-    session: Session, customer_id: int, today: dt.date, cursor: str | None
+    session: Session,
+    customer_id: int,
+    today: dt.date,
+    cursor: str | None,
+    *,
+    zone: ZoneInfo,
 ) -> tuple[list[Bill], str | None]:
     """The customer's issued bills, newest first (as /api/v1/me/invoices)."""
     invoices, next_cursor = billing_queries.list_invoices(
@@ -65,6 +75,7 @@ def bills(
     found = []
     for invoice in invoices:
         status = billing_queries.display_status(invoice, today)
+        stated = statement.statement_of(session, invoice, zone)
         found.append(
             Bill(
                 id=invoice.id,
@@ -76,6 +87,9 @@ def bills(
                 total_paise=invoice.total_paise,
                 paid_paise=invoice.amount_paid_paise,
                 due_paise=billing_queries.balance_due(invoice),
+                previous_balance_paise=stated.previous_balance_paise if stated else 0,
+                payments_and_credits_paise=stated.payments_and_credits_paise if stated else 0,
+                total_due_paise=stated.total_due_paise if stated else 0,
             )
         )
     return found, next_cursor

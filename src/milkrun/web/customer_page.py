@@ -106,11 +106,11 @@ class Screen(PageVisit):
         vacations = views.pauses(session, self.customer_id, window, subs)
         try:
             my_bills, bills_next = customer_bills.bills(
-                session, self.customer_id, window.today, bills_cursor
+                session, self.customer_id, window.today, bills_cursor, zone=self.settings.zone
             )
         except InvalidCursor:  # a cursor this page did not give out: the first page
             my_bills, bills_next = customer_bills.bills(
-                session, self.customer_id, window.today, None
+                session, self.customer_id, window.today, None, zone=self.settings.zone
             )
         attempt.placed = (attempt.form, attempt.key) in _forms_on(days, vacations, subs)
         if done is not None:

@@ -44,5 +44,7 @@ def reconcile_month(
     month: MonthQuery, _: AdminUser, session: SessionDep, settings: SettingsDep
 ) -> Reconciliation:
     """Delivered orders on no invoice, invoiced quantities with no delivery behind them, and the
-    money on both sides (before tax). After a billing run both lists are empty."""
+    money on both sides (before tax); past orders still unmarked, corrections a finalized month
+    did not carry, and customers whose bills and payments disagree with their ledger. Clean
+    when every list is empty."""
     return reconcile.reconcile(session, parse_month(month), today=clock.today(settings.zone))

@@ -78,7 +78,7 @@ def get_invoice(
 ) -> InvoiceDetail:
     """One invoice with its lines, the corrections it carries and the payments applied to it."""
     invoice = queries.get_invoice(session, invoice_id, customer_id=owner)
-    return queries.invoice_detail(session, invoice, clock.today(settings.zone))
+    return queries.invoice_detail(session, invoice, clock.today(settings.zone), settings.zone)
 
 
 @router.get(
@@ -114,7 +114,7 @@ def finalize_invoice(
     """Issue a draft: it gets the next number of the financial year's series and never changes
     again (an issued or void invoice answers 409)."""
     invoice = service.finalize_invoice(session, invoice_id, actor, settings)
-    return queries.invoice_detail(session, invoice, clock.today(settings.zone))
+    return queries.invoice_detail(session, invoice, clock.today(settings.zone), settings.zone)
 
 
 @router.post("/{invoice_id}/void", response_model=InvoiceDetail)
@@ -129,7 +129,7 @@ def void_invoice(
     """Void an issued invoice: its number stays used; its orders are billed again by the next
     run of its month; payments move to the customer's other invoices or stay as credit."""
     invoice = service.void_invoice(session, invoice_id, actor, reason=body.reason if body else None)
-    return queries.invoice_detail(session, invoice, clock.today(settings.zone))
+    return queries.invoice_detail(session, invoice, clock.today(settings.zone), settings.zone)
 
 
 @me_router.get("/invoices", response_model=Page[InvoiceRead])

@@ -108,11 +108,26 @@ def list_orders(
 
 @router.post("/generate", response_model=GenerateReport)
 def generate_orders(
-    body: GenerateRequest, _: AdminUser, actor: ActorDep, session: SessionDep
+    body: GenerateRequest,
+    _: AdminUser,
+    actor: ActorDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> GenerateReport:
     """Materialize a date: the orders of every subscription due on it. Idempotent; a dry run
-    reports what would be created, updated and cancelled, and changes nothing."""
-    report = generate.materialize(session, body.date, actor, dry_run=body.dry_run, trigger="api")
+    reports what would be created, updated and cancelled, and changes nothing. A past date is
+    refused (409 ``date_in_past``) unless ``past`` is true with a ``reason`` and its month is
+    still open; a date of a finalized month always (409 ``month_closed``)."""
+    report = generate.generate(
+        session,
+        body.date,
+        actor,
+        today=clock.today(settings.zone),
+        dry_run=body.dry_run,
+        past=body.past,
+        reason=body.reason,
+        trigger="api",
+    )
     return GenerateReport(date=report.date, dry_run=report.dry_run, **report.counts.as_dict())
 
 

@@ -83,9 +83,13 @@ class CustomerPage(PageVisit):
         route = session.get(Route, customer.route_id) if customer.route_id else None
         subs = views.subscriptions(session, self.customer_id, window.today)
         try:
-            bills, bills_next = customer_bills.bills(session, self.customer_id, window.today, older)
+            bills, bills_next = customer_bills.bills(
+                session, self.customer_id, window.today, older, zone=self.settings.zone
+            )
         except InvalidCursor:
-            bills, bills_next = customer_bills.bills(session, self.customer_id, window.today, None)
+            bills, bills_next = customer_bills.bills(
+                session, self.customer_id, window.today, None, zone=self.settings.zone
+            )
         try:
             trail, trail_next = admin_customer_views.trail(
                 session, self.customer_id, self.settings.zone, events

@@ -1,0 +1,84 @@
+"""Reads of the day close: what each close did, and the orders of past days still unresolved.
+
+An order is unresolved when its day is over and it is still unmarked (``scheduled``): the
+owner's review list (with the ``review`` policy the day close leaves them there) and a leak in
+reconciliation until someone marks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from milkrun.deliveries.schemas import DayCloseRead
+from milkrun.orders.models import Order, OrderStatus
+from milkrun.pagination import paginate
+from milkrun.periods.models import DayClose
+
+
+def unresolved(today: dt.date, since: dt.date | None = None) -> Select[Order]:
+    """The orders of days before ``today`` (from ``since``) that nobody, not even the day
+    close, has resolved."""
+    statement = select(Order).where(
+        Order.delivery_date < today, Order.status == OrderStatus.scheduled.value
+    )
+    if since is not None:
+        statement = statement.where(Order.delivery_date >= since)
+    return statement
+
+
+def count_unresolved(session: Session, today: dt.date, since: dt.date | None = None) -> int:
+    statement = unresolved(today, since).with_only_columns(func.count(Order.id))
+    return int(session.scalar(statement) or 0)
+
+
+def unresolved_page(
+    session: Session, today: dt.date, *, limit: int, cursor: str | None
+) -> tuple[Sequence[Order], str | None]:
+    """One page of the review list, oldest order first."""
+    return paginate(session, unresolved(today), Order.id, limit=limit, cursor=cursor)
+
+
+def read_close(session: Session, close: DayClose) -> DayCloseRead:
+    """What the close of a day did, and how many of its orders are still unresolved now."""
+    left = int(
+        session.scalar(
+            select(func.count(Order.id)).where(
+                Order.delivery_date == close.delivery_date,
+                Order.status == OrderStatus.scheduled.value,
+            )
+        )
+        or 0
+    )
+    return DayCloseRead(
+        date=close.delivery_date,
+        policy=close.policy,
+        trigger=close.trigger,
+        first_closed_at=close.first_closed_at,
+        closed_at=close.closed_at,
+        delivered=close.delivered,
+        not_delivered=close.not_delivered,
+        review=close.review,
+        marked=close.marked,
+        unresolved=left,
+    )
+
+
+def close_of(session: Session, day: dt.date) -> DayCloseRead | None:
+    """The close of ``day`` for the board and the route day, None while the day is open."""
+    close = session.scalar(select(DayClose).where(DayClose.delivery_date == day))
+    return read_close(session, close) if close is not None else None
+
+
+def recent_closes(session: Session, until: dt.date, days: int = 31) -> list[DayCloseRead]:
+    """The closes of the ``days`` days up to ``until``, latest first."""
+    since = dt.date.min if until.toordinal() <= days else until - dt.timedelta(days=days)
+    closes = session.scalars(
+        select(DayClose)
+        .where(DayClose.delivery_date <= until, DayClose.delivery_date > since)
+        .order_by(DayClose.delivery_date.desc())
+    )
+    return [read_close(session, close) for close in closes]
