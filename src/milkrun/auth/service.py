@@ -201,18 +201,19 @@ def authenticate(
     """The user behind a username and password.
 
     Unknown usernames and wrong passwords fail alike (same message, same time, same throttle),
-    so the answer does not reveal who has an account.
+    so the answer does not reveal who has an account. The attempt is counted before the password
+    is checked, and checked only within the limit: at most ``max_failures`` passwords are ever
+    checked per username and lockout window, however many attempts race.
     """
     try:
         key = normalize_username(username)
     except MilkrunError:
         key = username.strip().lower()
     key = key[:254]  # lower() can lengthen some letters; the throttle's column holds 254
-    throttle.ensure_not_locked(session, key)
+    throttle.count_attempt(session, key, max_failures=max_failures, window=lockout)
     user = queries.user_by_username(session, key)
     hash_to_check = user.password_hash if user is not None else None
     if not passwords.verify_password(password, hash_to_check) or user is None or not user.is_active:
-        throttle.record_failure(session, key, max_failures=max_failures, window=lockout)
         raise Unauthorized(
             "Wrong username or password", code="invalid_credentials", keeps_changes=True
         )

@@ -126,13 +126,15 @@ def open_link(
 ) -> SharedDeliveryLink:
     """The link a token belongs to, if it still works.
 
-    An address that guessed too often gets 429; an unknown token 404 (and counts as a guess,
-    committed even though the request fails); a revoked or expired link 410, in words.
+    An unknown token counts as a guess (committed even though the request fails) and gets 404,
+    or 429 once its address guessed too often; a token that works is never throttled. A revoked
+    or expired link gets 410, in words.
     """
-    throttle.ensure_not_locked(session, client_address)
     link = queries.link_by_token(session, token)
     if link is None:
-        throttle.record_failure(session, client_address)
+        throttled = throttle.count_guess(session, client_address)
+        if throttled is not None:
+            raise throttled
         raise NotFound(
             "There is no such delivery link. Check that the whole link was copied, or ask the "
             "dairy for a new one.",

@@ -59,7 +59,7 @@ def login(
         )
     except MilkrunError as exc:
         mark_failed(session, exc)
-        return render(
+        page = render(
             request,
             "login.html",
             status_code=exc.status,
@@ -67,6 +67,8 @@ def login(
             error=exc.detail,
             username=username,
         )
+        page.headers.update(exc.headers)  # a lockout's Retry-After
+        return page
     token = tokens.issue_token(
         user.id,
         user.role,
