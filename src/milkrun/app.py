@@ -16,6 +16,7 @@ from milkrun import __version__
 from milkrun.admission import Admission, pool_capacity
 from milkrun.api import problems
 from milkrun.api.app import build_router
+from milkrun.body_limit import BodyLimit
 from milkrun.config import Settings, get_settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     problems.install(app)
     problems.document(app)
     app.add_middleware(Admission, limit=pool_capacity(database.engine))
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(RequestId)
 

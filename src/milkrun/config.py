@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # default). Off in tests; switch it off where cron runs `milkrun orders generate`.
     scheduler: bool = True
 
+    # The largest request body read (bytes); a larger one is refused with 413 before parsing.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
 

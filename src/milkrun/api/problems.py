@@ -18,6 +18,9 @@ from milkrun.errors import MilkrunError
 
 log = logging.getLogger("milkrun.api")
 PROBLEM_JSON = "application/problem+json"
+# A 422 lists the first few invalid fields and counts them all: a body of a million unknown keys
+# must not answer a body of a million errors.
+MAX_LISTED_ERRORS = 20
 
 
 class Problem(BaseModel):
@@ -30,7 +33,11 @@ class Problem(BaseModel):
     detail: str = Field(description="What went wrong, for a person")
     code: str = Field(description="A stable code for programs, e.g. phone_taken")
     errors: list[dict[str, Any]] | None = Field(
-        default=None, description="For validation_failed: each invalid field"
+        default=None,
+        description=f"For validation_failed: the invalid fields (the first {MAX_LISTED_ERRORS})",
+    )
+    error_count: int | None = Field(
+        default=None, description="For validation_failed: how many fields are invalid in all"
     )
 
 
@@ -104,9 +111,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        every = exc.errors()
         errors = [
             {k: v for k, v in error.items() if k in ("loc", "msg", "type")}
-            for error in exc.errors()
+            for error in every[:MAX_LISTED_ERRORS]
         ]
         return problem(
             422,
@@ -114,11 +122,17 @@ def install(app: FastAPI) -> None:
             "The request is not valid",
             _validation_message(errors),
             errors=errors,
+            error_count=len(every),
         )
 
     @app.exception_handler(HTTPException)
     async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated"}
+        codes = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "not_authenticated",
+            413: "payload_too_large",
+        }
         code = codes.get(exc.status_code, "http_error")
         return problem(
             exc.status_code,
