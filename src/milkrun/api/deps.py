@@ -31,10 +31,7 @@ def current_user(
             "Log in first: send Authorization: Bearer <token>",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user_id = tokens.user_id_from_token(token, secret=settings.secret_key.get_secret_value())
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
-        raise Unauthorized("This login no longer exists or is disabled", code="login_disabled")
+    user = tokens.user_for_token(session, token, secret=settings.secret_key.get_secret_value())
     request.state.user = user
     return user
 

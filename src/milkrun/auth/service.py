@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
-from milkrun.auth import passwords, queries, throttle
+from milkrun.auth import passwords, queries, throttle, tokens
+from milkrun.auth.errors import LastAdmin
 from milkrun.auth.models import Role, User
 from milkrun.auth.schemas import UserCreate, UserUpdate
 from milkrun.errors import Conflict, InvalidInput, MilkrunError, NotFound, Unauthorized
@@ -113,9 +115,13 @@ def update_user(session: Session, user_id: int, data: UserUpdate, actor: audit.A
             "An unlinked customer login cannot be enabled; link it to a customer",
             code="login_not_linked",
         )
+    if changes.get("is_active") is False and user.is_active and user.role == Role.admin:
+        _keep_an_admin(session, user)
     password = changes.pop("password", None)
     if password is not None:
         user.password_hash = passwords.hash_password(password)
+    if password is not None or (changes.get("is_active") is False and user.is_active):
+        tokens.end_tokens(user)  # a new password or a disabled login ends the old sessions
     for field, value in changes.items():
         setattr(user, field, value)
     session.flush()
@@ -133,6 +139,29 @@ def update_user(session: Session, user_id: int, data: UserUpdate, actor: audit.A
         customer_id=user.customer_id,
     )
     return user
+
+
+def _keep_an_admin(session: Session, admin: User) -> None:
+    """The last active admin cannot be disabled: nobody could manage the dairy any more.
+
+    The active admins' rows are locked first (PostgreSQL; SQLite writers are serialized), so two
+    admins disabling each other at once cannot both succeed."""
+    others = session.scalars(
+        select(User.id)
+        .where(User.role == Role.admin, User.is_active, User.id != admin.id)
+        .with_for_update()
+    ).all()
+    if not others:
+        raise LastAdmin(
+            f"{admin.name} is the last active admin and cannot be disabled; "
+            "make another admin first"
+        )
+
+
+def log_out(session: Session, user: User) -> None:
+    """Logging out ends every session of the user, on every device."""
+    tokens.end_tokens(user)
+    session.flush()
 
 
 def attach_to_customer(

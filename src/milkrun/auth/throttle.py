@@ -12,12 +12,10 @@ from sqlalchemy.orm import Session
 from milkrun import throttle
 from milkrun.auth.models import LoginThrottle
 
-_TABLE = LoginThrottle.__table__
-assert isinstance(_TABLE, Table)
-
-
 def logins(max_failures: int, window: dt.timedelta) -> throttle.Throttle:
-    return throttle.Throttle(_TABLE, "username", max_failures, window)
+    table = LoginThrottle.__table__
+    assert isinstance(table, Table)
+    return throttle.Throttle(table, "username", max_failures, window)
 
 
 def count_attempt(

@@ -37,13 +37,11 @@ def page_user(request: Request, session: Session, settings: Settings, *roles: Ro
     if not token:
         raise LoginRequired
     try:
-        user_id = tokens.user_id_from_token(token, secret=settings.secret_key.get_secret_value())
+        return tokens.user_for_token(
+            session, token, secret=settings.secret_key.get_secret_value(), roles=roles
+        )
     except MilkrunError as exc:
         raise LoginRequired from exc
-    user = session.get(User, user_id)
-    if user is None or not user.is_active or (roles and user.role not in roles):
-        raise LoginRequired
-    return user
 
 
 @dataclass(frozen=True)

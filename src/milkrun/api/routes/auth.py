@@ -34,12 +34,17 @@ def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> Tok
         lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
     )
     token = tokens.issue_token(
-        user.id,
-        user.role,
+        user,
         secret=settings.secret_key.get_secret_value(),
         minutes=settings.access_token_minutes,
     )
     return TokenResponse(access_token=token, expires_in=settings.access_token_minutes * 60)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(user: CurrentUser, session: SessionDep) -> None:
+    """End every session of the caller: this token and any other issued before it."""
+    service.log_out(session, user)
 
 
 @router.get("/me", response_model=MeRead)
