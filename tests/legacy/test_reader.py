@@ -40,6 +40,8 @@ def _with(base: Mapping[str, object], **changes: object) -> str:
     [
         ("orders.jsonl", '{"_id": "o1", "customer": ', None, "not JSON"),
         ("orders.jsonl", "[1, 2]", None, "a document is a JSON object"),
+        ("orders.jsonl", "[" * 100_000, None, "nested too deeply"),
+        ("orders.jsonl", '{"a":' * 100_000, None, "nested too deeply"),
         ("orders.jsonl", _with(ORDER, _id=None), "_id", "Field required"),
         ("orders.jsonl", _with(ORDER, _id=7), "_id", "an _id is a string"),
         ("orders.jsonl", _with(ORDER, quantity=None), "quantity", "Field required"),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from milkrun import throttle
 from milkrun.auth.models import LoginThrottle
 
+
 def logins(max_failures: int, window: dt.timedelta) -> throttle.Throttle:
     table = LoginThrottle.__table__
     assert isinstance(table, Table)
