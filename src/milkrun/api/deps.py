@@ -13,7 +13,7 @@ from milkrun.auth import tokens
 from milkrun.auth.models import Role, User
 from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from milkrun.errors import Forbidden, Unauthorized
-from milkrun.fields import MAX_ID
+from milkrun.fields import MAX_ID, StrictId
 from milkrun.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /auth/login")
@@ -73,8 +73,8 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the last page")]
 # A record id in the path (``customer_id: PathId``) or as a filter (``route_id: IdFilter = None``).
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+PathId = Annotated[int, StrictId, Path(ge=1, le=MAX_ID)]
+IdFilter = Annotated[int | None, StrictId, Query(ge=1, le=MAX_ID)]
 
 
 __all__ = [

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
+from milkrun.date_window import OUT_OF_WINDOW
 from milkrun.errors import MilkrunError
 
 log = logging.getLogger("milkrun.api")
@@ -112,6 +113,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         every = exc.errors()
+        if every and all(error.get("type") == OUT_OF_WINDOW for error in every):
+            # A well-formed date the business cannot mean: a refusal (400), not a malformed body.
+            return problem(
+                400, OUT_OF_WINDOW, "Date out of range", _validation_message(list(every))
+            )
         errors = [
             {k: v for k, v in error.items() if k in ("loc", "msg", "type")}
             for error in every[:MAX_LISTED_ERRORS]

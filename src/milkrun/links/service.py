@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from milkrun import clock
+from milkrun import clock, date_window
 from milkrun.audit import service as audit
 from milkrun.errors import Gone, InvalidInput, NotFound
 from milkrun.links import queries, throttle, tokens
@@ -58,6 +58,7 @@ def create_link(
     again finds the same link; everyone else gets a fresh random one."""
     if actor.user_id is None:
         raise InvalidInput("Only an admin login can create a delivery link", code="admin_required")
+    date_window.check(data.delivery_date, "delivery_date")
     routing_queries.get_active_route(session, data.route_id)
     now = clock.now()
     expires_at = data.expires_at or default_expiry(data.delivery_date, zone)

@@ -11,14 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from milkrun.customers.models import Customer
+from milkrun.date_window import CLOCK_SKEW
 from milkrun.errors import Conflict, InvalidInput, NotFound
 from milkrun.money import format_inr, to_paise
 from milkrun.payments.models import Payment
 from milkrun.payments.schemas import PaymentCreate
 
 DUPLICATE_WINDOW = dt.timedelta(minutes=2)
-# A receipt written a few minutes ahead of the server's clock is a clock, not a future payment.
-CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def lock_customer(session: Session, customer_id: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -10,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from milkrun import clock
 from milkrun.api.deps import AdminUser, DeliveryUser, PathId, SessionDep, SettingsDep, actor_for
+from milkrun.date_window import BusinessDate
 from milkrun.deliveries import idempotency, service
 from milkrun.deliveries.manifest import manifest
 from milkrun.deliveries.schemas import (
@@ -35,7 +35,7 @@ IdempotencyKey = Annotated[
     ),
 ]
 DateQuery = Annotated[
-    dt.date | None, Query(description="The delivery date (default: today in the dairy's zone)")
+    BusinessDate | None, Query(description="The delivery date (default: today in the dairy's zone)")
 ]
 
 

@@ -3,7 +3,6 @@ what is coming in the next days."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -24,6 +23,7 @@ from milkrun.api.deps import (
 )
 from milkrun.audit.service import Actor
 from milkrun.cutoff import Window
+from milkrun.date_window import BusinessDate
 from milkrun.errors import NotFound
 from milkrun.orders import generate, queries, service
 from milkrun.orders.models import Order, OrderStatus
@@ -80,9 +80,9 @@ def create_order(
 def list_orders(
     _: AdminUser,
     session: SessionDep,
-    delivery_date: dt.date | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    delivery_date: BusinessDate | None = None,
+    date_from: BusinessDate | None = None,
+    date_to: BusinessDate | None = None,
     customer_id: IdFilter = None,
     route_id: IdFilter = None,
     subscription_id: IdFilter = None,
@@ -137,8 +137,8 @@ def cancel_order(
 def my_orders(
     me: MyCustomerId,
     session: SessionDep,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: BusinessDate | None = None,
+    date_to: BusinessDate | None = None,
     status: OrderStatus | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,

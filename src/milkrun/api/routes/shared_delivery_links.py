@@ -7,7 +7,6 @@ URL), ``X-Robots-Tag: noindex`` and ``Cache-Control: no-store``, errors included
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any
 
@@ -29,6 +28,7 @@ from milkrun.api.deps import (
     SettingsDep,
 )
 from milkrun.api.routes.deliveries import IdempotencyKey, answer_json
+from milkrun.date_window import BusinessDate
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.manifest import manifest
 from milkrun.deliveries.schemas import (
@@ -122,7 +122,7 @@ def list_links(
     _: AdminUser,
     session: SessionDep,
     route_id: IdFilter = None,
-    delivery_date: dt.date | None = None,
+    delivery_date: BusinessDate | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[LinkRead]:

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, Response
 
 from milkrun import clock
 from milkrun.auth.models import Role
+from milkrun.date_window import BusinessDate
 from milkrun.deliveries.manifest import manifest
 from milkrun.deps import SessionDep, SettingsDep
 from milkrun.routing import queries as routing_queries
@@ -32,7 +33,7 @@ def service_worker() -> FileResponse:
 
 @router.get("", response_model=None)
 def home(
-    request: Request, session: SessionDep, settings: SettingsDep, date: dt.date | None = None
+    request: Request, session: SessionDep, settings: SettingsDep, date: BusinessDate | None = None
 ) -> Response:
     try:
         user = page_user(request, session, settings, Role.delivery_boy)

@@ -20,6 +20,7 @@ from milkrun import clock
 from milkrun.api.deps import PathId
 from milkrun.auth import queries as auth_queries
 from milkrun.auth.models import Role
+from milkrun.date_window import BusinessDate
 from milkrun.db.session import mark_failed
 from milkrun.deliveries.manifest import manifest
 from milkrun.deps import SessionDep, SettingsDep
@@ -141,7 +142,7 @@ AdminScreen = Annotated[Screen | None, Depends(_screen)]
 
 @router.get("", response_model=None)
 def route_day(
-    screen: AdminScreen, request: Request, settings: SettingsDep, date: dt.date | None = None
+    screen: AdminScreen, request: Request, settings: SettingsDep, date: BusinessDate | None = None
 ) -> Response:
     if screen is None:
         return login_redirect(request)
