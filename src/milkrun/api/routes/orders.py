@@ -21,6 +21,7 @@ from milkrun.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from milkrun.api.problems import MethodNotAllowed
 from milkrun.audit.service import Actor
 from milkrun.cutoff import Window
 from milkrun.date_window import BusinessDate
@@ -115,6 +116,12 @@ def generate_orders(
     reports what would be created, updated and cancelled, and changes nothing."""
     report = generate.materialize(session, body.date, actor, dry_run=body.dry_run, trigger="api")
     return GenerateReport(date=report.date, dry_run=report.dry_run, **report.counts.as_dict())
+
+
+@router.api_route("/generate", methods=["GET", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+def generate_takes_only_post() -> None:
+    """/orders/generate is an action, not order "generate": 405, not a malformed order id."""
+    raise MethodNotAllowed({"POST"})
 
 
 @router.get("/{order_id}", response_model=OrderRead)
