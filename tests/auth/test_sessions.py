@@ -47,6 +47,28 @@ def test_a_password_change_by_an_admin_ends_the_old_tokens(
     assert client.get(ME, headers=_bearer(new)).status_code == 200
 
 
+def test_changing_ones_own_password_ends_the_other_tokens(
+    client: TestClient, delivery_boy: Login
+) -> None:
+    other_device = _log_in(client, delivery_boy)
+    wrong = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": "not-it", "new_password": "a-new-password-1"},
+        headers=delivery_boy.headers,
+    )
+    assert wrong.status_code == 401
+    changed = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "a-new-password-1"},
+        headers=delivery_boy.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    for old in (other_device, delivery_boy.token):
+        assert client.get(ME, headers=_bearer(old)).status_code == 401
+    assert client.get(ME, headers=_bearer(changed.json()["access_token"])).status_code == 200
+    assert _log_in(client, delivery_boy, "a-new-password-1")
+
+
 def test_a_password_change_ends_the_page_session_too(
     client: TestClient, admin: Login, delivery_boy: Login
 ) -> None:

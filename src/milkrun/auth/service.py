@@ -158,6 +158,35 @@ def _keep_an_admin(session: Session, admin: User) -> None:
         )
 
 
+def change_own_password(
+    session: Session,
+    user: User,
+    current_password: str,
+    new_password: str,
+    actor: audit.Actor,
+    *,
+    max_failures: int,
+    lockout: dt.timedelta,
+) -> None:
+    """A user changes its own password, proving the current one (through the login throttle,
+    so a stolen token cannot guess it); every older token of the user ends."""
+    username = user.email or user.phone
+    assert username is not None  # a login has one (CHECK has_username)
+    authenticate(session, username, current_password, max_failures=max_failures, lockout=lockout)
+    user.password_hash = passwords.hash_password(new_password)
+    tokens.end_tokens(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.update",
+        "user",
+        user.id,
+        after={"password_changed": True},
+        customer_id=user.customer_id,
+    )
+
+
 def log_out(session: Session, user: User) -> None:
     """Logging out ends every session of the user, on every device."""
     tokens.end_tokens(user)
