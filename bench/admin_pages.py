@@ -136,7 +136,14 @@ def build(database: Database, subscriptions: int, seed: int) -> tuple[str, dict[
         connection.execution_options(isolation_level="AUTOCOMMIT")
         connection.exec_driver_sql("ANALYZE")
     clock.freeze(NOW)
-    return tokens.issue_token(admin_id, "admin", secret=SECRET, minutes=600), sizes
+    return admin_token(database, admin_id), sizes
+
+
+def admin_token(database: Database, admin_id: int) -> str:
+    with database.session_scope() as session:
+        admin = session.get(User, admin_id)
+        assert admin is not None
+        return tokens.issue_token(admin, secret=SECRET, minutes=600)
 
 
 def main() -> None:
@@ -157,7 +164,7 @@ def main() -> None:
         with database.session_scope(write=False) as session:
             admin_id = session.scalar(select(User.id).where(User.email == "owner@bench.in"))
         assert admin_id, "not a database kept by --keep"
-        token = tokens.issue_token(admin_id, "admin", secret=SECRET, minutes=600)
+        token = admin_token(database, admin_id)
         time_pages(database, args.reuse, token, args.repeat)
         return
     with scratch_database(args.database_url, args.keep) as url:

@@ -34,6 +34,7 @@ from bench.scratch import scratch_database
 from milkrun import clock
 from milkrun.app import create_app
 from milkrun.auth import tokens
+from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
@@ -126,7 +127,10 @@ def main() -> None:
 
         settings = Settings(env="test", database_url=url, secret_key=SECRET)
         client = TestClient(create_app(settings, database))
-        token = tokens.issue_token(1, "admin", secret=SECRET, minutes=600)
+        with database.session_scope() as session:
+            admin = session.get(User, 1)
+            assert admin is not None
+            token = tokens.issue_token(admin, secret=SECRET, minutes=600)
         auth = {"Authorization": f"Bearer {token}"}
         url_path = f"/api/v1/routes/{route_id}/manifest?date={dairy.DAY.isoformat()}"
 

@@ -183,7 +183,7 @@ def seed(database: Database, secret: str, today: dt.date) -> list[tuple[str, int
                 ),
                 SYSTEM,
             )
-            token = tokens.issue_token(boy.id, boy.role, secret=secret, minutes=120)
+            token = tokens.issue_token(boy, secret=secret, minutes=120)
             now = clock.now()
             customer_ids = [
                 row.id

@@ -55,7 +55,7 @@ class Login:
 
 
 def login(session: Session, user: User) -> Login:
-    return Login(user, tokens.issue_token(user.id, user.role, secret=SECRET, minutes=60))
+    return Login(user, tokens.issue_token(user, secret=SECRET, minutes=60))
 
 
 def admin_user(session: Session, **kw: str) -> User:

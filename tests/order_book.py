@@ -115,7 +115,7 @@ class Shop:
 
 
 def _login(user: User) -> factories.Login:
-    token = tokens.issue_token(user.id, user.role, secret=factories.SECRET, minutes=7 * 24 * 60)
+    token = tokens.issue_token(user, secret=factories.SECRET, minutes=7 * 24 * 60)
     return factories.Login(user, token)
 
 

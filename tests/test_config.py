@@ -124,6 +124,15 @@ def test_every_command_refuses_a_bad_configuration_clearly(
     assert "MILKRUN_SECRET_KEY" in result.output
 
 
+def test_a_bad_setting_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MILKRUN_TIMEZONE", "Mars/Olympus")
+    result = CliRunner().invoke(cli, ["db", "current"])
+    get_settings.cache_clear()
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == ["Configuration error: MILKRUN_TIMEZONE: unknown time zone 'Mars/Olympus'"]
+
+
 def test_every_setting_is_documented() -> None:
     """.env.example and the README's table list every MILKRUN_ variable Settings reads."""
     root = Path(__file__).resolve().parent.parent

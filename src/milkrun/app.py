@@ -21,6 +21,7 @@ from milkrun import __version__
 from milkrun.admission import Admission, pool_capacity
 from milkrun.api import problems
 from milkrun.api.app import build_router
+from milkrun.body_limit import BodyLimit
 from milkrun.compression import DeliveryCompression
 from milkrun.config import Settings, get_settings
 from milkrun.db import migrate
@@ -131,7 +132,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     _pages_answer_in_html(app)
     app.add_middleware(Admission, limit=pool_capacity(database.engine))
     https = settings.base_url.startswith("https://")
+    # Outermost last: a body over the limit is refused before admission, and its 413 still
+    # carries the security headers.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, https=https, secure_cookies=https)
+
     app.add_middleware(RequestId)
     app.add_middleware(DeliveryCompression)
 

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     day_close_time: dt.time = dt.time(10, 0)
     day_close_policy: Literal["delivered", "not_delivered", "review"] = "delivered"
 
+    # The largest request body read (bytes); a larger one is refused with 413 before parsing.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
 

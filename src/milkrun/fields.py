@@ -7,14 +7,28 @@ malformed (422) rather than a question the database cannot even be asked.
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 MAX_ID = 2**31 - 1
 NO_NUL = r"^[^\x00]*$"
+_DIGITS = re.compile(r"^[0-9]{1,12}$")
 
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+def _whole_number(value: Any) -> Any:
+    """An id is written in digits: "1.0", "1e0", " 1" and 1.0 are not customer 1."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return int(value)
+    raise PydanticCustomError("int_type", "an id is a whole number written in digits")
+
+
+StrictId = BeforeValidator(_whole_number)
+RecordId = Annotated[int, StrictId, Field(ge=1, le=MAX_ID)]
 
 
 def Text(max_length: int, *, min_length: int = 1) -> StringConstraints:

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
 
 from babel.numbers import format_currency, format_decimal
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from milkrun.errors import InvalidInput
 
@@ -55,4 +55,16 @@ def percent_of(paise: int, basis_points: int) -> int:
 
 # An amount of money as a request field: "42.50" or 42.5, at most two places, never negative,
 # below ₹1,00,00,000 so that it fits a 32-bit paise column (PostgreSQL INTEGER).
-Rupees = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]
+Rupees = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=9, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 9999999.99},
+                {"type": "string", "pattern": r"^[0-9]{1,7}(\.[0-9]{1,2})?$"},
+            ],
+            "examples": ["42.50"],
+        }
+    ),
+]

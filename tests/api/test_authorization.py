@@ -34,6 +34,8 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/auth/register"): frozenset({PUBLIC}),
     ("POST", "/auth/login"): frozenset({PUBLIC}),
     ("GET", "/auth/me"): ANY_USER,
+    ("POST", "/auth/logout"): ANY_USER,
+    ("POST", "/auth/password"): ANY_USER,
     # users (staff logins)
     ("GET", "/users"): ADMIN_ONLY,
     ("POST", "/users"): ADMIN_ONLY,

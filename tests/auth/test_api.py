@@ -228,7 +228,7 @@ def test_no_token_is_401(client: TestClient) -> None:
 
 def test_an_expired_token_is_401_token_expired(client: TestClient, admin: Login) -> None:
     clock.freeze(dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC))
-    token = tokens.issue_token(admin.user.id, admin.user.role, secret=TEST_SECRET, minutes=30)
+    token = tokens.issue_token(admin.user, secret=TEST_SECRET, minutes=30)
     headers = {"Authorization": f"Bearer {token}"}
     clock.freeze(dt.datetime(2026, 12, 1, 8, 29, tzinfo=dt.UTC))
     assert client.get(ME, headers=headers).status_code == 200
@@ -251,7 +251,13 @@ def test_tokens_follow_the_business_clock_not_the_wall_clock(
 
 def _claims(user_id: int, **changes: Any) -> dict[str, Any]:
     now = int(clock.now().timestamp())
-    claims: dict[str, Any] = {"sub": str(user_id), "role": "admin", "iat": now, "exp": now + 600}
+    claims: dict[str, Any] = {
+        "sub": str(user_id),
+        "role": "admin",
+        "ver": 0,
+        "iat": now,
+        "exp": now + 600,
+    }
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not ...}
 

@@ -4,7 +4,9 @@ every process of the app, and a success clears the count."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -12,8 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from milkrun import clock
+from milkrun.auth import passwords, service
 from milkrun.config import Settings
 from milkrun.db.session import Database
+from milkrun.errors import MilkrunError
 from tests import factories
 from tests.conftest import make_client
 from tests.factories import PASSWORD, Login
@@ -146,3 +150,50 @@ def test_the_page_login_shares_the_throttle(
     page = client.post("/login", data={"username": phone, "password": PASSWORD})
     assert page.status_code == 429
     assert "Too many failed logins" in page.text
+    assert 0 < int(page.headers["retry-after"]) <= settings.login_lockout_minutes * 60
+
+
+@pytest.mark.committed
+def test_racing_guesses_never_check_more_passwords_than_the_limit(
+    committed_database: Database,
+    second_database: Database,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sixty wrong passwords at once, through two "processes" (engines): the count comes first,
+    in the database, so at most the limit of them are ever checked."""
+    with committed_database.session_scope() as session:
+        phone = factories.delivery_boy_user(session).phone
+    assert phone is not None
+    checked: list[str] = []
+    real_verify = passwords.verify_password
+
+    def slow_verify(password: str, password_hash: str | None) -> bool:
+        checked.append(password)
+        time.sleep(0.02)  # widens the gap between counting and checking a racing guess
+        return real_verify(password, password_hash)
+
+    monkeypatch.setattr(passwords, "verify_password", slow_verify)
+    lockout = dt.timedelta(minutes=settings.login_lockout_minutes)
+
+    def guess(n: int) -> str:
+        database = committed_database if n % 2 else second_database
+        try:
+            with database.session_scope() as session:
+                service.authenticate(
+                    session,
+                    phone,
+                    f"wrong-{n}",
+                    max_failures=settings.login_max_failures,
+                    lockout=lockout,
+                )
+        except MilkrunError as exc:
+            return exc.code
+        return "logged_in"
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        codes = list(pool.map(guess, range(60)))
+
+    assert len(checked) <= settings.login_max_failures
+    assert codes.count("invalid_credentials") == len(checked)
+    assert codes.count("login_throttled") == 60 - len(checked)

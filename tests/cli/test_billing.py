@@ -35,6 +35,8 @@ def test_billing_run_and_reconcile_from_the_command_line(
     clean = run_cli(url, "billing", "reconcile", "--month", "2026-11")
     future = run_cli(url, "billing", "run", "--month", "2099-01")
     malformed = run_cli(url, "billing", "run", "--month", "November")
+    no_month = run_cli(url, "billing", "run", "--month", "2026-13")
+    reversed_month = run_cli(url, "billing", "reconcile", "--month", "13-2026")
 
     assert unbilled.exit_code == 1, unbilled.output
     assert "Delivered, not billed (1)" in unbilled.output
@@ -48,4 +50,6 @@ def test_billing_run_and_reconcile_from_the_command_line(
     assert "Every delivered unit is billed exactly once" in clean.output
     assert future.exit_code == 1
     assert "has not begun" in future.output
-    assert malformed.exit_code == 2
+    assert "Billing 2099-01" not in future.output  # refused before a progress bar is drawn
+    for invalid in (malformed, no_month, reversed_month):
+        assert invalid.exit_code == 1, invalid.output  # an invalid value; 2 is configuration

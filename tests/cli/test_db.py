@@ -73,6 +73,7 @@ def test_an_unknown_revision_is_a_message_not_a_traceback(
     assert result.exit_code == 1
     assert "Can't locate revision identified by 'nosuchrevision'" in result.output
     assert "Traceback" not in result.output
+    assert "Backed up" not in result.output  # refused before a backup is written
     assert run_cli(url, "db", "current").output.strip() == f"{migrate.head_revision()} (head)"
 
 

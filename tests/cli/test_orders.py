@@ -46,9 +46,10 @@ def test_generate(run_cli: RunCli, new_database_url: NewDatabaseUrl) -> None:
         )
         assert asked.exit_code == 0, asked.output
 
-        bad = run_cli(url, "orders", "generate", "--date", "someday")
-        assert bad.exit_code == 2
-        assert "is not a date" in bad.output
+        for bad_date in ("someday", f"{TOMORROW.isoformat()}x"):
+            bad = run_cli(url, "orders", "generate", "--date", bad_date)
+            assert bad.exit_code == 1, bad.output  # an invalid value; 2 is a bad configuration
+            assert "is not a date" in bad.output
 
         with database.session_scope(write=False) as session:
             assert session.scalar(select(func.count()).select_from(Order)) == 4  # 2 + 2 past

@@ -107,3 +107,19 @@ def test_a_refusal_of_the_database_is_a_message_and_changes_nothing(
     assert "The database refused the import; nothing was changed" in result.output
     assert "quantity_positive" in result.output
     assert _counts(url) == (0, 0)
+
+
+def test_a_deeply_nested_line_gets_the_one_line_message(
+    run_cli: RunCli, new_database_url: NewDatabaseUrl, tmp_path: Path
+) -> None:
+    url = new_database_url()
+    migrate.upgrade(url)
+    broken = tmp_path / "nested"
+    broken.mkdir()
+    (broken / "orders.jsonl").write_text("[" * 100_000 + "\n")
+    refused = run_cli(url, "import", "legacy", str(broken))
+    assert refused.exit_code == 1
+    assert "orders.jsonl line 1" in refused.output
+    assert "nested too deeply" in refused.output
+    assert "RecursionError" not in refused.output
+    assert len(refused.output.strip().splitlines()) <= 3, refused.output

@@ -75,7 +75,8 @@ def test_an_admin_creates_a_link_shown_once_and_only_its_hash_is_stored(
 @pytest.mark.parametrize(
     ("changes", "code"),
     [
-        ({"delivery_date": "2020-01-01"}, "link_would_be_expired"),
+        ({"delivery_date": "2026-01-01"}, "link_would_be_expired"),
+        ({"delivery_date": "9999-12-31"}, "date_out_of_window"),
         ({"expires_at": "2020-01-01T00:00:00+00:00"}, "link_would_be_expired"),
         ({"expires_at": "2099-01-01T00:00:00+00:00"}, "link_expiry_too_late"),
         ({"route_id": 2_000_000_000}, "route_not_found"),

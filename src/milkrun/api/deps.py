@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from milkrun.audit.service import Actor
-from milkrun.auth import service as auth_service
+from milkrun.auth import tokens
 from milkrun.auth.models import Role, User
 from milkrun.deps import (
     READ_METHODS,
@@ -20,7 +20,7 @@ from milkrun.deps import (
     actor_for,
 )
 from milkrun.errors import Forbidden, Unauthorized
-from milkrun.fields import MAX_ID
+from milkrun.fields import MAX_ID, StrictId
 from milkrun.http import csrf
 from milkrun.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -41,7 +41,7 @@ def current_user(
         )
     if credentials is None and request.method not in READ_METHODS:
         csrf.check_api_request(request, settings.base_url)
-    user = auth_service.user_of_token(session, token, secret=settings.secret_key.get_secret_value())
+    user = tokens.user_for_token(session, token, secret=settings.secret_key.get_secret_value())
     request.state.user = user
     return user
 
@@ -71,7 +71,7 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the last page")]
-IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+IdFilter = Annotated[int | None, StrictId, Query(ge=1, le=MAX_ID)]
 
 
 __all__ = [

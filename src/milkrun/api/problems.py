@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,11 +14,16 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
+from milkrun.date_window import OUT_OF_WINDOW
 from milkrun.errors import MilkrunError, NamedInBody, catalogue
 
 log = logging.getLogger("milkrun.api")
 PROBLEM_JSON = "application/problem+json"
+# A 422 lists the first few invalid fields and counts them all: a body of a million unknown keys
+# must not answer a body of a million errors.
+MAX_LISTED_ERRORS = 20
 
 
 class Problem(BaseModel):
@@ -30,7 +36,11 @@ class Problem(BaseModel):
     detail: str = Field(description="What went wrong, for a person")
     code: str = Field(description="A stable code for programs, e.g. phone_taken")
     errors: list[dict[str, Any]] | None = Field(
-        default=None, description="For validation_failed: each invalid field"
+        default=None,
+        description=f"For validation_failed: the invalid fields (the first {MAX_LISTED_ERRORS})",
+    )
+    error_count: int | None = Field(
+        default=None, description="For validation_failed: how many fields are invalid in all"
     )
 
 
@@ -113,6 +123,39 @@ def codes_table() -> str:
     )
 
 
+class MethodNotAllowed(HTTPException):
+    """405 with the methods the path does take (Allow), all of them: Starlette names only those
+    of the first route that matches the path."""
+
+    def __init__(self, allowed: Iterable[str]) -> None:
+        allow = ", ".join(sorted(set(allowed)))
+        super().__init__(405, "Method Not Allowed", headers={"Allow": allow})
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    """The methods some route takes at the request's path."""
+    allowed: set[str] = set()
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.add(method)
+    return allowed
+
+
+def _documented_400s(operation: dict[str, Any]) -> list[str]:
+    """The 400 codes an operation's inputs can draw, by what it takes."""
+    names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+    text = str(operation.get("requestBody", "")) + " ".join(str(n) for n in names)
+    codes = []
+    if "cursor" in names:
+        codes.append("invalid_cursor (a cursor this API did not give)")
+    if "month" in text or "Billing" in text:
+        codes.append("month_in_future (a month that has not begun)")
+    if "date" in text.lower() or "Date" in text:
+        codes.append("date_out_of_window (a date years away from today)")
+    return codes
+
+
 def document(app: FastAPI) -> None:
     """Describe the API's errors as they are: every operation may answer a 4XX problem
     (``application/problem+json``), in place of FastAPI's default 422 description."""
@@ -134,6 +177,14 @@ def document(app: FastAPI) -> None:
                 for operation in item.values():
                     responses = operation.setdefault("responses", {})
                     responses.pop("422", None)
+                    refusals = _documented_400s(operation)
+                    if refusals:
+                        responses["400"] = {
+                            "description": "Refused: " + "; ".join(refusals),
+                            "content": {
+                                PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                            },
+                        }
                     responses["4XX"] = {
                         "description": "A problem (RFC 9457): the request was refused",
                         "content": {
@@ -155,9 +206,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        every = exc.errors()
+        if every and all(error.get("type") == OUT_OF_WINDOW for error in every):
+            # A well-formed date the business cannot mean: a refusal (400), not a malformed body.
+            return problem(
+                400, OUT_OF_WINDOW, "Date out of range", _validation_message(list(every))
+            )
         errors = [
             {k: v for k, v in error.items() if k in ("loc", "msg", "type")}
-            for error in exc.errors()
+            for error in every[:MAX_LISTED_ERRORS]
         ]
         return problem(
             422,
@@ -165,11 +222,19 @@ def install(app: FastAPI) -> None:
             "The request is not valid",
             _validation_message(errors),
             errors=errors,
+            error_count=len(every),
         )
 
     @app.exception_handler(HTTPException)
-    async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated"}
+    async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 405 and not isinstance(exc, MethodNotAllowed):
+            exc = MethodNotAllowed(_allowed_methods(request))
+        codes = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "not_authenticated",
+            413: "payload_too_large",
+        }
         code = codes.get(exc.status_code, "http_error")
         return problem(
             exc.status_code,

@@ -77,7 +77,20 @@ class TokenExpired(Unauthorized):
     code = "token_expired"
 
 
+class TokenRevoked(Unauthorized):
+    """The token was ended by a password change or a logout: log in again."""
+
+    code = "token_revoked"
+
+
 class LoginDisabled(Unauthorized):
     """The token's login no longer exists or has been disabled."""
 
     code = "login_disabled"
+
+
+class LastAdmin(Conflict):
+    """The change would leave the dairy without an active admin."""
+
+    code = "last_admin"
+    title = "The last admin"

@@ -35,6 +35,8 @@ class User(Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Carried in every login token; raising it ends the older tokens (auth/tokens.py).
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class LoginThrottle(Base):

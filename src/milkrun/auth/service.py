@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
@@ -12,8 +13,8 @@ from milkrun.auth import passwords, queries, throttle, tokens
 from milkrun.auth.errors import (
     CustomerHasLogin,
     InvalidCredentials,
+    LastAdmin,
     LoginAlreadyLinked,
-    LoginDisabled,
     LoginNotLinked,
     NoLogin,
     NotACustomerLogin,
@@ -123,9 +124,13 @@ def update_user(session: Session, user_id: int, data: UserUpdate, actor: audit.A
         raise LoginNotLinked(
             "An unlinked customer login cannot be enabled; link it to a customer",
         )
+    if changes.get("is_active") is False and user.is_active and user.role == Role.admin:
+        _keep_an_admin(session, user)
     password = changes.pop("password", None)
     if password is not None:
         user.password_hash = passwords.hash_password(password)
+    if password is not None or (changes.get("is_active") is False and user.is_active):
+        tokens.end_tokens(user)  # a new password or a disabled login ends the old sessions
     for field, value in changes.items():
         setattr(user, field, value)
     session.flush()
@@ -143,6 +148,58 @@ def update_user(session: Session, user_id: int, data: UserUpdate, actor: audit.A
         customer_id=user.customer_id,
     )
     return user
+
+
+def _keep_an_admin(session: Session, admin: User) -> None:
+    """The last active admin cannot be disabled: nobody could manage the dairy any more.
+
+    The active admins' rows are locked first (PostgreSQL; SQLite writers are serialized), so two
+    admins disabling each other at once cannot both succeed."""
+    others = session.scalars(
+        select(User.id)
+        .where(User.role == Role.admin, User.is_active, User.id != admin.id)
+        .with_for_update()
+    ).all()
+    if not others:
+        raise LastAdmin(
+            f"{admin.name} is the last active admin and cannot be disabled; "
+            "make another admin first"
+        )
+
+
+def change_own_password(
+    session: Session,
+    user: User,
+    current_password: str,
+    new_password: str,
+    actor: audit.Actor,
+    *,
+    max_failures: int,
+    lockout: dt.timedelta,
+) -> None:
+    """A user changes its own password, proving the current one (through the login throttle,
+    so a stolen token cannot guess it); every older token of the user ends."""
+    username = user.email or user.phone
+    assert username is not None  # a login has one (CHECK has_username)
+    authenticate(session, username, current_password, max_failures=max_failures, lockout=lockout)
+    user.password_hash = passwords.hash_password(new_password)
+    tokens.end_tokens(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.update",
+        "user",
+        user.id,
+        after={"password_changed": True},
+        customer_id=user.customer_id,
+    )
+
+
+def log_out(session: Session, user: User) -> None:
+    """Logging out ends every session of the user, on every device."""
+    tokens.end_tokens(user)
+    session.flush()
 
 
 def attach_to_customer(
@@ -209,18 +266,19 @@ def authenticate(
     """The user behind a username and password.
 
     Unknown usernames and wrong passwords fail alike (same message, same time, same throttle),
-    so the answer does not reveal who has an account.
+    so the answer does not reveal who has an account. The attempt is counted before the password
+    is checked, and checked only within the limit: at most ``max_failures`` passwords are ever
+    checked per username and lockout window, however many attempts race.
     """
     try:
         key = normalize_username(username)
     except MilkrunError:
         key = username.strip().lower()
     key = key[:254]  # lower() can lengthen some letters; the throttle's column holds 254
-    throttle.ensure_not_locked(session, key)
+    throttle.count_attempt(session, key, max_failures=max_failures, window=lockout)
     user = queries.user_by_username(session, key)
     hash_to_check = user.password_hash if user is not None else None
     if not passwords.verify_password(password, hash_to_check) or user is None or not user.is_active:
-        throttle.record_failure(session, key, max_failures=max_failures, window=lockout)
         raise InvalidCredentials("Wrong username or password", keeps_changes=True)
     throttle.clear(session, key)
     if passwords.needs_rehash(user.password_hash):
@@ -240,12 +298,3 @@ def create_admin(
 ) -> User:
     data = UserCreate(role="admin", name=name, email=email, phone=phone, password=password)
     return create_staff(session, data, actor)
-
-
-def user_of_token(session: Session, token: str, *, secret: str) -> User:
-    """The active user a login token stands for, for the API (a bearer token or the cookie) and
-    the pages alike; anything else is ``Unauthorized``."""
-    user = session.get(User, tokens.user_id_from_token(token, secret=secret))
-    if user is None or not user.is_active:
-        raise LoginDisabled("This login no longer exists or is disabled")
-    return user

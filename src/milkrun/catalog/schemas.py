@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from milkrun.date_window import BusinessDate
 from milkrun.fields import RecordId, Text
 from milkrun.money import Rupees
 from milkrun.patching import Patch
@@ -20,7 +21,7 @@ class ProductCreate(BaseModel):
     unit: Annotated[str, Text(60)]
     tax_rate: TaxRate = Decimal(0)
     price: Rupees
-    effective_from: dt.date | None = None
+    effective_from: BusinessDate | None = None
 
 
 class ProductUpdate(Patch):
@@ -43,14 +44,14 @@ class ProductRead(BaseModel):
 class PriceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     price: Rupees
-    effective_from: dt.date
+    effective_from: BusinessDate
 
 
 class PriceRead(BaseModel):
     id: int
     product_id: int
     price: str
-    effective_from: dt.date
+    effective_from: BusinessDate
     created_at: dt.datetime
 
 

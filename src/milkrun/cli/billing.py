@@ -11,9 +11,9 @@ from rich.table import Table
 
 from milkrun import clock
 from milkrun.audit.service import Actor
-from milkrun.billing import invoicing, reconcile, service
+from milkrun.billing import invoicing, months, reconcile, service
 from milkrun.billing.schemas import MONTH_PATTERN, Reconciliation, parse_month
-from milkrun.cli.context import console, errors, session_scope, settings
+from milkrun.cli.context import console, errors, refusals, session_scope, settings
 
 app = typer.Typer(no_args_is_help=True, help="Monthly bills.")
 
@@ -23,7 +23,7 @@ def _month(value: str) -> dt.date:
         errors.print(
             f"[red]{value!r} is not a month: use YYYY-MM (2000 to 2099), e.g. 2026-11[/red]"
         )
-        raise typer.Exit(2)
+        raise typer.Exit(1)
     return parse_month(value)
 
 
@@ -35,6 +35,8 @@ def run_command(
     """Bill a month: one draft invoice per customer from what was delivered (re-running
     rebuilds the drafts and never touches issued invoices); --finalize issues them, numbered."""
     first = _month(month)
+    with refusals():  # a month that cannot be billed is refused before the progress bar
+        months.check_billable_month(first, clock.today(settings().zone))
     steps = invoicing.REBUILD_STEPS + (1 if finalize else 0)
     with (
         Progress(

@@ -18,12 +18,37 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def _configuration_problem(exc: ValueError) -> str:
+    """One line naming the setting (its environment variable) and what is wrong with it."""
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    problems = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        names = [str(part) for part in error["loc"]]
+        problems.append(f"MILKRUN_{names[0].upper()}: {message}" if names else message)
+    return "; ".join(problems)
+
+
 def settings() -> Settings:
+    """The settings; a bad configuration is one line naming the setting, and exit code 2."""
     try:
         return get_settings()
     except ValueError as exc:
-        errors.print(f"[red]Configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        errors.print(
+            f"Configuration error: {_configuration_problem(exc)}", soft_wrap=True, markup=False
+        )
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A business refusal or an invalid value is a message and exit code 1."""
+    try:
+        yield
+    except MilkrunError as exc:
+        errors.print(f"[red]{exc.detail}[/red] ({exc.code})", soft_wrap=True)
+        raise typer.Exit(1) from exc
 
 
 @contextmanager

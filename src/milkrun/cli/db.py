@@ -41,6 +41,7 @@ def _backup() -> None:
 def upgrade(revision: str = typer.Argument("head", help="Target revision")) -> None:
     """Upgrade the schema (to head by default). A SQLite file is backed up first."""
     with _reported():
+        migrate.check_revision(settings().database_url, revision)
         _backup()
         migrate.upgrade(settings().database_url, revision)
     current()
@@ -50,6 +51,7 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision")) -> N
 def downgrade(revision: str = typer.Argument(..., help="Target revision, e.g. -1 or base")) -> None:
     """Downgrade the schema to REVISION. A SQLite file is backed up first."""
     with _reported():
+        migrate.check_revision(settings().database_url, revision)
         _backup()
         migrate.downgrade(settings().database_url, revision)
     current()

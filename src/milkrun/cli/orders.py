@@ -24,7 +24,7 @@ def _parse_date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         errors.print(f"[red]{value!r} is not a date: use YYYY-MM-DD, today or tomorrow[/red]")
-        raise typer.Exit(2) from exc
+        raise typer.Exit(1) from exc
 
 
 @app.command("generate")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -108,6 +109,14 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str) -> None:
     _run(url, "downgrade", revision)
+
+
+def check_revision(url: str, revision: str) -> None:
+    """Refuse (alembic's CommandError) a revision that is not in the tree, before anything is
+    written: a relative step (-1, +2) and base/head are resolved by alembic itself."""
+    if revision in ("base", "head", "heads") or re.fullmatch(r"[+-]\d+", revision):
+        return
+    ScriptDirectory.from_config(alembic_config(url)).get_revisions(revision)
 
 
 def history(url: str) -> list[str]:

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from milkrun.date_window import BusinessDate
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
 from milkrun.fields import RecordId, Text
 from milkrun.links.schemas import LinkHolder
@@ -30,7 +31,7 @@ class MarkRequest(BaseModel):
         default=None, description="Required for not_delivered; allowed for partially_delivered"
     )
     notes: Notes | None = None
-    delivery_date: dt.date | None = Field(
+    delivery_date: BusinessDate | None = Field(
         default=None,
         description="Optional: the date the caller's screen shows; refused unless it is the "
         "order's delivery date",

@@ -5,6 +5,7 @@ name are ignored. The format is documented in docs/legacy-import.md."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from milkrun import date_window
 from milkrun.auth.models import Role
 from milkrun.catalog.schemas import TaxRate
 from milkrun.deliveries.models import DeliveryOutcome
@@ -52,9 +54,15 @@ def _date(value: Any) -> dt.date:
     if not isinstance(value, str):
         raise ValueError("a date is a string YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value.strip())
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError(value)
+        date = dt.date.fromisoformat(value.strip())
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+    problem = date_window.out_of_window(date)
+    if problem is not None:
+        raise ValueError(problem)
+    return date
 
 
 def _lower_words(value: Any) -> Any:

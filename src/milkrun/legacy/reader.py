@@ -82,6 +82,8 @@ def _parse_line(file: str, number: int, text: str, model: type[D]) -> D:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise ExportError(file, number, None, f"not JSON ({exc.msg}, column {exc.colno})") from exc
+    except RecursionError as exc:  # thousands of nested [ or {: no document of ours is so deep
+        raise ExportError(file, number, None, "not a document: nested too deeply") from exc
     if not isinstance(data, dict):
         raise ExportError(file, number, None, "a document is a JSON object ({...})")
     if "_id" not in data:

@@ -7,5 +7,6 @@ hours, in the dairy's zone) and can be revoked. It can read and mark only its ow
 of its own date; every use is audited with the link as the actor.
 
 Guessing is throttled per client address in the database (``throttle.py``): after too many
-unknown tokens from one address within the window, that address gets 429 for the window.
+unknown tokens from one address within the window, that address's further unknown tokens get
+429 for the window. A token that works is never throttled.
 """

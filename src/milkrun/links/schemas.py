@@ -5,13 +5,14 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from milkrun.date_window import BusinessDate
 from milkrun.fields import RecordId, Text
 
 
 class LinkCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     route_id: RecordId
-    delivery_date: dt.date
+    delivery_date: BusinessDate
     label: Annotated[str, Text(80)]
     expires_at: AwareDatetime | None = None
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from milkrun import clock
+from milkrun import clock, date_window
 from milkrun.audit import service as audit
 from milkrun.links import queries, throttle, tokens
 from milkrun.links.errors import (
@@ -66,6 +66,7 @@ def create_link(
     again finds the same link; everyone else gets a fresh random one."""
     if actor.user_id is None:
         raise AdminRequired("Only an admin login can create a delivery link")
+    date_window.check(data.delivery_date, "delivery_date")
     routing_queries.get_active_route(session, data.route_id)
     now = clock.now()
     expires_at = data.expires_at or default_expiry(data.delivery_date, zone)
@@ -148,13 +149,15 @@ def open_link(
 ) -> SharedDeliveryLink:
     """The link a token belongs to, if it still works.
 
-    An address that guessed too often gets 429; an unknown token 404 (and counts as a guess,
-    committed even though the request fails); a revoked or expired link 410, in words.
+    An unknown token counts as a guess (committed even though the request fails) and gets 404,
+    or 429 once its address guessed too often; a token that works is never throttled. A revoked
+    or expired link gets 410, in words.
     """
-    throttle.ensure_not_locked(session, client_address)
     link = queries.link_by_token(session, token)
     if link is None:
-        throttle.record_failure(session, client_address)
+        throttled = throttle.count_guess(session, client_address)
+        if throttled is not None:
+            raise throttled
         raise LinkNotFound(
             "There is no such delivery link. Check that the whole link was copied, or ask the "
             "dairy for a new one.",

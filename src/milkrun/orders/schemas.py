@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from milkrun.date_window import BusinessDate
 from milkrun.fields import RecordId, Text
 from milkrun.routing.models import Shift
 
@@ -16,7 +17,7 @@ class MyOrderCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     product_id: RecordId
-    delivery_date: dt.date
+    delivery_date: BusinessDate
     quantity: Quantity
     shift: Shift | None = Field(
         default=None, description="Default: the shift of the customer's route, else morning"
@@ -46,7 +47,7 @@ class OrderRead(BaseModel):
 
 class GenerateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    date: dt.date
+    date: BusinessDate
     dry_run: bool = False
     # A date before today only with past=true and a reason (audited), in a month still open.
     past: bool = False

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from milkrun.date_window import ReceivedAt
 from milkrun.fields import RecordId, Text
 from milkrun.payments.models import PaymentMethod
 
@@ -21,7 +22,7 @@ class PaymentCreate(BaseModel):
     amount: Amount
     method: PaymentMethod
     reference: Annotated[str, Text(80)] | None = None
-    received_at: AwareDatetime | None = None
+    received_at: Annotated[AwareDatetime, ReceivedAt] | None = None
 
 
 class PaymentRead(BaseModel):

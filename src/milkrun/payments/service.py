@@ -12,14 +12,13 @@ from sqlalchemy.orm import Session
 
 from milkrun.customers.errors import CustomerNotFound
 from milkrun.customers.models import Customer
+from milkrun.date_window import CLOCK_SKEW
 from milkrun.money import InvalidAmount, format_inr, to_paise
 from milkrun.payments.errors import DuplicateReference, PossibleDuplicate, ReceivedInFuture
 from milkrun.payments.models import Payment
 from milkrun.payments.schemas import PaymentCreate
 
 DUPLICATE_WINDOW = dt.timedelta(minutes=2)
-# A receipt written a few minutes ahead of the server's clock is a clock, not a future payment.
-CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def lock_customer(session: Session, customer_id: int) -> None:

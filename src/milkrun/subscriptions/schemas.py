@@ -5,6 +5,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from milkrun.date_window import BusinessDate
 from milkrun.fields import RecordId, Text
 from milkrun.patching import Patch
 from milkrun.routing.models import Shift
@@ -107,8 +108,8 @@ class MySubscriptionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     product_id: RecordId
     shift: Shift = Shift.morning
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: BusinessDate
+    end_date: BusinessDate | None = None
     schedule: ScheduleIn
 
 
@@ -126,13 +127,13 @@ class SubscriptionUpdate(Patch):
     """
 
     nullable: ClassVar[frozenset[str]] = frozenset({"end_date"})
-    effective_from: dt.date | None = None
+    effective_from: BusinessDate | None = None
     schedule: ScheduleIn | None = None
     quantity: Quantity | None = None
     product_id: RecordId | None = None
     shift: Shift | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: BusinessDate | None = None
+    end_date: BusinessDate | None = None
 
     @model_validator(mode="after")
     def _one_of_schedule_or_quantity(self) -> SubscriptionUpdate:
@@ -171,8 +172,8 @@ class SubscriptionRead(BaseModel):
 
 class PauseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start_date: dt.date
-    end_date: dt.date | None = Field(default=None, description="null: until resumed")
+    start_date: BusinessDate
+    end_date: BusinessDate | None = Field(default=None, description="null: until resumed")
     reason: Annotated[str, Text(200)] | None = None
 
 
@@ -180,8 +181,8 @@ class PauseUpdate(Patch):
     """Resume a pause by setting its end date (the last day without deliveries)."""
 
     nullable: ClassVar[frozenset[str]] = frozenset({"end_date", "reason"})
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: BusinessDate | None = None
+    end_date: BusinessDate | None = None
     reason: Annotated[str, Text(200)] | None = None
 
 

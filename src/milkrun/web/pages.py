@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
-from milkrun.auth import service as auth_service
+from milkrun.auth import tokens
 from milkrun.auth.models import Role, User
 from milkrun.config import Settings
 from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
@@ -96,14 +96,11 @@ def page_user(request: Request, session: Session, settings: Settings, *roles: Ro
     if not token:
         raise LoginRequired(return_path(request))
     try:
-        user = auth_service.user_of_token(
-            session, token, secret=settings.secret_key.get_secret_value()
+        user = tokens.user_for_token(
+            session, token, secret=settings.secret_key.get_secret_value(), roles=roles
         )
     except MilkrunError as exc:
         raise LoginRequired(return_path(request)) from exc
-    if roles and user.role not in roles:
-        raise LoginRequired(return_path(request))
-    request.state.user = user
     # Who is logged in, kept apart from the row: an error page is drawn after the unit of work
     # rolled back, when the row's attributes can no longer be read.
     request.state.who = Who(user.name, Role(user.role))

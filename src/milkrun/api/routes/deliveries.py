@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -11,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from milkrun import clock
 from milkrun.api.deps import AdminUser, DeliveryUser, PathId, SessionDep, SettingsDep, actor_for
 from milkrun.api.revalidation import revalidated
+from milkrun.date_window import BusinessDate
 from milkrun.deliveries import idempotency, service
 from milkrun.deliveries.manifest import manifest
 from milkrun.deliveries.schemas import (
@@ -36,7 +36,7 @@ IdempotencyKey = Annotated[
     ),
 ]
 DateQuery = Annotated[
-    dt.date | None, Query(description="The delivery date (default: today in the dairy's zone)")
+    BusinessDate | None, Query(description="The delivery date (default: today in the dairy's zone)")
 ]
 
 

@@ -3,7 +3,6 @@ what is coming in the next days."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -22,9 +21,11 @@ from milkrun.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from milkrun.api.problems import MethodNotAllowed
 from milkrun.audit.service import Actor
 from milkrun.customers import ownership
 from milkrun.cutoff import Window
+from milkrun.date_window import BusinessDate
 from milkrun.orders import generate, queries, service
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import (
@@ -79,9 +80,9 @@ def create_order(
 def list_orders(
     _: AdminUser,
     session: SessionDep,
-    delivery_date: dt.date | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    delivery_date: BusinessDate | None = None,
+    date_from: BusinessDate | None = None,
+    date_to: BusinessDate | None = None,
     customer_id: IdFilter = None,
     route_id: IdFilter = None,
     subscription_id: IdFilter = None,
@@ -131,6 +132,12 @@ def generate_orders(
     return GenerateReport(date=report.date, dry_run=report.dry_run, **report.counts.as_dict())
 
 
+@router.api_route("/generate", methods=["GET", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+def generate_takes_only_post() -> None:
+    """/orders/generate is an action, not order "generate": 405, not a malformed order id."""
+    raise MethodNotAllowed({"POST"})
+
+
 @router.get("/{order_id}", response_model=OrderRead)
 def get_order(order: CallerOrder) -> OrderRead:
     return queries.read_order(order)
@@ -151,8 +158,8 @@ def cancel_order(
 def my_orders(
     me: MyCustomerId,
     session: SessionDep,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: BusinessDate | None = None,
+    date_to: BusinessDate | None = None,
     status: OrderStatus | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -23,6 +22,7 @@ from milkrun.api.deps import (
 from milkrun.billing import ledger, settlement
 from milkrun.billing.schemas import Ledger
 from milkrun.customers import queries as customer_queries
+from milkrun.date_window import BusinessDate
 from milkrun.money import to_rupees
 from milkrun.pagination import Page
 from milkrun.payments import queries as payment_queries
@@ -38,8 +38,8 @@ Confirm = Annotated[
         "without a reference in the last two minutes"
     ),
 ]
-DateFrom = Annotated[dt.date | None, Query(description="Entries before this open the ledger")]
-DateTo = Annotated[dt.date | None, Query(description="Last date shown")]
+DateFrom = Annotated[BusinessDate | None, Query(description="Entries before this open the ledger")]
+DateTo = Annotated[BusinessDate | None, Query(description="Last date shown")]
 
 
 def read_payments(session: Session, payments: Sequence[Payment]) -> list[PaymentRead]:

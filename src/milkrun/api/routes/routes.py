@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Response, status
 
 from milkrun import clock
@@ -20,6 +18,7 @@ from milkrun.api.deps import (
 )
 from milkrun.customers import stops as customer_stops
 from milkrun.customers.models import Customer
+from milkrun.date_window import BusinessDate
 from milkrun.pagination import Page
 from milkrun.routing import queries, service
 from milkrun.routing.schemas import (
@@ -109,7 +108,7 @@ def list_substitutes(
 @router.put("/{route_id}/substitutes/{delivery_date}", response_model=SubstituteRead)
 def set_substitute(
     route_id: PathId,
-    delivery_date: dt.date,
+    delivery_date: BusinessDate,
     body: SubstituteSet,
     _: AdminUser,
     actor: ActorDep,
@@ -122,7 +121,11 @@ def set_substitute(
 
 @router.delete("/{route_id}/substitutes/{delivery_date}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_substitute(
-    route_id: PathId, delivery_date: dt.date, _: AdminUser, actor: ActorDep, session: SessionDep
+    route_id: PathId,
+    delivery_date: BusinessDate,
+    _: AdminUser,
+    actor: ActorDep,
+    session: SessionDep,
 ) -> Response:
     service.remove_substitute(session, route_id, delivery_date, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

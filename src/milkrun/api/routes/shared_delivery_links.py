@@ -7,7 +7,6 @@ URL), ``X-Robots-Tag: noindex`` and ``Cache-Control: no-store``, errors included
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -28,6 +27,7 @@ from milkrun.api.deps import (
     SettingsDep,
 )
 from milkrun.api.routes.deliveries import IdempotencyKey, answer_json
+from milkrun.date_window import BusinessDate
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.manifest import link_manifest
 from milkrun.deliveries.markers import link_marker
@@ -101,7 +101,7 @@ def list_links(
     _: AdminUser,
     session: SessionDep,
     route_id: IdFilter = None,
-    delivery_date: dt.date | None = None,
+    delivery_date: BusinessDate | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[LinkRead]:

@@ -39,6 +39,7 @@ from milkrun.api.deps import (
 from milkrun.audit.service import Actor
 from milkrun.config import Settings
 from milkrun.cutoff import Window
+from milkrun.date_window import BusinessDate
 from milkrun.orders import changes
 from milkrun.pagination import Page
 from milkrun.subscriptions import queries
@@ -124,7 +125,7 @@ def list_subscriptions(
     session: SessionDep,
     settings: SettingsDep,
     customer_id: IdFilter = None,
-    active_on: dt.date | None = None,
+    active_on: BusinessDate | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[SubscriptionRead]:
@@ -143,7 +144,7 @@ def my_subscriptions(
     me: MyCustomerId,
     session: SessionDep,
     settings: SettingsDep,
-    active_on: dt.date | None = None,
+    active_on: BusinessDate | None = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[SubscriptionRead]:
@@ -228,7 +229,7 @@ def subscription_overrides(
     subscription: CallerSubscription,
     session: SessionDep,
     settings: SettingsDep,
-    since: dt.date | None = None,
+    since: BusinessDate | None = None,
 ) -> list[OverrideRead]:
     """Day changes from ``since`` (default today) on."""
     since = since or clock.today(settings.zone)
@@ -242,7 +243,7 @@ def subscription_overrides(
 @me_router.put(OVERRIDE, response_model=OverrideRead, name="set_my_override")
 def set_override(
     subscription: CallerSubscription,
-    delivery_date: dt.date,
+    delivery_date: BusinessDate,
     body: OverrideSet,
     owner: Owner,
     actor: ActorDep,
@@ -259,7 +260,7 @@ def set_override(
 @me_router.delete(OVERRIDE, status_code=NO_CONTENT, name="clear_my_override")
 def clear_override(
     subscription: CallerSubscription,
-    delivery_date: dt.date,
+    delivery_date: BusinessDate,
     owner: Owner,
     actor: ActorDep,
     window: CallerWindow,

@@ -59,7 +59,7 @@ def login(
         )
     except MilkrunError as exc:
         mark_failed(session, exc)
-        return render(
+        page = render(
             request,
             "login.html",
             status_code=exc.status,
@@ -67,9 +67,10 @@ def login(
             error=exc.detail,
             username=username,
         )
+        page.headers.update(exc.headers)  # a lockout's Retry-After
+        return page
     token = tokens.issue_token(
-        user.id,
-        user.role,
+        user,
         secret=settings.secret_key.get_secret_value(),
         minutes=settings.access_token_minutes,
     )
@@ -86,7 +87,14 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
+def logout(request: Request, session: SessionDep, settings: SettingsDep) -> RedirectResponse:
+    """Logging out ends the session everywhere, not only this browser's cookie."""
+    try:
+        user = page_user(request, session, settings)
+    except LoginRequired:
+        user = None
+    if user is not None:
+        service.log_out(session, user)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(TOKEN_COOKIE)
     return response

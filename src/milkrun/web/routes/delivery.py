@@ -8,6 +8,7 @@ import datetime as dt
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
+from milkrun.date_window import BusinessDate
 from milkrun.deliveries.manifest import manifest
 from milkrun.routing import queries as routing_queries
 from milkrun.web.pages import STATIC_DIR, DeliveryVisit
@@ -28,7 +29,7 @@ def service_worker() -> FileResponse:
 
 
 @router.get("", response_model=None)
-def home(visit: DeliveryVisit, date: dt.date | None = None) -> Response:
+def home(visit: DeliveryVisit, date: BusinessDate | None = None) -> Response:
     session, user = visit.session, visit.user
     today = visit.today
     day = date or today

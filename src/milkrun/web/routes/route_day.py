@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from milkrun import clock
 from milkrun.auth import queries as auth_queries
 from milkrun.auth.models import Role
+from milkrun.date_window import BusinessDate
 from milkrun.db.session import mark_failed
 from milkrun.deliveries.manifest import manifest
 from milkrun.deps import PathId, SessionDep, SettingsDep
@@ -137,7 +138,7 @@ AdminScreen = Annotated[Screen, Depends(_screen)]
 
 @router.get("", response_model=None)
 def route_day(
-    screen: AdminScreen, request: Request, settings: SettingsDep, date: dt.date | None = None
+    screen: AdminScreen, request: Request, settings: SettingsDep, date: BusinessDate | None = None
 ) -> Response:
     return screen.show(date or clock.today(settings.zone))
 

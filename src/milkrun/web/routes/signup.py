@@ -61,8 +61,7 @@ def signup(
         mark_failed(session, exc)
         return _form(request, typed, exc.status, exc.detail)
     token = tokens.issue_token(
-        user.id,
-        user.role,
+        user,
         secret=settings.secret_key.get_secret_value(),
         minutes=settings.access_token_minutes,
     )
