@@ -12,7 +12,7 @@ from milkrun.audit.service import Actor
 from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.db.session import Database
-from milkrun.fields import MAX_ID
+from milkrun.fields import MAX_ID, StrictId
 
 # What every answer to a shared delivery link's holder carries, errors too: the token is in the
 # URL, so no referrer, no indexing, no caching.
@@ -64,7 +64,7 @@ def _writer_session(request: Request) -> Iterator[Session]:
 WriterSessionDep = Annotated[Session, Depends(_writer_session, scope="function")]
 
 # A record id in the path (``customer_id: PathId``).
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PathId = Annotated[int, StrictId, Path(ge=1, le=MAX_ID)]
 
 
 def client_address(request: Request) -> str:
