@@ -57,6 +57,7 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/products/{product_id}"): ADMIN_ONLY,
     ("GET", "/products/{product_id}/prices"): ANY_USER,
     ("POST", "/products/{product_id}/prices"): ADMIN_ONLY,
+    ("POST", "/products/prices/bulk"): ADMIN_ONLY,
     # routes
     ("GET", "/routes"): ADMIN_ONLY,
     ("POST", "/routes"): ADMIN_ONLY,
