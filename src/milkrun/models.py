@@ -9,6 +9,7 @@ from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
 from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
+from milkrun.notify.models import MessageConsent, OutboxMessage
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.payments.models import Payment
 from milkrun.routing.models import Route, RouteSubstitute
@@ -28,7 +29,9 @@ __all__ = [
     "LinkGuessThrottle",
     "LoginThrottle",
     "MaterializationRun",
+    "MessageConsent",
     "Order",
+    "OutboxMessage",
     "Override",
     "Pause",
     "Payment",

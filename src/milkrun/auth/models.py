@@ -35,6 +35,8 @@ class User(Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The language messages (and, later, pages) are written in: en, hi or kn.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
 
 class LoginThrottle(Base):

@@ -23,6 +23,7 @@ from milkrun.billing.schemas import BillingRunResult, FinalizeMonthResult, month
 from milkrun.config import Settings
 from milkrun.errors import Conflict, NotFound
 from milkrun.money import to_rupees
+from milkrun.notify import outbox
 from milkrun.orders.models import Order
 
 ISSUED = [status.value for status in ISSUED_STATUSES]
@@ -297,6 +298,16 @@ def _padded(session: Session, sequence: Any) -> ColumnElement[str]:
     return func.printf(f"%0{numbering.MIN_DIGITS}d", sequence)
 
 
+_ISSUED_BILLS = select(
+    Invoice.id.label("invoice_id"),
+    Invoice.customer_id,
+    Invoice.number,
+    Invoice.month,
+    Invoice.total_paise,
+    Invoice.due_date,
+)
+
+
 def _issue(
     session: Session,
     month: dt.date,
@@ -355,6 +366,10 @@ def _issue(
             "The drafts changed while they were being numbered; try again", code="concurrent_change"
         )
 
+    issued_now = [Invoice.month == month, Invoice.finalized_at == now]
+    outbox.bills_finalized(
+        session, session.execute(_ISSUED_BILLS.where(*issued_now, *selector[2:]))
+    )
     customers: settlement.Customers
     if invoice_id is not None:
         customers = list(

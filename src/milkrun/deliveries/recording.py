@@ -27,6 +27,7 @@ from milkrun.deliveries.rules import Outcome
 from milkrun.deliveries.schemas import MarkResult
 from milkrun.errors import Conflict
 from milkrun.links.models import SharedDeliveryLink
+from milkrun.notify import outbox
 from milkrun.orders.models import Order, OrderStatus
 
 # How often a mark re-reads and tries again when another writer changed the order in between.
@@ -277,6 +278,7 @@ def apply(
         customer_id=order.customer_id,
         order_id=order.id,
     )
+    outbox.delivery_marked(session, order, outcome.status.value, outcome.as_dict()["reason"])
     return _result(order, outcome, now, marker.name, marker.user_id, marker.link_id, changed=True)
 
 

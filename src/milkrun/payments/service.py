@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from milkrun.customers.models import Customer
 from milkrun.errors import Conflict, InvalidInput, NotFound
 from milkrun.money import format_inr, to_paise
+from milkrun.notify import outbox
 from milkrun.payments.models import Payment
 from milkrun.payments.schemas import PaymentCreate
 
@@ -82,6 +83,14 @@ def add_payment(
             f"A {data.method.value} payment with reference {reference} is already recorded",
             code="duplicate_reference",
         ) from exc
+    outbox.payment_recorded(
+        session,
+        payment_id=payment.id,
+        customer_id=payment.customer_id,
+        amount_paise=amount,
+        method=payment.method,
+        received_at=received_at,
+    )
     return payment
 
 
