@@ -19,6 +19,7 @@ from milkrun.api.app import build_router
 from milkrun.config import Settings, get_settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
+from milkrun.notify import relay
 from milkrun.orders import scheduler
 from milkrun.web.app import STATIC_DIR, build_web_router
 
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         description="Subscriptions, daily orders, routes, deliveries and billing for a dairy.",
         docs_url="/docs",
         redoc_url=None,
-        lifespan=scheduler.lifespan(settings, database),
+        lifespan=relay.lifespan(settings, database, scheduler.lifespan(settings, database)),
     )
     app.state.settings = settings
     app.state.database = database

@@ -11,6 +11,7 @@ from milkrun.api.routes import (
     customers,
     deliveries,
     invoices,
+    notify,
     orders,
     payments,
     products,
@@ -38,4 +39,6 @@ def build_router() -> APIRouter:
     router.include_router(invoices.router)
     router.include_router(invoices.me_router)
     router.include_router(payments.router)
+    router.include_router(notify.router)
+    router.include_router(notify.webhook)
     return router

@@ -24,7 +24,8 @@ import datetime as dt
 import logging
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -274,13 +275,13 @@ def relay_once(
 def relay_until(
     database: Database,
     settings: Settings,
+    channels: dict[str, MessageChannel],
     stop: threading.Event,
     *,
     poll_seconds: float = POLL_SECONDS,
     batch: int = BATCH,
 ) -> None:
     """Relay until ``stop`` is set: pass after pass while there is work, else wait a poll."""
-    channels = open_channels(settings)
     try:
         while not stop.is_set():
             try:
@@ -300,9 +301,11 @@ class RelayThread:
 
     def __init__(self, database: Database, settings: Settings) -> None:
         self._stop = threading.Event()
+        # Opened here, so that a channel missing its settings stops the server from starting.
+        channels = open_channels(settings)
         self._thread = threading.Thread(
             target=relay_until,
-            args=(database, settings, self._stop),
+            args=(database, settings, channels, self._stop),
             name="milkrun-relay",
             daemon=True,
         )
@@ -314,3 +317,25 @@ class RelayThread:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+
+
+Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
+
+
+def lifespan(settings: Settings, database: Database, inner: Lifespan) -> Lifespan:
+    """The app's lifespan ``inner`` (the scheduler), with the relay running beside it while the
+    app runs, when settings ask for it (``MILKRUN_NOTIFY_RELAY``; never in tests)."""
+
+    @asynccontextmanager
+    async def run(app: Any) -> AsyncIterator[None]:
+        async with inner(app):
+            thread = RelayThread(database, settings) if settings.runs_relay else None
+            if thread is not None:
+                thread.start()
+            try:
+                yield
+            finally:
+                if thread is not None:
+                    thread.stop()
+
+    return run

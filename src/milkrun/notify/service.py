@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
+from milkrun.config import Settings
+from milkrun.notify import rendering
 from milkrun.notify.errors import MessageNotFound, NotRetriable
 from milkrun.notify.models import MessageStatus, OutboxMessage
 from milkrun.notify.outbox import MESSAGES
+from milkrun.notify.schemas import TemplateRead, TemplateVariant
+from milkrun.notify.templates import LANGUAGES, REGISTRY, SAMPLES, Template
 from milkrun.pagination import paginate
 
 RETRIABLE = (MessageStatus.dead.value, MessageStatus.skipped.value)
@@ -77,3 +82,33 @@ def retry(session: Session, message_id: int, actor: audit.Actor) -> OutboxMessag
         customer_id=message.customer_id,
     )
     return message
+
+
+def templates(settings: Settings) -> list[TemplateRead]:
+    """The registry, each template in each language with its preview on sample data."""
+    return [
+        TemplateRead(
+            name=t.name,
+            category=t.category,
+            is_urgent=t.is_urgent,
+            whatsapp_name=t.whatsapp_name,
+            dlt_template_id=t.dlt_template_id,
+            parameters=list(t.parameters),
+            variants=[
+                TemplateVariant(
+                    language=language,
+                    text=t.text(language),
+                    dlt_registered_text=t.dlt_registered_text(language),
+                    subject=t.subject(language),
+                    preview=preview(t, language, SAMPLES[t.name], settings),
+                )
+                for language in LANGUAGES
+            ],
+        )
+        for t in REGISTRY.values()
+    ]
+
+
+def preview(template: Template, language: str, params: dict[str, Any], settings: Settings) -> str:
+    shown = template.prepare(language, params, settings.zone)
+    return rendering.render(template.text(language), {**shown, "business": settings.business_name})

@@ -298,3 +298,32 @@ _register(
         secret_parameters=("url",),
     )
 )
+
+
+# Sample parameters for the owner's preview of each template.
+SAMPLES: dict[str, dict[str, str]] = {
+    "bill_finalized": {
+        "number": "MR/2627/000123",
+        "month": "11-2026",
+        "amount": "1860.00",
+        "due_date": "10-12-2026",
+    },
+    "payment_received": {
+        "amount": "1860.00",
+        "method": "UPI",
+        "received_on": "2026-12-05T04:30:00+00:00",
+    },
+    "pause_confirmed": {"start_date": "12-12-2026", "end_date": "15-12-2026"},
+    "pause_open_confirmed": {"start_date": "12-12-2026"},
+    "pause_ended": {"start_date": "12-12-2026"},
+    "day_changed": {"delivery_date": "08-12-2026", "quantity": "2"},
+    "day_restored": {"delivery_date": "08-12-2026"},
+    "not_delivered": {"delivery_date": "07-12-2026", "reason": "customer_unavailable"},
+    "low_balance": {"balance": "120.00", "threshold": "200.00"},
+    "dues_reminder": {"number": "MR/2627/000123", "amount": "860.00", "due_date": "10-12-2026"},
+    "delivery_link": {
+        "label": "Ravi (substitute)",
+        "delivery_date": "08-12-2026",
+        "url": "https://dairy.example/l/sample-token",
+    },
+}
