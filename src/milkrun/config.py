@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     notify_relay: bool = True
     notify_max_attempts: int = Field(default=6, ge=1, le=30)
     notify_retry_seconds: float = Field(default=30.0, gt=0)  # the first retry; doubled each time
+    # How long a claimed message is the claiming relay's; a relay that died leaves it to be
+    # claimed again (with the same idempotency key) after this.
+    notify_lease_seconds: float = Field(default=120.0, gt=0)
     notify_monthly_cap: int = Field(default=10000, ge=0)  # messages a month; 0: no cap
     notify_quiet_start: dt.time = dt.time(21, 0)
     notify_quiet_end: dt.time = dt.time(7, 0)

@@ -44,7 +44,6 @@ from milkrun.notify.outbox import MESSAGES
 from milkrun.notify.templates import REGISTRY
 
 log = logging.getLogger("milkrun.notify.relay")
-LEASE = dt.timedelta(minutes=2)
 MAX_BACKOFF = dt.timedelta(hours=6)
 BATCH = 100
 POLL_SECONDS = 2.0
@@ -115,7 +114,7 @@ def claim(session: Session, settings: Settings, *, batch: int, now: dt.datetime)
         .values(
             status=MessageStatus.sending.value,
             attempts=MESSAGES.c.attempts + 1,
-            next_attempt_at=now + LEASE,
+            next_attempt_at=now + dt.timedelta(seconds=settings.notify_lease_seconds),
             claim_token=token,
         )
         .returning(
