@@ -56,7 +56,9 @@ def test_a_pause_and_a_day_change_are_confirmed(session: Session) -> None:
     factories.pause(session, customer_id=customer.id, start=dt.date(2027, 1, 10))
     factories.override(session, subscription_id=sub.id, day=dt.date(2026, 12, 9), quantity=3)
 
-    found = [(m.template, m.params, m.is_urgent) for m in messages(session, customer_id=customer.id)]
+    found = [
+        (m.template, m.params, m.is_urgent) for m in messages(session, customer_id=customer.id)
+    ]
     assert found == [
         ("pause_confirmed", {"start_date": "20-12-2026", "end_date": "24-12-2026"}, True),
         ("pause_open_confirmed", {"start_date": "10-01-2027"}, True),
@@ -147,7 +149,9 @@ def test_a_dues_reminder_is_written_once_per_overdue_bill(
     customer = factories.customer(session)
     overdue = billing_factories.issued_invoice(session, customer.id, total_paise=86000)
     billing_factories.issued_invoice(session, customer.id, total_paise=0)  # nothing to pay
-    today = (overdue.due_date or dt.date.min) + dt.timedelta(days=settings.notify_dues_reminder_days)
+    today = (overdue.due_date or dt.date.min) + dt.timedelta(
+        days=settings.notify_dues_reminder_days
+    )
 
     assert reminders.remind_dues(session, settings, today=today - dt.timedelta(days=1)) == 0
     assert reminders.remind_dues(session, settings, today=today) == 1
