@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections import Counter
 from email import message_from_bytes
 from email.message import Message
@@ -29,10 +30,12 @@ class FakeProviders:
         self.answers: dict[str, tuple[int, dict[str, Any]]] = {}  # by idempotency key
         self.delivered: Counter[str] = Counter()  # deliveries per idempotency key
         self.failures: list[int] = []  # statuses to answer the next requests with
+        self.delay_seconds = 0.0  # how long each answer takes (a provider far away)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body not held 40 ms apart
 
             def log_message(self, *_args: Any) -> None:
                 pass
@@ -40,6 +43,8 @@ class FakeProviders:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
+                if fake.delay_seconds:
+                    time.sleep(fake.delay_seconds)
                 status, answer = fake.handle(self.path, dict(self.headers), body)
                 raw = json.dumps(answer).encode()
                 self.send_response(status)
