@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     notify_channels: str = Field(default="log", pattern=CHANNEL_LIST)
     # The server runs the relay in a background thread; off where `milkrun notify relay` runs.
     notify_relay: bool = True
+    # Messages a relay sends at once (a provider far away answers in 100 ms or more).
+    notify_relay_concurrency: int = Field(default=8, ge=1, le=64)
     notify_max_attempts: int = Field(default=6, ge=1, le=30)
     notify_retry_seconds: float = Field(default=30.0, gt=0)  # the first retry; doubled each time
     # How long a claimed message is the claiming relay's; a relay that died leaves it to be

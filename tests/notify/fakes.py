@@ -40,6 +40,21 @@ class FakeProviders:
             def log_message(self, *_args: Any) -> None:
                 pass
 
+            def do_GET(self) -> None:  # what the fake has seen, for a bench in another process
+                with fake.lock:
+                    stats = {
+                        "requests": len(fake.requests),
+                        "delivered": sum(fake.delivered.values()),
+                        "keys": len(fake.delivered),
+                        "most_per_key": max(fake.delivered.values(), default=0),
+                    }
+                raw = json.dumps(stats).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
@@ -138,3 +153,11 @@ class FakeSmtp:
 
     def __exit__(self, *_exc: object) -> None:
         self.controller.stop()
+
+
+def serve_in_this_process(urls: Any) -> None:
+    """Run the fake providers until killed, putting their URL on the queue ``urls`` (a bench
+    runs them in a process of their own, so they do not share the relay's interpreter)."""
+    with FakeProviders() as fake:
+        urls.put(fake.url)
+        threading.Event().wait()

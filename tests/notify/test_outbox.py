@@ -100,7 +100,7 @@ def test_a_finalized_month_writes_one_bill_message_per_invoice(session: Session)
     billing_factories.run(session, finalize=True)
 
     bills = messages(session, template="bill_finalized")
-    assert sorted(m.customer_id for m in bills) == sorted(c.id for c in customers)
+    assert sorted(m.customer_id or 0 for m in bills) == sorted(c.id for c in customers)
     for message in bills:
         invoice = billing_factories.invoices_of(session, message.customer_id or 0)[0]
         assert message.params["number"] == invoice.number

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.config import Settings
 from milkrun.db.session import Database
+from milkrun.links.models import SharedDeliveryLink
 from milkrun.notify import outbox, relay
 from milkrun.notify.channels import open_channels
-from milkrun.notify.models import Channel
+from milkrun.notify.models import Channel, MessageStatus
 from milkrun.notify.templates import REGISTRY
 from tests import factories
 from tests.conftest import make_client
@@ -114,7 +115,7 @@ def test_sms_carries_the_dlt_fields_and_the_registered_text(
     assert re.fullmatch(registered, body["text"])
 
 
-class delivery_order:  # noqa: N801 (a stand-in for an Order, as notify reads it)
+class delivery_order:
     def __init__(self, customer_id: int) -> None:
         self.id = 1
         self.customer_id = customer_id
@@ -315,7 +316,7 @@ def test_a_relay_that_died_after_sending_is_not_sent_twice(
     assert providers.delivered == {message.idempotency_key: 1}
     # The dead relay's late record changes nothing: its claim token is gone.
     with database.session_scope() as scope:
-        outcome = relay.Outcome(claimed, relay.MessageStatus.dead, error="late")
+        outcome = relay.Outcome(claimed, MessageStatus.dead, error="late")
         relay.record(scope, live, batch.token, [outcome], clock.now())
     assert messages(session)[0].status == "sent"
 
@@ -332,7 +333,7 @@ def test_a_links_url_does_not_outlive_its_message(
     assert token not in str(message.params)
 
 
-def _link(session: Session) -> tuple[object, str]:
+def _link(session: Session) -> tuple[SharedDeliveryLink, str]:
     from tests.deliveries import factories as delivery_factories
 
     route = factories.route(session)

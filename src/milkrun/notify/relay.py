@@ -25,6 +25,7 @@ import logging
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,6 +197,20 @@ def send(
     )
 
 
+def send_all(
+    messages: Sequence[Claimed],
+    addresses: dict[int, consent.Address | None],
+    channels: dict[str, MessageChannel],
+    settings: Settings,
+) -> list[Outcome]:
+    """Send a batch, ``MILKRUN_NOTIFY_RELAY_CONCURRENCY`` at a time."""
+    workers = min(settings.notify_relay_concurrency, len(messages))
+    if workers <= 1:
+        return [send(m, addresses[m.id], channels, settings) for m in messages]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="milkrun-send") as pool:
+        return list(pool.map(lambda m: send(m, addresses[m.id], channels, settings), messages))
+
+
 _RECORD = (
     update(MESSAGES)
     .where(MESSAGES.c.id == bindparam("of_id"), MESSAGES.c.claim_token == bindparam("of_token"))
@@ -260,7 +275,7 @@ def relay_once(
     with database.session_scope(write=True) as session:
         claimed = claim(session, settings, batch=batch, now=now)
         addresses = _addresses(session, settings, claimed.messages)
-    outcomes = [send(m, addresses[m.id], channels, settings) for m in claimed.messages]
+    outcomes = send_all(claimed.messages, addresses, channels, settings)
     with database.session_scope(write=True) as session:
         record(session, settings, claimed.token, outcomes, clock.now())
     report = PassReport(claimed=len(claimed.messages))

@@ -8,9 +8,10 @@ reach attributes, call methods or read files, and a missing parameter is an erro
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -19,8 +20,13 @@ from milkrun.notify.errors import TemplateFailed
 _sandbox = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
 
 
+@lru_cache(maxsize=512)
+def _compiled(text: str) -> Template:
+    return _sandbox.from_string(text)
+
+
 def render(text: str, context: dict[str, Any]) -> str:
     try:
-        return _sandbox.from_string(text).render(context).strip()
+        return _compiled(text).render(context).strip()
     except (TemplateError, SecurityError) as exc:
         raise TemplateFailed(f"the template cannot be rendered: {exc}") from exc
