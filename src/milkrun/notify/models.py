@@ -4,7 +4,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from milkrun import clock
@@ -26,6 +26,10 @@ class Channel(enum.StrEnum):
     email = "email"
 
 
+def _only(where: str) -> dict[str, Any]:
+    return {"sqlite_where": text(where), "postgresql_where": text(where)}
+
+
 STATUSES = ", ".join(f"'{s.value}'" for s in MessageStatus)
 CHANNELS = ", ".join(f"'{c.value}'" for c in Channel)
 
@@ -42,15 +46,26 @@ class OutboxMessage(Base):
         CheckConstraint("customer_id IS NOT NULL OR recipient IS NOT NULL", name="has_recipient"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
-        Index("ix_outbox_messages_sent_at", "sent_at"),
         Index("ix_outbox_messages_customer_id", "customer_id"),
-        Index("ix_outbox_messages_provider_message_id", "provider_message_id"),
+        # Partial: a new message (the insert in the causing transaction) enters none of these.
+        Index("ix_outbox_messages_sent_at", "sent_at", **_only("sent_at IS NOT NULL")),
+        Index(
+            "ix_outbox_messages_provider_message_id",
+            "provider_message_id",
+            **_only("provider_message_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_outbox_messages_dedup_key",
+            "dedup_key",
+            unique=True,
+            **_only("dedup_key IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
     # A job's message is written once (a dues reminder per invoice): its key, else NULL.
-    dedup_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    dedup_key: Mapped[str | None] = mapped_column(String(80))
     template: Mapped[str] = mapped_column(String(60))
     is_urgent: Mapped[bool]
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))

@@ -64,18 +64,28 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_messages")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_outbox_messages_idempotency_key")),
-        sa.UniqueConstraint("dedup_key", name=op.f("uq_outbox_messages_dedup_key")),
     )
     op.create_index(
         "ix_outbox_messages_status_next_attempt_at",
         "outbox_messages",
         ["status", "next_attempt_at"],
     )
-    op.create_index("ix_outbox_messages_sent_at", "outbox_messages", ["sent_at"])
     op.create_index("ix_outbox_messages_customer_id", "outbox_messages", ["customer_id"])
-    op.create_index(
-        "ix_outbox_messages_provider_message_id", "outbox_messages", ["provider_message_id"]
-    )
+    # Partial: a new message (the insert in the causing transaction) enters none of these.
+    for name, column, unique in (
+        ("ix_outbox_messages_sent_at", "sent_at", False),
+        ("ix_outbox_messages_provider_message_id", "provider_message_id", False),
+        ("uq_outbox_messages_dedup_key", "dedup_key", True),
+    ):
+        where = sa.text(f"{column} IS NOT NULL")
+        op.create_index(
+            name,
+            "outbox_messages",
+            [column],
+            unique=unique,
+            sqlite_where=where,
+            postgresql_where=where,
+        )
     op.create_table(
         "message_consents",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -113,6 +123,7 @@ def downgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.drop_column("language")
     op.drop_table("message_consents")
+    op.drop_index("uq_outbox_messages_dedup_key", table_name="outbox_messages")
     op.drop_index("ix_outbox_messages_provider_message_id", table_name="outbox_messages")
     op.drop_index("ix_outbox_messages_customer_id", table_name="outbox_messages")
     op.drop_index("ix_outbox_messages_sent_at", table_name="outbox_messages")
