@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+import time
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -368,3 +371,40 @@ def test_the_owner_lists_messages_and_previews_every_template(
     hindi = next(v for v in bill["variants"] if v["language"] == "hi")
     assert "घर पर कोई नहीं था" in hindi["preview"]
     assert "{#var#}" in hindi["dlt_registered_text"]
+
+
+@pytest.mark.committed
+def test_two_relays_claiming_at_once_take_different_messages(
+    committed_database: Database, settings: Settings
+) -> None:
+    """PostgreSQL: the second claim skips the rows the first holds (SKIP LOCKED); SQLite: it
+    waits for the first (one writer) and finds them claimed."""
+    clock.freeze(MORNING)
+    with committed_database.session_scope() as session:
+        customer = factories.customer(session)
+        for n in range(6):
+            receipt(session, customer.id, 100 + n)
+    now = clock.now()
+    first = committed_database.writer()
+    try:
+        mine = relay.claim(first, settings, batch=4, now=now)
+        theirs: list[relay.Batch] = []
+        other = threading.Thread(
+            target=lambda: theirs.append(_claim_in_own_session(committed_database, settings, now))
+        )
+        other.start()
+        time.sleep(0.3)
+        first.commit()
+    finally:
+        first.close()
+    other.join(10)
+    taken = {m.id for m in mine.messages}
+    taken_by_other = {m.id for m in theirs[0].messages}
+    assert len(taken) == 4
+    assert len(taken_by_other) == 2
+    assert not taken & taken_by_other
+
+
+def _claim_in_own_session(database: Database, settings: Settings, now: dt.datetime) -> relay.Batch:
+    with database.session_scope() as session:
+        return relay.claim(session, settings, batch=10, now=now)
