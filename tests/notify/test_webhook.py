@@ -110,7 +110,13 @@ def test_a_signed_call_about_nothing_of_ours_or_not_json_changes_nothing(
 ) -> None:
     sent_message(session)
     with make_client(live, database) as client:
-        for body in (status_call("wamid.OTHER", "read"), b"not json", b'{"entry": 5}'):
+        odd = (
+            b'{"entry": 5}',
+            b'{"entry": [{"changes": 5}]}',
+            b'{"entry": [{"changes": [{"value": {"statuses": [7, {"status": "lost"}]}}]}]}',
+            b"[1, 2]",
+        )
+        for body in (status_call("wamid.OTHER", "read"), b"not json", *odd):
             answer = client.post(URL, content=body, headers=signed(body))
             assert answer.status_code == 200
             assert answer.json() == {"updated": 0}

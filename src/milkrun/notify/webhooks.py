@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.notify.errors import BadSignature
 from milkrun.notify.outbox import MESSAGES
 
@@ -41,16 +42,21 @@ def verify_subscription(mode: str | None, token: str | None, verify_token: str) 
     )
 
 
+def _items(value: Any, key: str) -> list[Any]:
+    found = value.get(key) if isinstance(value, dict) else None
+    return found if isinstance(found, list) else []
+
+
 def statuses_of(payload: Any) -> list[dict[str, Any]]:
-    found = []
-    entries = payload.get("entry") if isinstance(payload, dict) else None
-    for entry in entries if isinstance(entries, list) else []:
-        for change in entry.get("changes") or [] if isinstance(entry, dict) else []:
-            value = change.get("value") if isinstance(change, dict) else None
-            for status in (value or {}).get("statuses") or [] if isinstance(value, dict) else []:
-                if isinstance(status, dict) and status.get("status") in RANK:
-                    found.append(status)
-    return found
+    """The statuses in a webhook body (``entry[].changes[].value.statuses[]``); anything of
+    another shape is ignored, never an error."""
+    return [
+        status
+        for entry in _items(payload, "entry")
+        for change in _items(entry, "changes")
+        for status in _items(change.get("value") if isinstance(change, dict) else None, "statuses")
+        if isinstance(status, dict) and status.get("status") in RANK
+    ]
 
 
 _APPLY = (
@@ -83,9 +89,9 @@ def apply_statuses(session: Session, body: bytes) -> int:
     for status in statuses_of(payload):
         rank = RANK[status["status"]]
         try:
-            at = dt.datetime.fromtimestamp(int(status.get("timestamp", 0)), dt.UTC)
-        except (TypeError, ValueError, OverflowError):
-            continue
+            at = dt.datetime.fromtimestamp(int(status["timestamp"]), dt.UTC)
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            at = clock.now()
         result = session.execute(
             _APPLY,
             {
