@@ -34,6 +34,7 @@ def start_relay(database_url: str, providers: FakeProviders, cwd: Path) -> subpr
         "MILKRUN_NOTIFY_LEASE_SECONDS": "0.5",
         "MILKRUN_NOTIFY_RETRY_SECONDS": "0.1",
         "MILKRUN_NOTIFY_MAX_ATTEMPTS": "30",
+        "MILKRUN_NOTIFY_RELAY_CONCURRENCY": "1",  # sends spread over time: kills land among them
         "MILKRUN_NOTIFY_QUIET_START": "00:00",  # quiet hours off: whenever the test runs
         "MILKRUN_NOTIFY_QUIET_END": "00:00",
         "MILKRUN_WHATSAPP_API_URL": providers.url,
