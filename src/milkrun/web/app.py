@@ -72,12 +72,13 @@ def build_web_router() -> APIRouter:
         customer,
         delivery,
         links,
+        messages,
         route_day,
         vacations,
     )
 
     router = APIRouter(include_in_schema=False)
-    for module in (accounts, admin, customer, delivery, links, route_day, vacations):
+    for module in (accounts, admin, customer, delivery, links, messages, route_day, vacations):
         router.include_router(module.router)
     router.include_router(delivery.worker)
     return router
