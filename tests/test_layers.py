@@ -56,6 +56,35 @@ def test_a_people_domain_imports_none_above_it(domain: str) -> None:
     assert GRAPH[domain] & above == set()
 
 
+# Jinja2 renders pages; a domain may use it only for the message sandbox (notify/rendering.py:
+# a message is a text, not a page, and its templates are data rendered where they can do no harm).
+JINJA2_ALLOWED = {PACKAGE / "notify" / "rendering.py"}
+
+
+@pytest.mark.parametrize("package", sorted(set(PACKAGES) - ABOVE_THE_DOMAINS))
+def test_a_domain_imports_no_web_framework(package: str) -> None:
+    for path in (PACKAGE / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                roots = {node.module.split(".")[0]}
+            elif isinstance(node, ast.Import):
+                roots = {a.name.split(".")[0] for a in node.names}
+            else:
+                continue
+            assert not roots & {"fastapi", "starlette", "typer"}, path
+            if "jinja2" in roots:
+                assert path in JINJA2_ALLOWED, path
+
+
+def test_notify_sits_below_the_domains_that_cause_messages() -> None:
+    """Business domains call notify; notify reads only the audit trail and the people it
+    writes to."""
+    assert GRAPH["notify"] <= {"db", "audit", "customers", "auth", "routing"}
+    assert {"billing", "payments", "orders", "deliveries", "links"} <= {
+        package for package, imported in GRAPH.items() if "notify" in imported
+    }
+
+
 def test_the_check_sees_imports() -> None:
     assert {"auth", "routing"} <= GRAPH["customers"]
     assert "subscriptions" in GRAPH["orders"]

@@ -29,6 +29,7 @@ from milkrun.db.session import Database
 from milkrun.deliveries import closing
 from milkrun.errors import MilkrunError
 from milkrun.http.security import SecurityHeaders
+from milkrun.notify import relay
 from milkrun.orders import scheduler
 from milkrun.web import app as web
 from milkrun.web.pages import STATIC_DIR, LoginRequired
@@ -123,7 +124,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         description="Subscriptions, daily orders, routes, deliveries and billing for a dairy.",
         docs_url=None,  # served by the pages (web/routes/docs.py) from local assets
         redoc_url=None,
-        lifespan=scheduler.lifespan(settings, database, jobs=[closing.catch_up]),
+        lifespan=relay.lifespan(
+            settings, database, scheduler.lifespan(settings, database, jobs=[closing.catch_up])
+        ),
     )
     app.state.settings = settings
     app.state.database = database

@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-insecure-secret-change-me-0123456789abcdef"  # noqa: S105 (refused in production)
 
+# A comma-separated list of message channels: "whatsapp,sms,log".
+CHANNEL_LIST = r"^(log|whatsapp|sms|email)(,(log|whatsapp|sms|email))*$"
+
 Environment = Literal["dev", "demo", "test", "production"]
 
 
@@ -51,6 +54,39 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     backup_dir: str = "backups"
 
+    # Messages (milkrun.notify). The channels tried in order for each message, the first the
+    # recipient opted into wins; "log" (the default) writes to the log and sends nothing.
+    notify_channels: str = Field(default="log", pattern=CHANNEL_LIST)
+    # The server runs the relay in a background thread; off where `milkrun notify relay` runs.
+    notify_relay: bool = True
+    # Messages a relay sends at once (a provider far away answers in 100 ms or more).
+    notify_relay_concurrency: int = Field(default=8, ge=1, le=64)
+    notify_max_attempts: int = Field(default=6, ge=1, le=30)
+    notify_retry_seconds: float = Field(default=30.0, gt=0)  # the first retry; doubled each time
+    # How long a claimed message is the claiming relay's; a relay that died leaves it to be
+    # claimed again (with the same idempotency key) after this.
+    notify_lease_seconds: float = Field(default=120.0, gt=0)
+    notify_monthly_cap: int = Field(default=10000, ge=0)  # messages a month; 0: no cap
+    notify_quiet_start: dt.time = dt.time(21, 0)
+    notify_quiet_end: dt.time = dt.time(7, 0)
+    notify_dues_reminder_days: int = Field(default=3, ge=0, le=365)
+    whatsapp_api_url: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v21.0"
+    whatsapp_phone_number_id: str = ""
+    whatsapp_access_token: SecretStr = SecretStr("")
+    whatsapp_app_secret: SecretStr = SecretStr("")  # verifies the delivery-status webhook
+    whatsapp_verify_token: SecretStr = SecretStr("")  # answers the webhook's hub.challenge
+    sms_url: str = ""
+    sms_api_key: SecretStr = SecretStr("")
+    sms_dlt_entity_id: str = ""  # the dairy's principal entity id on the DLT platform
+    sms_sender: str = "MLKRUN"  # the DLT header (sender id)
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    email_from: str = "milkrun@localhost"
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -80,6 +116,14 @@ class Settings(BaseSettings):
     @property
     def runs_scheduler(self) -> bool:
         return self.scheduler and self.env != "test"
+
+    @property
+    def runs_relay(self) -> bool:
+        return self.notify_relay and self.env != "test"
+
+    @property
+    def channels(self) -> list[str]:
+        return self.notify_channels.split(",")
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,6 +9,7 @@ from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
 from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
+from milkrun.notify.models import MessageConsent, OutboxMessage
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.payments.models import Payment
 from milkrun.periods.models import DayClose, MonthClose
@@ -30,8 +31,10 @@ __all__ = [
     "LinkGuessThrottle",
     "LoginThrottle",
     "MaterializationRun",
+    "MessageConsent",
     "MonthClose",
     "Order",
+    "OutboxMessage",
     "Override",
     "Pause",
     "Payment",

@@ -13,10 +13,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.api.app import API_PREFIX
+from milkrun.notify import outbox
+from milkrun.notify.models import OutboxMessage
 from tests import factories
 from tests.billing import factories as billing_factories
 from tests.deliveries import factories as day_factories
@@ -26,6 +29,7 @@ ADMIN, DELIVERY_BOY, CUSTOMER = "admin", "delivery_boy", "customer"
 ROLES = (ADMIN, DELIVERY_BOY, CUSTOMER)
 PUBLIC = "public"  # anyone, no token needed
 OWN = "own"  # a customer, for its own record; another customer's record is 404
+SIGNED = "signed"  # anyone, but only with the provider's signature over the body (else 403)
 ANY_USER = frozenset(ROLES)
 ADMIN_ONLY = frozenset({ADMIN})
 
@@ -144,6 +148,17 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/me/orders/upcoming"): frozenset({CUSTOMER}),
     ("GET", "/me/orders/{order_id}"): frozenset({CUSTOMER}),
     ("POST", "/me/orders/{order_id}/cancel"): frozenset({CUSTOMER}),
+    # messages: the outbox, consents, and the provider's webhook
+    ("GET", "/outbox"): ADMIN_ONLY,
+    ("GET", "/outbox/dead-letters"): ADMIN_ONLY,
+    ("GET", "/outbox/usage"): ADMIN_ONLY,
+    ("GET", "/outbox/templates"): ADMIN_ONLY,
+    ("GET", "/outbox/{message_id}"): ADMIN_ONLY,
+    ("POST", "/outbox/{message_id}/retry"): ADMIN_ONLY,
+    ("GET", "/customers/{customer_id}/message-consents"): ADMIN_ONLY,
+    ("PUT", "/customers/{customer_id}/message-consents/{channel}"): ADMIN_ONLY,
+    ("GET", "/webhooks/whatsapp"): frozenset({SIGNED}),
+    ("POST", "/webhooks/whatsapp"): frozenset({SIGNED}),
 }
 
 
@@ -197,6 +212,13 @@ def _link_id(session: Session) -> int:
     return created.id
 
 
+def _message_id(session: Session, customer_id: int) -> int:
+    outbox.low_balance(session, customer_id=customer_id, balance_paise=100, threshold_paise=200)
+    found = session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
+    assert found is not None
+    return found
+
+
 class Records:
     """Real ids for every path parameter, and logins of every role."""
 
@@ -220,6 +242,8 @@ class Records:
             "route_id": factories.route(session).id,
             "link_id": _link_id(session),
             "token": "an-unknown-token",
+            "message_id": _message_id(session, other_customer.customer_id),
+            "channel": "whatsapp",
         }
 
     def url(self, path: str, values: dict[str, int | str] | None = None) -> str:
@@ -246,6 +270,9 @@ def test_authorization(client: TestClient, records: Records, method: str, path: 
     url = records.url(path)
 
     anonymous = _call(client, method, url, {})
+    if SIGNED in allowed:
+        assert anonymous.status_code == 403, anonymous.text
+        return
     if PUBLIC in allowed:
         assert anonymous.status_code not in (401, 403), anonymous.text
         return

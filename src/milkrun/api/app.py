@@ -12,6 +12,7 @@ from milkrun.api.routes import (
     day_closes,
     deliveries,
     invoices,
+    notify,
     orders,
     payments,
     products,
@@ -40,4 +41,6 @@ def build_router() -> APIRouter:
     router.include_router(invoices.router)
     router.include_router(invoices.me_router)
     router.include_router(payments.router)
+    router.include_router(notify.router)
+    router.include_router(notify.webhook)
     return router

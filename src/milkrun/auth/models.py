@@ -37,6 +37,8 @@ class User(Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # Carried in every login token; raising it ends the older tokens (auth/tokens.py).
     token_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The language messages (and, later, pages) are written in: en, hi or kn.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
 
 class LoginThrottle(Base):

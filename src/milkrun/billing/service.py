@@ -29,6 +29,7 @@ from milkrun.billing.models import ISSUED_STATUSES, Invoice, InvoiceStatus
 from milkrun.billing.schemas import BillingRunResult, FinalizeMonthResult, month_text
 from milkrun.config import Settings
 from milkrun.money import to_rupees
+from milkrun.notify import outbox
 from milkrun.orders.models import Order
 
 ISSUED = [status.value for status in ISSUED_STATUSES]
@@ -290,6 +291,16 @@ def _reverse_adjustments_against(
     )
 
 
+_ISSUED_BILLS = select(
+    Invoice.id.label("invoice_id"),
+    Invoice.customer_id,
+    Invoice.number,
+    Invoice.month,
+    Invoice.total_paise,
+    Invoice.due_date,
+)
+
+
 def _issue(
     session: Session,
     month: dt.date,
@@ -348,6 +359,10 @@ def _issue(
     if int(getattr(issued, "rowcount", 0)) != count:
         raise ConcurrentChange("The drafts changed while they were being numbered; try again")
 
+    issued_now = [Invoice.month == month, Invoice.finalized_at == now]
+    outbox.bills_finalized(
+        session, session.execute(_ISSUED_BILLS.where(*issued_now, *selector[2:]))
+    )
     customers: settlement.Customers
     if invoice_id is not None:
         customers = list(

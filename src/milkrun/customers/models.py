@@ -28,3 +28,5 @@ class Customer(Timestamped, Base):
     route_id: Mapped[int | None] = mapped_column(ForeignKey("routes.id"))
     stop_sequence: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The language messages (and, later, pages) are written in: en, hi or kn.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")

@@ -27,6 +27,7 @@ from milkrun.deliveries.models import DeliveryOutcome, DeliveryStatus, NotDelive
 from milkrun.deliveries.rules import Outcome
 from milkrun.deliveries.schemas import MarkResult
 from milkrun.links.models import SharedDeliveryLink
+from milkrun.notify import outbox
 from milkrun.orders.models import Order, OrderStatus
 
 # Who recorded a status the day close wrote (no person: the system, on the dairy's policy).
@@ -281,6 +282,7 @@ def apply(
         customer_id=order.customer_id,
         order_id=order.id,
     )
+    outbox.delivery_marked(session, order, outcome.status.value, outcome.as_dict()["reason"])
     return _result(order, outcome, now, marker.name, marker.user_id, marker.link_id, changed=True)
 
 

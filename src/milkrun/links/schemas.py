@@ -15,6 +15,8 @@ class LinkCreate(BaseModel):
     delivery_date: BusinessDate
     label: Annotated[str, Text(80)]
     expires_at: AwareDatetime | None = None
+    # A substitute's phone: the link is also sent there as a message (WhatsApp or SMS).
+    send_to: Annotated[str, Text(32, min_length=5)] | None = None
 
 
 class LinkRead(BaseModel):

@@ -21,6 +21,8 @@ from milkrun.links.errors import (
 )
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.links.schemas import LinkCreate
+from milkrun.notify import outbox
+from milkrun.phones import normalize_phone
 from milkrun.routing import queries as routing_queries
 
 # After the delivery date ends, a link keeps working this long (a late round, a correction).
@@ -58,6 +60,7 @@ def create_link(
     *,
     zone: ZoneInfo,
     token: str | None = None,
+    base_url: str = "",
 ) -> tuple[SharedDeliveryLink, str]:
     """A link for one active route and one date, expiring in the future and at most a week after
     the date. Returns the link and its token, which is stored nowhere (only its SHA-256).
@@ -82,6 +85,7 @@ def create_link(
             f"A link for {data.delivery_date.isoformat()} may work until {when(latest, zone)} "
             "at the latest",
         )
+    send_to = normalize_phone(data.send_to) if data.send_to else None
     if token is None:
         token = tokens.new_token()
     elif not tokens.looks_like_token(token):
@@ -105,6 +109,7 @@ def create_link(
         link.id,
         after=audit.snapshot(link),
     )
+    outbox.delivery_link_shared(session, link, send_to, url_of(token, base_url))
     return link, token
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.cutoff import Window
+from milkrun.notify import outbox
 from milkrun.orders import generate, sync
 from milkrun.orders import service as order_service
 from milkrun.orders.models import Order, OrderStatus
@@ -185,6 +186,7 @@ def _carry_through(
     resynced = _resync(session, window, change.affected) if change.affected is not None else {}
     if change.event is not None:
         _record(session, actor, window, change.event, resynced)
+        outbox.change_confirmed(session, change.event)
     return change.written
 
 

@@ -14,6 +14,7 @@ from milkrun.customers.errors import CustomerNotFound
 from milkrun.customers.models import Customer
 from milkrun.date_window import CLOCK_SKEW
 from milkrun.money import InvalidAmount, format_inr, to_paise
+from milkrun.notify import outbox
 from milkrun.payments.errors import DuplicateReference, PossibleDuplicate, ReceivedInFuture
 from milkrun.payments.models import Payment
 from milkrun.payments.schemas import PaymentCreate
@@ -78,6 +79,14 @@ def add_payment(
         raise DuplicateReference(
             f"A {data.method.value} payment with reference {reference} is already recorded",
         ) from exc
+    outbox.payment_recorded(
+        session,
+        payment_id=payment.id,
+        customer_id=payment.customer_id,
+        amount_paise=amount,
+        method=payment.method,
+        received_at=received_at,
+    )
     return payment
 
 

@@ -88,7 +88,9 @@ def create_link(
     body: LinkCreate, _: AdminUser, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> LinkCreated:
     """A link for one route and date; its URL and token are shown in this answer only."""
-    link, token = service.create_link(session, body, actor, zone=settings.zone)
+    link, token = service.create_link(
+        session, body, actor, zone=settings.zone, base_url=settings.base_url
+    )
     return LinkCreated(
         **LinkRead.model_validate(link).model_dump(),
         token=token,
