@@ -33,7 +33,7 @@ from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.orders import generate
 
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"

@@ -15,6 +15,8 @@ import milkrun
 PACKAGE = Path(milkrun.__file__).parent
 PACKAGES = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
 ABOVE_THE_DOMAINS = {"api", "web", "cli", "demo"}
+# The HTTP plumbing below the API and the pages, above the domains (it may use Starlette).
+PLUMBING = {"http"}
 PEOPLE = ["auth", "routing", "customers"]
 
 
@@ -61,7 +63,7 @@ def test_a_people_domain_imports_none_above_it(domain: str) -> None:
 JINJA2_ALLOWED = {PACKAGE / "notify" / "rendering.py"}
 
 
-@pytest.mark.parametrize("package", sorted(set(PACKAGES) - ABOVE_THE_DOMAINS))
+@pytest.mark.parametrize("package", sorted(set(PACKAGES) - ABOVE_THE_DOMAINS - PLUMBING))
 def test_a_domain_imports_no_web_framework(package: str) -> None:
     for path in (PACKAGE / package).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
@@ -79,7 +81,7 @@ def test_a_domain_imports_no_web_framework(package: str) -> None:
 def test_notify_sits_below_the_domains_that_cause_messages() -> None:
     """Business domains call notify; notify reads only the audit trail and the people it
     writes to."""
-    assert GRAPH["notify"] <= {"db", "audit", "customers", "auth", "routing"}
+    assert GRAPH["notify"] <= {"db", "inputs", "audit", "customers", "auth", "routing"}
     assert {"billing", "payments", "orders", "deliveries", "links"} <= {
         package for package, imported in GRAPH.items() if "notify" in imported
     }
@@ -130,7 +132,7 @@ def test_the_modules_form_no_cycle() -> None:
 
 
 def test_the_pages_never_import_the_api() -> None:
-    """What the API and the pages both need lives below both (milkrun.deps, milkrun.http, the
+    """What the API and the pages both need lives below both (milkrun.http.deps, milkrun.http, the
     domains), so neither layer can change the other by accident."""
     for module, imported in MODULE_GRAPH.items():
         if module.startswith("milkrun.web"):
@@ -182,3 +184,25 @@ def test_only_the_order_book_calls_the_unsynced_halves_of_a_change() -> None:
         if isinstance(node, ast.Attribute) and node.attr.endswith("_unsynced")
     }
     assert callers == {"orders/changes.py"}
+
+
+@pytest.mark.parametrize("package", sorted(set(PACKAGES) - ABOVE_THE_DOMAINS - PLUMBING))
+def test_a_domain_imports_no_http_plumbing(package: str) -> None:
+    assert GRAPH[package] & PLUMBING == set()
+
+
+def test_the_package_root_shows_the_business() -> None:
+    """Plumbing lives in packages (http, db, inputs); the root keeps the app, its settings and
+    errors, and the business's own small rules (clock, cut-off, money, phones, the date window)."""
+    root = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+    assert root == [
+        "app",
+        "clock",
+        "config",
+        "cutoff",
+        "date_window",
+        "errors",
+        "models",
+        "money",
+        "phones",
+    ]

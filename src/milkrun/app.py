@@ -18,16 +18,16 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from milkrun import __version__
-from milkrun.admission import Admission, pool_capacity
 from milkrun.api import problems
 from milkrun.api.app import build_router
-from milkrun.body_limit import BodyLimit
-from milkrun.compression import DeliveryCompression
 from milkrun.config import Settings, get_settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
 from milkrun.deliveries import closing
 from milkrun.errors import MilkrunError
+from milkrun.http.admission import Admission, pool_capacity
+from milkrun.http.body_limit import BodyLimit
+from milkrun.http.compression import DeliveryCompression
 from milkrun.http.security import SecurityHeaders
 from milkrun.notify import relay
 from milkrun.orders import scheduler

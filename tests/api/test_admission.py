@@ -13,11 +13,11 @@ import pytest
 import uvicorn
 from sqlalchemy.pool import QueuePool, StaticPool
 
-from milkrun.admission import DEFAULT_LIMIT, pool_capacity
 from milkrun.app import create_app
 from milkrun.config import Settings
 from milkrun.db.engine import make_engine
 from milkrun.db.session import Database
+from milkrun.http.admission import DEFAULT_LIMIT, pool_capacity
 from tests import factories
 
 pytestmark = pytest.mark.committed

@@ -7,7 +7,7 @@ import jwt
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, Login

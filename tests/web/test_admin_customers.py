@@ -21,7 +21,7 @@ from milkrun.billing import dues, ledger
 from milkrun.billing import service as billing_service
 from milkrun.config import Settings
 from milkrun.customers.models import Customer
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.orders import generate
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.subscriptions.models import Override, Pause, Subscription, SubscriptionTerms

@@ -17,7 +17,7 @@ from milkrun import clock
 from milkrun.audit.models import AuditEvent
 from milkrun.catalog import queries
 from milkrun.catalog.models import Product, ProductPrice
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from tests import factories
 from tests.factories import Login
 

@@ -15,7 +15,7 @@ from milkrun import clock
 from milkrun.audit.models import AuditEvent
 from milkrun.customers import stops
 from milkrun.customers.models import Customer
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.routing import service as routing_service
 from milkrun.routing.models import Route
 from tests import factories

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.auth import passwords
 from milkrun.auth.models import User
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from tests import factories
 from tests.factories import Login
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.web.audit_words import changes
 from milkrun.web.routes.admin_audit import PAGE
 from tests import factories

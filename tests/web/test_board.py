@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
 from milkrun.audit.service import Actor
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.orders import generate
 from tests import factories
 from tests.deliveries import factories as day_factories

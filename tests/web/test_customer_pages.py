@@ -25,7 +25,7 @@ from milkrun.audit.models import AuditEvent
 from milkrun.billing import service as billing_service
 from milkrun.billing import settlement
 from milkrun.config import Settings
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.orders import generate
 from milkrun.orders.models import Order
 from milkrun.payments.schemas import PaymentCreate

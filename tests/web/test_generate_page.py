@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from milkrun.audit.service import Actor
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.orders import generate, preview
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.routing.models import Route

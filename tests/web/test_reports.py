@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
 from milkrun import clock
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from tests import factories
 from tests.deliveries import factories as day_factories
 from tests.factories import Login

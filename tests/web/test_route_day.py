@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from milkrun.audit.models import AuditEvent
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.links import tokens
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.routing.models import RouteSubstitute

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.config import Settings
 from milkrun.db.session import Database
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.orders.models import Order
 from milkrun.routing.models import RouteSubstitute

@@ -17,7 +17,7 @@ from milkrun.audit.models import AuditEvent
 from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.customers.models import Customer
-from milkrun.deps import TOKEN_COOKIE
+from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.routing import service as routing_service
 from milkrun.routing.schemas import RouteCreate
 from milkrun.subscriptions.models import Subscription, SubscriptionTerms

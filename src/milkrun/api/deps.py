@@ -11,7 +11,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from milkrun.audit.service import Actor
 from milkrun.auth import tokens
 from milkrun.auth.models import Role, User
-from milkrun.deps import (
+from milkrun.db.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from milkrun.errors import Forbidden, Unauthorized
+from milkrun.http import csrf
+from milkrun.http.deps import (
     READ_METHODS,
     TOKEN_COOKIE,
     PathId,
@@ -19,10 +22,7 @@ from milkrun.deps import (
     SettingsDep,
     actor_for,
 )
-from milkrun.errors import Forbidden, Unauthorized
-from milkrun.fields import MAX_ID, StrictId
-from milkrun.http import csrf
-from milkrun.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from milkrun.inputs.fields import MAX_ID, StrictId
 
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /auth/login")
 

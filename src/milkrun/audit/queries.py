@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.audit.models import AuditEvent
-from milkrun.pagination import paginate
+from milkrun.db.pagination import paginate
 
 
 def list_events(

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.auth.errors import UserNotFound
 from milkrun.auth.models import Role, User
-from milkrun.pagination import paginate
+from milkrun.db.pagination import paginate
 
 
 def get_user(session: Session, user_id: int) -> User:

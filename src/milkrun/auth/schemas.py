@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from milkrun.fields import RecordId, Text
-from milkrun.patching import Patch
+from milkrun.inputs.fields import RecordId, Text
+from milkrun.inputs.patching import Patch
 
 Password = Field(min_length=8, max_length=128)
 

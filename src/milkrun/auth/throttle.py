@@ -1,4 +1,4 @@
-"""Throttling logins per username (``milkrun.throttle``: counted in the database, before the
+"""Throttling logins per username (``milkrun.db.throttle``: counted in the database, before the
 password is checked, so that no more than ``max_failures`` passwords are ever checked per
 username and window, whatever the number of workers). A success clears the count."""
 
@@ -9,9 +9,9 @@ import datetime as dt
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from milkrun import throttle
 from milkrun.auth.errors import LoginThrottled
 from milkrun.auth.models import LoginThrottle
+from milkrun.db import throttle
 
 
 def logins(max_failures: int, window: dt.timedelta) -> throttle.Throttle:

@@ -34,10 +34,10 @@ from milkrun.billing.schemas import (
 )
 from milkrun.catalog.models import Product
 from milkrun.config import Settings
+from milkrun.db.pagination import paginate
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.money import to_rupees
 from milkrun.orders.models import Order
-from milkrun.pagination import paginate
 from milkrun.payments.models import Payment
 
 UNPAID = (InvoiceStatus.finalized.value, InvoiceStatus.partially_paid.value)

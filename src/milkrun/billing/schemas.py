@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from milkrun.fields import Text
+from milkrun.inputs.fields import Text
 
 MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
 # A billing month as the API writes it: "2026-11".

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from milkrun.catalog import prices
 from milkrun.catalog.errors import ProductNotFound
 from milkrun.catalog.models import Product, ProductPrice
-from milkrun.pagination import paginate
+from milkrun.db.pagination import paginate
 
 
 def get_product(session: Session, product_id: int) -> Product:

@@ -7,9 +7,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from milkrun.date_window import BusinessDate
-from milkrun.fields import RecordId, Text
+from milkrun.inputs.fields import RecordId, Text
+from milkrun.inputs.patching import Patch
 from milkrun.money import Rupees
-from milkrun.patching import Patch
 
 TaxRate = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.customers.errors import CustomerNotFound
 from milkrun.customers.models import Customer
-from milkrun.pagination import paginate
+from milkrun.db.pagination import paginate
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:

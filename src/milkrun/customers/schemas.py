@@ -6,8 +6,8 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from milkrun.auth.schemas import Password, UserRead
-from milkrun.fields import RecordId, Text
-from milkrun.patching import Patch
+from milkrun.inputs.fields import RecordId, Text
+from milkrun.inputs.patching import Patch
 
 
 class CustomerLogin(BaseModel):

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from milkrun.db.pagination import paginate
 from milkrun.deliveries.schemas import DayCloseRead
 from milkrun.orders.models import Order, OrderStatus
-from milkrun.pagination import paginate
 from milkrun.periods.models import DayClose
 
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from milkrun.date_window import BusinessDate
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
-from milkrun.fields import RecordId, Text
+from milkrun.inputs.fields import RecordId, Text
 from milkrun.links.schemas import LinkHolder
 
 Notes = Annotated[str, Text(500)]

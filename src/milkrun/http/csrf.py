@@ -28,7 +28,7 @@ from milkrun.errors import Forbidden
 FORM_FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 ANONYMOUS_COOKIE = "milkrun_csrf"
-TOKEN_COOKIE = "milkrun_token"  # noqa: S105 (a cookie name; the login's, as in milkrun.deps)
+TOKEN_COOKIE = "milkrun_token"  # noqa: S105 (a cookie name; the login's, as in milkrun.http.deps)
 
 
 class CsrfRefused(Forbidden):

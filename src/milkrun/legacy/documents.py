@@ -25,7 +25,7 @@ from milkrun.auth.models import Role
 from milkrun.catalog.schemas import TaxRate
 from milkrun.deliveries.models import DeliveryOutcome
 from milkrun.errors import MilkrunError
-from milkrun.fields import NO_NUL, Text
+from milkrun.inputs.fields import NO_NUL, Text
 from milkrun.legacy.errors import FieldProblem
 from milkrun.phones import normalize_phone
 from milkrun.routing.models import Shift

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from milkrun.db.pagination import paginate
 from milkrun.links import tokens
 from milkrun.links.errors import LinkNotFound
 from milkrun.links.models import SharedDeliveryLink
-from milkrun.pagination import paginate
 
 
 def get_link(session: Session, link_id: int) -> SharedDeliveryLink:

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from milkrun.date_window import BusinessDate
-from milkrun.fields import RecordId, Text
+from milkrun.inputs.fields import RecordId, Text
 
 
 class LinkCreate(BaseModel):

@@ -1,4 +1,4 @@
-"""Throttling link guesses per client address (``milkrun.throttle``: counted in the database,
+"""Throttling link guesses per client address (``milkrun.db.throttle``: counted in the database,
 shared by every process).
 
 Only unknown tokens count, and only they are refused: after ``MAX_GUESSES`` unknown tokens
@@ -16,7 +16,7 @@ import datetime as dt
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from milkrun import throttle
+from milkrun.db import throttle
 from milkrun.links.errors import LinkThrottled
 from milkrun.links.models import LinkGuessThrottle
 

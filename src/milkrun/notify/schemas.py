@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict
 
-from milkrun.fields import Text
+from milkrun.inputs.fields import Text
 from milkrun.notify.models import Channel
 
 

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.audit import service as audit
 from milkrun.config import Settings
+from milkrun.db.pagination import paginate
 from milkrun.notify import rendering
 from milkrun.notify.errors import MessageNotFound, NotRetriable
 from milkrun.notify.models import MessageStatus, OutboxMessage
 from milkrun.notify.outbox import MESSAGES
 from milkrun.notify.schemas import TemplateRead, TemplateVariant
 from milkrun.notify.templates import LANGUAGES, REGISTRY, SAMPLES, Template
-from milkrun.pagination import paginate
 
 RETRIABLE = (MessageStatus.dead.value, MessageStatus.skipped.value)
 

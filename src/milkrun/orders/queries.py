@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 from milkrun.catalog import queries as catalog_queries
 from milkrun.catalog.models import Product
 from milkrun.customers import queries as customer_queries
+from milkrun.db.pagination import paginate
 from milkrun.money import to_rupees
 from milkrun.orders import generate
 from milkrun.orders.errors import OrderNotFound
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import OrderRead, UpcomingOrder, UpcomingOrders
-from milkrun.pagination import paginate
 from milkrun.routing.models import Shift
 from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions import schedule

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from milkrun.date_window import BusinessDate
-from milkrun.fields import RecordId, Text
+from milkrun.inputs.fields import RecordId, Text
 from milkrun.routing.models import Shift
 
 Quantity = Annotated[int, Field(ge=1, le=99)]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from milkrun.pagination import paginate
+from milkrun.db.pagination import paginate
 from milkrun.payments.models import Payment
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from milkrun.date_window import ReceivedAt
-from milkrun.fields import RecordId, Text
+from milkrun.inputs.fields import RecordId, Text
 from milkrun.payments.models import PaymentMethod
 
 # Any amount that fits a paise column is read; zero and negative ones are refused by the

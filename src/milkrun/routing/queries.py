@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from milkrun.pagination import paginate
+from milkrun.db.pagination import paginate
 from milkrun.routing.errors import RouteNotFound, UnknownRoute
 from milkrun.routing.models import Route, RouteSubstitute
 

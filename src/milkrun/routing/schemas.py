@@ -5,8 +5,8 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from milkrun.fields import RecordId, Text
-from milkrun.patching import Patch
+from milkrun.inputs.fields import RecordId, Text
+from milkrun.inputs.patching import Patch
 from milkrun.routing.models import Shift
 
 

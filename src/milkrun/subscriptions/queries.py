@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from milkrun.pagination import paginate
+from milkrun.db.pagination import paginate
 from milkrun.routing.models import Shift
 from milkrun.subscriptions import schedule
 from milkrun.subscriptions.errors import PauseNotFound, SubscriptionNotFound

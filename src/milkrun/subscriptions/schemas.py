@@ -6,8 +6,8 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from milkrun.date_window import BusinessDate
-from milkrun.fields import RecordId, Text
-from milkrun.patching import Patch
+from milkrun.inputs.fields import RecordId, Text
+from milkrun.inputs.patching import Patch
 from milkrun.routing.models import Shift
 from milkrun.subscriptions.models import WEEKDAYS, ScheduleKind
 from milkrun.subscriptions.schedule import Schedule

@@ -14,9 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from milkrun.deps import READ_METHODS
 from milkrun.errors import MilkrunError
 from milkrun.http import csrf
+from milkrun.http.deps import READ_METHODS
 from milkrun.web.pages import LoginRequired, login_url, render
 
 log = logging.getLogger("milkrun.web")

@@ -15,10 +15,10 @@ from milkrun import cutoff
 from milkrun.auth.models import Role
 from milkrun.customers import queries as customer_queries
 from milkrun.cutoff import Window
+from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
-from milkrun.deps import SessionDep, SettingsDep
 from milkrun.errors import MilkrunError
-from milkrun.pagination import InvalidCursor
+from milkrun.http.deps import SessionDep, SettingsDep
 from milkrun.routing.models import Route
 from milkrun.web import customer_bills
 from milkrun.web import customer_views as views

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from milkrun.customers.errors import CustomerNotFound
 from milkrun.errors import NotFound
-from milkrun.fields import MAX_ID
+from milkrun.inputs.fields import MAX_ID
 from milkrun.orders.errors import OrderNotFound
 from milkrun.subscriptions.errors import PauseNotFound, SubscriptionNotFound
 from milkrun.web.errors import InvalidDate, InvalidForm

@@ -28,9 +28,9 @@ from milkrun.audit import service as audit
 from milkrun.auth import tokens
 from milkrun.auth.models import Role, User
 from milkrun.config import Settings
-from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
 from milkrun.errors import MilkrunError
 from milkrun.http import csrf
+from milkrun.http.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
 from milkrun.money import format_inr
 
 WEB_DIR = Path(__file__).parent

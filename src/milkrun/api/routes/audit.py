@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from milkrun.api.deps import DEFAULT_LIMIT, AdminUser, Cursor, IdFilter, Limit, SessionDep
 from milkrun.audit import queries
 from milkrun.audit.schemas import AuditEventRead
-from milkrun.pagination import Page
+from milkrun.db.pagination import Page
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
 

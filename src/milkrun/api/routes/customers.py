@@ -19,8 +19,8 @@ from milkrun.auth.models import Role
 from milkrun.auth.schemas import LinkLogin, NewLogin, UserRead
 from milkrun.customers import logins, ownership, queries, service
 from milkrun.customers.schemas import CustomerCreate, CustomerRead, CustomerUpdate
+from milkrun.db.pagination import Page
 from milkrun.errors import Forbidden
-from milkrun.pagination import Page
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 

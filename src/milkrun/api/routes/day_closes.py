@@ -16,9 +16,9 @@ from milkrun.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from milkrun.db.pagination import DEFAULT_LIMIT, Page
 from milkrun.deliveries import closes, closing
 from milkrun.deliveries.schemas import DayCloseRead, DayCloseRequest, UnresolvedOrder
-from milkrun.pagination import DEFAULT_LIMIT, Page
 from milkrun.periods.errors import DayNotClosed
 
 router = APIRouter(prefix="/day-closes", tags=["deliveries"])

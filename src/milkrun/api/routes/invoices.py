@@ -28,7 +28,7 @@ from milkrun.billing.schemas import (
     parse_month,
 )
 from milkrun.customers import ownership
-from milkrun.pagination import Page
+from milkrun.db.pagination import Page
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 me_router = APIRouter(prefix="/me", tags=["me"])

@@ -20,6 +20,7 @@ from milkrun.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from milkrun.db.pagination import Page
 from milkrun.notify import consent, service, webhooks
 from milkrun.notify.models import Channel, MessageStatus
 from milkrun.notify.schemas import (
@@ -29,7 +30,6 @@ from milkrun.notify.schemas import (
     TemplateRead,
     UsageRead,
 )
-from milkrun.pagination import Page
 
 router = APIRouter(tags=["messages"])
 webhook = APIRouter(prefix="/webhooks/whatsapp", tags=["messages"])

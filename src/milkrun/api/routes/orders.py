@@ -26,6 +26,7 @@ from milkrun.audit.service import Actor
 from milkrun.customers import ownership
 from milkrun.cutoff import Window
 from milkrun.date_window import BusinessDate
+from milkrun.db.pagination import Page
 from milkrun.orders import generate, queries, service
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import (
@@ -36,7 +37,6 @@ from milkrun.orders.schemas import (
     OrderRead,
     UpcomingOrders,
 )
-from milkrun.pagination import Page
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 me_router = APIRouter(prefix="/me", tags=["me"])

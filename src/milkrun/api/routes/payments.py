@@ -23,8 +23,8 @@ from milkrun.billing import ledger, settlement
 from milkrun.billing.schemas import Ledger
 from milkrun.customers import queries as customer_queries
 from milkrun.date_window import BusinessDate
+from milkrun.db.pagination import Page
 from milkrun.money import to_rupees
-from milkrun.pagination import Page
 from milkrun.payments import queries as payment_queries
 from milkrun.payments.models import Payment, PaymentMethod
 from milkrun.payments.schemas import AllocationRead, PaymentCreate, PaymentRead

@@ -28,8 +28,8 @@ from milkrun.catalog.schemas import (
     ProductRead,
     ProductUpdate,
 )
+from milkrun.db.pagination import Page
 from milkrun.money import to_rupees
-from milkrun.pagination import Page
 from milkrun.subscriptions import reach
 
 router = APIRouter(prefix="/products", tags=["catalog"])

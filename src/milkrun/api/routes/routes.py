@@ -19,7 +19,7 @@ from milkrun.api.deps import (
 from milkrun.customers import stops as customer_stops
 from milkrun.customers.models import Customer
 from milkrun.date_window import BusinessDate
-from milkrun.pagination import Page
+from milkrun.db.pagination import Page
 from milkrun.routing import queries, service
 from milkrun.routing.schemas import (
     RouteCreate,

@@ -28,6 +28,7 @@ from milkrun.api.deps import (
 )
 from milkrun.api.routes.deliveries import IdempotencyKey, answer_json
 from milkrun.date_window import BusinessDate
+from milkrun.db.pagination import Page
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.manifest import link_manifest
 from milkrun.deliveries.markers import link_marker
@@ -38,11 +39,10 @@ from milkrun.deliveries.schemas import (
     StopMarkRequest,
     StopMarkResult,
 )
-from milkrun.deps import LINK_HEADERS, WriterSessionDep, client_address
+from milkrun.http.deps import LINK_HEADERS, WriterSessionDep, client_address
 from milkrun.links import queries, service
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.links.schemas import LinkCreate, LinkCreated, LinkRead
-from milkrun.pagination import Page
 
 
 class LinkHolderRoute(APIRoute):

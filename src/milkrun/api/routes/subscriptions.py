@@ -40,8 +40,8 @@ from milkrun.audit.service import Actor
 from milkrun.config import Settings
 from milkrun.cutoff import Window
 from milkrun.date_window import BusinessDate
+from milkrun.db.pagination import Page
 from milkrun.orders import changes
-from milkrun.pagination import Page
 from milkrun.subscriptions import queries
 from milkrun.subscriptions.models import Override, Pause, Subscription
 from milkrun.subscriptions.schemas import (

@@ -6,7 +6,7 @@ from milkrun.api.deps import DEFAULT_LIMIT, ActorDep, AdminUser, Cursor, Limit, 
 from milkrun.auth import queries, service
 from milkrun.auth.models import Role
 from milkrun.auth.schemas import UserCreate, UserRead, UserUpdate
-from milkrun.pagination import Page
+from milkrun.db.pagination import Page
 
 router = APIRouter(prefix="/users", tags=["users"])
 

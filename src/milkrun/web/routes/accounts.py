@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from milkrun.auth import service, tokens
 from milkrun.auth.models import Role
 from milkrun.db.session import mark_failed
-from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from milkrun.web.pages import HOME_OF_ROLE, LoginRequired, page_user, render
 
 router = APIRouter()

@@ -10,9 +10,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from milkrun.audit import queries as audit_queries
+from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
-from milkrun.pagination import InvalidCursor
 from milkrun.reports.errors import InvalidRange
 from milkrun.reports.months import start_instant
 from milkrun.web.audit_words import ACTIONS, changes

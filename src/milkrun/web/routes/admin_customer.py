@@ -23,11 +23,11 @@ from milkrun.customers import logins
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.schemas import CustomerLogin
 from milkrun.cutoff import Window
+from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
-from milkrun.deps import PathId
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import PathId
 from milkrun.orders import changes, leaving
-from milkrun.pagination import InvalidCursor
 from milkrun.routing.models import Route
 from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions.schemas import OverrideSet, PauseUpdate, SubscriptionCreate

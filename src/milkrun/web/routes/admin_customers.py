@@ -21,11 +21,11 @@ from milkrun.billing import dues
 from milkrun.customers import logins, queries, service
 from milkrun.customers.queries import CustomerFilter
 from milkrun.customers.schemas import CustomerCreate, CustomerUpdate
+from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
-from milkrun.deps import PathId
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import PathId
 from milkrun.orders import leaving
-from milkrun.pagination import InvalidCursor
 from milkrun.routing import queries as routing_queries
 from milkrun.web.forms import valid_form
 from milkrun.web.pages import AdminVisit, PageVisit

@@ -12,9 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from milkrun.catalog import queries, service
 from milkrun.catalog.schemas import BulkPriceChange, PriceCreate, ProductCreate, ProductUpdate
-from milkrun.deps import PathId
+from milkrun.db.pagination import InvalidCursor
 from milkrun.errors import MilkrunError, NotFound
-from milkrun.pagination import InvalidCursor
+from milkrun.http.deps import PathId
 from milkrun.subscriptions import reach
 from milkrun.web.forms import FormText, valid_form
 from milkrun.web.pages import AdminVisit, PageVisit

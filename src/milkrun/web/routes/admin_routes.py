@@ -15,9 +15,9 @@ from milkrun.auth.models import Role
 from milkrun.customers import queries as customer_queries
 from milkrun.customers import stops
 from milkrun.customers.errors import InvalidPosition, UnknownCustomer
-from milkrun.deps import PathId
+from milkrun.db.pagination import InvalidCursor
 from milkrun.errors import MilkrunError, NotFound
-from milkrun.pagination import InvalidCursor
+from milkrun.http.deps import PathId
 from milkrun.phones import normalize_phone
 from milkrun.routing import queries, service
 from milkrun.routing.models import Shift

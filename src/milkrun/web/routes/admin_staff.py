@@ -14,9 +14,9 @@ from milkrun.auth import queries, service
 from milkrun.auth.errors import UserNotFound
 from milkrun.auth.models import User
 from milkrun.auth.schemas import UserCreate, UserUpdate
-from milkrun.deps import PathId
+from milkrun.db.pagination import InvalidCursor
 from milkrun.errors import MilkrunError, NotFound
-from milkrun.pagination import InvalidCursor
+from milkrun.http.deps import PathId
 from milkrun.routing import queries as routing_queries
 from milkrun.web.errors import OwnLogin
 from milkrun.web.forms import FormText, valid_form

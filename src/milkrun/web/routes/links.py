@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from milkrun.db.session import mark_failed
 from milkrun.deliveries.manifest import link_manifest
 from milkrun.deliveries.markers import link_marker
-from milkrun.deps import LINK_HEADERS, SettingsDep, WriterSessionDep, client_address
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import LINK_HEADERS, SettingsDep, WriterSessionDep, client_address
 from milkrun.links import service
 from milkrun.links.service import when
 from milkrun.web.pages import render

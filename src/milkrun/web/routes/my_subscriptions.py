@@ -8,8 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from milkrun.deps import PathId
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import PathId
 from milkrun.orders import changes
 from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions.schemas import SubscriptionCreate

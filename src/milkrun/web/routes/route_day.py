@@ -22,8 +22,8 @@ from milkrun.auth.models import Role
 from milkrun.date_window import BusinessDate
 from milkrun.db.session import mark_failed
 from milkrun.deliveries.manifest import manifest
-from milkrun.deps import PathId, SessionDep, SettingsDep
 from milkrun.errors import MilkrunError, NotFound
+from milkrun.http.deps import PathId, SessionDep, SettingsDep
 from milkrun.links import queries as link_queries
 from milkrun.links import service as link_service
 from milkrun.links.errors import LinkNotFound

@@ -13,8 +13,8 @@ from milkrun.auth import tokens
 from milkrun.customers import logins
 from milkrun.customers.schemas import RegisterRequest
 from milkrun.db.session import mark_failed
-from milkrun.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
 from milkrun.web.forms import valid_form
 from milkrun.web.pages import render
 from milkrun.web.subscription_forms import FormValues

@@ -12,7 +12,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from milkrun.errors import InvalidInput
-from milkrun.fields import MAX_ID
+from milkrun.inputs.fields import MAX_ID
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500

@@ -12,7 +12,7 @@ from milkrun.audit.service import Actor
 from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.db.session import Database
-from milkrun.fields import MAX_ID, StrictId
+from milkrun.inputs.fields import MAX_ID, StrictId
 
 # What every answer to a shared delivery link's holder carries, errors too: the token is in the
 # URL, so no referrer, no indexing, no caching.
