@@ -67,7 +67,7 @@ def link_for(settings: Settings, *, amount_paise: int, bill_number: str | None) 
     )
 
 
-def _code(link: str, box_size: int = 10) -> qrcode.QRCode:  # type: ignore[type-arg]
+def _code(link: str, box_size: int = 10) -> qrcode.QRCode:
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, box_size=box_size
     )

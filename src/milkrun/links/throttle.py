@@ -32,7 +32,7 @@ def ensure_not_locked(session: Session, client_address: str) -> None:
     if locked_until is not None and locked_until > now:
         seconds = math.ceil((locked_until - now).total_seconds())
         raise LinkThrottled(
-            "Too many wrong delivery links were tried from this network; "
+            "Too many wrong links were tried from this network; "
             f"try again in {math.ceil(seconds / 60)} minute(s)",
             headers={"Retry-After": str(seconds)},
         )
