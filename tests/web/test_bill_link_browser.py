@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,11 +15,12 @@ from playwright.sync_api import Browser, expect
 from milkrun import clock
 from milkrun.audit.service import Actor
 from milkrun.bill_links import service
+from milkrun.billing.models import Invoice
 from milkrun.config import Settings
 from tests import factories
 from tests.billing import factories as bf
 from tests.conftest import TEST_SECRET
-from tests.web.conftest import LiveServer
+from tests.web.conftest import LiveServer, log_in
 
 VPA = "nandinidairy@okaxis"
 
@@ -33,8 +35,17 @@ def _early_december() -> None:
     clock.freeze(dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC))
 
 
-def bill_link(live_server: LiveServer) -> tuple[str, str]:
-    """November's bill of a customer (2 × ₹21.25 = ₹42.50), issued, and a link to it."""
+@dataclass(frozen=True)
+class Billed:
+    customer_id: int
+    invoice_id: int
+    admin_id: int
+    admin_phone: str
+
+
+def billed(live_server: LiveServer) -> Billed:
+    """November's bill of a customer (2 × ₹21.25 = ₹42.50), issued: the customer's id, the
+    bill's id and the admin."""
     with live_server.database.session_scope() as session:
         admin = factories.admin_user(session)
         customer = factories.customer(session, name="Asha Iyer")
@@ -50,7 +61,17 @@ def bill_link(live_server: LiveServer) -> tuple[str, str]:
         bf.deliver(session, made, by=admin)
         bf.run(session, bf.NOVEMBER, finalize=True)
         (invoice,) = bf.invoices_of(session, customer.id)
-        actor = Actor(user_id=admin.id, label="admin", channel="test", request_id=None)
+        assert admin.phone is not None
+        return Billed(customer.id, invoice.id, admin.id, admin.phone)
+
+
+def bill_link(live_server: LiveServer) -> tuple[str, str]:
+    """A link to a customer's issued November bill, and the bill's number."""
+    made = billed(live_server)
+    with live_server.database.session_scope() as session:
+        invoice = session.get(Invoice, made.invoice_id)
+        assert invoice is not None
+        actor = Actor(user_id=made.admin_id, label="admin", channel="test", request_id=None)
         _, token = service.create_link(session, invoice.id, actor, days=30)
         assert invoice.number is not None
         return service.url_of(token, live_server.url), invoice.number
@@ -92,5 +113,34 @@ def test_a_customer_opens_a_bill_link_on_a_phone_and_sees_the_qr_and_the_amount_
         shots = os.environ.get("MILKRUN_SCREENSHOTS")
         if shots:
             page.screenshot(path=str(Path(shots) / "bill-link-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_owner_sends_a_bill_link_from_a_phone(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    made = billed(live_server)
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, made.admin_phone)
+        page.goto(f"{live_server.url}/admin/customers/{made.customer_id}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        shots = os.environ.get("MILKRUN_SCREENSHOTS")
+        if shots:
+            page.locator("#money").screenshot(path=str(Path(shots) / "send-bill-link.png"))
+        page.get_by_role("button", name="Send bill link").click()
+        if shots:
+            page.screenshot(path=str(Path(shots) / "bill-link-made.png"), full_page=True)
+
+        url = page.get_by_label("The bill link").input_value()
+        assert url.startswith(f"{live_server.settings.base_url}/b/")  # the public address
+        expect(page.get_by_role("link", name="Send by WhatsApp")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.goto(live_server.url + urlsplit(url).path)
+        expect(page.locator(".amount-due")).to_have_text("₹42.50")
     finally:
         context.close()
