@@ -104,6 +104,7 @@ def test_an_admin_makes_a_link_shown_once_and_only_its_hash_is_stored(
     trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "bill_link.create")).all()
     assert len(trail) == 1
     assert token not in str(trail[0].after)
+    assert link.token_hash not in str(trail[0].after)
 
 
 def test_the_link_shows_the_bill_the_amount_due_and_the_upi_link(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from decimal import Decimal
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.bill_links.models import BillLink
 from milkrun.billing import settlement
 from milkrun.deps import TOKEN_COOKIE
@@ -18,6 +20,7 @@ from milkrun.payments.schemas import PaymentCreate
 from tests import factories
 from tests.bill_links.conftest import VPA
 from tests.bill_links.test_bill_links_api import bill_for
+from tests.billing import factories as bf
 from tests.factories import ACTOR
 
 
@@ -86,3 +89,33 @@ def test_a_bill_of_another_customer_gets_no_link(
 
     assert response.status_code == 404
     assert session.scalar(select(func.count()).select_from(BillLink)) == 0
+
+
+def test_only_the_newest_bill_carries_the_upi_qr_for_everything_due(
+    client: TestClient, session: Session
+) -> None:
+    user = factories.customer_user(session)
+    customer_id = user.customer_id or 0
+    november = bill_for(session, customer_id, quantity=2, price_paise=2800)  # ₹56.00 unpaid
+    by = factories.admin_user(session)
+    product = factories.product(session, sku="DEC1", price="10.00")
+    made = bf.order(
+        session,
+        customer_id=customer_id,
+        product_id=product.id,
+        day=bf.DECEMBER + dt.timedelta(days=1),
+        quantity=1,
+        price_paise=1000,
+    )
+    bf.deliver(session, made, by=by)
+    clock.freeze(dt.datetime(2027, 1, 2, 4, 0, tzinfo=dt.UTC))
+    bf.close_month(session, bf.DECEMBER)
+    bf.run(session, bf.DECEMBER, finalize=True, today=dt.date(2027, 1, 2))
+    december = next(i for i in bf.invoices_of(session, customer_id) if i.id != november.id)
+    client.cookies.set(TOKEN_COOKIE, factories.login(session, user).token)
+
+    page = client.get("/me").text
+
+    (fields,) = upi_links(page)  # one QR, not one per bill: paying both would pay twice
+    assert fields["tn"] == [december.number]
+    assert fields["am"] == ["66.00"]  # November's ₹56.00 carried + December's ₹10.00

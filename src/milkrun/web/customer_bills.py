@@ -79,14 +79,16 @@ def bills(
         issued_only=True,
     )
     found: list[Bill] = []
+    offer_upi = cursor is None
     for invoice in invoices:
         status = billing_queries.display_status(invoice, today)
         stated = statement.statement_of(session, invoice, zone)
         link = (
             upi.link_for(settings, amount_paise=stated.total_due_paise, bill_number=invoice.number)
-            if stated is not None and cursor is None and not found and status != "paid"
+            if stated is not None and offer_upi and status != "paid"
             else None
         )
+        offer_upi = offer_upi and stated is None  # only the newest live bill (not a void one)
         found.append(
             Bill(
                 id=invoice.id,
