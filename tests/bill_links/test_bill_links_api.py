@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
 from httpx import Response
+from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -134,6 +136,9 @@ def test_the_link_shows_the_bill_the_amount_due_and_the_upi_link(
     assert document.status_code == 200
     assert document.headers["content-type"] == "application/pdf"
     assert_link_headers(document)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(document.content)).pages)
+    assert "Pay by UPI" in text
+    assert f"UPI ID {VPA}" in text
 
 
 def test_the_days_a_link_works_can_be_chosen_and_bad_ones_are_refused(
