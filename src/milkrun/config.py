@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     # Bills: numbered PREFIX/2627/000123 (at most three letters or digits), due N days after issue.
     invoice_prefix: str = Field(default="MR", pattern=r"^[A-Za-z0-9]{1,3}$")
     invoice_due_days: int = Field(default=10, ge=0, le=365)
+    # UPI on every bill (a QR and a upi://pay link): the dairy's UPI ID (VPA), e.g.
+    # nandinidairy@okaxis, and the name UPI apps show (the business name when empty). Without a
+    # UPI ID, bills show nothing UPI.
+    upi_vpa: str = Field(
+        default="",
+        max_length=255,
+        pattern=r"^([A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9.-]{1,63})?$",
+    )
+    upi_payee_name: str = Field(default="", max_length=99)
+    # A public bill link (/b/{token}) works this many days unless revoked.
+    bill_link_days: int = Field(default=30, ge=1, le=365)
 
     base_url: str = "http://127.0.0.1:8000"
     backup_dir: str = "backups"

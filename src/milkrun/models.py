@@ -3,6 +3,7 @@
 from milkrun.adjustments.models import Adjustment
 from milkrun.audit.models import AuditEvent
 from milkrun.auth.models import LoginThrottle, User
+from milkrun.bill_links.models import BillLink
 from milkrun.billing.models import Allocation, Invoice, InvoiceLine, InvoiceSeries
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
@@ -20,6 +21,7 @@ __all__ = [
     "Adjustment",
     "Allocation",
     "AuditEvent",
+    "BillLink",
     "Customer",
     "DayClose",
     "DeliveryStatus",

@@ -138,6 +138,10 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/invoices/{invoice_id}/pdf"): frozenset({ADMIN, OWN}),
     ("POST", "/invoices/{invoice_id}/finalize"): ADMIN_ONLY,
     ("POST", "/invoices/{invoice_id}/void"): ADMIN_ONLY,
+    # public bill links: admins make and revoke them; /b/{token} is a page (tests/bill_links)
+    ("GET", "/invoices/{invoice_id}/links"): ADMIN_ONLY,
+    ("POST", "/invoices/{invoice_id}/links"): ADMIN_ONLY,
+    ("DELETE", "/invoices/{invoice_id}/links/{link_id}"): ADMIN_ONLY,
     ("POST", "/payments"): ADMIN_ONLY,
     ("GET", "/payments"): ADMIN_ONLY,
     ("GET", "/customers/{customer_id}/ledger"): frozenset({ADMIN, OWN}),

@@ -708,6 +708,7 @@ def test_bills_with_their_pdf_and_the_balance(home: Home, session: Session) -> N
         " Total due on the bill ₹168.00 Paid ₹100.00 Balance due ₹68.00 by 11 Dec"
     ) in bills
     assert "Payment UPI" in bills
+    assert "upi://" not in page.text  # the dairy has no UPI ID: nothing UPI on the bills
     (link,) = [part.split('"')[0] for part in page.text.split('href="/api/v1/invoices/')[1:]]
     pdf = home.client.get(f"/api/v1/invoices/{link}")  # the page's cookie opens it
     assert pdf.status_code == 200

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from milkrun.api.routes import (
     audit,
     auth,
+    bill_links,
     billing,
     customers,
     day_closes,
@@ -39,6 +40,7 @@ def build_router() -> APIRouter:
     router.include_router(day_closes.router)
     router.include_router(billing.router)
     router.include_router(invoices.router)
+    router.include_router(bill_links.router)
     router.include_router(invoices.me_router)
     router.include_router(payments.router)
     router.include_router(notify.router)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from milkrun.billing import upi
 from milkrun.money import format_inr
 
 if TYPE_CHECKING:
@@ -110,6 +112,9 @@ class Bill:
     payments: list[BillPayment] = field(default_factory=list)
     # The balance the bill carries (an issued bill): see ``billing.statement``.
     statement: Statement | None = None
+    # The ``upi://pay`` link for the amount due (``billing.upi``); None: nothing UPI is shown.
+    upi_link: str | None = None
+    upi_vpa: str = ""
 
 
 def font_dir() -> Path:
@@ -206,6 +211,8 @@ def render(bill: Bill, *, fonts_in: Path | None = None) -> bytes:
         _adjustments(pdf, bill)
     _totals(pdf, bill)
     _account(pdf, bill)
+    if bill.upi_link:
+        _pay_by_upi(pdf, bill, bill.upi_link)
     _footer(pdf, bill)
     return bytes(pdf.output())
 
@@ -452,6 +459,35 @@ def _account(pdf: _Page, bill: Bill) -> None:
             border=border,
             last=True,
         )
+
+
+QR_SIDE = 32.0  # mm: scans from a phone held at reading distance
+
+
+def _pay_by_upi(pdf: _Page, bill: Bill, link: str) -> None:
+    """The UPI QR for the amount due, with the UPI ID for those who type it."""
+    pdf.ln(4)
+    if pdf.get_y() + QR_SIDE > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(upi.qr_png(link)), x=pdf.l_margin, y=top, w=QR_SIDE, h=QR_SIDE)
+    x = pdf.l_margin + QR_SIDE + 4
+    width = pdf.width - QR_SIDE - 4
+    pdf.set_xy(x, top + 4)
+    pdf.text_cell(width, 6, "Pay by UPI", size=11, bold=True, last=True)
+    pdf.set_x(x)
+    pdf.text_cell(
+        width,
+        5,
+        f"Scan with any UPI app to pay {format_inr(_amount_due(bill))}.",
+        size=9,
+        last=True,
+    )
+    pdf.set_x(x)
+    pdf.text_cell(width, 5, f"UPI ID {bill.upi_vpa}", size=9, grey=True, last=True)
+    pdf.set_x(x)
+    pdf.text_cell(width, 5, f"Note: bill {bill.number}", size=9, grey=True, last=True)
+    pdf.set_y(top + QR_SIDE)
 
 
 def _footer(pdf: _Page, bill: Bill) -> None:

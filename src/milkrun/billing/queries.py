@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
-from milkrun.billing import pdf, statement
+from milkrun.billing import pdf, statement, upi
 from milkrun.billing.billable import BILLED_OUTCOMES
 from milkrun.billing.errors import InvalidStatus, InvoiceNotFound
 from milkrun.billing.models import (
@@ -290,6 +290,7 @@ def milk_card(session: Session, invoice: Invoice) -> list[pdf.CardRow]:
 
 def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
     """Everything the paper bill shows."""
+    stated = statement.statement_of(session, invoice, settings.zone)
     return pdf.Bill(
         business_name=settings.business_name,
         business_address=settings.business_address,
@@ -307,7 +308,13 @@ def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
         total_paise=invoice.total_paise,
         amount_paid_paise=invoice.amount_paid_paise,
         balance_due_paise=balance_due(invoice),
-        statement=statement.statement_of(session, invoice, settings.zone),
+        statement=stated,
+        upi_link=upi.link_for(
+            settings,
+            amount_paise=stated.total_due_paise if stated else 0,
+            bill_number=invoice.number,
+        ),
+        upi_vpa=settings.upi_vpa,
         card=milk_card(session, invoice),
         lines=[
             pdf.BillLine(

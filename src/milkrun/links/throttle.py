@@ -35,7 +35,7 @@ def count_guess(session: Session, client_address: str) -> LinkThrottled | None:
     if count.allowed:
         return None
     refusal = throttle.refuse(
-        count, "Too many wrong delivery links were tried from this network", kind=LinkThrottled
+        count, "Too many wrong links were tried from this network", kind=LinkThrottled
     )
     assert isinstance(refusal, LinkThrottled)
     return refusal

@@ -52,6 +52,7 @@ def build_web_router() -> APIRouter:
     from milkrun.web.routes import (
         accounts,
         admin_audit,
+        admin_bill_links,
         admin_board,
         admin_customer,
         admin_customers,
@@ -60,6 +61,7 @@ def build_web_router() -> APIRouter:
         admin_reports,
         admin_routes,
         admin_staff,
+        bills,
         customer,
         delivery,
         docs,
@@ -75,6 +77,7 @@ def build_web_router() -> APIRouter:
     for module in (
         accounts,
         admin_audit,
+        admin_bill_links,
         admin_board,
         admin_generate,
         admin_reports,
@@ -83,6 +86,7 @@ def build_web_router() -> APIRouter:
         admin_products,
         admin_routes,
         admin_staff,
+        bills,
         customer,
         delivery,
         docs,

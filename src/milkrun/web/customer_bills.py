@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from milkrun.billing import ledger, statement
+from milkrun.billing import ledger, statement, upi
 from milkrun.billing import queries as billing_queries
 from milkrun.config import Settings
 from milkrun.money import to_paise
@@ -47,6 +46,10 @@ class Bill:
     previous_balance_paise: int = 0
     payments_and_credits_paise: int = 0
     total_due_paise: int = 0
+    # How to pay by UPI (the newest bill only, when the dairy has a UPI ID and something is due):
+    # the upi://pay link and its QR code as inline SVG.
+    upi_link: str | None = None
+    upi_qr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,12 @@ def bills(
     today: dt.date,
     cursor: str | None,
     *,
-    zone: ZoneInfo,
+    settings: Settings,
 ) -> tuple[list[Bill], str | None]:
-    """The customer's issued bills, newest first (as /api/v1/me/invoices)."""
+    """The customer's issued bills, newest first (as /api/v1/me/invoices). The newest carries
+    the UPI link for its total due: it includes every earlier balance, so paying an older bill
+    too would pay twice."""
+    zone = settings.zone
     invoices, next_cursor = billing_queries.list_invoices(
         session,
         today=today,
@@ -72,10 +78,17 @@ def bills(
         customer_id=customer_id,
         issued_only=True,
     )
-    found = []
+    found: list[Bill] = []
+    offer_upi = cursor is None
     for invoice in invoices:
         status = billing_queries.display_status(invoice, today)
         stated = statement.statement_of(session, invoice, zone)
+        link = (
+            upi.link_for(settings, amount_paise=stated.total_due_paise, bill_number=invoice.number)
+            if stated is not None and offer_upi and status != "paid"
+            else None
+        )
+        offer_upi = offer_upi and stated is None  # only the newest live bill (not a void one)
         found.append(
             Bill(
                 id=invoice.id,
@@ -90,6 +103,8 @@ def bills(
                 previous_balance_paise=stated.previous_balance_paise if stated else 0,
                 payments_and_credits_paise=stated.payments_and_credits_paise if stated else 0,
                 total_due_paise=stated.total_due_paise if stated else 0,
+                upi_link=link,
+                upi_qr=upi.qr_svg(link) if link else None,
             )
         )
     return found, next_cursor

@@ -106,11 +106,11 @@ class Screen(PageVisit):
         vacations = views.pauses(session, self.customer_id, window, subs)
         try:
             my_bills, bills_next = customer_bills.bills(
-                session, self.customer_id, window.today, bills_cursor, zone=self.settings.zone
+                session, self.customer_id, window.today, bills_cursor, settings=self.settings
             )
         except InvalidCursor:  # a cursor this page did not give out: the first page
             my_bills, bills_next = customer_bills.bills(
-                session, self.customer_id, window.today, None, zone=self.settings.zone
+                session, self.customer_id, window.today, None, settings=self.settings
             )
         attempt.placed = (attempt.form, attempt.key) in _forms_on(days, vacations, subs)
         if done is not None:
@@ -134,6 +134,7 @@ class Screen(PageVisit):
             pauses=vacations,
             bills=my_bills,
             bills_next=bills_next,
+            upi_vpa=self.settings.upi_vpa,
             account=customer_bills.account(session, self.customer_id, self.settings),
             attempt=attempt,
             done=done,

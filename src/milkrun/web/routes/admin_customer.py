@@ -84,11 +84,11 @@ class CustomerPage(PageVisit):
         subs = views.subscriptions(session, self.customer_id, window.today)
         try:
             bills, bills_next = customer_bills.bills(
-                session, self.customer_id, window.today, older, zone=self.settings.zone
+                session, self.customer_id, window.today, older, settings=self.settings
             )
         except InvalidCursor:
             bills, bills_next = customer_bills.bills(
-                session, self.customer_id, window.today, None, zone=self.settings.zone
+                session, self.customer_id, window.today, None, settings=self.settings
             )
         try:
             trail, trail_next = admin_customer_views.trail(
