@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from milkrun.errors import Conflict, Gone, InvalidInput, NotFound
+from milkrun.errors import Conflict, Gone, NotFound
 
 
 class BillLinkNotFound(NotFound):
@@ -33,9 +33,3 @@ class BillNotIssued(Conflict):
     """Only an issued bill (not a draft, not a void one) can be shared."""
 
     code = "bill_not_issued"
-
-
-class AdminRequired(InvalidInput):
-    """Only an admin login creates a bill link."""
-
-    code = "admin_required"

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.audit import service as audit
 from milkrun.bill_links.errors import (
-    AdminRequired,
     BillCancelled,
     BillLinkExpired,
     BillLinkNotFound,
@@ -23,6 +22,7 @@ from milkrun.bill_links.models import BillLink
 from milkrun.billing import queries as billing_queries
 from milkrun.billing.models import ISSUED_STATUSES, Invoice, InvoiceStatus
 from milkrun.links import throttle, tokens
+from milkrun.links.errors import AdminRequired
 from milkrun.links.service import when
 
 

@@ -24,7 +24,7 @@ class LinkExpired(Gone):
 
 
 class AdminRequired(InvalidInput):
-    """Only an admin login creates a delivery link."""
+    """Only an admin login creates a shared link (a delivery link or a bill link)."""
 
     code = "admin_required"
 
