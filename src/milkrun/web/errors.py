@@ -57,3 +57,9 @@ class OwnLogin(InvalidInput):
     """An admin cannot disable his own login."""
 
     code = "own_login"
+
+
+class InvalidMonth(InvalidInput):
+    """A month that is not written YYYY-MM."""
+
+    code = "invalid_month"
