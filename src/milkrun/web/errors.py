@@ -63,3 +63,9 @@ class InvalidMonth(InvalidInput):
     """A month that is not written YYYY-MM."""
 
     code = "invalid_month"
+
+
+class VoidReasonRequired(InvalidInput):
+    """Voiding a bill from the console needs the reason."""
+
+    code = "void_reason_required"
