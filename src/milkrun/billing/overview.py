@@ -6,7 +6,7 @@ size)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,9 +136,7 @@ def state_of(session: Session, month: dt.date) -> MonthState:
     drafts = int(counts.pop(InvoiceStatus.draft.value, 0))
     counts.pop(InvoiceStatus.void.value, None)
     close = session.get(MonthClose, month)
-    closed = session.scalar(
-        select(DayClose.id).where(DayClose.delivery_date == month_end(month))
-    )
+    closed = session.scalar(select(DayClose.id).where(DayClose.delivery_date == month_end(month)))
     return MonthState(
         month=month,
         last_day_closed=closed is not None,
@@ -180,3 +178,15 @@ def require_some(invoices: Sequence[Invoice], month: dt.date) -> None:
     if not invoices:
         raise NothingToZip(f"{month:%B %Y} has no issued bills yet: finalize the month first")
 
+
+def customers_named(
+    session: Session, customer_ids: Iterable[int]
+) -> dict[int, tuple[str, int | None]]:
+    """Each customer's name and route (for links from reconciliation's lists), one query."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Customer.id, Customer.name, Customer.route_id).where(Customer.id.in_(ids))
+    )
+    return {customer_id: (name, route_id) for customer_id, name, route_id in rows}

@@ -49,9 +49,7 @@ def show(
     done: str | None = None,
 ) -> Response:
     session = visit.session
-    invoices, total = overview.month_invoices(
-        session, month, limit=PAGE, offset=(page - 1) * PAGE
-    )
+    invoices, total = overview.month_invoices(session, month, limit=PAGE, offset=(page - 1) * PAGE)
     runs = overview.last_runs(session, month)
     return visit.render(
         "admin/billing/month.html",
