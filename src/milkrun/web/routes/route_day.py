@@ -20,6 +20,7 @@ from milkrun import clock
 from milkrun.auth import queries as auth_queries
 from milkrun.auth.models import Role
 from milkrun.db.session import mark_failed
+from milkrun.deliveries import closes
 from milkrun.deliveries.manifest import manifest
 from milkrun.deps import PathId, SessionDep, SettingsDep
 from milkrun.errors import MilkrunError, NotFound
@@ -96,6 +97,10 @@ class Screen(PageVisit):
             previous_day=day - dt.timedelta(days=1),
             next_day=day + dt.timedelta(days=1),
             manifest=manifest(session, route, day),
+            close=closes.close_of(session, day),
+            close_day=day,
+            close_time=self.settings.day_close_time,
+            zone=zone,
             substitute_id=substitute.delivery_boy_id if substitute else None,
             boys=[b for b in boys if b.is_active],
             links=[
