@@ -68,6 +68,7 @@ def show(
         pages=max(1, -(-total // PAGE)),
         error=error,
         done=done,
+        zone=visit.settings.zone,
     )
 
 
