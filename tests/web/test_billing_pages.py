@@ -407,23 +407,28 @@ def test_dues_by_age_change_with_a_payment_and_give_the_csv(
 
 
 def test_dues_sort_and_buckets_by_age(
-    admin_client: TestClient, session: Session, november: Month
+    admin_client: TestClient, session: Session, november: Month, admin: Login
 ) -> None:
-    finalized(admin_client, session)
-    # Make Ravi's bill 45 days old: it moves to the 31–60 bucket.
-    bill = _invoice_of(session, november.ravi.id)
-    session.execute(
-        Invoice.__table__.update()
-        .where(Invoice.id == bill.id)
-        .values(issue_date=dt.date(2026, 12, 3) - dt.timedelta(days=45))
-    )
+    # Ravi also had October, billed on 1 November: 32 days old on 3 December (31–60).
+    october = dt.date(2026, 10, 1)
+    for day in (6, 7, 8):
+        made = bf.order(
+            session,
+            customer_id=november.ravi.id,
+            product_id=milk_product(session),
+            day=dt.date(2026, 10, day),
+        )
+        bf.deliver(session, made, by=admin.user)
+    bf.run(session, october, finalize=True, today=dt.date(2026, 11, 1))
     session.commit()
+    finalized(admin_client, session)
     rows = list(
         csv.reader(io.StringIO(admin_client.get("/admin/dues.csv?sort=31-60&order=desc").text))
     )
     assert rows[1][1] == "Ravi Rao"
-    assert rows[1][3] == "0.00"
+    assert rows[1][3] == "168.00"
     assert rows[1][4] == "168.00"
+    assert rows[1][7] == "336.00"
     assert rows[2][1] == "Asha Iyer"
     assert rows[2][3] == "168.00"
     page = admin_client.get("/admin/dues?sort=bogus&order=sideways&page=0")
