@@ -19,6 +19,7 @@ from milkrun.billing.models import Invoice, InvoiceStatus
 from milkrun.billing.months import month_end
 from milkrun.billing.schemas import month_text
 from milkrun.customers.models import Customer
+from milkrun.money import to_paise
 from milkrun.periods.models import DayClose, MonthClose
 from milkrun.routing.models import Route
 
@@ -47,7 +48,7 @@ class Run:
     deleted: int
     finalized: int
     invoices: int
-    total: str
+    total_paise: int
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def last_runs(session: Session, month: dt.date, count: int = 2) -> list[Run]:
                 deleted=int(after.get("invoices_deleted", 0)),
                 finalized=int(after.get("invoices_finalized", 0)),
                 invoices=int(after.get("invoices", 0)),
-                total=str(after.get("total", "0.00")),
+                total_paise=to_paise(str(after.get("total", "0"))),
             )
         )
         if len(runs) == count:
