@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from milkrun.billing import overview, reconcile
 from milkrun.billing.schemas import month_text
 from milkrun.errors import MilkrunError
+from milkrun.money import to_paise
 from milkrun.web.pages import AdminVisit
 from milkrun.web.routes.admin_billing import month_of
 
@@ -44,5 +45,7 @@ def reconciliation(visit: AdminVisit, month: str | None = None) -> Response:
         month=chosen,
         month_text=month_text(chosen),
         found=found,
+        delivered_paise=to_paise(found.delivered_total),
+        billed_paise=to_paise(found.billed_total),
         customers=customers,
     )
