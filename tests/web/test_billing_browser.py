@@ -55,7 +55,7 @@ def test_the_owner_bills_a_month_and_records_a_payment(page: Page, live_server: 
     # The next morning's close of 30 November, as the scheduler does it.
     with live_server.database.session_scope() as session:
         bf.close_month(session)
-    page.reload()
+    page.goto(f"{live_server.url}/admin/billing?month=2026-11")
     expect(page.locator("#month-state")).to_contain_text("Its last day has closed.")
     page.get_by_role("button", name="Finalize the month").click()
     expect(page.locator("#issued-count")).to_have_text("1")
