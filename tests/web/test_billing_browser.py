@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from milkrun import clock
+from milkrun.billing import settlement
+from milkrun.billing.models import Invoice
+from milkrun.payments.schemas import PaymentCreate
 from tests import factories
 from tests.billing import factories as bf
+from tests.factories import ACTOR
 from tests.web.conftest import LiveServer, log_in
 
 
@@ -83,10 +89,31 @@ def test_the_owner_bills_a_month_and_records_a_payment(page: Page, live_server: 
 def test_the_billing_pages_fit_a_phone(phone_page: Page, live_server: LiveServer) -> None:
     with live_server.database.session_scope() as session:
         admin = factories.admin_user(session)
+        route = factories.route(session, name="Jayanagar")
+        milk = factories.product(session, sku="TM500", price="28.00")
+        asha = factories.customer(session, route=route, name="Asha Iyer")
+        for day in (3, 4):
+            made = bf.order(
+                session, customer_id=asha.id, product_id=milk.id, day=dt.date(2026, 11, day)
+            )
+            bf.deliver(session, made, by=admin)
+        bf.run(session, bf.NOVEMBER, finalize=True)
+        data = PaymentCreate(
+            customer_id=asha.id, amount=Decimal("500"), method="upi", reference="UPI-A-LONG-1"
+        )
+        settlement.receive_payment(session, data, ACTOR)
         admin_phone = admin.phone
+        invoice_id = session.scalar(select(Invoice.id))
     assert admin_phone
     log_in(phone_page, live_server.url, admin_phone)
-    for path in ("/admin/billing", "/admin/payments", "/admin/dues", "/admin/billing/reconcile"):
+    for path in (
+        "/admin/billing?month=2026-11",
+        f"/admin/invoices/{invoice_id}",
+        "/admin/payments",
+        "/admin/dues",
+        "/admin/billing/reconcile?month=2026-11",
+        "/admin",
+    ):
         phone_page.goto(live_server.url + path)
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, path
