@@ -463,3 +463,22 @@ def test_a_billed_and_closed_month_reconciles_clean(
     finalized(admin_client, session)
     page = admin_client.get(f"/admin/billing/reconcile?month={NOVEMBER}")
     assert 'id="clean"' in page.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/billing/reconcile?month=2026-13",
+        "/admin/billing?month=soon",
+        "/admin/billing/pdfs.zip?month=x",
+        "/admin/billing?page=abc",
+        "/admin/dues?page=abc",
+        "/admin/payments?cursor=not-a-cursor",
+    ],
+)
+def test_odd_addresses_are_answered_in_words_not_with_a_crash(
+    admin_client: TestClient, path: str
+) -> None:
+    answer = admin_client.get(path)
+    assert 400 <= answer.status_code < 500
+    assert "text/html" in answer.headers["content-type"]
