@@ -4,14 +4,12 @@ month's last day has closed, finalize once it has, record a payment and see the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from milkrun import clock
 from milkrun.billing import settlement
 from milkrun.billing.models import Invoice
 from milkrun.payments.schemas import PaymentCreate
@@ -19,13 +17,6 @@ from tests import factories
 from tests.billing import factories as bf
 from tests.factories import ACTOR
 from tests.web.conftest import LiveServer, log_in
-
-
-@pytest.fixture(autouse=True)
-def _early_december() -> Iterator[None]:
-    clock.freeze(dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC))
-    yield
-    clock.freeze(None)
 
 
 @pytest.mark.browser
