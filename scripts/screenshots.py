@@ -28,6 +28,7 @@ from sqlalchemy import select
 from milkrun import clock
 from milkrun.app import create_app
 from milkrun.auth.models import Role, User
+from milkrun.billing.models import Invoice
 from milkrun.catalog.models import Product
 from milkrun.config import Settings
 from milkrun.db import migrate
@@ -95,6 +96,10 @@ def placeholders(database: Database, settings: Settings) -> dict[str, str]:
         staff_id = session.scalar(
             select(User.id).where(User.role == Role.delivery_boy).order_by(User.id).limit(1)
         )
+        invoice_id = session.scalar(
+            select(Invoice.id).where(Invoice.number.is_not(None)).order_by(Invoice.id).limit(1)
+        )
+    last_month = today.replace(day=1).fromordinal(today.replace(day=1).toordinal() - 1)
     return {
         "route_id": str(route_id),
         "customer_id": str(customer_id),
@@ -104,6 +109,8 @@ def placeholders(database: Database, settings: Settings) -> dict[str, str]:
         "tomorrow": today.fromordinal(today.toordinal() + 1).isoformat(),
         "after_tomorrow": today.fromordinal(today.toordinal() + 2).isoformat(),
         "month": today.strftime("%Y-%m"),
+        "last_month": last_month.strftime("%Y-%m"),
+        "invoice_id": str(invoice_id),
     }
 
 

@@ -57,3 +57,9 @@ class InvalidStatus(InvalidInput):
     """An invoice status filter that is not one of the listed statuses."""
 
     code = "invalid_status"
+
+
+class NothingToZip(Conflict):
+    """A month with no issued bill has no PDFs to put in a ZIP."""
+
+    code = "no_issued_invoices"

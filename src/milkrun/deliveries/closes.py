@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from milkrun.db.pagination import paginate
 from milkrun.deliveries.schemas import DayCloseRead
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.periods.models import DayClose
+from milkrun.routing.models import Route
 
 
 def unresolved(today: dt.date, since: dt.date | None = None) -> Select[Order]:
@@ -82,3 +84,29 @@ def recent_closes(session: Session, until: dt.date, days: int = 31) -> list[DayC
         .order_by(DayClose.delivery_date.desc())
     )
     return [read_close(session, close) for close in closes]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Past orders of one day and route that nobody has resolved: the owner's review list."""
+
+    day: dt.date
+    route_id: int | None
+    route: str
+    orders: int
+
+
+def waiting_for_review(session: Session, today: dt.date, limit: int = 20) -> list[Waiting]:
+    """The review list grouped by day and route, oldest day first (one grouped statement)."""
+    rows = session.execute(
+        select(Order.delivery_date, Order.route_id, Route.name, func.count(Order.id))
+        .outerjoin(Route, Route.id == Order.route_id)
+        .where(Order.delivery_date < today, Order.status == OrderStatus.scheduled.value)
+        .group_by(Order.delivery_date, Order.route_id, Route.name)
+        .order_by(Order.delivery_date, Route.name)
+        .limit(limit)
+    )
+    return [
+        Waiting(day=day, route_id=route_id, route=name or "No route", orders=int(count))
+        for day, route_id, name, count in rows
+    ]

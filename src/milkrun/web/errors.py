@@ -57,3 +57,15 @@ class OwnLogin(InvalidInput):
     """An admin cannot disable his own login."""
 
     code = "own_login"
+
+
+class InvalidMonth(InvalidInput):
+    """A month that is not written YYYY-MM."""
+
+    code = "invalid_month"
+
+
+class VoidReasonRequired(InvalidInput):
+    """Voiding a bill from the console needs the reason."""
+
+    code = "void_reason_required"

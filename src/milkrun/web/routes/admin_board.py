@@ -1,5 +1,7 @@
-"""The admin's home: the today board (``reports.board``), and its progress part alone, which the
-page fetches every half minute to refresh itself (one small request, one statement)."""
+"""The admin's home: the today board (``reports.board``) with what yesterday's day close did
+and the past orders waiting for the owner (``deliveries.closes``); and its progress part alone,
+which the page fetches every half minute to refresh itself (one small request, one
+statement)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from milkrun.deliveries import closes
 from milkrun.reports import board as board_queries
 from milkrun.web.pages import AdminVisit
 
@@ -18,12 +21,18 @@ REFRESH_SECONDS = 30
 @router.get("", response_model=None)
 def today_board(visit: AdminVisit) -> Response:
     board = board_queries.board(visit.session, visit.today, visit.settings)
+    yesterday = board.day - dt.timedelta(days=1)
     return visit.render(
         "admin/board/home.html",
         board=board,
         progress=board.progress,
         day=board.day,
-        yesterday=board.day - dt.timedelta(days=1),
+        yesterday=yesterday,
+        close=closes.close_of(visit.session, yesterday),
+        close_day=yesterday,
+        close_time=visit.settings.day_close_time,
+        review=closes.waiting_for_review(visit.session, board.day),
+        review_count=closes.count_unresolved(visit.session, board.day),
         business=visit.settings.business_name,
         zone=visit.settings.zone,
         every=REFRESH_SECONDS,

@@ -21,6 +21,7 @@ from milkrun.auth import queries as auth_queries
 from milkrun.auth.models import Role
 from milkrun.date_window import BusinessDate
 from milkrun.db.session import mark_failed
+from milkrun.deliveries import closes
 from milkrun.deliveries.manifest import manifest
 from milkrun.errors import MilkrunError, NotFound
 from milkrun.http.deps import PathId, SessionDep, SettingsDep
@@ -97,6 +98,10 @@ class Screen(PageVisit):
             previous_day=day - dt.timedelta(days=1),
             next_day=day + dt.timedelta(days=1),
             manifest=manifest(session, route, day),
+            close=closes.close_of(session, day),
+            close_day=day,
+            close_time=self.settings.day_close_time,
+            zone=zone,
             substitute_id=substitute.delivery_boy_id if substitute else None,
             boys=[b for b in boys if b.is_active],
             links=[

@@ -1,0 +1,144 @@
+"""The owner's billing month (/admin/billing?month=YYYY-MM): run billing (the drafts), review
+them with totals per route and what the last run changed, finalize the whole month in one step
+once its last day has closed (the domain's refusal is shown in words), and a ZIP of all the
+month's PDF bills. Each change calls the service the JSON API calls (POST /billing/runs;
+``billing.service.finalize_month``); voiding one bill is on the invoice's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse, Response
+
+from milkrun.billing import months, overview, pdf, queries, service
+from milkrun.billing.schemas import MONTH_PATTERN, month_text, parse_month
+from milkrun.db.session import mark_failed
+from milkrun.errors import MilkrunError
+from milkrun.web.errors import InvalidMonth
+from milkrun.web.forms import FormText
+from milkrun.web.pages import AdminVisit, PageVisit
+
+router = APIRouter(prefix="/admin/billing")
+PAGE = 50
+DONE = {
+    "run": "Billing run: the drafts are rebuilt from what was delivered.",
+    "finalized": "The month is finalized: every draft is now a numbered bill.",
+}
+
+
+def month_of(visit: PageVisit, text: str | None) -> dt.date:
+    """The month asked for (this month when none); one not written YYYY-MM is refused."""
+    if not text:
+        return visit.today.replace(day=1)
+    if not re.match(MONTH_PATTERN, text.strip()):
+        raise InvalidMonth(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2026-11")
+    return parse_month(text.strip())
+
+
+def show(
+    visit: PageVisit,
+    month: dt.date,
+    *,
+    page: int = 1,
+    status_code: int = 200,
+    error: str | None = None,
+    done: str | None = None,
+) -> Response:
+    session = visit.session
+    invoices, total = overview.month_invoices(session, month, limit=PAGE, offset=(page - 1) * PAGE)
+    runs = overview.last_runs(session, month)
+    return visit.render(
+        "admin/billing/month.html",
+        status_code=status_code,
+        month=month,
+        month_text=month_text(month),
+        previous_month=month_text(months.month_start(month - dt.timedelta(days=1))),
+        next_month=month_text(months.next_month(month)),
+        this_month=month_text(visit.today),
+        state=overview.state_of(session, month),
+        routes=overview.by_route(session, month),
+        runs=runs,
+        invoices=[queries.read_invoice(i, visit.today) for i in invoices],
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE)),
+        error=error,
+        done=done,
+        zone=visit.settings.zone,
+    )
+
+
+def _back(month: dt.date, done: str) -> Response:
+    return RedirectResponse(f"/admin/billing?month={month_text(month)}&done={done}", 303)
+
+
+@router.get("", response_model=None)
+def billing_month(
+    visit: AdminVisit, month: str | None = None, page: int = 1, done: str = ""
+) -> Response:
+    try:
+        chosen = month_of(visit, month)
+    except MilkrunError as exc:
+        return show(visit, visit.today.replace(day=1), status_code=exc.status, error=exc.detail)
+    return show(visit, chosen, page=max(1, page), done=DONE.get(done))
+
+
+@router.post("/run", response_model=None)
+def run_month(visit: AdminVisit, month: FormText = "") -> Response:
+    try:
+        chosen = month_of(visit, month)
+    except MilkrunError as exc:
+        mark_failed(visit.session, exc)
+        return show(visit, visit.today.replace(day=1), status_code=exc.status, error=exc.detail)
+    try:
+        service.run_billing(visit.session, chosen, visit.actor, visit.settings)
+    except MilkrunError as exc:
+        mark_failed(visit.session, exc)
+        return show(visit, chosen, status_code=exc.status, error=exc.detail)
+    return _back(chosen, "run")
+
+
+@router.post("/finalize", response_model=None)
+def finalize_month(visit: AdminVisit, month: FormText = "") -> Response:
+    """Issue every draft of the month; refused (409, said in words) before its last day closed."""
+    try:
+        chosen = month_of(visit, month)
+    except MilkrunError as exc:
+        mark_failed(visit.session, exc)
+        return show(visit, visit.today.replace(day=1), status_code=exc.status, error=exc.detail)
+    try:
+        service.finalize_month(visit.session, chosen, visit.actor, visit.settings)
+    except MilkrunError as exc:
+        mark_failed(visit.session, exc)
+        return show(visit, chosen, status_code=exc.status, error=exc.detail)
+    return _back(chosen, "finalized")
+
+
+@router.get("/pdfs.zip", response_model=None)
+def month_zip(visit: AdminVisit, month: str | None = None) -> Response:
+    """Every issued bill of the month as PDF, in one ZIP (named by invoice number)."""
+    try:
+        chosen = month_of(visit, month)
+        bills = overview.month_issued(visit.session, chosen)
+        overview.require_some(bills, chosen)
+    except MilkrunError as exc:
+        chosen = visit.today.replace(day=1) if isinstance(exc, InvalidMonth) else chosen
+        return show(visit, chosen, status_code=exc.status, error=exc.detail)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for invoice in bills:
+            document = pdf.render(queries.bill_of(visit.session, invoice, visit.settings))
+            name = (invoice.number or f"invoice-{invoice.id}").replace("/", "-")
+            archive.writestr(f"{name}.pdf", document)
+    return Response(
+        content=buffer.getvalue(),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="bills-{month_text(chosen)}.zip"',
+            "Cache-Control": "private, no-store",
+        },
+    )
