@@ -89,6 +89,7 @@ def test_filters_route_waiting_inactive_and_dues(
         price_paise=2800,
     )
     billing_factories.deliver(session, made, by=factories.admin_user(session))
+    billing_factories.close_month(session, NOVEMBER, today=TODAY)
     billing_service.run_billing(
         session, NOVEMBER, ACTOR, dairy.settings, finalize=True, today=TODAY
     )
