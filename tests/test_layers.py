@@ -206,3 +206,16 @@ def test_the_package_root_shows_the_business() -> None:
         "money",
         "phones",
     ]
+
+
+def test_no_page_cuts_a_list_at_a_number_of_its_own() -> None:
+    """A page's list is a page of the domain's query (its size a named constant, with a count or
+    a next link) or all of a form's choices; never silently the first 100 or 500."""
+    cut = []
+    for path, tree in _modules("web"):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg == "limit" and isinstance(keyword.value, ast.Constant):
+                        cut.append(f"{path}:{node.lineno}")
+    assert cut == []

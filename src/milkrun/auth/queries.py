@@ -74,3 +74,10 @@ def delivery_boy_names(session: Session) -> dict[int, str]:
     """Every delivery boy's name by id, those no longer active included (old routes name them)."""
     rows = session.execute(select(User.id, User.name).where(User.role == Role.delivery_boy))
     return dict(rows.all())
+
+
+def active_delivery_boys(session: Session) -> Sequence[User]:
+    """Every active delivery boy, by name: the choices of a form (all of them, never a page)."""
+    return session.scalars(
+        select(User).where(User.role == Role.delivery_boy, User.is_active).order_by(User.name)
+    ).all()

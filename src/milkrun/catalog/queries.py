@@ -70,3 +70,8 @@ def product_labels(session: Session) -> dict[int, str]:
     """Every product's name and unit by id ("Toned milk (500 ml pouch)"), for lists and reports."""
     rows = session.execute(select(Product.id, Product.name, Product.unit))
     return {id_: f"{name} ({unit})" for id_, name, unit in rows}
+
+
+def products_on_sale(session: Session) -> Sequence[Product]:
+    """Every active product, by id: the choices of a form (all of them, never a page)."""
+    return session.scalars(select(Product).where(Product.is_active).order_by(Product.id)).all()

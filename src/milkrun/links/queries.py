@@ -43,3 +43,17 @@ def list_links(
     return paginate(
         session, statement, SharedDeliveryLink.id, limit=limit, cursor=cursor, newest_first=True
     )
+
+
+def links_of_day(
+    session: Session, route_id: int, delivery_date: dt.date
+) -> Sequence[SharedDeliveryLink]:
+    """Every shared link made for one route's day, oldest first (a handful at most)."""
+    return session.scalars(
+        select(SharedDeliveryLink)
+        .where(
+            SharedDeliveryLink.route_id == route_id,
+            SharedDeliveryLink.delivery_date == delivery_date,
+        )
+        .order_by(SharedDeliveryLink.id)
+    ).all()

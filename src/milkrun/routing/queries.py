@@ -132,3 +132,8 @@ def route_for_area(session: Session, area: str) -> Route | None:
         or bool(pins & set(PIN_CODE.findall(route.area)))
     ]
     return matching[0] if len(matching) == 1 else None
+
+
+def all_routes(session: Session) -> Sequence[Route]:
+    """Every route, by name: the choices of a form or a filter (all of them, never a page)."""
+    return session.scalars(select(Route).order_by(Route.name)).all()

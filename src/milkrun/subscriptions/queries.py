@@ -307,3 +307,12 @@ def plans_of_customer(
         pauses=pauses,
         overrides=overrides,
     )
+
+
+def subscriptions_of(session: Session, customer_id: int) -> Sequence[Subscription]:
+    """Every subscription of one customer, by id (a customer's page shows them all)."""
+    return session.scalars(
+        select(Subscription)
+        .where(Subscription.customer_id == customer_id)
+        .order_by(Subscription.id)
+    ).all()

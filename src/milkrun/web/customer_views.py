@@ -292,9 +292,7 @@ def week(session: Session, settings: Settings, customer_id: int, window: Window)
 
 def subscriptions(session: Session, customer_id: int, today: dt.date) -> list[SubscriptionView]:
     """The customer's subscriptions, running and upcoming first, each schedule in words."""
-    found, _ = subscription_queries.list_subscriptions(
-        session, limit=100, cursor=None, customer_id=customer_id
-    )
+    found = subscription_queries.subscriptions_of(session, customer_id)
     reads: list[SubscriptionRead] = subscription_queries.read_subscriptions(session, found, today)
     products = _products(
         session,
@@ -366,7 +364,7 @@ def pauses(
 
 def offer(session: Session, on: dt.date) -> list[dict[str, Any]]:
     """The products a one-time order can name: on sale, with a price on ``on``."""
-    sold, _ = catalog_queries.list_products(session, limit=100, cursor=None, is_active=True)
+    sold = catalog_queries.products_on_sale(session)
     prices = catalog_queries.prices_on(session, [p.id for p in sold], on)
     return [
         {"id": p.id, "name": p.name, "unit": p.unit, "price_paise": prices[p.id]}

@@ -52,8 +52,7 @@ DONE = {
 
 
 def _routes(visit: PageVisit) -> list[Any]:
-    rows, _ = routing_queries.list_routes(visit.session, limit=500, cursor=None)
-    return list(rows)
+    return list(routing_queries.all_routes(visit.session))
 
 
 # --- the list -----------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from milkrun.web.routes.console import blank_to_none, not_found, refused
 
 router = APIRouter(prefix="/admin/products")
 PAGE = 50
-EVERY = 500  # the bulk form lists up to this many active products
 
 WORDS = {
     "sku": "The SKU is letters and digits (and - or _), up to 40, starting with a letter or digit",
@@ -129,7 +128,7 @@ def _bulk_page(
     tick_all: bool = False,
     **extra: Any,
 ) -> Response:
-    rows, _ = queries.list_products(visit.session, limit=EVERY, cursor=None, is_active=True)
+    rows = queries.products_on_sale(visit.session)
     if tick_all:
         form["product_ids"] = [str(p.id) for p in rows]
     form.setdefault("product_ids", [])

@@ -11,7 +11,6 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from milkrun.auth import queries as auth_queries
-from milkrun.auth.models import Role
 from milkrun.customers import queries as customer_queries
 from milkrun.customers import stops
 from milkrun.customers.errors import InvalidPosition, UnknownCustomer
@@ -59,8 +58,7 @@ def _route_form(visit: PageVisit, form: dict[str, str]) -> dict[str, Any]:
 
 
 def _boys(visit: PageVisit) -> list[Any]:
-    boys, _ = auth_queries.list_users(visit.session, limit=500, cursor=None, role=Role.delivery_boy)
-    return [b for b in boys if b.is_active]
+    return list(auth_queries.active_delivery_boys(visit.session))
 
 
 # --- the list -----------------------------------------------------------------------------------

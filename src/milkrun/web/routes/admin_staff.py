@@ -61,7 +61,7 @@ def staff(visit: AdminVisit, role: str = "all", cursor: str | None = None) -> Re
         notice = "That page link is not valid (it may have been cut short); this is the first page."
         cursor = None
         rows, next_cursor = queries.list_staff(session, limit=PAGE, cursor=None, role=chosen)
-    routes, _ = routing_queries.list_routes(session, limit=500, cursor=None)
+    routes = routing_queries.all_routes(session)
     walks: dict[int, list[str]] = {}
     for route in routes:
         if route.delivery_boy_id is not None and route.is_active:

@@ -81,10 +81,8 @@ class Screen(PageVisit):
                 self.request, "admin/not_found.html", 404, user=self.user, message=exc.detail
             )
         substitute = routing_queries.substitute_on(session, route.id, day)
-        boys, _ = auth_queries.list_users(session, limit=500, cursor=None, role=Role.delivery_boy)
-        links, _ = link_queries.list_links(
-            session, limit=50, cursor=None, route_id=route.id, delivery_date=day
-        )
+        boys = auth_queries.active_delivery_boys(session)
+        links = link_queries.links_of_day(session, route.id, day)
         now = clock.now()
         context: dict[str, Any] = {"error": None, "created": None, "label": "", **extra}
         return render(
@@ -103,7 +101,7 @@ class Screen(PageVisit):
             close_time=self.settings.day_close_time,
             zone=zone,
             substitute_id=substitute.delivery_boy_id if substitute else None,
-            boys=[b for b in boys if b.is_active],
+            boys=boys,
             links=[
                 {
                     "id": link.id,
