@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import uvicorn
@@ -124,8 +125,8 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def _page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
-    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+def _page(browser: Browser, viewport: dict[str, int], **options: Any) -> Iterator[Page]:
+    context = browser.new_context(viewport=viewport, **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -140,6 +141,13 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def phone_page(browser: Browser) -> Iterator[Page]:
     yield from _page(browser, PHONE)
+
+
+@pytest.fixture
+def routed_phone_page(browser: Browser) -> Iterator[Page]:
+    """A phone whose requests ``page.route`` sees: Playwright does not intercept what a service
+    worker handles, and the delivery page registers one, so here it is blocked."""
+    yield from _page(browser, PHONE, service_workers="block")
 
 
 def log_in(page: Page, url: str, username: str, password: str = factories.PASSWORD) -> None:

@@ -116,10 +116,11 @@ def test_a_delivery_boy_marks_offline_and_the_marks_arrive_when_back_online(
 
 
 def test_a_mark_whose_answer_is_lost_is_retried_with_its_key_and_lands_once(
-    phone_page: Page, live_server: LiveServer, walk: Walk
+    routed_phone_page: Page, live_server: LiveServer, walk: Walk
 ) -> None:
     """The dairy records the mark, but the answer never reaches the phone (the connection drops
     on the way back): the page retries with the same Idempotency-Key, and the dairy replays."""
+    phone_page = routed_phone_page
     keys: list[str] = []
 
     def lose_first_answer(route: Route) -> None:
@@ -145,8 +146,9 @@ def test_a_mark_whose_answer_is_lost_is_retried_with_its_key_and_lands_once(
 
 
 def test_pending_marks_survive_a_reload_and_are_sent_later(
-    phone_page: Page, live_server: LiveServer, walk: Walk
+    routed_phone_page: Page, live_server: LiveServer, walk: Walk
 ) -> None:
+    phone_page = routed_phone_page
     log_in(phone_page, live_server.url, walk.boy_phone)
     expect(phone_page).to_have_url(f"{live_server.url}/delivery")
 
