@@ -126,7 +126,7 @@ def browser() -> Iterator[Browser]:
 
 
 def _page(browser: Browser, viewport: dict[str, int], **options: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport=viewport, **options)
+    context = browser.new_context(viewport=viewport, **options)  # type: ignore[arg-type]
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
