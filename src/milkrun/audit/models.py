@@ -30,8 +30,12 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60))
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None]
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    # The customer and the order the event concerns, indexed for the trail's filters and kept
+    # without a foreign key, like entity_id: the trail is an append-only record that names what
+    # it is about (and must outlive an erasure), and a key checked per row would double the
+    # cost of every bulk event (the day close writes one per order it resolves).
+    customer_id: Mapped[int | None]
+    order_id: Mapped[int | None]
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     request_id: Mapped[str | None] = mapped_column(String(64))

@@ -9,10 +9,10 @@ actor, never a person; or, with ``review``, left unmarked on the owner's review 
 (``review_list``) until someone marks them. A record of the close (``periods.DayClose``) says
 what it did, per outcome.
 
-Set-based: one INSERT ... SELECT for the statuses, one UPDATE for the orders, one INSERT ...
-SELECT for the audit events, whatever the size of the day. Idempotent: a second close of D
-resolves only what is still unmarked (nothing, usually) and adds it to the record. The close of
-D and the generation of D's orders are serialized (the day's lock).
+Set-based: the orders' UPDATE, an INSERT ... SELECT for the statuses and one for the audit
+events (a single statement on PostgreSQL), whatever the size of the day. Idempotent: a second
+close of D resolves only what is still unmarked (nothing, usually) and adds it to the record.
+The close of D and the generation of D's orders are serialized (the day's lock).
 
 The server closes each day at ``settings.day_close_time`` on the next day, catching up on any
 day missed while it was down (``catch_up``, run by the scheduler); ``milkrun deliveries close
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
-    ColumnElement,
+    Select,
     Table,
     and_,
     exists,
@@ -127,15 +127,13 @@ def close_day(
         )
         session.add(record)
         session.flush()
-    unmarked = and_(Order.delivery_date == day, Order.status == OrderStatus.scheduled.value)
     delivered = not_delivered = review = 0
     if policy == "review":
+        unmarked = and_(Order.delivery_date == day, Order.status == OrderStatus.scheduled.value)
         review = int(session.scalar(select(func.count(Order.id)).where(unmarked)) or 0)
     else:
-        resolved = _resolve(session, record.id, policy, unmarked, now)
+        resolved = _resolve(session, day, record.id, policy, actor, now)
         delivered, not_delivered = (resolved, 0) if policy == "delivered" else (0, resolved)
-        if resolved:
-            _audit_marks(session, day, record.id, policy, actor, now)
     marked = int(
         session.scalar(
             select(func.count(DeliveryStatus.id))
@@ -174,17 +172,107 @@ def close_day(
     return Closed(record, delivered, not_delivered, review)
 
 
+STATUS_COLUMNS = [
+    "order_id",
+    "customer_id",
+    "status",
+    "quantity_delivered",
+    "reason",
+    "notes",
+    "recorded_by_close_id",
+    "recorded_at",
+    "created_at",
+    "updated_at",
+    "version",
+]
+EVENT_COLUMNS = [
+    "occurred_at",
+    "actor_label",
+    "channel",
+    "action",
+    "entity_type",
+    "entity_id",
+    "customer_id",
+    "order_id",
+    "before",
+    "after",
+]
+
+
 def _resolve(
-    session: Session, close_id: int, policy: str, unmarked: ColumnElement[bool], now: dt.datetime
+    session: Session,
+    day: dt.date,
+    close_id: int,
+    policy: str,
+    actor: audit.Actor,
+    now: dt.datetime,
 ) -> int:
-    """Mark the unmarked orders by ``policy``, in two statements; returns how many."""
+    """Mark the day's unmarked orders by ``policy`` — the order's status, a status row naming
+    the close, a ``delivery.close`` event each — and return how many.
+
+    On PostgreSQL one statement: the orders' UPDATE returns the rows it moved and both INSERTs
+    read them, so no step depends on the planner's estimate of rows this close just wrote, and
+    an order a person marked meanwhile (it holds the row's lock, then is no longer scheduled) is
+    neither moved nor recorded. SQLite (one writer at a time) runs the same three steps in turn."""
+    unmarked = and_(Order.delivery_date == day, Order.status == OrderStatus.scheduled.value)
+    move = update(Order).where(unmarked).values(status=policy, updated_at=now)
+    if session.get_bind().dialect.name == "postgresql":
+        moved = move.returning(
+            Order.id, Order.customer_id, Order.quantity, Order.delivery_date
+        ).cte("moved")
+        statuses = (
+            postgresql.insert(STATUSES)
+            .from_select(STATUS_COLUMNS, _statuses(moved.c, close_id, policy, now))
+            .on_conflict_do_nothing(index_elements=[STATUSES.c.order_id])
+            .cte("statuses")
+        )
+        events = (
+            insert(EVENTS)
+            .from_select(EVENT_COLUMNS, _events(session, moved.c, policy, actor, now))
+            .cte("events")
+        )
+        counted = select(func.count()).select_from(moved).add_cte(statuses, events)
+        return int(session.scalar(counted) or 0)
+    # An unmarked order has no status row (a mark writes both at once); ON CONFLICT covers a
+    # mark racing the close.
+    session.execute(
+        sqlite.insert(STATUSES)
+        .from_select(
+            STATUS_COLUMNS, _statuses(Order.__table__.c, close_id, policy, now).where(unmarked)
+        )
+        .on_conflict_do_nothing(index_elements=[STATUSES.c.order_id])
+    )
+    result = session.execute(move, execution_options={"synchronize_session": False})
+    moved_count = int(getattr(result, "rowcount", 0) or 0)
+    if not moved_count:
+        return 0
+    closed_now = and_(
+        Order.delivery_date == day,
+        Order.status == policy,
+        Order.updated_at == now,
+        # Its status is the close's (a person's mark at the same instant is not).
+        exists().where(
+            DeliveryStatus.order_id == Order.id, DeliveryStatus.recorded_by_close_id == close_id
+        ),
+    )
+    session.execute(
+        insert(EVENTS).from_select(
+            EVENT_COLUMNS,
+            _events(session, Order.__table__.c, policy, actor, now).where(closed_now),
+        )
+    )
+    return moved_count
+
+
+def _statuses(orders: Any, close_id: int, policy: str, now: dt.datetime) -> Select[Any]:
+    """The status rows of the close's marks, from ``orders`` (id, customer_id, quantity)."""
     at = STATUSES.c.recorded_at.type
     is_delivered = policy == "delivered"
-    statuses = select(
-        Order.id,
-        Order.customer_id,
+    return select(
+        orders.id,
+        orders.customer_id,
         literal(policy),
-        Order.quantity if is_delivered else literal(0),
+        orders.quantity if is_delivered else literal(0),
         null() if is_delivered else literal("other"),
         literal(NOT_MARKED),
         literal(close_id),
@@ -192,38 +280,7 @@ def _resolve(
         literal(now, at),
         literal(now, at),
         literal(1),
-    ).where(unmarked)
-    # An unmarked order has no status row (a mark writes both at once); ON CONFLICT covers a
-    # mark racing the close. (A NOT EXISTS here would read the rows this INSERT adds: on
-    # PostgreSQL, planned for the table as it was, that is a scan per order.)
-    dialect = session.get_bind().dialect.name
-    insert_statuses = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(STATUSES)
-    session.execute(
-        insert_statuses.from_select(
-            [
-                "order_id",
-                "customer_id",
-                "status",
-                "quantity_delivered",
-                "reason",
-                "notes",
-                "recorded_by_close_id",
-                "recorded_at",
-                "created_at",
-                "updated_at",
-                "version",
-            ],
-            statuses,
-        ).on_conflict_do_nothing(index_elements=[STATUSES.c.order_id])
     )
-    # The orders are moved by their own condition, not by a join to the statuses just written
-    # (whose planner statistics are those of the table before): one pass over the day's orders.
-    # An order a person marked meanwhile holds its lock and is no longer scheduled: skipped.
-    moved = session.execute(
-        update(Order).where(unmarked).values(status=policy, updated_at=now),
-        execution_options={"synchronize_session": False},
-    )
-    return int(getattr(moved, "rowcount", 0) or 0)
 
 
 def _json(session: Session, **fields: Any) -> Any:
@@ -235,16 +292,11 @@ def _json(session: Session, **fields: Any) -> Any:
     return getattr(func, name)(*pairs)
 
 
-def _audit_marks(
-    session: Session,
-    day: dt.date,
-    close_id: int,
-    policy: str,
-    actor: audit.Actor,
-    now: dt.datetime,
-) -> None:
-    """One ``delivery.close`` event per order the close marked (those it moved at ``now``), in
-    one statement."""
+def _events(
+    session: Session, orders: Any, policy: str, actor: audit.Actor, now: dt.datetime
+) -> Select[Any]:
+    """One ``delivery.close`` event per order the close marked, from ``orders`` (id,
+    customer_id, quantity, delivery_date)."""
     before = _json(
         session,
         status=literal_column(f"'{OrderStatus.scheduled.value}'"),
@@ -255,48 +307,23 @@ def _audit_marks(
     after = _json(
         session,
         status=literal_column(f"'{policy}'"),
-        quantity_delivered=Order.quantity if policy == "delivered" else literal_column("0"),
+        quantity_delivered=orders.quantity if policy == "delivered" else literal_column("0"),
         reason=null() if policy == "delivered" else literal_column("'other'"),
         notes=literal_column(f"'{NOT_MARKED}'"),
-        quantity=Order.quantity,
-        delivery_date=Order.delivery_date,
+        quantity=orders.quantity,
+        delivery_date=orders.delivery_date,
     )
-    events = select(
+    return select(
         literal(now, EVENTS.c.occurred_at.type),
         literal(actor.label),
         literal(actor.channel),
         literal("delivery.close"),
         literal("order"),
-        Order.id,
-        Order.customer_id,
-        Order.id,
+        orders.id,
+        orders.customer_id,
+        orders.id,
         before,
         after,
-    ).where(
-        Order.delivery_date == day,
-        Order.status == policy,
-        Order.updated_at == now,
-        # Its status is the close's (a person's mark at the same instant is not).
-        exists().where(
-            DeliveryStatus.order_id == Order.id, DeliveryStatus.recorded_by_close_id == close_id
-        ),
-    )
-    session.execute(
-        insert(EVENTS).from_select(
-            [
-                "occurred_at",
-                "actor_label",
-                "channel",
-                "action",
-                "entity_type",
-                "entity_id",
-                "customer_id",
-                "order_id",
-                "before",
-                "after",
-            ],
-            events,
-        )
     )
 
 
