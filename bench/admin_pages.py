@@ -30,6 +30,8 @@ from milkrun.audit.service import Actor
 from milkrun.auth import service as auth_service
 from milkrun.auth import tokens
 from milkrun.auth.models import User
+from milkrun.auth.schemas import UserCreate
+from milkrun.billing import service as billing_service
 from milkrun.config import Settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
@@ -41,6 +43,7 @@ SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 NOW = dt.datetime.combine(DAY, dt.time(4, 30), dt.UTC)
 YESTERDAY, TOMORROW = DAY - dt.timedelta(days=1), DAY + dt.timedelta(days=1)
 
+# {customer}, {product}, {route}, {boy} and {invoice} are filled in from the built dairy.
 PAGES = [
     ("today board", "/admin"),
     ("board refresh (progress)", "/admin/board/progress"),
@@ -60,6 +63,30 @@ PAGES = [
     ("report: deliveries (7 days)", "/admin/reports/deliveries"),
     ("report: sales (6 months)", "/admin/reports/sales"),
     ("report: customers (6 months)", "/admin/reports/customers"),
+    ("customers", "/admin/customers"),
+    ("customers: search by name", "/admin/customers?q=Customer+4242"),
+    ("customers: one route, with dues", "/admin/customers?route={route}&owing=1"),
+    ("customer", "/admin/customers/{customer}"),
+    ("customer: edit", "/admin/customers/{customer}/edit"),
+    ("customer: deactivate", "/admin/customers/{customer}/deactivate"),
+    ("customer: new", "/admin/customers/new"),
+    ("products", "/admin/products"),
+    ("product", "/admin/products/{product}"),
+    ("products: new", "/admin/products/new"),
+    ("prices: bulk change", "/admin/products/prices"),
+    ("routes", "/admin/routes"),
+    ("route", "/admin/routes/{route}"),
+    ("routes: new", "/admin/routes/new"),
+    ("route day", "/admin/routes/{route}/day"),
+    ("staff", "/admin/staff"),
+    ("staff: one delivery boy", "/admin/staff/{boy}"),
+    ("staff: new", "/admin/staff/new"),
+    ("billing: the month's drafts", f"/admin/billing?month={DAY:%Y-%m}"),
+    ("invoice", "/admin/invoices/{invoice}"),
+    ("reconciliation", f"/admin/billing/reconcile?month={DAY:%Y-%m}"),
+    ("payments", "/admin/payments"),
+    ("dues", "/admin/dues"),
+    ("message templates", "/admin/messages/templates"),
 ]
 
 
@@ -104,6 +131,43 @@ def mark(database: Database, boy_id: int, day: dt.date, share: int) -> int:
         return int(result.rowcount)
 
 
+def pay(database: Database, admin_id: int) -> int:
+    """A payment from every tenth customer (the payments and dues pages have rows to show)."""
+    with database.engine.begin() as connection:
+        result = connection.execute(
+            text(
+                "INSERT INTO payments (customer_id, amount_paise, method, reference, received_at,"
+                " created_at, created_by_user_id) SELECT id, 50000 + id % 7 * 1000, 'upi',"
+                " 'UTR' || id, :at, :at, :admin FROM customers WHERE id % 10 = 0"
+            ),
+            {"at": NOW - dt.timedelta(days=2), "admin": admin_id},
+        )
+        return int(result.rowcount)
+
+
+def page_ids(database: Database) -> dict[str, int]:
+    """The ids the pages' paths name: a customer with a draft bill, its route's first product,
+    the route, the delivery boy and the bill."""
+    with database.engine.connect() as connection:
+        customer, invoice = connection.execute(
+            text(
+                "SELECT customer_id, id FROM invoices WHERE customer_id >= 4242 ORDER BY id LIMIT 1"
+            )
+        ).one()
+        route = connection.scalar(
+            text("SELECT route_id FROM customers WHERE id = :c"), {"c": customer}
+        )
+        product = connection.scalar(text("SELECT min(id) FROM products"))
+        boy = connection.scalar(text("SELECT id FROM users WHERE email = 'ravi@bench.in'"))
+    return {
+        "customer": customer,
+        "invoice": invoice,
+        "route": route,
+        "product": product,
+        "boy": boy,
+    }
+
+
 def build(database: Database, subscriptions: int, seed: int) -> tuple[str, dict[str, int]]:
     clock.freeze(dt.datetime.combine(YESTERDAY, dt.time(16, 30), dt.UTC))
     sizes = build_fixtures(database, subscriptions, seed)
@@ -117,13 +181,10 @@ def build(database: Database, subscriptions: int, seed: int) -> tuple[str, dict[
             password="x" * 12,
             actor=actor,
         )
-        boy = auth_service.create_admin(
+        boy = auth_service.create_staff(
             session,
-            name="Ravi",
-            email="ravi@bench.in",
-            phone=None,
-            password="x" * 12,
-            actor=actor,
+            UserCreate(role="delivery_boy", name="Ravi", email="ravi@bench.in", password="x" * 12),
+            actor,
         )
         admin_id, boy_id = admin.id, boy.id
     for day in (YESTERDAY, DAY, TOMORROW):
@@ -132,6 +193,10 @@ def build(database: Database, subscriptions: int, seed: int) -> tuple[str, dict[
         sizes[f"orders {day}"] = report.counts.created
     sizes["marked yesterday"] = mark(database, boy_id, YESTERDAY, 98)
     sizes["marked today"] = mark(database, boy_id, DAY, 50)
+    with database.session_scope() as session:
+        billed = billing_service.run_billing(session, DAY.replace(day=1), actor, Settings())
+        sizes["draft bills"] = billed.invoices_created
+    sizes["payments"] = pay(database, admin_id)
     with database.engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")
         connection.exec_driver_sql("ANALYZE")
@@ -192,7 +257,9 @@ def time_pages(database: Database, url: str, token: str, repeat: int) -> None:
     with TestClient(create_app(settings, database)) as client:
         client.cookies.set(TOKEN_COOKIE, token)
         worst = 0.0
-        for name, path in PAGES:
+        ids = page_ids(database)
+        for name, pattern in PAGES:
+            path = pattern.format(**ids)
             answer = client.get(path)
             assert answer.status_code == 200, (path, answer.status_code, answer.text[:500])
             times = []

@@ -125,3 +125,13 @@ def active_per_route(
         statement = statement.where(Customer.route_id.in_(list(route_ids)))
     rows = session.execute(statement)
     return dict(rows.all())
+
+
+def names_of(session: Session, customer_ids: Iterable[int]) -> dict[int, str]:
+    """The names of the customers a page lists (one query)."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    return dict(
+        session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids))).all()
+    )

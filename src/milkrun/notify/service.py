@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -39,6 +39,16 @@ def list_messages(
     return paginate(
         session, statement, OutboxMessage.id, limit=limit, cursor=cursor, newest_first=True
     )
+
+
+def counts_by_status(session: Session) -> dict[str, int]:
+    """How many messages are in each state (every state named, zero included)."""
+    found = dict(
+        session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    return {s.value: int(found.get(s.value, 0)) for s in MessageStatus}
 
 
 def get_message(session: Session, message_id: int) -> OutboxMessage:

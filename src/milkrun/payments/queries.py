@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from milkrun.customers.models import Customer
 from milkrun.db.pagination import paginate
 from milkrun.payments.models import Payment
 
@@ -27,13 +26,3 @@ def count_payments(session: Session, customer_id: int | None = None) -> int:
     if customer_id is not None:
         statement = statement.where(Payment.customer_id == customer_id)
     return int(session.scalar(statement) or 0)
-
-
-def customer_names(session: Session, customer_ids: Iterable[int]) -> dict[int, str]:
-    """The names of the customers of a page of payments (one query)."""
-    ids = sorted(set(customer_ids))
-    if not ids:
-        return {}
-    return dict(
-        session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids))).all()
-    )

@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from milkrun.billing import settlement
+from milkrun.customers import queries as customer_queries
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.payments import queries
@@ -67,7 +68,7 @@ def show(
                 "credit_paise": p.amount_paise - sum(amount for _, _, amount in mine),
             }
         )
-    names = queries.customer_names(session, [p.customer_id for p in payments])
+    names = customer_queries.names_of(session, [p.customer_id for p in payments])
     next_link = (
         "/admin/payments?" + urlencode({"cursor": next_cursor, "customer": customer})
         if next_cursor
