@@ -33,7 +33,7 @@ def _message(session: Session, status: MessageStatus, **values: object) -> int:
         .values(status=status.value, **values)
     )
     session.expire_all()
-    return message_id
+    return int(message_id)
 
 
 def _as_admin(client: TestClient, admin: Login) -> TestClient:
