@@ -157,21 +157,23 @@ def reconcile(
         .having(billed_quantity != delivered_quantity)
         .subquery("mismatches")
     )
+    # The first rows and how many there are in all, from one grouping (counted by a window
+    # over every mismatch before the limit).
+    over_billed = case((mismatches.c.billed > mismatches.c.delivered, 1), else_=0)
     rows = session.execute(
-        select(mismatches, Invoice.number, Invoice.customer_id)
+        select(
+            mismatches,
+            Invoice.number,
+            Invoice.customer_id,
+            func.count().over().label("mismatch_count"),
+            func.sum(over_billed).over().label("over_count"),
+        )
         .join(Invoice, Invoice.id == mismatches.c.invoice_id)
         .order_by(mismatches.c.invoice_id, mismatches.c.product_id, mismatches.c.price)
         .limit(limit * 2)
     ).all()
-    mismatch_count = int(session.scalar(select(func.count()).select_from(mismatches)) or 0)
-    over_count = int(
-        session.scalar(
-            select(func.count())
-            .select_from(mismatches)
-            .where(mismatches.c.billed > mismatches.c.delivered)
-        )
-        or 0
-    )
+    mismatch_count = int(rows[0].mismatch_count) if rows else 0
+    over_count = int(rows[0].over_count) if rows else 0
 
     over: list[BilledWithoutDelivery] = []
     under: list[UnbilledDelivery] = []
