@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from milkrun.http.deps import TOKEN_COOKIE
-from milkrun.notify import outbox
+from milkrun.notify import consent, outbox
 from milkrun.notify.models import MessageStatus, OutboxMessage
 from tests import factories
 from tests.factories import Login
@@ -102,3 +102,48 @@ def test_others_are_sent_to_the_login(client: TestClient, delivery_boy: Login) -
     answer = client.get(URL, follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/login")
+
+
+def test_the_owner_records_a_customers_opt_in_and_sees_its_messages(
+    client: TestClient, admin: Login, session: Session
+) -> None:
+    _message(session, MessageStatus.sent, attempts=1)
+    customer_id = session.scalar(select(func.max(OutboxMessage.customer_id)))
+    page = f"/admin/customers/{customer_id}"
+    before = _as_admin(client, admin).get(page)
+    assert "Not asked: nothing is sent" in before.text
+    assert "payment_received" in before.text
+    done = client.post(
+        f"{page}/consents",
+        data={"channel": "whatsapp", "opted_in": "true", "source": "paper form"},
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"{page}?done=consent#messages"
+    after = client.get(done.headers["location"])
+    assert "Message preference recorded." in after.text
+    assert "Opted in" in after.text
+    assert "paper form" in after.text
+    consents = consent.consents_of(session, customer_id)
+    assert [(c.channel, c.is_opted_in, c.source) for c in consents] == [
+        ("whatsapp", True, "paper form")
+    ]
+
+
+def test_a_consent_for_the_log_channel_is_refused_and_nothing_is_recorded(
+    client: TestClient, admin: Login, session: Session
+) -> None:
+    customer = factories.customer(session)
+    answer = _as_admin(client, admin).post(
+        f"/admin/customers/{customer.id}/consents",
+        data={"channel": "log", "opted_in": "true", "source": "paper form"},
+    )
+    assert answer.status_code == 400
+    assert "Choose WhatsApp, SMS or email" in answer.text
+    assert list(consent.consents_of(session, customer.id)) == []
+    no_source = client.post(
+        f"/admin/customers/{customer.id}/consents",
+        data={"channel": "sms", "opted_in": "true", "source": ""},
+    )
+    assert no_source.status_code == 400
+    assert "Say how the customer told you" in no_source.text
+    assert list(consent.consents_of(session, customer.id)) == []

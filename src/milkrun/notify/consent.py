@@ -14,10 +14,23 @@ from milkrun.audit import service as audit
 from milkrun.config import Settings
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
+from milkrun.notify.errors import UnknownChannel
 from milkrun.notify.models import Channel, MessageConsent, MessageStatus, OutboxMessage
 
 # The channels that need the customer's opt-in; the log sends nothing, so it needs none.
 CONSENTED = (Channel.whatsapp, Channel.sms, Channel.email)
+
+
+def consented_channel(name: str) -> Channel:
+    """The channel called ``name`` among those that need a customer's opt-in (400
+    ``unknown_channel`` for any other name, the log included: it sends nothing)."""
+    try:
+        channel = Channel(name)
+    except ValueError:
+        channel = Channel.log
+    if channel not in CONSENTED:
+        raise UnknownChannel("Choose WhatsApp, SMS or email: the channels a customer opts into")
+    return channel
 
 
 def record_consent(
@@ -32,6 +45,7 @@ def record_consent(
     """Record a customer's opt-in or opt-out for a channel, with when and how it was given;
     the latest word counts, and the change is audited."""
     customer_queries.get_customer(session, customer_id)  # 404 for a customer that is not
+    channel = consented_channel(channel.value)
     consent = session.scalar(
         select(MessageConsent).where(
             MessageConsent.customer_id == customer_id, MessageConsent.channel == channel.value

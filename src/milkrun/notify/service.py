@@ -41,6 +41,16 @@ def list_messages(
     )
 
 
+def latest_to(session: Session, customer_id: int, count: int = 5) -> Sequence[OutboxMessage]:
+    """The last few messages written to a customer, newest first (the customer's page)."""
+    return session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.customer_id == customer_id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(count)
+    ).all()
+
+
 def counts_by_status(session: Session) -> dict[str, int]:
     """How many messages are in each state (every state named, zero included)."""
     found = dict(

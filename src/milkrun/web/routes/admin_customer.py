@@ -27,6 +27,8 @@ from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import PathId
+from milkrun.notify import consent
+from milkrun.notify import service as notify_service
 from milkrun.orders import changes, leaving
 from milkrun.routing.models import Route
 from milkrun.subscriptions import queries as subscription_queries
@@ -40,6 +42,8 @@ from milkrun.web.subscription_forms import Attempt, FormValues
 
 router = APIRouter(prefix="/admin/customers/{customer_id}")
 
+# How a customer gives its word about messages, as the form offers it (the API takes any text).
+CONSENT_SOURCES = ("asked in person", "phone call", "paper form", "WhatsApp reply", "email reply")
 DONE = {
     "created": "Customer added.",
     "saved": "Changes saved.",
@@ -53,6 +57,7 @@ DONE = {
     "resumed": "Pause ended.",
     "called_off": "Pause called off.",
     "day": "The day is changed.",
+    "consent": "Message preference recorded.",
     "usual": "The day is back to the usual.",
 }
 
@@ -115,6 +120,10 @@ class CustomerPage(PageVisit):
             account=customer_bills.account(session, self.customer_id, self.settings),
             trail=trail,
             trail_next=trail_next,
+            consents={c.channel: c for c in consent.consents_of(session, self.customer_id)},
+            messages=notify_service.latest_to(session, self.customer_id),
+            consent_sources=CONSENT_SOURCES,
+            zone=self.settings.zone,
             attempt=attempt or Attempt(),
             done=DONE.get(done or ""),
             leaving=leaving.leaving(session, self.customer_id, window)
@@ -132,7 +141,7 @@ class CustomerPage(PageVisit):
         return RedirectResponse(url, status_code=303)
 
 
-def _page(visit: AdminVisit, customer_id: PathId) -> CustomerPage:
+def customer_page(visit: AdminVisit, customer_id: PathId) -> CustomerPage:
     customer_queries.get_customer(visit.session, customer_id)  # 404 for no such customer
     return CustomerPage(visit.request, visit.session, visit.settings, visit.user, customer_id)
 
@@ -145,12 +154,12 @@ def customer(
     older: str | None = None,
     events: str | None = None,
 ) -> Response:
-    return _page(visit, customer_id).show(done=done, older=older, events=events)
+    return customer_page(visit, customer_id).show(done=done, older=older, events=events)
 
 
 @router.post("/login", response_model=None)
 def create_login(visit: AdminVisit, customer_id: PathId, values: FormValues) -> Response:
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     attempt = Attempt("login", "")
     try:
         data = valid_form(
@@ -166,7 +175,7 @@ def create_login(visit: AdminVisit, customer_id: PathId, values: FormValues) -> 
 
 @router.post("/reactivate", response_model=None)
 def reactivate(visit: AdminVisit, customer_id: PathId) -> Response:
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     try:
         leaving.reactivate_customer(page.session, customer_id, page.actor, page.window)
     except MilkrunError as exc:
@@ -180,7 +189,7 @@ def reactivate(visit: AdminVisit, customer_id: PathId) -> Response:
 @router.post("/subscriptions", response_model=None)
 def subscribe(visit: AdminVisit, customer_id: PathId, values: FormValues) -> Response:
     """A new subscription (as POST /api/v1/subscriptions)."""
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     attempt = Attempt("subscribe", "new", values=values)
     try:
         mine = forms.new_subscription(values)
@@ -204,7 +213,7 @@ def change_terms(
 ) -> Response:
     """New terms (how often, how many, product, shift) from a date; earlier days keep theirs
     (as PATCH /api/v1/subscriptions/{id} with ``effective_from``)."""
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     attempt = Attempt("terms", str(subscription_id), values=values)
     try:
         sid = _subscription_id(page, str(subscription_id))
@@ -222,7 +231,7 @@ def cancel(
     visit: AdminVisit, customer_id: PathId, subscription_id: PathId, values: FormValues
 ) -> Response:
     """No more deliveries from a day: the subscription ends the day before."""
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     attempt = Attempt("cancel", str(subscription_id), values=values)
     try:
         subscription = subscription_queries.get_subscription(
@@ -248,7 +257,7 @@ def cancel(
 @router.post("/pauses", response_model=None)
 def pause(visit: AdminVisit, customer_id: PathId, values: FormValues) -> Response:
     """Pause one subscription or all of them, for a range or until resumed."""
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     attempt = Attempt("pause", "new", values=values)
     try:
         data = forms.new_pause(values)
@@ -271,7 +280,7 @@ def end_pause(
     visit: AdminVisit, customer_id: PathId, pause_id: PathId, values: FormValues
 ) -> Response:
     """Deliveries again from a day (the pause's last day is the day before)."""
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     attempt = Attempt("resume", str(pause_id), values=values)
     try:
         found = subscription_queries.get_pause(page.session, pause_id, customer_id=customer_id)
@@ -293,7 +302,7 @@ def end_pause(
 def call_off(
     visit: AdminVisit, customer_id: PathId, pause_id: PathId, values: FormValues
 ) -> Response:
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     attempt = Attempt("resume", str(pause_id), values=values)
     try:
         found = subscription_queries.get_pause(page.session, pause_id, customer_id=customer_id)
@@ -308,7 +317,7 @@ def call_off(
 @router.post("/day", response_model=None)
 def change_day(visit: AdminVisit, customer_id: PathId, values: FormValues) -> Response:
     """One day of one subscription: another quantity, 0 to skip it, or empty for the usual."""
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     attempt = Attempt("day", "new", values=values)
     try:
         sid = _subscription_id(page, values.get("subscription_id", ""))
