@@ -108,7 +108,7 @@ def test_the_owner_records_a_customers_opt_in_and_sees_its_messages(
     client: TestClient, admin: Login, session: Session
 ) -> None:
     _message(session, MessageStatus.sent, attempts=1)
-    customer_id = session.scalar(select(func.max(OutboxMessage.customer_id)))
+    customer_id = int(session.scalar(select(func.max(OutboxMessage.customer_id))) or 0)
     page = f"/admin/customers/{customer_id}"
     before = _as_admin(client, admin).get(page)
     assert "Not asked: nothing is sent" in before.text
