@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
+from milkrun.catalog.errors import UnknownProduct
+from milkrun.catalog.models import Product
 from milkrun.containers import queries
 from milkrun.containers.errors import MoreReturnedThanHeld, UnknownContainerType
 from milkrun.containers.models import ContainerMovement, ContainerType, MovementKind
@@ -188,3 +190,46 @@ def write_off(
         customer_id=request.customer_id,
     )
     return MovementRead.model_validate(movement)
+
+
+def create_type(
+    session: Session, actor: audit.Actor, *, name: str, deposit_paise: int, sku: str
+) -> ContainerType:
+    """A container type, with the (inactive, never ordered) product its deposits are billed
+    under; ``sku`` is that product's."""
+    product = Product(sku=sku, name=f"Deposit · {name}", unit="deposit", is_active=False)
+    session.add(product)
+    session.flush()
+    kind = ContainerType(name=name, deposit_paise=deposit_paise, deposit_product_id=product.id)
+    session.add(kind)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "container_type.create",
+        "container_type",
+        kind.id,
+        after=audit.snapshot(kind),
+    )
+    return kind
+
+
+def comes_in(session: Session, actor: audit.Actor, product_id: int, type_id: int | None) -> None:
+    """Say that a product comes in a returnable container of a type (or in none)."""
+    product = session.get(Product, product_id)
+    if product is None:
+        raise UnknownProduct(f"Product {product_id} does not exist")
+    if type_id is not None:
+        _types(session, {type_id})
+    before = {"container_type_id": product.container_type_id}
+    product.container_type_id = type_id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "product.container",
+        "product",
+        product_id,
+        before=before,
+        after={"container_type_id": type_id},
+    )
