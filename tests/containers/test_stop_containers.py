@@ -86,9 +86,7 @@ def test_a_delivery_boy_records_only_on_his_route_and_never_ahead(
     # An admin may record anywhere.
     admin = client.post(URL, json=walk.stop(walk.ravi_far, 1, 0), headers=walk.admin.headers)
     assert admin.status_code == 201
-    assert [m.customer_id for m in session.scalars(select(ContainerMovement))] == [
-        walk.ravi_far.id
-    ]
+    assert [m.customer_id for m in session.scalars(select(ContainerMovement))] == [walk.ravi_far.id]
 
 
 def test_the_route_count_and_the_report_add_up(
@@ -97,7 +95,8 @@ def test_the_route_count_and_the_report_add_up(
     client.post(URL, json=walk.stop(walk.asha, 3, 0), headers=walk.boy.headers)
     client.post(URL, json=walk.stop(walk.asha, 0, 1), headers=walk.boy.headers)
     counts = client.get(
-        "/api/v1/containers/routes", params={"date": walk.date.isoformat()},
+        "/api/v1/containers/routes",
+        params={"date": walk.date.isoformat()},
         headers=walk.admin.headers,
     ).json()
     assert [(c["route"], c["out"], c["back"], c["missing"]) for c in counts] == [
