@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -196,3 +197,18 @@ def report(
         held=int(total_held or 0),
         deposit_paise=int(total_deposit or 0),
     )
+
+
+def for_delivery_page(session: Session, customer_ids: Sequence[int]) -> dict[str, Any]:
+    """What the delivery page needs to record containers at its stops, as JSON: the container
+    types, which product comes in which, and what each customer holds now."""
+    types = {
+        str(t.id): {"name": t.name, "deposit_paise": t.deposit_paise}
+        for t in container_types(session)
+    }
+    products = {str(pid): kind.id for pid, kind in returnable_products(session).items()}
+    held = {
+        str(cid): {str(h.container_type_id): h.held for h in found}
+        for cid, found in holdings_of(session, customer_ids).items()
+    }
+    return {"types": types, "products": products, "held": held}

@@ -113,3 +113,16 @@ def total_with_delivery_boys(session: Session) -> tuple[int, int]:
         )
     ).one()
     return int(count or 0), int(total or 0)
+
+
+def taken_by(session: Session, user_id: int, day: dt.date) -> dict[int, int]:
+    """Cash a delivery boy took on ``day``, per customer (for his delivery page)."""
+    rows = session.execute(
+        select(CashCollection.customer_id, func.sum(CashCollection.amount_paise))
+        .where(
+            CashCollection.collected_by_user_id == user_id,
+            CashCollection.collection_date == day,
+        )
+        .group_by(CashCollection.customer_id)
+    )
+    return {cid: int(total or 0) for cid, total in rows}
