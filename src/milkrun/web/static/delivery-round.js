@@ -60,11 +60,11 @@
     const cashWaiting = waiting
       .filter((item) => item.round === "cash")
       .reduce((sum, item) => sum + Math.round(Number(item.body.amount) * 100), 0);
-    if (!types.size && !cashTaken && !cashWaiting && open[id] !== "cash" && !config.cashUrl) return null;
+    if (!config.cashUrl) return null;
 
     const holds = [...types.keys()]
       .filter((t) => held(id, t) > 0)
-      .map((t) => `${held(id, t)} ${data.types[t].name}`);
+      .map((t) => `${held(id, t)} × ${data.types[t].name}`);
     const notes = [];
     if (holds.length) notes.push(`Holds ${holds.join(", ")}`);
     const bottlesWaiting = waiting.filter((item) => item.round === "containers").length;
