@@ -2,7 +2,7 @@
 
 A path may name ``{route_id}``, ``{customer_id}`` (one with subscriptions), ``{product_id}``,
 ``{staff_id}`` (a delivery boy), ``{today}``, ``{tomorrow}``, ``{after_tomorrow}``, ``{month}``,
-``{last_month}`` or ``{invoice_id}`` (an issued bill), filled in from the demo dairy; role
+``{last_month}``, ``{yesterday}`` or ``{invoice_id}`` (an issued bill), filled in from the demo dairy; role
 ``None`` is a page seen without logging in.
 
 Another area adds its pages here, or in a module of its own named
