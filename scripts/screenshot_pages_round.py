@@ -7,5 +7,5 @@ from __future__ import annotations
 PAGES_ROUND = [
     ("admin-cash-handovers", "/admin/cash-handovers?date={yesterday}", "admin"),
     ("admin-cash-handovers-today", "/admin/cash-handovers?date={today}", "admin"),
-    ("admin-containers", "/admin/containers?date={today}", "admin"),
+    ("admin-containers", "/admin/containers?date={yesterday}", "admin"),
 ]

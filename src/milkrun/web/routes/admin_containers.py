@@ -45,6 +45,8 @@ def containers(visit: AdminVisit, date: str = "", page: int = 1) -> Response:
         "admin/containers.html",
         day=day,
         today=visit.today,
+        previous_day=day - dt.timedelta(days=1),
+        next_day=day + dt.timedelta(days=1) if day < visit.today else None,
         counts=queries.route_day_counts(visit.session, day),
         report=report,
         page=page,
