@@ -73,7 +73,8 @@ def test_cash_stays_with_the_boy_until_the_handover_makes_it_payments(
     assert collections.with_delivery_boys(session) == {}
     assert session.scalars(select(CashCollection.payment_id)).all() == [p.id for p in payments]
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "cash.handover")).one()
-    assert event.after is not None and event.after["difference"] == "-50.50"
+    assert event.after is not None
+    assert event.after["difference"] == "-50.50"
 
     again = client.post(
         HANDOVERS,
