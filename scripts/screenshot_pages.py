@@ -1,9 +1,9 @@
 """The pages ``make screenshots`` photographs: (name, path, role).
 
 A path may name ``{route_id}``, ``{customer_id}`` (one with subscriptions), ``{product_id}``,
-``{staff_id}`` (a delivery boy), ``{today}``, ``{tomorrow}``, ``{after_tomorrow}``, ``{month}``,
-``{last_month}`` or ``{invoice_id}`` (an issued bill), filled in from the demo dairy; role
-``None`` is a page seen without logging in.
+``{staff_id}`` (a delivery boy), ``{yesterday}``, ``{today}``, ``{tomorrow}``,
+``{after_tomorrow}``, ``{month}``, ``{last_month}`` or ``{invoice_id}`` (an issued bill), filled
+in from the demo dairy; role ``None`` is a page seen without logging in.
 
 Another area adds its pages here, or in a module of its own named
 ``scripts/screenshot_pages_<area>.py`` holding a list ``PAGES_<AREA>`` of the same triples:

@@ -106,6 +106,7 @@ def placeholders(database: Database, settings: Settings) -> dict[str, str]:
         "product_id": str(product_id),
         "staff_id": str(staff_id),
         "today": today.isoformat(),
+        "yesterday": today.fromordinal(today.toordinal() - 1).isoformat(),
         "tomorrow": today.fromordinal(today.toordinal() + 1).isoformat(),
         "after_tomorrow": today.fromordinal(today.toordinal() + 2).isoformat(),
         "month": today.strftime("%Y-%m"),

@@ -37,6 +37,7 @@ def test_a_record_named_in_a_body_shares_the_code_of_its_not_found() -> None:
     not_found = {kind.code for kind in KINDS if issubclass(kind, NotFound)}
     twins = [kind for kind in KINDS if issubclass(kind, NamedInBody) and kind is not NamedInBody]
     assert {kind.code for kind in twins} == {
+        "container_type_not_found",
         "customer_not_found",
         "order_not_found",
         "product_not_found",

@@ -6,13 +6,14 @@ from milkrun.auth.models import LoginThrottle, User
 from milkrun.bill_links.models import BillLink
 from milkrun.billing.models import Allocation, Invoice, InvoiceLine, InvoiceSeries
 from milkrun.catalog.models import Product, ProductPrice
+from milkrun.containers.models import ContainerMovement, ContainerType
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
 from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.notify.models import MessageConsent, OutboxMessage
 from milkrun.orders.models import MaterializationRun, Order
-from milkrun.payments.models import Payment
+from milkrun.payments.models import CashCollection, CashHandover, Payment
 from milkrun.periods.models import DayClose, MonthClose
 from milkrun.routing.models import Route, RouteSubstitute
 from milkrun.subscriptions.models import Override, Pause, Subscription, SubscriptionTerms
@@ -22,6 +23,10 @@ __all__ = [
     "Allocation",
     "AuditEvent",
     "BillLink",
+    "CashCollection",
+    "CashHandover",
+    "ContainerMovement",
+    "ContainerType",
     "Customer",
     "DayClose",
     "DeliveryStatus",

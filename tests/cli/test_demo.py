@@ -37,7 +37,8 @@ EXPECTED = {
     "delivery boys": 3,
     "admins": 1,
     "routes": ["evening", "morning", "morning"],
-    "products": sorted(sku for sku, *_ in seed.PRODUCTS),
+    # The products, and the one the glass bottle's deposits are billed under.
+    "products": sorted([*(sku for sku, *_ in seed.PRODUCTS), "DEP-GLASS1L"]),
     "customers without a route": 0,
 }
 

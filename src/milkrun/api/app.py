@@ -9,6 +9,8 @@ from milkrun.api.routes import (
     auth,
     bill_links,
     billing,
+    cash,
+    containers,
     customers,
     day_closes,
     deliveries,
@@ -30,6 +32,8 @@ def build_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     # The delivery day first: routes are matched in order, and marking is the busiest path.
     router.include_router(deliveries.router)
+    router.include_router(containers.router)
+    router.include_router(cash.router)
     router.include_router(shared_delivery_links.router)
     router.include_router(shared_delivery_links.holder)
     for module in (auth, users, customers, products, routes, audit):

@@ -31,6 +31,7 @@ from sqlalchemy import Table as CoreTable
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
+from milkrun.billing import deposits
 from milkrun.billing.billable import BILLED_OUTCOMES, Scope, pending_adjustments
 from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from milkrun.customers.models import Customer
@@ -108,7 +109,8 @@ def billable_customers(session: Session, scope: Scope) -> Any:
         .union(
             select(Adjustment.customer_id).where(
                 pending_adjustments(scope.month), scope.customers(Adjustment.customer_id)
-            )
+            ),
+            deposits.customers(scope),
         )
     )
     session.execute(insert(table).from_select(["customer_id"], delivered))

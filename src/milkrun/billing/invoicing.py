@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.adjustments.models import Adjustment
-from milkrun.billing import drafts, lines
+from milkrun.billing import deposits, drafts, lines
 from milkrun.billing.billable import Scope
 from milkrun.billing.models import Invoice, InvoiceLine
 from milkrun.customers.models import Customer
@@ -95,6 +95,10 @@ def rebuild_drafts(
     lines.insert_lines(session, scope)
     if made.created + made.updated >= drafts.MANY_DRAFTS:
         statistics.refresh(session, InvoiceLine.__tablename__)
+
+    step("putting container deposits on their drafts")
+    deposits.assign(session, scope)
+    deposits.insert_lines(session, scope)
 
     step("carrying pending adjustments")
     lines.carry_adjustments(session, scope)

@@ -107,7 +107,8 @@ class InvoiceLine(Base):
     __tablename__ = "invoice_lines"
     __table_args__ = (
         UniqueConstraint("invoice_id", "product_id", "unit_price_paise"),
-        CheckConstraint("quantity > 0", name="quantity_positive"),
+        # A deposit line (``billing.deposits``) counts containers: negative when refunded.
+        CheckConstraint("quantity <> 0", name="quantity_not_zero"),
         CheckConstraint("unit_price_paise >= 0", name="unit_price_not_negative"),
         CheckConstraint(
             "amount_paise = quantity * unit_price_paise", name="amount_is_quantity_x_price"

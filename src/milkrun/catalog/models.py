@@ -19,6 +19,10 @@ class Product(Timestamped, Base):
     unit: Mapped[str] = mapped_column(String(60))
     tax_rate_bps: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Comes in a returnable container (a glass bottle, a crate) with a deposit: ``containers``.
+    container_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("container_types.id", use_alter=True)
+    )
 
 
 class ProductPrice(Base):

@@ -90,3 +90,15 @@ class ReasonNotAllowed(InvalidInput):
     """A reason is only given for an order not (fully) delivered."""
 
     code = "reason_not_allowed"
+
+
+class CustomerNotInScope(Forbidden):
+    """The customer is not on a route the caller walks on the date."""
+
+    code = "customer_not_in_scope"
+
+
+class StopNotDue(InvalidInput):
+    """A stop of a later date cannot be recorded yet."""
+
+    code = "stop_not_due"

@@ -28,6 +28,7 @@ from milkrun.customers import queries as customer_queries
 from milkrun.customers.schemas import CustomerCreate
 from milkrun.demo.billing import seed_billing
 from milkrun.demo.deliveries import seed_delivery_day
+from milkrun.demo.delivery_round import seed_delivery_round
 from milkrun.demo.order_book import seed_order_book
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
@@ -50,7 +51,7 @@ ROUTES = [
 ]
 PRODUCTS = [
     ("TM500", "Toned milk", "500 ml pouch", "0.00", "28.00"),
-    ("FC1000", "Full cream milk", "1 l pouch", "0.00", "68.00"),
+    ("FC1000", "Full cream milk", "1 l glass bottle", "0.00", "68.00"),
     ("CURD500", "Curd", "500 g cup", "0.00", "35.00"),
     ("PANEER200", "Paneer", "200 g pack", "5.00", "90.00"),
     ("BREAD400", "Whole wheat bread", "400 g loaf", "0.00", "45.00"),
@@ -218,6 +219,9 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
         credit_customer_id=credit,
         arrears_customer_id=arrears,
     )
+    # Bottles out with customers, cash at the door, yesterday's handover.
+    no_cash = frozenset(c for c in (credit, arrears) if c is not None)
+    seed_delivery_round(session, today=today, owner=owner, no_cash=no_cash)
     return logins
 
 

@@ -21,3 +21,15 @@ class PossibleDuplicate(Conflict):
     """The same amount by the same method was just recorded for the customer: confirm it."""
 
     code = "possible_duplicate"
+
+
+class AlreadyHandedOver(Conflict):
+    """The delivery boy's handover of this day is already confirmed."""
+
+    code = "already_handed_over"
+
+
+class NothingToHandOver(InvalidInput):
+    """The delivery boy has no cash waiting to be handed over up to this day."""
+
+    code = "nothing_to_hand_over"

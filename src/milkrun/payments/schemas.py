@@ -45,3 +45,54 @@ class AllocationRead(BaseModel):
 
 
 PaymentRead.model_rebuild()
+
+
+class CashAtDoorRequest(BaseModel):
+    """Cash taken at a stop (POST /delivery-boy/cash): it stays with the delivery boy until the
+    owner confirms his handover."""
+
+    model_config = ConfigDict(extra="forbid")
+    customer_id: RecordId
+    delivery_date: dt.date
+    amount: Amount
+
+
+class CashCollectionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    customer_id: int
+    route_id: int | None
+    collection_date: dt.date
+    amount_paise: int
+    collected_by_user_id: int
+    collected_at: dt.datetime
+    handover_id: int | None
+    payment_id: int | None
+
+
+class HandoverConfirm(BaseModel):
+    """The owner's count of a delivery boy's cash for a day (POST /cash-handovers)."""
+
+    model_config = ConfigDict(extra="forbid")
+    delivery_boy_id: RecordId
+    date: dt.date
+    handed_over: Amount
+    note: Annotated[str, Text(200)] | None = None
+
+
+class HandoverLine(BaseModel):
+    """A delivery boy's cash for a day: collected (not yet handed over, or confirmed), what he
+    handed over, the difference (handed over less collected), and who confirmed it when."""
+
+    delivery_boy_id: int
+    delivery_boy: str
+    date: dt.date
+    collections: int
+    collected_paise: int
+    handed_over_paise: int | None
+    difference_paise: int | None
+    handover_id: int | None
+    confirmed_by: str | None
+    confirmed_at: dt.datetime | None
+    note: str | None

@@ -17,10 +17,13 @@ from milkrun.audit.models import AuditEvent
 from milkrun.billing.models import Invoice, InvoiceStatus
 from milkrun.catalog.models import Product
 from milkrun.config import Settings
+from milkrun.containers import queries as container_queries
+from milkrun.containers.schemas import RouteDayCount
 from milkrun.customers.models import Customer
 from milkrun.cutoff import cutoff_at
 from milkrun.orders.due import due_on
 from milkrun.orders.models import MaterializationRun, Order, OrderStatus
+from milkrun.payments import collections
 from milkrun.reports.months import first_of
 from milkrun.routing.models import Route
 
@@ -110,6 +113,10 @@ class Board:
     tomorrow: Tomorrow
     money: Money
     waiting: Waiting
+    # Each route's returnable containers of the day: out, back, missing.
+    containers: list[RouteDayCount] = field(default_factory=list)
+    # Cash taken at the door not yet handed over: (collections, paise).
+    with_delivery_boys: tuple[int, int] = (0, 0)
 
 
 _COLUMN = {
@@ -254,4 +261,6 @@ def board(session: Session, today: dt.date, settings: Settings) -> Board:
         ),
         money=money(session, today),
         waiting=waiting_for_route(session),
+        containers=container_queries.route_day_counts(session, today),
+        with_delivery_boys=collections.total_with_delivery_boys(session),
     )

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from milkrun.billing import ageing
 from milkrun.money import to_rupees
+from milkrun.payments import collections
 from milkrun.web.pages import AdminVisit
 
 router = APIRouter(prefix="/admin")
@@ -52,9 +53,12 @@ def dues(visit: AdminVisit, sort: str = "total", order: str = "desc", page: int 
         query.update(change)  # type: ignore[arg-type]
         return "/admin/dues?" + urlencode(query)
 
+    with_boys = collections.with_delivery_boys(visit.session, [r.customer_id for r in rows])
     return visit.render(
         "admin/billing/dues.html",
         rows=rows,
+        with_boys=with_boys,
+        with_boys_total=collections.total_with_delivery_boys(visit.session),
         count=count,
         totals=totals,
         page=page,

@@ -8,8 +8,11 @@ import datetime as dt
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
+from milkrun import clock
+from milkrun.containers import queries as container_queries
 from milkrun.date_window import BusinessDate
 from milkrun.deliveries.manifest import manifest
+from milkrun.payments import collections
 from milkrun.routing import queries as routing_queries
 from milkrun.web.pages import STATIC_DIR, DeliveryVisit
 
@@ -35,6 +38,13 @@ def home(visit: DeliveryVisit, date: BusinessDate | None = None) -> Response:
     day = date or today
     routes = routing_queries.routes_walked_by(session, user.id, day)
     manifests = [manifest(session, route, day).model_dump(mode="json") for route in routes]
+    customer_ids = [stop["customer"]["id"] for m in manifests for stop in m["stops"]]
+    # Containers and cash at the stops (the delivery round): see static/delivery-round.js.
+    round_data = {
+        **container_queries.for_delivery_page(session, customer_ids),
+        "cash": {str(c): p for c, p in collections.taken_by(session, user.id, day).items()},
+        "as_of": clock.now().isoformat(),
+    }
     return visit.render(
         "delivery/day.html",
         day=day,
@@ -43,12 +53,15 @@ def home(visit: DeliveryVisit, date: BusinessDate | None = None) -> Response:
         next_day=day + dt.timedelta(days=1) if day < today else None,
         manifests=manifests,
         link=None,
+        round_data=round_data,
         config={
             "scope": f"user:{user.id}",
             "date": day.isoformat(),
             "markUrl": "/api/v1/delivery-boy/mark-delivered",
             "stopUrl": "/api/v1/delivery-boy/mark-stop",
             "manifestUrl": f"/api/v1/delivery-boy/manifest?date={day.isoformat()}",
+            "containersUrl": "/api/v1/delivery-boy/containers",
+            "cashUrl": "/api/v1/delivery-boy/cash",
             "loginUrl": f"/login?next=/delivery%3Fdate%3D{day.isoformat()}",
         },
     )

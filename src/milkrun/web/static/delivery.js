@@ -146,13 +146,14 @@
 
   // --- marking ------------------------------------------------------------------------------
 
-  function enqueue(url, body, marks) {
+  function enqueue(url, body, marks, extra) {
     const ids = new Set(marks.map((m) => m.order_id));
     // A newer mark of the same orders replaces one still waiting (never the one being sent).
     queue = queue.filter(
-      (item) => item === inFlight || !item.marks.every((m) => ids.has(m.order_id)),
+      (item) =>
+        item === inFlight || item.marks.length === 0 || !item.marks.every((m) => ids.has(m.order_id)),
     );
-    queue.push({ key: newKey(), url, body, marks });
+    queue.push({ key: newKey(), url, body, marks, ...extra });
     for (const id of ids) {
       delete errors[id];
       delete panel[id];
@@ -242,7 +243,8 @@
         clearTimeout(timeout);
         inFlight = null;
         if (response.ok) {
-          applyAnswer(data);
+          if (item.round && round) round.answered(item, data);
+          else applyAnswer(data);
           saveDay();
           queue = queue.filter((q) => q !== item);
           saveQueue();
@@ -275,6 +277,7 @@
   function refused(item, why) {
     queue = queue.filter((q) => q !== item);
     saveQueue();
+    if (item.round && round) round.refused(item, why);
     for (const mark of item.marks) errors[mark.order_id] = why;
     render();
   }
@@ -492,6 +495,13 @@
   function doneRow(stop) {
     const pending = deliverable(stop).some((o) => effective(o).pending);
     const failed = deliverable(stop).some((o) => effective(o).status !== "delivered");
+    const row = foldedRow(stop, pending, failed);
+    const extras = roundPart(stop);
+    if (extras) row.append(extras);
+    return row;
+  }
+
+  function foldedRow(stop, pending, failed) {
     return el(
       "li",
       { class: `stop done${failed ? " done-short" : ""}`, "data-customer-id": stop.customer.id, id: `stop-${stop.customer.id}` },
@@ -508,6 +518,19 @@
         "Change",
       ),
     );
+  }
+
+  /* Containers and cash at a stop (delivery-round.js), sent through the same queue as marks. */
+  const round = window.MilkrunRound || null;
+  function roundPart(stop) {
+    if (!round) return null;
+    return round.part(stop, {
+      config,
+      el,
+      pending: () => queue.filter((item) => item.round && item.body.customer_id === stop.customer.id),
+      send: (url, body, kind) => enqueue(url, body, [], { round: kind }),
+      render,
+    });
   }
 
   /* A stop with nothing to deliver today (on pause, a skipped day): one line, in red if paused. */
@@ -571,6 +594,8 @@
         ),
       );
     }
+    const extras = roundPart(stop);
+    if (extras) card.append(extras);
     if (editing) {
       card.append(
         el("button", { type: "button", class: "change", onclick: () => { reopened.delete(stop.customer.id); render(); } }, "Keep as it was"),
