@@ -1,8 +1,8 @@
 """delivery round: returnable containers (types, the container ledger, products.container_type_id,
 deposit lines may count containers back) and cash at the door (collections, handovers)
 
-Revision ID: 0011_delivery_round
-Revises: 0010_bill_links
+Revision ID: 0012_delivery_round
+Revises: 0011_audit_keys
 Create Date: 2026-12-07
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from milkrun.db.types import UTCDateTime
 
-revision: str = "0011_delivery_round"
-down_revision: str | None = "0010_bill_links"
+revision: str = "0012_delivery_round"
+down_revision: str | None = "0011_audit_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
