@@ -1,8 +1,8 @@
-"""The refusals of recording payments, each with its stable code."""
+"""The refusals of recording payments, and of the payment gateway, each with its stable code."""
 
 from __future__ import annotations
 
-from milkrun.errors import Conflict, InvalidInput
+from milkrun.errors import Conflict, InvalidInput, MilkrunError
 
 
 class ReceivedInFuture(InvalidInput):
@@ -21,3 +21,16 @@ class PossibleDuplicate(Conflict):
     """The same amount by the same method was just recorded for the customer: confirm it."""
 
     code = "possible_duplicate"
+
+
+class GatewayUnavailable(MilkrunError):
+    """The payment gateway did not answer, or answered with an error: nothing was changed."""
+
+    status = 502
+    code = "gateway_unavailable"
+
+
+class BadWebhookSignature(InvalidInput):
+    """A gateway webhook whose signature is not the webhook secret's HMAC of its body."""
+
+    code = "bad_webhook_signature"
