@@ -13,7 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET_KEY = "dev-insecure-secret-change-me-0123456789abcdef"  # noqa: S105 (refused in production)
 
 # Placeholders that docs and local setups use for Razorpay's secrets (refused in production).
-DEV_RAZORPAY_SECRETS = frozenset({"change-me", "dev-razorpay-secret", "dev-razorpay-webhook-secret"})
+DEV_RAZORPAY_SECRETS = frozenset(
+    {"change-me", "dev-razorpay-secret", "dev-razorpay-webhook-secret"}
+)
 
 # A comma-separated list of message channels: "whatsapp,sms,log".
 CHANNEL_LIST = r"^(log|whatsapp|sms|email)(,(log|whatsapp|sms|email))*$"

@@ -236,9 +236,7 @@ def record_webhook(
     paid = gateway.link_paid(body)
     if paid is None:
         return "ignored"
-    link = session.scalar(
-        select(PaymentLink).where(PaymentLink.provider_link_id == paid.link_id)
-    )
+    link = session.scalar(select(PaymentLink).where(PaymentLink.provider_link_id == paid.link_id))
     if link is None or paid.amount_paise <= 0:
         log.warning("A paid-link webhook for %s, which is not one of ours", paid.link_id)
         return "ignored"

@@ -112,7 +112,9 @@ class Razorpay:
                 expires_at=_when(answer.get("expire_by")),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise GatewayUnavailable("Razorpay answered with a payment link of another shape") from exc
+            raise GatewayUnavailable(
+                "Razorpay answered with a payment link of another shape"
+            ) from exc
 
     def create_link(self, request: LinkRequest) -> GatewayLink:
         customer = {"name": request.customer_name[:100]}

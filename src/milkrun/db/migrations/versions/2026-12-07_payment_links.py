@@ -48,9 +48,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_links")),
         sa.UniqueConstraint("reference", name=op.f("uq_payment_links_reference")),
-        sa.UniqueConstraint(
-            "provider_link_id", name=op.f("uq_payment_links_provider_link_id")
-        ),
+        sa.UniqueConstraint("provider_link_id", name=op.f("uq_payment_links_provider_link_id")),
     )
     op.create_index(op.f("ix_payment_links_invoice_id"), "payment_links", ["invoice_id"])
     op.create_index(
