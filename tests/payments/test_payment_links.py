@@ -95,7 +95,7 @@ def test_a_link_is_made_once_per_bill_and_amount(
     assert razorpay.calls == {"create": 1}
     (sent,) = razorpay.requests
     assert sent["amount"] == 4250
-    assert sent["reference_id"].startswith(invoice.number.replace("/", "") + "-")
+    assert sent["reference_id"].startswith(str(invoice.number).replace("/", "") + "-")
     assert sent["customer"]["contact"] == "+919845012345"
     assert sent["callback_url"] == "http://127.0.0.1:8000/b/paid"
     assert dt.datetime.fromtimestamp(sent["expire_by"], dt.UTC) == clock.now() + dt.timedelta(

@@ -135,7 +135,8 @@ def test_razorpays_methods_in_ours(method: str, ours: PaymentMethod) -> None:
     paid = Razorpay(key_id="k", key_secret="s", webhook_secret="w").link_paid(
         paid_event(link, method=method)
     )
-    assert paid is not None and paid.method == ours
+    assert paid is not None
+    assert paid.method == ours
 
 
 def test_other_events_and_other_shapes_are_not_payments() -> None:
