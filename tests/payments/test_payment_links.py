@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import re
+import threading
 from decimal import Decimal
 
 import pytest
@@ -24,7 +25,9 @@ from milkrun.billing.models import Invoice
 from milkrun.config import Settings
 from milkrun.db.session import Database
 from milkrun.http.deps import TOKEN_COOKIE
+from milkrun.payment_links import service as link_service
 from milkrun.payment_links.models import PaymentLink
+from milkrun.payments.gateways.razorpay import Razorpay
 from milkrun.payments.models import Payment
 from milkrun.payments.schemas import PaymentCreate
 from tests import factories
@@ -416,3 +419,44 @@ def test_razorpay_is_all_or_nothing_and_placeholders_are_refused_in_production(
     assert gateway_settings(
         database_url, "http://x", env="demo", razorpay_key_secret="dev-razorpay-secret"
     ).razorpay_enabled
+
+
+# --- retries at once -----------------------------------------------------------------------------
+
+
+def test_the_same_webhook_delivered_twice_at_once_records_one_payment(
+    committed_database: Database, online: Settings, razorpay: FakeRazorpay
+) -> None:
+    """Razorpay retries a webhook it thinks failed; two deliveries may race on two workers."""
+    gateway = Razorpay.from_settings(online)
+    with committed_database.session_scope() as session:
+        invoice = issued(session)
+        link = link_service.ensure_link(session, invoice.id, gateway, online, ACTOR)
+        invoice_id, provider_link_id = invoice.id, link.provider_link_id
+    body = razorpay.pay(provider_link_id, payment_id="pay_Race00000001")
+    start = threading.Barrier(2)
+    results: list[str] = []
+
+    def deliver() -> None:
+        with make_client(online, committed_database) as client:
+            start.wait()
+            response = client.post(WEBHOOK, content=body, headers=signed(body))
+            assert response.status_code == 200, response.text
+            results.append(response.json()["result"])
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(results) == ["recorded", "replayed"]
+    with committed_database.session_scope() as session:
+        (payment,) = payments(session)
+        assert payment.reference == "pay_Race00000001"
+        marked = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "payment_link.paid")
+        ).all()
+        assert len(marked) == 1
+        invoice = session.get_one(Invoice, invoice_id)
+        assert invoice.status == "paid"

@@ -9,7 +9,7 @@ import logging
 import secrets
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -258,12 +258,20 @@ def record_webhook(
             outcome = "recorded"
         except DuplicateReference:  # the same webhook, delivered twice at once
             payment = session.scalar(select(Payment).where(Payment.reference == paid.payment_id))
-    if link.status != LinkStatus.paid.value:
-        before = audit.snapshot(link)
-        link.status = LinkStatus.paid.value
-        link.payment_id = payment.id if payment is not None else None
-        link.updated_at = clock.now()
-        session.flush()
+    before = audit.snapshot(link)
+    # Conditional (SQLite ignores FOR UPDATE): of two deliveries at once, one marks it paid.
+    marked = session.execute(
+        update(PaymentLink)
+        .where(PaymentLink.id == link.id, PaymentLink.status != LinkStatus.paid.value)
+        .values(
+            status=LinkStatus.paid.value,
+            payment_id=payment.id if payment is not None else None,
+            updated_at=clock.now(),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    if int(getattr(marked, "rowcount", 0)) == 1:
+        session.refresh(link)
         audit.record(
             session,
             WEBHOOK_ACTOR,
