@@ -53,6 +53,7 @@ class Bill:
     upi_qr: str | None = None
     # The gateway's payment link ("Pay online"), when one is live for what is owed now.
     pay_url: str | None = None
+    pay_amount_paise: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def bills(
                 upi_link=link,
                 upi_qr=upi.qr_svg(link) if link else None,
                 pay_url=online.url if online is not None else None,
+                pay_amount_paise=online.amount_paise if online is not None else 0,
             )
         )
     return found, next_cursor
