@@ -12,6 +12,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-insecure-secret-change-me-0123456789abcdef"  # noqa: S105 (refused in production)
 
+# Placeholders that docs and local setups use for Razorpay's secrets (refused in production).
+DEV_RAZORPAY_SECRETS = frozenset(
+    {"change-me", "dev-razorpay-secret", "dev-razorpay-webhook-secret"}
+)
+
 # A comma-separated list of message channels: "whatsapp,sms,log".
 CHANNEL_LIST = r"^(log|whatsapp|sms|email)(,(log|whatsapp|sms|email))*$"
 
@@ -98,6 +103,17 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     email_from: str = "milkrun@localhost"
 
+    # Paying online through a payment gateway (milkrun.payments.gateways), optional: with a
+    # Razorpay key id, each bill with something due gets a Razorpay payment link, and the
+    # payment_link.paid webhook (signed with the webhook secret) records the payment.
+    razorpay_key_id: str = Field(default="", max_length=60)
+    razorpay_key_secret: SecretStr = SecretStr("")
+    razorpay_webhook_secret: SecretStr = SecretStr("")
+    razorpay_api_url: str = "https://api.razorpay.com/v1"
+    razorpay_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # A payment link works this many days (Razorpay wants at least 15 minutes).
+    payment_link_days: int = Field(default=30, ge=1, le=365)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -118,7 +134,28 @@ class Settings(BaseSettings):
             )
         if len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("MILKRUN_SECRET_KEY must be at least 32 characters")
+        self._razorpay_complete()
         return self
+
+    def _razorpay_complete(self) -> None:
+        """Razorpay is all or nothing: a key id needs its secret and the webhook secret (a
+        webhook nobody can verify would record nothing). Outside dev/demo/test the placeholder
+        secrets of the docs and the demo are refused like the development secret key."""
+        if not self.razorpay_key_id:
+            return
+        secrets = {
+            "MILKRUN_RAZORPAY_KEY_SECRET": self.razorpay_key_secret.get_secret_value(),
+            "MILKRUN_RAZORPAY_WEBHOOK_SECRET": self.razorpay_webhook_secret.get_secret_value(),
+        }
+        for name, value in secrets.items():
+            if not value:
+                raise ValueError(f"MILKRUN_RAZORPAY_KEY_ID is set: set {name} too")
+            if self.env not in ("dev", "demo", "test") and value in DEV_RAZORPAY_SECRETS:
+                raise ValueError(f"{name} is still a development placeholder; set the real one")
+
+    @property
+    def razorpay_enabled(self) -> bool:
+        return bool(self.razorpay_key_id)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -13,6 +13,7 @@ from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.notify.models import MessageConsent, OutboxMessage
 from milkrun.orders.models import MaterializationRun, Order
+from milkrun.payment_links.models import PaymentLink
 from milkrun.payments.models import CashCollection, CashHandover, Payment
 from milkrun.periods.models import DayClose, MonthClose
 from milkrun.routing.models import Route, RouteSubstitute
@@ -45,6 +46,7 @@ __all__ = [
     "Override",
     "Pause",
     "Payment",
+    "PaymentLink",
     "Product",
     "ProductPrice",
     "Route",

@@ -1,10 +1,12 @@
 """A customer opens the link to a bill on a phone (390 px wide) and sees the amount due, the UPI
-QR code and a button that opens a UPI app, with nothing wider than the screen."""
+QR code, a button that opens a UPI app and, next to them, "Pay online" (the dairy's Razorpay
+payment link, made by the local fake Razorpay), with nothing wider than the screen."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -20,14 +22,25 @@ from milkrun.config import Settings
 from tests import factories
 from tests.billing import factories as bf
 from tests.conftest import TEST_SECRET
+from tests.payments.conftest import gateway_settings
+from tests.payments.fake_razorpay import FakeRazorpay
 from tests.web.conftest import LiveServer, log_in
 
 VPA = "nandinidairy@okaxis"
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET, upi_vpa=VPA)
+def razorpay() -> Iterator[FakeRazorpay]:
+    with FakeRazorpay() as fake:
+        yield fake
+
+
+@pytest.fixture
+def settings(database_url: str, razorpay: FakeRazorpay) -> Settings:
+    """The dairy with a UPI ID and Razorpay (the local fake)."""
+    found = gateway_settings(database_url, razorpay.url, upi_vpa=VPA)
+    assert found.secret_key.get_secret_value() == TEST_SECRET
+    return found
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +92,7 @@ def bill_link(live_server: LiveServer) -> tuple[str, str]:
 
 @pytest.mark.browser
 def test_a_customer_opens_a_bill_link_on_a_phone_and_sees_the_qr_and_the_amount_due(
-    live_server: LiveServer, browser: Browser
+    live_server: LiveServer, browser: Browser, razorpay: FakeRazorpay
 ) -> None:
     url, number = bill_link(live_server)
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
@@ -109,6 +122,14 @@ def test_a_customer_opens_a_bill_link_on_a_phone_and_sees_the_qr_and_the_amount_
         assert fields["am"] == ["42.50"]
         assert fields["pa"] == [VPA]
         assert fields["tn"] == [number]
+        online = page.get_by_role("link", name="Pay online ₹42.50")
+        expect(online).to_be_visible()
+        (link,) = razorpay.links.values()  # made when the page was first opened
+        assert online.get_attribute("href") == link["short_url"]
+        assert link["amount"] == 4250
+        online_box = online.bounding_box()
+        assert online_box is not None
+        assert online_box["x"] + online_box["width"] <= 390
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         shots = os.environ.get("MILKRUN_SCREENSHOTS")
         if shots:

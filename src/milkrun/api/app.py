@@ -17,6 +17,7 @@ from milkrun.api.routes import (
     invoices,
     notify,
     orders,
+    payment_links,
     payments,
     products,
     routes,
@@ -46,7 +47,9 @@ def build_router() -> APIRouter:
     router.include_router(invoices.router)
     router.include_router(bill_links.router)
     router.include_router(invoices.me_router)
+    router.include_router(payment_links.router)
     router.include_router(payments.router)
     router.include_router(notify.router)
     router.include_router(notify.webhook)
+    router.include_router(payment_links.webhook)
     return router

@@ -1,8 +1,8 @@
-"""The refusals of recording payments, each with its stable code."""
+"""The refusals of recording payments, and of the payment gateway, each with its stable code."""
 
 from __future__ import annotations
 
-from milkrun.errors import Conflict, InvalidInput
+from milkrun.errors import Conflict, InvalidInput, MilkrunError
 
 
 class ReceivedInFuture(InvalidInput):
@@ -33,3 +33,16 @@ class NothingToHandOver(InvalidInput):
     """The delivery boy has no cash waiting to be handed over up to this day."""
 
     code = "nothing_to_hand_over"
+
+
+class GatewayUnavailable(MilkrunError):
+    """The payment gateway did not answer, or answered with an error: nothing was changed."""
+
+    status = 502
+    code = "gateway_unavailable"
+
+
+class BadWebhookSignature(InvalidInput):
+    """A gateway webhook whose signature is not the webhook secret's HMAC of its body."""
+
+    code = "bad_webhook_signature"

@@ -13,6 +13,7 @@ from milkrun.billing import ledger, statement, upi
 from milkrun.billing import queries as billing_queries
 from milkrun.config import Settings
 from milkrun.money import to_paise
+from milkrun.payment_links import service as payment_links
 
 BILLS_PER_PAGE = 12
 LEDGER_LINES = 6
@@ -50,6 +51,9 @@ class Bill:
     # the upi://pay link and its QR code as inline SVG.
     upi_link: str | None = None
     upi_qr: str | None = None
+    # The gateway's payment link ("Pay online"), when one is live for what is owed now.
+    pay_url: str | None = None
+    pay_amount_paise: int = 0
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,11 @@ def bills(
             if stated is not None and offer_upi and status != "paid"
             else None
         )
+        online = (
+            payment_links.shown_link(session, invoice, settings)
+            if stated is not None and offer_upi and status != "paid" and settings.razorpay_enabled
+            else None
+        )
         offer_upi = offer_upi and stated is None  # only the newest live bill (not a void one)
         found.append(
             Bill(
@@ -105,6 +114,8 @@ def bills(
                 total_due_paise=stated.total_due_paise if stated else 0,
                 upi_link=link,
                 upi_qr=upi.qr_svg(link) if link else None,
+                pay_url=online.url if online is not None else None,
+                pay_amount_paise=online.amount_paise if online is not None else 0,
             )
         )
     return found, next_cursor

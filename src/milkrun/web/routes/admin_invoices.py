@@ -1,8 +1,9 @@
 """One invoice for the owner (/admin/invoices/{id}): its lines, the corrections it carries, the
 payments applied, the account it states (previous balance, payments since, charges,
 adjustments, total due: ``billing.statement``), its PDF, and finalizing a draft or voiding an
-issued bill with a reason. Each change calls the service the JSON API calls (POST
-/invoices/{id}/finalize and /void)."""
+issued bill with a reason, and its payment links at the gateway (made on demand here). Each
+change calls the service the JSON API calls (POST /invoices/{id}/finalize, /void and
+/payment-link)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from milkrun.billing.schemas import VoidRequest
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError, NotFound
 from milkrun.http.deps import PathId
+from milkrun.payment_links import service as payment_links
+from milkrun.payment_links.errors import GatewayNotConfigured
+from milkrun.payments import gateways
 from milkrun.web.errors import VoidReasonRequired
 from milkrun.web.forms import FormText, valid_form
 from milkrun.web.pages import AdminVisit, PageVisit
@@ -22,6 +26,7 @@ router = APIRouter(prefix="/admin/invoices")
 DONE = {
     "finalized": "Invoice finalized: it has its number and never changes.",
     "voided": "Invoice voided: its orders will be billed again by the next run of its month.",
+    "payment_link": "Payment link ready: the customer sees Pay online on the bill's pages.",
 }
 
 
@@ -43,6 +48,9 @@ def show(
         "admin/billing/invoice.html",
         status_code=status_code,
         invoice=detail,
+        gateway_on=visit.settings.razorpay_enabled,
+        payment_links=payment_links.links_of(visit.session, invoice.id),
+        owed_paise=payment_links.amount_owed(visit.session, invoice, visit.settings),
         error=error,
         done=done,
         reason=reason,
@@ -95,3 +103,19 @@ def void(visit: AdminVisit, invoice_id: PathId, reason: FormText = "") -> Respon
         mark_failed(visit.session, exc)
         return show(visit, invoice_id, status_code=exc.status, error=exc.detail, reason=reason)
     return RedirectResponse(f"/admin/invoices/{invoice_id}?done=voided", 303)
+
+
+@router.post("/{invoice_id}/payment-link", response_model=None)
+def create_payment_link(visit: AdminVisit, invoice_id: PathId) -> Response:
+    """Make (or keep) the bill's payment link for what is owed on it now."""
+    try:
+        gateway = gateways.configured(visit.settings)
+        if gateway is None:
+            raise GatewayNotConfigured(
+                "No payment gateway is configured (MILKRUN_RAZORPAY_KEY_ID): bills are paid by UPI"
+            )
+        payment_links.ensure_link(visit.session, invoice_id, gateway, visit.settings, visit.actor)
+    except MilkrunError as exc:
+        mark_failed(visit.session, exc)
+        return show(visit, invoice_id, status_code=exc.status, error=exc.detail)
+    return RedirectResponse(f"/admin/invoices/{invoice_id}?done=payment_link", 303)

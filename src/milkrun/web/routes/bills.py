@@ -17,6 +17,8 @@ from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import LINK_HEADERS, SettingsDep, WriterSessionDep, client_address
 from milkrun.links.service import when
+from milkrun.payment_links import service as payment_links
+from milkrun.payments import gateways
 from milkrun.web.pages import render
 
 router = APIRouter(prefix="/b")
@@ -41,6 +43,14 @@ def _open(
         return response
 
 
+@router.get("/paid", response_model=None)
+def paid(request: Request, settings: SettingsDep) -> Response:
+    """Where the gateway sends the customer back after paying a payment link."""
+    response = render(request, "bill/paid.html", user=None, business_name=settings.business_name)
+    response.headers.update(LINK_HEADERS)
+    return response
+
+
 @router.get("/{token}", response_model=None)
 def bill_page(
     token: str, request: Request, session: WriterSessionDep, settings: SettingsDep
@@ -51,6 +61,9 @@ def bill_page(
     link, invoice = opened
     bill = billing_queries.bill_of(session, invoice, settings)
     amount_due = bill.statement.total_due_paise if bill.statement else bill.balance_due_paise
+    # The gateway's link is made here, lazily, the first time the bill is opened with something
+    # owed (never while it was finalized); a gateway that fails leaves the page with UPI only.
+    pay_link = payment_links.offer_link(session, invoice, gateways.configured(settings), settings)
     response = render(
         request,
         "bill/link.html",
@@ -61,6 +74,7 @@ def bill_page(
         upi_link=bill.upi_link,
         upi_qr=upi.qr_svg(bill.upi_link) if bill.upi_link else None,
         upi_vpa=settings.upi_vpa,
+        pay_link=pay_link,
         pdf_url=f"/b/{token}/pdf",
         until=when(link.expires_at, settings.zone),
     )
