@@ -7,7 +7,7 @@ from milkrun.bill_links.models import BillLink
 from milkrun.billing.models import Allocation, Invoice, InvoiceLine, InvoiceSeries
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
-from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
+from milkrun.deliveries.models import DeliveryProof, DeliveryStatus, IdempotencyKey
 from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.notify.models import MessageConsent, OutboxMessage
@@ -24,6 +24,7 @@ __all__ = [
     "BillLink",
     "Customer",
     "DayClose",
+    "DeliveryProof",
     "DeliveryStatus",
     "IdempotencyKey",
     "Invoice",
