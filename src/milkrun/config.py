@@ -147,6 +147,13 @@ class Settings(BaseSettings):
         return self.notify_channels.split(",")
 
     @property
+    def dairy_location(self) -> tuple[float, float] | None:
+        """The dairy's (latitude, longitude), when both are set."""
+        if self.dairy_latitude is None or self.dairy_longitude is None:
+            return None
+        return (self.dairy_latitude, self.dairy_longitude)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 

@@ -114,3 +114,26 @@ class LocationRead(BaseModel):
     proposed_accuracy_m: int | None
     proposed_by_user_id: int | None
     proposed_at: dt.datetime | None
+
+
+class SuggestedStopRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    customer_id: int
+    name: str
+    address: str
+    located: bool = Field(description="False: no approved location; the stop keeps its number")
+
+
+class StopOrderSuggestion(BaseModel):
+    """A shorter stop order (``after``) for the route, not applied: apply it with
+    PUT /routes/{id}/stops and ``after``'s customer ids."""
+
+    model_config = ConfigDict(from_attributes=True)
+    route_id: int
+    before: list[SuggestedStopRead]
+    after: list[SuggestedStopRead]
+    before_m: int = Field(description="The walk in the current order, metres (located stops)")
+    after_m: int = Field(description="The walk in the suggested order, metres")
+    saved_m: int
+    unlocated: int = Field(description="Stops without a location (they keep their numbers)")
+    changes: bool

@@ -60,10 +60,16 @@ def _point(customer: Customer) -> Point:
 
 
 def suggest(
-    session: Session, route_id: int, depot: Point | None, *, time_limit: float | None = None
+    session: Session,
+    route_id: int,
+    dairy: tuple[float, float] | None,
+    *,
+    time_limit: float | None = None,
 ) -> Suggestion:
-    """The route's stops now and in the suggested order, with the walk's length in metres."""
+    """The route's stops now and in the suggested order, with the walk's length in metres;
+    ``dairy`` is where the walk starts (unknown: at any stop)."""
     routing_queries.get_route(session, route_id)
+    depot = Point(*dairy) if dairy is not None else None
     current = stops.stops_of(session, route_id)
     located = [c for c in current if c.latitude is not None and c.longitude is not None]
     points = [_point(c) for c in located]
