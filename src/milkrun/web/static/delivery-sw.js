@@ -16,7 +16,12 @@
 
 const PAGES = "milkrun-delivery-pages"; // also named in login.html, which empties it
 const ASSETS = "milkrun-delivery-assets";
-const ASSET_PATHS = ["/static/milkrun.css", "/static/delivery.css", "/static/delivery.js"];
+const ASSET_PATHS = [
+  "/static/milkrun.css",
+  "/static/delivery.css",
+  "/static/delivery.js",
+  "/static/delivery-proof.js",
+];
 const PATIENCE_MS = 4000; // how long the dairy may take before the saved copy is shown
 const KEPT_PAGES = 8; // days and links kept; the oldest copy goes first
 

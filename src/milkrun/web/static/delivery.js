@@ -152,6 +152,9 @@
     queue = queue.filter(
       (item) => item === inFlight || !item.marks.every((m) => ids.has(m.order_id)),
     );
+    // Proof of delivery (delivery-proof.js, when the dairy asks): where the phone is now goes
+    // with the mark, kept in the queue with it.
+    if (window.milkrunProof) Object.assign(body, window.milkrunProof.where());
     queue.push({ key: newKey(), url, body, marks });
     for (const id of ids) {
       delete errors[id];
@@ -550,6 +553,7 @@
         el("a", { class: "call", href: `tel:${stop.customer.phone}`, "aria-label": `Call ${stop.customer.name}` }, "Call"),
       ),
       stop.changes.length ? el("div", { class: "badges" }, badges(stop)) : null,
+      window.milkrunProof ? window.milkrunProof.pinButton(stop) : null,
     );
     for (const order of stop.orders) {
       const state = effective(order);
