@@ -139,9 +139,7 @@ def set_location(
 
 def proposals(session: Session, route_id: int | None = None) -> Sequence[Customer]:
     """Active customers with a location waiting for approval (of one route), oldest first."""
-    statement = select(Customer).where(
-        Customer.is_active, Customer.proposed_latitude.is_not(None)
-    )
+    statement = select(Customer).where(Customer.is_active, Customer.proposed_latitude.is_not(None))
     if route_id is not None:
         statement = statement.where(Customer.route_id == route_id)
     return session.scalars(statement.order_by(Customer.proposed_at, Customer.id)).all()

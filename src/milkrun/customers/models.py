@@ -52,7 +52,5 @@ class Customer(Timestamped, Base):
     proposed_latitude: Mapped[float | None] = mapped_column(Float)
     proposed_longitude: Mapped[float | None] = mapped_column(Float)
     proposed_accuracy_m: Mapped[int | None]
-    proposed_by_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", use_alter=True)
-    )
+    proposed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
     proposed_at: Mapped[dt.datetime | None]

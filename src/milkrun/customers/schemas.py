@@ -87,7 +87,7 @@ AccuracyMetres = Annotated[int, Field(ge=0, le=100_000)]
 
 
 class LocationProposal(BaseModel):
-    """"This stop is here": the phone's location at a customer's door, for the owner to approve."""
+    """ "This stop is here": the phone's location at a customer's door, for the owner to approve."""
 
     model_config = ConfigDict(extra="forbid")
     customer_id: RecordId

@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from milkrun.customers.schemas import AccuracyMetres, Latitude, Longitude
-
 from milkrun.date_window import BusinessDate
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
 from milkrun.inputs.fields import RecordId, Text

@@ -126,7 +126,7 @@ def propose_stop_location(
     session: SessionDep,
     settings: SettingsDep,
 ) -> object:
-    """"This stop is here": the phone's location proposed as the customer's, for the owner to
+    """ "This stop is here": the phone's location proposed as the customer's, for the owner to
     approve. A delivery boy, for the customers of the routes he walks today."""
     return locations.propose(
         session,

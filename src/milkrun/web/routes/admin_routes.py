@@ -11,8 +11,8 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from milkrun.auth import queries as auth_queries
-from milkrun.customers import queries as customer_queries
 from milkrun.customers import locations, stops
+from milkrun.customers import queries as customer_queries
 from milkrun.customers.errors import InvalidPosition, UnknownCustomer
 from milkrun.db.pagination import InvalidCursor
 from milkrun.errors import MilkrunError, NotFound

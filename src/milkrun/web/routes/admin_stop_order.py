@@ -24,9 +24,7 @@ router = APIRouter(prefix="/admin/routes/{route_id}")
 def suggestion(route_id: PathId, visit: AdminVisit) -> Response:
     """The suggested order next to the current one; nothing changes until "Apply"."""
     try:
-        suggested = stop_suggestion.suggest(
-            visit.session, route_id, visit.settings.dairy_location
-        )
+        suggested = stop_suggestion.suggest(visit.session, route_id, visit.settings.dairy_location)
     except NotFound as exc:
         return not_found(visit, exc)
     return visit.render(
