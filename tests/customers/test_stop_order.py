@@ -58,7 +58,8 @@ def test_a_scrambled_route_gets_the_shorter_order_and_the_distance_saved(session
     assert 3_900 < suggestion.after_m < 4_100  # 4 km out along the road
     assert suggestion.before_m > suggestion.after_m
     assert suggestion.saved_m == suggestion.before_m - suggestion.after_m
-    assert suggestion.changes and suggestion.unlocated == 0
+    assert suggestion.changes
+    assert suggestion.unlocated == 0
     # Nothing changed until it is applied.
     assert [c.id for c in stops.stops_of(session, route.id)] == [c.id for c in customers]
 
@@ -69,7 +70,8 @@ def test_stops_without_a_location_keep_their_numbers(session: Session) -> None:
     suggestion = stop_suggestion.suggest(session, route.id, DAIRY, time_limit=0.2)
 
     after = [s.customer_id for s in suggestion.after]
-    assert after[1] == customers[1].id and after[4] == customers[4].id
+    assert after[1] == customers[1].id
+    assert after[4] == customers[4].id
     assert [after[i] for i in (0, 2, 3, 5)] == [customers[i].id for i in (2, 5, 3, 0)]
     assert suggestion.unlocated == 2
     assert [s.located for s in suggestion.after] == [True, False, True, True, False, True]
@@ -94,11 +96,12 @@ def test_applying_renumbers_the_route_and_is_audited(session: Session) -> None:
     event = session.scalars(
         select(AuditEvent).where(AuditEvent.action == "route.stops").order_by(AuditEvent.id.desc())
     ).first()
-    assert event is not None and event.after == {"customer_ids": [customers[1].id, customers[0].id]}
+    assert event is not None
+    assert event.after == {"customer_ids": [customers[1].id, customers[0].id]}
 
 
 def test_a_suggestion_from_before_a_customer_joined_is_refused(session: Session) -> None:
-    route, customers = _route_with(session, [EAST[1], EAST[0]])
+    route, _customers = _route_with(session, [EAST[1], EAST[0]])
     suggestion = stop_suggestion.suggest(session, route.id, DAIRY, time_limit=0.2)
     factories.customer(session, route=route, name="Joined meanwhile")
 
@@ -118,13 +121,15 @@ def test_a_proposed_location_counts_only_once_the_owner_approves_it(session: Ses
     locations.propose(session, proposal, actor, walker_id=boy.id, today=TODAY)
 
     assert (customer.latitude, customer.proposed_latitude) == (None, 12.93)
-    assert customer.proposed_by_user_id == boy.id and customer.proposed_accuracy_m == 8
+    assert customer.proposed_by_user_id == boy.id
+    assert customer.proposed_accuracy_m == 8
     assert list(locations.proposals(session, route.id)) == [customer]
 
     locations.approve(session, customer.id, OWNER)
 
     assert (customer.latitude, customer.longitude) == (12.93, 77.62)
-    assert customer.proposed_latitude is None and customer.proposed_at is None
+    assert customer.proposed_latitude is None
+    assert customer.proposed_at is None
     assert list(locations.proposals(session, route.id)) == []
     with pytest.raises(NoProposedLocation):
         locations.approve(session, customer.id, OWNER)

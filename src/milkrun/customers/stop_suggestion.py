@@ -55,7 +55,8 @@ def _stop(customer: Customer) -> SuggestedStop:
 
 
 def _point(customer: Customer) -> Point:
-    assert customer.latitude is not None and customer.longitude is not None
+    assert customer.latitude is not None
+    assert customer.longitude is not None
     return Point(customer.latitude, customer.longitude)
 
 
