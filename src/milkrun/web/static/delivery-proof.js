@@ -91,7 +91,7 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "pin-here";
-    button.textContent = "📍 This stop is here";
+    button.textContent = "This stop is here";
     const note = document.createElement("span");
     note.className = "pin-note";
     note.setAttribute("role", "status");
