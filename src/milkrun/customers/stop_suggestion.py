@@ -33,6 +33,7 @@ class SuggestedStop:
 @dataclass(frozen=True)
 class Suggestion:
     route_id: int
+    route_name: str
     before: list[SuggestedStop]
     after: list[SuggestedStop]
     before_m: int
@@ -69,7 +70,7 @@ def suggest(
 ) -> Suggestion:
     """The route's stops now and in the suggested order, with the walk's length in metres;
     ``dairy`` is where the walk starts (unknown: at any stop)."""
-    routing_queries.get_route(session, route_id)
+    route = routing_queries.get_route(session, route_id)
     depot = Point(*dairy) if dairy is not None else None
     current = stops.stops_of(session, route_id)
     located = [c for c in current if c.latitude is not None and c.longitude is not None]
@@ -84,6 +85,7 @@ def suggest(
     after = [c if c.latitude is None or c.longitude is None else next(walk) for c in current]
     return Suggestion(
         route_id=route_id,
+        route_name=route.name,
         before=[_stop(c) for c in current],
         after=[_stop(c) for c in after],
         before_m=before_m,
