@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from milkrun.config import Settings
@@ -24,7 +24,7 @@ from tests.web.conftest import CHROMIUM, LiveServer, log_in
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 DOOR = (12.935200, 77.624500)
 AT_THE_DOOR = {"latitude": 12.935290, "longitude": 77.624520, "accuracy": 8}  # ~10 m away
 

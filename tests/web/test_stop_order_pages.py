@@ -149,14 +149,13 @@ def test_a_location_sent_from_a_stop_is_approved_on_the_route_page(
 def test_the_route_day_shows_each_marks_distance_from_the_door_and_flags_far_ones(
     admin_client: TestClient, session: Session, day: Day
 ) -> None:
-    near, far = day.customers[0], day.customers[1]
-    assert near.longitude is not None
-    assert far.longitude is not None
-    for n, (customer, metres_east) in enumerate(((near, 30), (far, 400))):
+    doors = [c.longitude for c in day.customers[:2]]
+    for n, (door, metres_east) in enumerate(zip(doors, (30, 400), strict=True)):
+        assert door is not None
         body = day.body(
             n,
             latitude=DAIRY[0],
-            longitude=customer.longitude + metres_east / 108_500,
+            longitude=door + metres_east / 108_500,
             accuracy_m=12,
         )
         response = admin_client.post(
