@@ -4,13 +4,18 @@ suggestion answers before/after with the distances and changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun.customers.models import Customer
-from milkrun.deliveries.models import DeliveryProof
+from milkrun.deliveries.idempotency import LATER_FIELDS, request_hash
+from milkrun.deliveries.models import DeliveryOutcome, DeliveryProof
+from milkrun.deliveries.schemas import MarkRequest
 from tests import factories
 from tests.deliveries import factories as day_factories
 from tests.deliveries.factories import Day
@@ -174,3 +179,20 @@ def test_the_suggestion_answers_before_and_after_and_changes_nothing(
     assert body["unlocated"] == 0
     stops = client.get(f"/api/v1/routes/{day.route.id}/stops", headers=admin.headers).json()
     assert [s["customer_id"] for s in stops["stops"]] == ids
+
+
+def test_a_mark_without_a_location_keeps_the_fingerprint_it_had_before_locations() -> None:
+    """A phone's retry of a mark first sent before the upgrade replays, not 'key reused'."""
+    body = MarkRequest(order_id=1, customer_id=2, status=DeliveryOutcome.delivered)
+    before_locations = {
+        k: v for k, v in body.model_dump(mode="json").items() if k not in LATER_FIELDS
+    }
+    canonical = json.dumps(
+        {"endpoint": "mark-delivered", "body": before_locations},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+    assert request_hash("mark-delivered", body) == hashlib.sha256(canonical.encode()).hexdigest()
+    located = body.model_copy(update={"latitude": 12.9, "longitude": 77.6})
+    assert request_hash("mark-delivered", located) != request_hash("mark-delivered", body)
