@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     day_close_time: dt.time = dt.time(10, 0)
     day_close_policy: Literal["delivered", "not_delivered", "review"] = "delivered"
 
+    # Proof of delivery: the delivery page asks the phone where it is at each mark (with the
+    # phone's permission; the page works without it), and the route day shows how far from the
+    # customer's door each mark was made, flagged past this many metres.
+    proof_of_delivery: bool = False
+    proof_flag_metres: int = Field(default=150, ge=10, le=10_000)
+    # The dairy's own location: where every route's walk starts (the stop-order suggestion's
+    # depot). Unset: a walk may start at any stop.
+    dairy_latitude: float | None = Field(default=None, ge=-90, le=90)
+    dairy_longitude: float | None = Field(default=None, ge=-180, le=180)
+
     # The largest request body read (bytes); a larger one is refused with 413 before parsing.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     login_max_failures: int = Field(default=5, ge=1)
@@ -172,6 +182,13 @@ class Settings(BaseSettings):
     @property
     def channels(self) -> list[str]:
         return self.notify_channels.split(",")
+
+    @property
+    def dairy_location(self) -> tuple[float, float] | None:
+        """The dairy's (latitude, longitude), when both are set."""
+        if self.dairy_latitude is None or self.dairy_longitude is None:
+            return None
+        return (self.dairy_latitude, self.dairy_longitude)
 
     @property
     def is_sqlite(self) -> bool:

@@ -8,7 +8,7 @@ from milkrun.billing.models import Allocation, Invoice, InvoiceLine, InvoiceSeri
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.containers.models import ContainerMovement, ContainerType
 from milkrun.customers.models import Customer
-from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
+from milkrun.deliveries.models import DeliveryProof, DeliveryStatus, IdempotencyKey
 from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.notify.models import MessageConsent, OutboxMessage
@@ -30,6 +30,7 @@ __all__ = [
     "ContainerType",
     "Customer",
     "DayClose",
+    "DeliveryProof",
     "DeliveryStatus",
     "IdempotencyKey",
     "Invoice",

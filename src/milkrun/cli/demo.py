@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 from rich.table import Table
 
 from milkrun import clock
 from milkrun.cli import serve as serve_command
 from milkrun.cli.context import console, session_scope, settings
+from milkrun.config import get_settings
 from milkrun.db import migrate
+from milkrun.demo.locations import DAIRY
 from milkrun.demo.seed import Logins, seed
 from milkrun.links import service as link_service
 
@@ -43,6 +47,11 @@ def seed_command() -> None:
 
 @app.command("run")
 def run(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)) -> None:
-    """Migrate, seed the demo dairy, print the logins and serve (what `make run` does)."""
+    """Migrate, seed the demo dairy, print the logins and serve (what `make run` does). The demo
+    dairy asks for proof of delivery and knows where it is (unless the environment says else)."""
+    os.environ.setdefault("MILKRUN_PROOF_OF_DELIVERY", "true")
+    os.environ.setdefault("MILKRUN_DAIRY_LATITUDE", str(DAIRY[0]))
+    os.environ.setdefault("MILKRUN_DAIRY_LONGITUDE", str(DAIRY[1]))
+    get_settings.cache_clear()
     seed_command()
     serve_command.serve(host=host, port=port, workers=1)

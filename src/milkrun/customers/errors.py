@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from milkrun.errors import Conflict, InvalidInput, NamedInBody, NotFound
+from milkrun.errors import Conflict, Forbidden, InvalidInput, NamedInBody, NotFound
 
 
 class CustomerNotFound(NotFound):
@@ -52,3 +52,21 @@ class InvalidPosition(InvalidInput):
     """Stop numbers start at 1."""
 
     code = "invalid_position"
+
+
+class NoProposedLocation(Conflict):
+    """The customer has no proposed location waiting for approval."""
+
+    code = "no_proposed_location"
+
+
+class StopNotInScope(Forbidden):
+    """A delivery boy proposes locations only for the stops of the routes he walks today."""
+
+    code = "stop_not_in_scope"
+
+
+class InvalidLocation(InvalidInput):
+    """A location needs both its latitude and its longitude."""
+
+    code = "invalid_location"

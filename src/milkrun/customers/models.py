@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, text
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from milkrun.db.base import Base, Timestamped
@@ -17,6 +19,18 @@ class Customer(Timestamped, Base):
             postgresql_where=text("is_active"),
         ),
         Index("ix_customers_route_id", "route_id"),
+        # Where the door is (WGS 84 degrees): both or neither; likewise a proposed location.
+        CheckConstraint(
+            "(latitude IS NULL AND longitude IS NULL) OR (latitude BETWEEN -90 AND 90"
+            " AND longitude BETWEEN -180 AND 180)",
+            name="location",
+        ),
+        CheckConstraint(
+            "(proposed_latitude IS NULL AND proposed_longitude IS NULL"
+            " AND proposed_at IS NULL) OR (proposed_latitude BETWEEN -90 AND 90"
+            " AND proposed_longitude BETWEEN -180 AND 180 AND proposed_at IS NOT NULL)",
+            name="proposed_location",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,3 +44,13 @@ class Customer(Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # The language messages (and, later, pages) are written in: en, hi or kn.
     language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    # The customer's door, as the owner approved it (the stop order and the proof of delivery
+    # measure from it), and a location proposed from a delivery boy's phone ("this stop is
+    # here") waiting for the owner's approval, with who proposed it and when.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    proposed_latitude: Mapped[float | None] = mapped_column(Float)
+    proposed_longitude: Mapped[float | None] = mapped_column(Float)
+    proposed_accuracy_m: Mapped[int | None]
+    proposed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    proposed_at: Mapped[dt.datetime | None]

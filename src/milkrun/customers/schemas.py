@@ -78,3 +78,62 @@ class MeRead(BaseModel):
     email: str | None
     customer_id: int | None
     customer: CustomerRead | None = None
+
+
+# Where a door is: WGS 84 degrees, as a phone's GPS reports them.
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+AccuracyMetres = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class LocationProposal(BaseModel):
+    """ "This stop is here": the phone's location at a customer's door, for the owner to approve."""
+
+    model_config = ConfigDict(extra="forbid")
+    customer_id: RecordId
+    latitude: Latitude
+    longitude: Longitude
+    accuracy_m: AccuracyMetres | None = None
+
+
+class LocationSet(BaseModel):
+    """The customer's location, set by the owner (null and null: unknown)."""
+
+    model_config = ConfigDict(extra="forbid")
+    latitude: Latitude | None
+    longitude: Longitude | None
+
+
+class LocationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    customer_id: int = Field(validation_alias="id")
+    latitude: float | None
+    longitude: float | None
+    proposed_latitude: float | None
+    proposed_longitude: float | None
+    proposed_accuracy_m: int | None
+    proposed_by_user_id: int | None
+    proposed_at: dt.datetime | None
+
+
+class SuggestedStopRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    customer_id: int
+    name: str
+    address: str
+    located: bool = Field(description="False: no approved location; the stop keeps its number")
+
+
+class StopOrderSuggestion(BaseModel):
+    """A shorter stop order (``after``) for the route, not applied: apply it with
+    PUT /routes/{id}/stops and ``after``'s customer ids."""
+
+    model_config = ConfigDict(from_attributes=True)
+    route_id: int
+    before: list[SuggestedStopRead]
+    after: list[SuggestedStopRead]
+    before_m: int = Field(description="The walk in the current order, metres (located stops)")
+    after_m: int = Field(description="The walk in the suggested order, metres")
+    saved_m: int
+    unlocated: int = Field(description="Stops without a location (they keep their numbers)")
+    changes: bool

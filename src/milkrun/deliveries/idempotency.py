@@ -40,10 +40,19 @@ class Answer:
     replayed: bool = False
 
 
+# Optional fields added to the mark bodies after keys were first stored (proof of delivery): they
+# count only when given, so that a retry across the upgrade hashes as its first attempt did.
+LATER_FIELDS = ("latitude", "longitude", "accuracy_m")
+
+
 def request_hash(endpoint: str, body: BaseModel) -> str:
     """The fingerprint of a request: which operation, with which (parsed) body."""
+    fields = body.model_dump(mode="json")
+    for name in LATER_FIELDS:
+        if fields.get(name, 0) is None:
+            del fields[name]
     canonical = json.dumps(
-        {"endpoint": endpoint, "body": body.model_dump(mode="json")},
+        {"endpoint": endpoint, "body": fields},
         sort_keys=True,
         separators=(",", ":"),
     )

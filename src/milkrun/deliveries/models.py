@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -86,6 +87,27 @@ class DeliveryStatus(Timestamped, Base):
     recorded_by_close_id: Mapped[int | None] = mapped_column(ForeignKey("day_closes.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     version: Mapped[int] = mapped_column(default=1)
+
+
+class DeliveryProof(Base):
+    """Where the phone was when an order was last marked (proof of delivery, when the dairy
+    asks for it and the phone allows it): one row per order, replaced by a later mark that
+    carries a location."""
+
+    __tablename__ = "delivery_proofs"
+    __table_args__ = (
+        CheckConstraint(
+            "latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180", name="location"
+        ),
+        CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    accuracy_m: Mapped[int | None]
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
 
 
 class IdempotencyKey(Base):

@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from milkrun.customers.schemas import AccuracyMetres, Latitude, Longitude
 from milkrun.date_window import BusinessDate
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
 from milkrun.inputs.fields import RecordId, Text
@@ -13,7 +14,30 @@ from milkrun.links.schemas import LinkHolder
 Notes = Annotated[str, Text(500)]
 
 
-class MarkRequest(BaseModel):
+class WhereMarked(BaseModel):
+    """Optional proof of delivery: where the phone was at the mark (both coordinates or
+    neither; the accuracy the phone reports, in metres)."""
+
+    latitude: Latitude | None = Field(
+        default=None, description="Optional: the phone's latitude at the mark (WGS 84)"
+    )
+    longitude: Longitude | None = Field(
+        default=None, description="Optional: the phone's longitude at the mark (WGS 84)"
+    )
+    accuracy_m: AccuracyMetres | None = Field(
+        default=None, description="Optional: how precise the phone says the location is, metres"
+    )
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> WhereMarked:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        if self.accuracy_m is not None and self.latitude is None:
+            raise ValueError("accuracy_m comes with a latitude and a longitude")
+        return self
+
+
+class MarkRequest(WhereMarked):
     """What happened to one order (POST /delivery-boy/mark-delivered and the link's)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -38,7 +62,7 @@ class MarkRequest(BaseModel):
     )
 
 
-class StopMarkRequest(BaseModel):
+class StopMarkRequest(WhereMarked):
     """Every order at one stop (a customer on a date) at once."""
 
     model_config = ConfigDict(extra="forbid")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.customers.errors import UnknownCustomer
 from milkrun.customers.models import Customer
-from milkrun.deliveries import idempotency, recording
+from milkrun.deliveries import idempotency, proofs, recording
 from milkrun.deliveries.errors import CustomerMismatch, DateMismatch, NoOrders, OrderNotInScope
 from milkrun.deliveries.markers import Marker
 from milkrun.deliveries.models import DeliveryStatus
@@ -102,7 +102,9 @@ def mark_order(
     outcome = outcome_of(
         found, request.status, request.quantity_delivered, request.reason, request.notes, today
     )
-    return recording.apply(session, marker, found, outcome, locked.seen)
+    result = recording.apply(session, marker, found, outcome, locked.seen)
+    proofs.keep(session, [found.id], request)
+    return result
 
 
 def mark_stop(
@@ -133,13 +135,13 @@ def mark_stop(
         outcome_of(locked.order, request.status, None, request.reason, request.notes, today)
         for locked in mine
     ]
+    results = [
+        recording.apply(session, marker, locked.order, outcome, locked.seen)
+        for locked, outcome in zip(mine, outcomes, strict=True)
+    ]
+    proofs.keep(session, [result.order_id for result in results], request)
     return StopMarkResult(
-        customer_id=request.customer_id,
-        delivery_date=request.delivery_date,
-        orders=[
-            recording.apply(session, marker, locked.order, outcome, locked.seen)
-            for locked, outcome in zip(mine, outcomes, strict=True)
-        ],
+        customer_id=request.customer_id, delivery_date=request.delivery_date, orders=results
     )
 
 

@@ -25,6 +25,7 @@ from milkrun.customers.models import Customer
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
 from milkrun.deliveries.schemas import MarkRequest
+from milkrun.demo import locations
 from milkrun.links import queries as link_queries
 from milkrun.links import service as link_service
 from milkrun.links.schemas import LinkCreate
@@ -76,9 +77,27 @@ def _mark(session: Session, route: Route, day: dt.date, *, share: float, today: 
     ).all()
     stops = list(dict.fromkeys(order.customer_id for order in orders))
     walked = set(stops[: round(len(stops) * share)])
+    doors = {
+        customer.id: (customer.latitude, customer.longitude)
+        for customer in session.scalars(select(Customer).where(Customer.id.in_(walked)))
+    }
     for order in orders:
         if order.customer_id in walked:
-            delivery_service.mark_order(session, marker, _outcome_of(order), today=today)
+            mark = _outcome_of(order).model_copy(update=_where(order, doors[order.customer_id]))
+            delivery_service.mark_order(session, marker, mark, today=today)
+
+
+def _where(order: Order, door: tuple[float | None, float | None]) -> dict[str, object]:
+    """Where the phone was at the mark (proof of delivery): a few metres from the door, now and
+    then from down the road; no location where the door is not located (as a phone whose
+    owner said no)."""
+    lat, lon = door
+    if lat is None or lon is None:
+        return {}
+    rng = random.Random(-order.id)
+    far = rng.random() < 0.04
+    there = locations.near((lat, lon), rng, 450 if far else 40, at_least=250 if far else 3)
+    return {"latitude": there[0], "longitude": there[1], "accuracy_m": rng.randint(5, 25)}
 
 
 def _outcome_of(order: Order) -> MarkRequest:

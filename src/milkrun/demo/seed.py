@@ -29,6 +29,7 @@ from milkrun.customers.schemas import CustomerCreate
 from milkrun.demo.billing import seed_billing
 from milkrun.demo.deliveries import seed_delivery_day
 from milkrun.demo.delivery_round import seed_delivery_round
+from milkrun.demo.locations import seed_locations
 from milkrun.demo.order_book import seed_order_book
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
@@ -194,6 +195,7 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
             logins.customers.append((f"{first} {last}", phone, CUSTOMER_PASSWORD))
     session.flush()
     _number_stops(session)
+    seed_locations(session, actor, today)
     seed_order_book(session, today=today, settings=settings)
     # Last: the delivery day needs the customers, their stops and their subscriptions.
     owner = auth_queries.user_by_username(session, ADMIN_EMAIL)

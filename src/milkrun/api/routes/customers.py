@@ -17,8 +17,14 @@ from milkrun.auth import queries as auth_queries
 from milkrun.auth.errors import NoLogin
 from milkrun.auth.models import Role
 from milkrun.auth.schemas import LinkLogin, NewLogin, UserRead
-from milkrun.customers import logins, ownership, queries, service
-from milkrun.customers.schemas import CustomerCreate, CustomerRead, CustomerUpdate
+from milkrun.customers import locations, logins, ownership, queries, service
+from milkrun.customers.schemas import (
+    CustomerCreate,
+    CustomerRead,
+    CustomerUpdate,
+    LocationRead,
+    LocationSet,
+)
 from milkrun.db.pagination import Page
 from milkrun.errors import Forbidden
 
@@ -111,3 +117,33 @@ def unlink_login(
     """Detach the customer's login; it is disabled until linked again."""
     logins.unlink_login(session, customer_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{customer_id}/location", response_model=LocationRead)
+def get_location(customer_id: PathId, _: AdminUser, session: SessionDep) -> object:
+    """The customer's approved location and the one proposed from a stop, if any."""
+    return queries.get_customer(session, customer_id)
+
+
+@router.put("/{customer_id}/location", response_model=LocationRead)
+def set_location(
+    customer_id: PathId, body: LocationSet, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> object:
+    """Set the customer's location (nulls: unknown)."""
+    return locations.set_location(session, customer_id, body, actor)
+
+
+@router.post("/{customer_id}/location/approve", response_model=LocationRead)
+def approve_location(
+    customer_id: PathId, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> object:
+    """The proposed location becomes the customer's location (409 when none is waiting)."""
+    return locations.approve(session, customer_id, actor)
+
+
+@router.post("/{customer_id}/location/reject", response_model=LocationRead)
+def reject_location(
+    customer_id: PathId, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> object:
+    """The proposed location is dropped (409 when none is waiting)."""
+    return locations.reject(session, customer_id, actor)

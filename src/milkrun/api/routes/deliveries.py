@@ -10,6 +10,9 @@ from fastapi.responses import JSONResponse, Response
 from milkrun import clock
 from milkrun.api.deps import AdminUser, DeliveryUser, PathId, SessionDep, SettingsDep, actor_for
 from milkrun.api.revalidation import revalidated
+from milkrun.auth.models import Role
+from milkrun.customers import locations
+from milkrun.customers.schemas import LocationProposal, LocationRead
 from milkrun.date_window import BusinessDate
 from milkrun.deliveries import idempotency, service
 from milkrun.deliveries.manifest import manifest
@@ -112,4 +115,23 @@ def mark_stop(
         service.mark_once(
             session, marker, body, key=idempotency_key, today=clock.today(settings.zone)
         )
+    )
+
+
+@router.post("/delivery-boy/stop-location", response_model=LocationRead)
+def propose_stop_location(
+    body: LocationProposal,
+    request: Request,
+    user: DeliveryUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> object:
+    """ "This stop is here": the phone's location proposed as the customer's, for the owner to
+    approve. A delivery boy, for the customers of the routes he walks today."""
+    return locations.propose(
+        session,
+        body,
+        actor_for(request, user),
+        walker_id=user.id if user.role == Role.delivery_boy else None,
+        today=clock.today(settings.zone),
     )

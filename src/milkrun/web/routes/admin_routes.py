@@ -11,8 +11,8 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from milkrun.auth import queries as auth_queries
+from milkrun.customers import locations, stops
 from milkrun.customers import queries as customer_queries
-from milkrun.customers import stops
 from milkrun.customers.errors import InvalidPosition, UnknownCustomer
 from milkrun.db.pagination import InvalidCursor
 from milkrun.errors import MilkrunError, NotFound
@@ -41,6 +41,12 @@ DONE = {
     "moved": "Stop order saved.",
     "not-moved": "The stop order was not saved (it changed meanwhile?): here it is as it stands.",
     "placed": "Customer put on the route.",
+    "reordered": "The suggested stop order is applied.",
+    "not-reordered": "The stop order was not changed: the route's customers changed since the "
+    "suggestion was made. Ask for a new suggestion.",
+    "location-approved": "Location approved: it is now the customer's.",
+    "location-rejected": "Proposed location rejected.",
+    "location-gone": "That proposed location was already approved or rejected.",
 }
 
 
@@ -146,8 +152,14 @@ def _route_page(
         return not_found(visit, exc)
     substitutes = queries.substitutes_of(session, route_id, since=visit.today)[:30]
     route_stops = stops.stops_of(session, route_id)
+    proposals = locations.proposals(session, route_id)
     people = auth_queries.names_of(
-        session, [route.delivery_boy_id, *(s.delivery_boy_id for s in substitutes)]
+        session,
+        [
+            route.delivery_boy_id,
+            *(s.delivery_boy_id for s in substitutes),
+            *(c.proposed_by_user_id for c in proposals),
+        ],
     )
     return visit.render(
         "admin/routes/detail.html",
@@ -159,6 +171,9 @@ def _route_page(
         boys=_boys(visit),
         shifts=list(Shift),
         waiting=customer_queries.waiting_for_a_route(session),
+        proposals=proposals,
+        zone=visit.settings.zone,
+        located=sum(1 for c in route_stops if c.latitude is not None),
         today=visit.today,
         edit=edit
         or {

@@ -63,5 +63,9 @@ def home(visit: DeliveryVisit, date: BusinessDate | None = None) -> Response:
             "containersUrl": "/api/v1/delivery-boy/containers",
             "cashUrl": "/api/v1/delivery-boy/cash",
             "loginUrl": f"/login?next=/delivery%3Fdate%3D{day.isoformat()}",
+            # Proof of delivery: the phone's location goes with each mark, and a stop's door
+            # can be sent for the owner's approval ("this stop is here").
+            "proof": visit.settings.proof_of_delivery,
+            "locationUrl": "/api/v1/delivery-boy/stop-location",
         },
     )

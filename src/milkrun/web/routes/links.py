@@ -60,6 +60,8 @@ def link_page(
             "stopUrl": f"/api/v1/shared-delivery-link/{token}/mark-stop",
             "manifestUrl": f"/api/v1/shared-delivery-link/{token}",
             "loginUrl": None,
+            "proof": settings.proof_of_delivery,  # the marks carry the location; no doors sent
+            "locationUrl": None,
         },
     )
     response.headers.update(LINK_HEADERS)

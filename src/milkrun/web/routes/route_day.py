@@ -21,7 +21,7 @@ from milkrun.auth import queries as auth_queries
 from milkrun.auth.models import Role
 from milkrun.date_window import BusinessDate
 from milkrun.db.session import mark_failed
-from milkrun.deliveries import closes
+from milkrun.deliveries import closes, proofs
 from milkrun.deliveries.manifest import manifest
 from milkrun.errors import MilkrunError, NotFound
 from milkrun.http.deps import PathId, SessionDep, SettingsDep
@@ -84,6 +84,8 @@ class Screen(PageVisit):
         boys = auth_queries.active_delivery_boys(session)
         links = link_queries.links_of_day(session, route.id, day)
         now = clock.now()
+        flag = self.settings.proof_flag_metres
+        day_proofs = proofs.proofs_of_day(session, route.id, day)
         context: dict[str, Any] = {"error": None, "created": None, "label": "", **extra}
         return render(
             self.request,
@@ -111,6 +113,10 @@ class Screen(PageVisit):
                 }
                 for link in links
             ],
+            proofs=day_proofs,
+            proof_of_delivery=self.settings.proof_of_delivery or bool(day_proofs),
+            proof_flag_metres=flag,
+            far_marks=sum(1 for proof in day_proofs.values() if proof.far(flag)),
             reasons=REASONS,
             statuses=STATUSES,
             changes=CHANGES,

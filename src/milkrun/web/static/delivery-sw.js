@@ -22,6 +22,7 @@ const ASSET_PATHS = [
   "/static/delivery.js",
   "/static/delivery-round.css",
   "/static/delivery-round.js",
+  "/static/delivery-proof.js",
 ];
 const PATIENCE_MS = 4000; // how long the dairy may take before the saved copy is shown
 const KEPT_PAGES = 8; // days and links kept; the oldest copy goes first

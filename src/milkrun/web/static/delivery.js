@@ -153,6 +153,9 @@
       (item) =>
         item === inFlight || item.marks.length === 0 || !item.marks.every((m) => ids.has(m.order_id)),
     );
+    // Proof of delivery (delivery-proof.js, when the dairy asks): where the phone is now goes
+    // with a mark, kept in the queue with it (bottles and cash carry no location).
+    if (window.milkrunProof && marks.length) Object.assign(body, window.milkrunProof.where());
     queue.push({ key: newKey(), url, body, marks, ...extra });
     for (const id of ids) {
       delete errors[id];
@@ -573,6 +576,7 @@
         el("a", { class: "call", href: `tel:${stop.customer.phone}`, "aria-label": `Call ${stop.customer.name}` }, "Call"),
       ),
       stop.changes.length ? el("div", { class: "badges" }, badges(stop)) : null,
+      window.milkrunProof ? window.milkrunProof.pinButton(stop) : null,
     );
     for (const order of stop.orders) {
       const state = effective(order);
