@@ -11,7 +11,7 @@ from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
 from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.notify.models import MessageConsent, OutboxMessage
-from milkrun.orders.models import MaterializationRun, Order
+from milkrun.orders.models import LowBalanceHold, MaterializationRun, Order
 from milkrun.payments.models import Payment
 from milkrun.periods.models import DayClose, MonthClose
 from milkrun.routing.models import Route, RouteSubstitute
@@ -32,6 +32,7 @@ __all__ = [
     "LegacyRecord",
     "LinkGuessThrottle",
     "LoginThrottle",
+    "LowBalanceHold",
     "MaterializationRun",
     "MessageConsent",
     "MonthClose",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from milkrun.db.base import Base, Timestamped
@@ -30,3 +30,8 @@ class Customer(Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # The language messages (and, later, pages) are written in: en, hi or kn.
     language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    # Prepaid (``milkrun.wallets``): deliveries draw on what was paid in advance; a day whose
+    # orders would take the balance below the threshold is not generated. The threshold is the
+    # dairy's (MILKRUN_WALLET_THRESHOLD) unless set here.
+    is_prepaid: Mapped[bool] = mapped_column(default=False, server_default=false())
+    wallet_threshold_paise: Mapped[int | None]

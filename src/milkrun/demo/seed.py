@@ -203,6 +203,7 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
         admin=owner,
         secret=settings.secret_key.get_secret_value(),
         zone=settings.zone,
+        settings=settings,
     )
     # Last month billed and paid: the first demo customer has credit, the second arrears.
     demo_customers = [
