@@ -43,7 +43,7 @@ _BIG = Integer().with_variant(BigInteger(), "postgresql")
 _ISSUED = [status.value for status in ISSUED_STATUSES]
 
 
-def _with_tax(amount: Any, rate_bps: Any) -> ColumnElement[Any]:
+def _with_tax(amount: Any, rate_bps: Any) -> Any:
     """An amount with tax at ``rate_bps``, rounded half up (as bills round it)."""
     return amount + (amount * rate_bps + 5000) // 10000
 
