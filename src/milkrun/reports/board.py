@@ -23,6 +23,7 @@ from milkrun.orders.due import due_on
 from milkrun.orders.models import MaterializationRun, Order, OrderStatus
 from milkrun.reports.months import first_of
 from milkrun.routing.models import Route
+from milkrun.wallets import queries as wallet_queries
 
 # What changes the orders of a date after its generation (they re-sync it; the board counts them).
 ORDER_CHANGES = (
@@ -86,6 +87,8 @@ class Tomorrow:
     generated_at: dt.datetime | None
     changes_since: int
     lines: list[LoadLine]
+    # Prepaid customers whose day is held for a low wallet balance (no orders made).
+    low_balance: list[wallet_queries.HeldCustomer]
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,7 @@ def board(session: Session, today: dt.date, settings: Settings) -> Board:
             generated_at=generated_at,
             changes_since=changes_since(session, generated_at) if generated_at else 0,
             lines=lines,
+            low_balance=wallet_queries.held_on(session, tomorrow),
         ),
         money=money(session, today),
         waiting=waiting_for_route(session),

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from milkrun.money import to_paise
+
 # A threshold in rupees; negative ones are malformed (422).
 Threshold = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]
 
@@ -27,6 +29,10 @@ class HoldRead(BaseModel):
     held_at: dt.datetime
     lifted_at: dt.datetime | None
 
+    @property
+    def needed_paise(self) -> int:
+        return to_paise(self.needed)
+
 
 class WalletRead(BaseModel):
     customer_id: int
@@ -41,6 +47,14 @@ class WalletRead(BaseModel):
     unbilled: str
     # Low-balance holds from today on (skipped days; lifted ones were generated after a top-up).
     holds: list[HoldRead]
+
+    @property
+    def balance_paise(self) -> int:
+        return to_paise(self.balance)
+
+    @property
+    def threshold_paise(self) -> int:
+        return to_paise(self.threshold)
 
     @property
     def is_low(self) -> bool:

@@ -56,6 +56,7 @@ def build_web_router() -> APIRouter:
         admin_billing,
         admin_board,
         admin_customer,
+        admin_customer_wallet,
         admin_customers,
         admin_dues,
         admin_generate,
@@ -88,6 +89,7 @@ def build_web_router() -> APIRouter:
         admin_reports,
         admin_customers,  # before admin_customer: /admin/customers/new is not a customer's id
         admin_customer,
+        admin_customer_wallet,
         admin_products,
         admin_routes,
         admin_staff,
