@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milkrun.billing import ledger
-from milkrun.customers.errors import CustomerNotFound
+from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.money import to_rupees
 from milkrun.orders.models import LowBalanceHold
@@ -21,9 +21,7 @@ from milkrun.wallets.schemas import HoldRead, WalletRead
 def wallet(
     session: Session, customer_id: int, threshold_paise: int, zone: ZoneInfo, today: dt.date
 ) -> WalletRead:
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise CustomerNotFound(customer_id)
+    customer = customer_queries.get_customer(session, customer_id)
     tomorrow = today + dt.timedelta(days=1)
     owed = ledger.balance(session, customer_id, zone)
     available = _available(session, customer_id, tomorrow, threshold_paise)

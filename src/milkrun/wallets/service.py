@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.billing import settlement
-from milkrun.customers.errors import CustomerNotFound
+from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.money import to_paise, to_rupees
 from milkrun.payments.models import Payment
@@ -36,9 +36,7 @@ def set_wallet(
     the generated days not begun follow at once (held, or brought back). A threshold for a
     postpaid customer is refused (409 ``not_prepaid``): it would do nothing."""
     lock_customer(session, customer_id)
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise CustomerNotFound(customer_id)
+    customer = customer_queries.get_customer(session, customer_id)
     if not data.is_prepaid and data.threshold is not None:
         raise NotPrepaid(
             f"{customer.name} is not prepaid: a wallet threshold applies to prepaid customers only"
