@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from milkrun.billing import ledger, reconcile, statement
 from milkrun.billing.models import ISSUED_STATUSES, Invoice
 from milkrun.config import Settings
+from milkrun.customers.models import Customer
 from milkrun.orders.models import LowBalanceHold, Order
 from milkrun.payments.schemas import PaymentCreate
 from milkrun.wallets import balance, generation, service
@@ -104,7 +105,7 @@ def test_a_prepaid_wallet_is_the_ledger_read_forward(
                         confirm_duplicate=True,
                     )
             before = session.execute(
-                balance.available_before(day, 0).where(balance.Customer.id == customer)
+                balance.available_before(day, 0).where(Customer.id == customer)
             ).one()
             generation.materialize(session, day, factories.ACTOR, SETTINGS, trigger="test")
             session.expire_all()
@@ -144,7 +145,7 @@ def test_a_prepaid_wallet_is_the_ledger_read_forward(
         entries = ledger.entries_of(session, customer, ZONE)
         owed = sum(e.paise for e in entries)
         wallet = session.execute(
-            balance.available_before(dt.date(2026, 12, 1), 0).where(balance.Customer.id == customer)
+            balance.available_before(dt.date(2026, 12, 1), 0).where(Customer.id == customer)
         ).one()
         assert wallet.available_paise == -owed
         bills = session.scalars(

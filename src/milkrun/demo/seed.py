@@ -29,6 +29,7 @@ from milkrun.customers.schemas import CustomerCreate
 from milkrun.demo.billing import seed_billing
 from milkrun.demo.deliveries import seed_delivery_day
 from milkrun.demo.order_book import seed_order_book
+from milkrun.demo.wallets import seed_wallets
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
 from milkrun.routing.schemas import RouteCreate
@@ -219,6 +220,8 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
         credit_customer_id=credit,
         arrears_customer_id=arrears,
     )
+    # Three prepaid households, one running low (its tomorrow is held).
+    seed_wallets(session, today=today, settings=settings)
     return logins
 
 

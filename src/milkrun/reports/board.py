@@ -24,6 +24,7 @@ from milkrun.orders.models import MaterializationRun, Order, OrderStatus
 from milkrun.reports.months import first_of
 from milkrun.routing.models import Route
 from milkrun.wallets import queries as wallet_queries
+from milkrun.wallets.generation import threshold_of
 
 # What changes the orders of a date after its generation (they re-sync it; the board counts them).
 ORDER_CHANGES = (
@@ -254,7 +255,7 @@ def board(session: Session, today: dt.date, settings: Settings) -> Board:
             generated_at=generated_at,
             changes_since=changes_since(session, generated_at) if generated_at else 0,
             lines=lines,
-            low_balance=wallet_queries.held_on(session, tomorrow),
+            low_balance=wallet_queries.low_on(session, tomorrow, threshold_of(settings)),
         ),
         money=money(session, today),
         waiting=waiting_for_route(session),

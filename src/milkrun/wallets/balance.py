@@ -38,6 +38,7 @@ from milkrun.deliveries.models import DeliveryStatus
 from milkrun.orders.due import due_on
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.payments.models import Payment
+from milkrun.subscriptions.bookkeeping import EVERYTHING, Deliveries
 
 _BIG = Integer().with_variant(BigInteger(), "postgresql")
 _ISSUED = [status.value for status in ISSUED_STATUSES]
@@ -104,9 +105,11 @@ def available_before(
     return statement.where(Customer.is_prepaid) if prepaid_only else statement
 
 
-def needed_on(day: dt.date) -> Select[Any]:
-    """(customer_id, needed_paise): what ``day``'s due orders would cost each customer."""
-    due = due_on(day, with_holds=False).subquery("due_unheld")
+def needed_on(day: dt.date, customer_id: int | None = None) -> Select[Any]:
+    """(customer_id, needed_paise): what ``day``'s due orders would cost each customer (or
+    one)."""
+    scope = Deliveries(customer_id=customer_id) if customer_id is not None else EVERYTHING
+    due = due_on(day, scope, with_holds=False).subquery("due_unheld")
     cost = _with_tax(cast(due.c.quantity, _BIG) * due.c.unit_price_paise, Product.tax_rate_bps)
     return (
         select(due.c.customer_id, _sum(cost).label("needed_paise"))
@@ -123,7 +126,7 @@ def too_low(day: dt.date, threshold_paise: int, customer_id: int | None = None) 
     if customer_id is not None:
         balance = balance.where(Customer.id == customer_id)
     wallets = balance.subquery("wallets")
-    needed = needed_on(day).subquery("needed")
+    needed = needed_on(day, customer_id).subquery("needed")
     return select(
         wallets.c.customer_id,
         wallets.c.available_paise,

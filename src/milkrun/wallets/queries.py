@@ -85,6 +85,39 @@ def held_on(session: Session, day: dt.date) -> list[HeldCustomer]:
     return [HeldCustomer(*row) for row in rows]
 
 
+def low_on(session: Session, day: dt.date, threshold_paise: int) -> list[HeldCustomer]:
+    """The customers not delivered on ``day`` for a low wallet: its holds once ``day`` is
+    generated; before that, the prepaid customers whose wallet is too low for it now (they are
+    held at generation unless they top up)."""
+    held = held_on(session, day)
+    if held or session.scalar(
+        select(LowBalanceHold.id).where(LowBalanceHold.delivery_date == day).limit(1)
+    ):
+        return held
+    low = balance.too_low(day, threshold_paise).subquery("low")
+    rows = session.execute(
+        select(
+            low.c.customer_id,
+            Customer.name,
+            low.c.available_paise,
+            low.c.needed_paise,
+            low.c.threshold_paise,
+        )
+        .join(Customer, Customer.id == low.c.customer_id)
+        .order_by(Customer.name, Customer.id)
+    )
+    return [
+        HeldCustomer(
+            customer_id=row.customer_id,
+            name=row.name,
+            available_paise=int(row.available_paise),
+            needed_paise=int(row.needed_paise),
+            threshold_paise=int(row.threshold_paise),
+        )
+        for row in rows
+    ]
+
+
 def _read(hold: LowBalanceHold) -> HoldRead:
     return HoldRead(
         delivery_date=hold.delivery_date,
