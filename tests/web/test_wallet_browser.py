@@ -114,6 +114,7 @@ def test_a_low_wallet_skips_tomorrow_and_a_top_up_brings_it_back(
         notice = phone.locator("#wallet .low-balance")
         expect(notice).to_contain_text("Low balance")
         expect(notice).to_contain_text("Friday 04 December")
+        expect(phone.locator("#week")).to_contain_text("Nothing (low balance: top up)")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         if shots:
             phone.screenshot(path=str(Path(shots) / "wallet-phone.png"), full_page=True)

@@ -33,6 +33,10 @@ class HoldRead(BaseModel):
     def needed_paise(self) -> int:
         return to_paise(self.needed)
 
+    @property
+    def available_paise(self) -> int:
+        return to_paise(self.available)
+
 
 class WalletRead(BaseModel):
     customer_id: int
@@ -55,6 +59,11 @@ class WalletRead(BaseModel):
     @property
     def threshold_paise(self) -> int:
         return to_paise(self.threshold)
+
+    @property
+    def low_days(self) -> list[dt.date]:
+        """The days not delivered for a low balance (holds not lifted)."""
+        return [hold.delivery_date for hold in self.holds if hold.lifted_at is None]
 
     @property
     def is_low(self) -> bool:
