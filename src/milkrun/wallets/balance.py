@@ -109,7 +109,8 @@ def needed_on(day: dt.date, customer_id: int | None = None) -> Select[Any]:
     """(customer_id, needed_paise): what ``day``'s due orders would cost each customer (or
     one)."""
     scope = Deliveries(customer_id=customer_id) if customer_id is not None else EVERYTHING
-    due = due_on(day, scope, with_holds=False).subquery("due_unheld")
+    # Prepaid customers only: the whole day's due relation is not computed twice.
+    due = due_on(day, scope, with_holds=False).where(Customer.is_prepaid).subquery("due_unheld")
     cost = _with_tax(cast(due.c.quantity, _BIG) * due.c.unit_price_paise, Product.tax_rate_bps)
     return (
         select(due.c.customer_id, _sum(cost).label("needed_paise"))

@@ -88,32 +88,24 @@ def decide(
         )
     for hold in lift:
         session.expire(hold)
-    for row in [*new, *again]:
-        audit.record(
-            session,
-            actor,
-            "wallet.hold",
-            "customer",
-            row.customer_id,
-            after={"delivery_date": day, **_rupees(row)},
-            customer_id=row.customer_id,
-        )
-        outbox.low_balance(
-            session,
-            customer_id=row.customer_id,
-            balance_paise=int(row.available_paise),
-            threshold_paise=int(row.threshold_paise),
-        )
-    for hold in lift:
-        audit.record(
-            session,
-            actor,
-            "wallet.lift",
-            "customer",
-            hold.customer_id,
-            after={"delivery_date": day},
-            customer_id=hold.customer_id,
-        )
+    audit.record_many(
+        session,
+        actor,
+        "wallet.hold",
+        "customer",
+        [
+            (row.customer_id, row.customer_id, {"delivery_date": day, **_rupees(row)})
+            for row in [*new, *again]
+        ],
+    )
+    outbox.low_balances(session, [*new, *again], day)
+    audit.record_many(
+        session,
+        actor,
+        "wallet.lift",
+        "customer",
+        [(hold.customer_id, hold.customer_id, {"delivery_date": day}) for hold in lift],
+    )
     return Decided(
         held=sorted(row.customer_id for row in [*new, *again]),
         lifted=sorted(hold.customer_id for hold in lift),
