@@ -110,13 +110,16 @@ def needed_on(day: dt.date, customer_id: int | None = None) -> Select[Any]:
     one)."""
     scope = Deliveries(customer_id=customer_id) if customer_id is not None else EVERYTHING
     # Prepaid customers only: the whole day's due relation is not computed twice.
-    due = due_on(day, scope, with_holds=False).where(Customer.is_prepaid).subquery("due_unheld")
-    cost = _with_tax(cast(due.c.quantity, _BIG) * due.c.unit_price_paise, Product.tax_rate_bps)
-    return (
-        select(due.c.customer_id, _sum(cost).label("needed_paise"))
-        .join(Product, Product.id == due.c.product_id)
-        .group_by(due.c.customer_id)
+    # The product's tax rate from the due relation's own join (a second join to products
+    # made SQLite plan the whole relation again, per product).
+    due = (
+        due_on(day, scope, with_holds=False)
+        .where(Customer.is_prepaid)
+        .add_columns(Product.tax_rate_bps.label("tax_rate_bps"))
+        .subquery("due_unheld")
     )
+    cost = _with_tax(cast(due.c.quantity, _BIG) * due.c.unit_price_paise, due.c.tax_rate_bps)
+    return select(due.c.customer_id, _sum(cost).label("needed_paise")).group_by(due.c.customer_id)
 
 
 def too_low(day: dt.date, threshold_paise: int, customer_id: int | None = None) -> Select[Any]:
