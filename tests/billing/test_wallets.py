@@ -189,3 +189,31 @@ def test_the_api_sets_and_reads_a_wallet(
         )
     ).all()
     assert len(audit) == 1
+
+
+def test_a_customer_reads_its_own_wallet_and_no_one_elses(
+    session: Session, dairy: Dairy, client: TestClient
+) -> None:
+    user = factories.customer_user(session, name="Kiran Rao")
+    assert user.customer_id is not None
+    service.set_wallet(
+        session,
+        user.customer_id,
+        WalletUpdate(is_prepaid=True),
+        factories.ACTOR,
+        threshold_paise=0,
+        today=TODAY,
+    )
+    top_up(session, user.customer_id, "75.00")
+    headers = factories.login(session, user).headers
+    mine = client.get("/api/v1/me/wallet", headers=headers)
+    assert mine.status_code == 200, mine.text
+    assert (mine.json()["is_prepaid"], mine.json()["balance"]) == (True, "75.00")
+    other = client.get(f"/api/v1/customers/{dairy.asha.id}/wallet", headers=headers)
+    assert other.status_code == 404
+    change = client.put(
+        f"/api/v1/customers/{user.customer_id}/wallet",
+        json={"is_prepaid": False},
+        headers=headers,
+    )
+    assert change.status_code == 403
