@@ -31,6 +31,7 @@ from milkrun.http.compression import DeliveryCompression
 from milkrun.http.security import SecurityHeaders
 from milkrun.notify import relay
 from milkrun.orders import scheduler
+from milkrun.wallets import generation as wallet_generation
 from milkrun.web import app as web
 from milkrun.web.pages import STATIC_DIR, LoginRequired
 
@@ -125,7 +126,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         docs_url=None,  # served by the pages (web/routes/docs.py) from local assets
         redoc_url=None,
         lifespan=relay.lifespan(
-            settings, database, scheduler.lifespan(settings, database, jobs=[closing.catch_up])
+            settings,
+            database,
+            scheduler.lifespan(
+                settings,
+                database,
+                jobs=[closing.catch_up],
+                materialize=wallet_generation.materializer(settings),
+            ),
         ),
     )
     app.state.settings = settings

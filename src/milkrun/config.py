@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -76,6 +77,10 @@ class Settings(BaseSettings):
     upi_payee_name: str = Field(default="", max_length=99)
     # A public bill link (/b/{token}) works this many days unless revoked.
     bill_link_days: int = Field(default=30, ge=1, le=365)
+
+    # Prepaid wallets: a day's orders are not generated for a prepaid customer whose balance
+    # would fall below this (rupees), unless the customer has a threshold of its own.
+    wallet_threshold: Decimal = Field(default=Decimal("0.00"), ge=0, max_digits=9, decimal_places=2)
 
     base_url: str = "http://127.0.0.1:8000"
     backup_dir: str = "backups"

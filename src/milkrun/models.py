@@ -12,7 +12,7 @@ from milkrun.deliveries.models import DeliveryProof, DeliveryStatus, Idempotency
 from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.notify.models import MessageConsent, OutboxMessage
-from milkrun.orders.models import MaterializationRun, Order
+from milkrun.orders.models import LowBalanceHold, MaterializationRun, Order
 from milkrun.payment_links.models import PaymentLink
 from milkrun.payments.models import CashCollection, CashHandover, Payment
 from milkrun.periods.models import DayClose, MonthClose
@@ -39,6 +39,7 @@ __all__ = [
     "LegacyRecord",
     "LinkGuessThrottle",
     "LoginThrottle",
+    "LowBalanceHold",
     "MaterializationRun",
     "MessageConsent",
     "MonthClose",

@@ -24,6 +24,7 @@ from milkrun.api.routes import (
     shared_delivery_links,
     subscriptions,
     users,
+    wallets,
 )
 
 API_PREFIX = "/api/v1"
@@ -49,6 +50,7 @@ def build_router() -> APIRouter:
     router.include_router(invoices.me_router)
     router.include_router(payment_links.router)
     router.include_router(payments.router)
+    router.include_router(wallets.router)
     router.include_router(notify.router)
     router.include_router(notify.webhook)
     router.include_router(payment_links.webhook)

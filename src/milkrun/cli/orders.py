@@ -10,7 +10,7 @@ from rich.table import Table
 from milkrun import clock
 from milkrun.audit.service import Actor
 from milkrun.cli.context import console, errors, session_scope, settings
-from milkrun.orders import generate
+from milkrun.wallets import generation as wallet_generation
 
 app = typer.Typer(no_args_is_help=True, help="The order book.")
 
@@ -42,10 +42,11 @@ def generate_command(
     open; a date of a month whose bills are finalized always."""
     day = _parse_date(date)
     with session_scope() as session:
-        report = generate.generate(
+        report = wallet_generation.generate(
             session,
             day,
             Actor.system("cli:orders generate", channel="cli"),
+            settings(),
             today=clock.today(settings().zone),
             dry_run=dry_run,
             past=past,

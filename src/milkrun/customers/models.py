@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from milkrun.db.base import Base, Timestamped
@@ -54,3 +54,8 @@ class Customer(Timestamped, Base):
     proposed_accuracy_m: Mapped[int | None]
     proposed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
     proposed_at: Mapped[dt.datetime | None]
+    # Prepaid (``milkrun.wallets``): deliveries draw on what was paid in advance; a day whose
+    # orders would take the balance below the threshold is not generated. The threshold is the
+    # dairy's (MILKRUN_WALLET_THRESHOLD) unless set here.
+    is_prepaid: Mapped[bool] = mapped_column(default=False, server_default=false())
+    wallet_threshold_paise: Mapped[int | None]

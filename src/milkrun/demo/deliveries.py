@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit.service import Actor
 from milkrun.auth.models import User
+from milkrun.config import Settings, get_settings
 from milkrun.customers.models import Customer
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
@@ -29,10 +30,11 @@ from milkrun.demo import locations
 from milkrun.links import queries as link_queries
 from milkrun.links import service as link_service
 from milkrun.links.schemas import LinkCreate
-from milkrun.orders import generate, sync
+from milkrun.orders import sync
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.routing import queries as routing_queries
 from milkrun.routing.models import Route, Shift
+from milkrun.wallets import generation as wallet_generation
 
 # Of today's morning stops, the share already walked when the demo starts.
 TODAY_DONE = 0.4
@@ -40,7 +42,13 @@ LINK_LABEL = "Manjunath (covering today)"
 
 
 def seed_delivery_day(
-    session: Session, *, today: dt.date, admin: User, secret: str, zone: ZoneInfo
+    session: Session,
+    *,
+    today: dt.date,
+    admin: User,
+    secret: str,
+    zone: ZoneInfo,
+    settings: Settings | None = None,
 ) -> str | None:
     """Materialize yesterday and today where that would change anything, mark them, and return
     the demo link's token (None when there is no route)."""
@@ -48,7 +56,9 @@ def seed_delivery_day(
     yesterday = today - dt.timedelta(days=1)
     for day in (yesterday, today):
         if sync.sync_day(session, day, dry_run=True).changed_anything:
-            generate.materialize(session, day, system, trigger="demo")
+            wallet_generation.materialize(
+                session, day, system, settings or get_settings(), trigger="demo"
+            )
     routes = session.scalars(select(Route).where(Route.is_active).order_by(Route.id)).all()
     for route in routes:
         _mark(session, route, yesterday, share=1.0, today=today)

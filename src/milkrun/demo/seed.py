@@ -31,6 +31,7 @@ from milkrun.demo.deliveries import seed_delivery_day
 from milkrun.demo.delivery_round import seed_delivery_round
 from milkrun.demo.locations import seed_locations
 from milkrun.demo.order_book import seed_order_book
+from milkrun.demo.wallets import seed_wallets
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
 from milkrun.routing.schemas import RouteCreate
@@ -206,6 +207,7 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
         admin=owner,
         secret=settings.secret_key.get_secret_value(),
         zone=settings.zone,
+        settings=settings,
     )
     # Last month billed and paid: the first demo customer has credit, the second arrears.
     demo_customers = [
@@ -224,6 +226,8 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
     # Bottles out with customers, cash at the door, yesterday's handover.
     no_cash = frozenset(c for c in (credit, arrears) if c is not None)
     seed_delivery_round(session, today=today, owner=owner, no_cash=no_cash)
+    # Three prepaid households, one running low (its tomorrow is held).
+    seed_wallets(session, today=today, settings=settings)
     return logins
 
 

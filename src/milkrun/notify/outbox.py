@@ -239,6 +239,47 @@ def low_balance(
     )
 
 
+class LowWallet(Protocol):
+    @property
+    def customer_id(self) -> int: ...
+    @property
+    def available_paise(self) -> int: ...
+    @property
+    def threshold_paise(self) -> int: ...
+
+
+def low_balances(session: Session, wallets: Iterable[LowWallet], day: dt.date) -> None:
+    """For prepaid wallets held on ``day``: one ``low_balance`` message each, in one
+    executemany (once per customer and day: a hold put back after a lift says nothing new)."""
+    now = clock.now()
+    rows = [
+        _row(
+            "low_balance",
+            {
+                "balance": to_rupees(int(wallet.available_paise)),
+                "threshold": to_rupees(int(wallet.threshold_paise)),
+            },
+            customer_id=wallet.customer_id,
+            recipient=None,
+            entity=("customer", wallet.customer_id),
+            dedup_key=f"low_balance:{wallet.customer_id}:{day.isoformat()}",
+            now=now,
+        )
+        for wallet in wallets
+    ]
+    if rows:
+        done = set(
+            session.scalars(
+                select(MESSAGES.c.dedup_key).where(
+                    MESSAGES.c.dedup_key.in_([row["dedup_key"] for row in rows])
+                )
+            )
+        )
+        rows = [row for row in rows if row["dedup_key"] not in done]
+    if rows:
+        session.execute(_APPEND, rows)
+
+
 class OverdueBill(Protocol):
     @property
     def invoice_id(self) -> int: ...

@@ -1,7 +1,8 @@
 """What is due on a date: one row per subscription that delivers on it, as one SELECT.
 
 The rules of ``milkrun.subscriptions.schedule`` stated in SQL (a property test compares the two):
-for date D a subscription is due when it runs on D, its customer is active, no pause covers D,
+for date D a subscription is due when it runs on D, its customer is active, no pause covers D
+and no low-balance hold of its customer (a prepaid wallet too low, ``milkrun.wallets``) is on D,
 and the override for D or else the terms in force on D give a quantity above 0; the product of
 those terms is active and has a price on D (``catalog.prices.in_force``, the catalog's one
 statement of the price in force). Each due row carries the customer's route and the terms' shift.
@@ -18,6 +19,7 @@ from sqlalchemy.orm import aliased
 from milkrun.catalog import prices
 from milkrun.catalog.models import Product
 from milkrun.customers.models import Customer
+from milkrun.orders.models import LowBalanceHold
 from milkrun.subscriptions.bookkeeping import EVERYTHING, Deliveries
 from milkrun.subscriptions.models import (
     WEEKDAYS,
@@ -30,9 +32,10 @@ from milkrun.subscriptions.models import (
 from milkrun.subscriptions.schedule import day_number
 
 
-def due_on(day: dt.date, scope: Deliveries = EVERYTHING) -> Select[Any]:
+def due_on(day: dt.date, scope: Deliveries = EVERYTHING, *, with_holds: bool = True) -> Select[Any]:
     """The due relation of ``day``: (subscription_id, customer_id, product_id, shift, route_id,
-    quantity, unit_price_paise), one row per subscription that delivers on ``day``."""
+    quantity, unit_price_paise), one row per subscription that delivers on ``day``. Without
+    ``with_holds``: what would be due if no wallet were low (what the day would cost)."""
     s, t, c, p, o = Subscription, SubscriptionTerms, Customer, Product, Override
     # The terms in force: on or before the date, with no later ones on or before it. As an
     # anti-join, not a join to the grouped latest dates: the planner estimates an anti-join
@@ -60,6 +63,10 @@ def due_on(day: dt.date, scope: Deliveries = EVERYTHING) -> Select[Any]:
     paused_customers = select(Pause.customer_id).where(covering, Pause.subscription_id.is_(None))
     paused_subscriptions = select(Pause.subscription_id).where(
         covering, Pause.subscription_id.is_not(None)
+    )
+    # Prepaid customers whose wallet is too low for the date (``milkrun.wallets`` decides).
+    held_customers = select(LowBalanceHold.customer_id).where(
+        LowBalanceHold.delivery_date == day, LowBalanceHold.lifted_at.is_(None)
     )
     statement = (
         select(
@@ -89,6 +96,8 @@ def due_on(day: dt.date, scope: Deliveries = EVERYTHING) -> Select[Any]:
             quantity > 0,
         )
     )
+    if with_holds:
+        statement = statement.where(s.customer_id.not_in(held_customers))
     if scope.subscription_ids is not None:
         statement = statement.where(s.id.in_(scope.subscription_ids))
     if scope.customer_id is not None:

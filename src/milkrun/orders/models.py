@@ -89,3 +89,25 @@ class MaterializationRun(Base):
     updated: Mapped[int] = mapped_column(default=0)
     cancelled: Mapped[int] = mapped_column(default=0)
     unchanged: Mapped[int] = mapped_column(default=0)
+
+
+class LowBalanceHold(Base):
+    """A prepaid customer's day that generation skips: the wallet would fall below its threshold
+    (``milkrun.wallets``). Kept after it is lifted (a top-up), so that a skipped day is always
+    shown: ``lifted_at`` set means the day's orders were generated again."""
+
+    __tablename__ = "low_balance_holds"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "delivery_date"),
+        Index("ix_low_balance_holds_delivery_date", "delivery_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    delivery_date: Mapped[dt.date]
+    # What the wallet held before the day, what the day would cost, the threshold in force.
+    available_paise: Mapped[int]
+    needed_paise: Mapped[int]
+    threshold_paise: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    lifted_at: Mapped[dt.datetime | None]

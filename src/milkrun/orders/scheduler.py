@@ -29,6 +29,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from milkrun import clock, cutoff
 from milkrun.audit.service import Actor
 from milkrun.config import Settings
@@ -39,6 +41,15 @@ log = logging.getLogger("milkrun.scheduler")
 POLL_SECONDS = 60.0
 # A job of the scheduler: (database, settings, trigger) -> anything; idempotent, catching up.
 Job = Callable[[Database, Settings, str], object]
+# Materializing one date unless it has a run: (session, date, actor, trigger). The app gives
+# the wallets' step (holds first, ``milkrun.wallets.generation``), which lives above orders.
+Materialize = Callable[[Session, dt.date, Actor, str], "generate.Report | None"]
+
+
+def _materialize_if_missing(
+    session: Session, day: dt.date, actor: Actor, trigger: str
+) -> generate.Report | None:
+    return generate.materialize_if_missing(session, day, actor, trigger=trigger)
 
 
 def dates_due(settings: Settings, now: dt.datetime | None = None) -> list[dt.date]:
@@ -52,13 +63,19 @@ def dates_due(settings: Settings, now: dt.datetime | None = None) -> list[dt.dat
     ]
 
 
-def catch_up(database: Database, settings: Settings, *, trigger: str) -> list[generate.Report]:
+def catch_up(
+    database: Database,
+    settings: Settings,
+    *,
+    trigger: str,
+    materialize: Materialize = _materialize_if_missing,
+) -> list[generate.Report]:
     """Materialize every date of ``dates_due`` that has no run yet; one transaction per date."""
     reports = []
     actor = Actor.system(f"scheduler ({trigger})", channel="scheduler")
     for day in dates_due(settings):
         with database.session_scope(write=True) as session:
-            report = generate.materialize_if_missing(session, day, actor, trigger=trigger)
+            report = materialize(session, day, actor, trigger)
         if report is not None:
             log.info("materialized %s (%s): %s", day, trigger, report.counts)
             reports.append(report)
@@ -76,8 +93,10 @@ class MaterializationScheduler:
         *,
         poll_seconds: float = POLL_SECONDS,
         jobs: Sequence[Job] = (),
+        materialize: Materialize = _materialize_if_missing,
     ) -> None:
         self.database = database
+        self.materialize = materialize
         self.settings = settings
         self.jobs = tuple(jobs)
         self.poll_seconds = poll_seconds
@@ -96,7 +115,9 @@ class MaterializationScheduler:
         trigger = "catch_up"
         while not self._stop.is_set():
             try:
-                catch_up(self.database, self.settings, trigger=trigger)
+                catch_up(
+                    self.database, self.settings, trigger=trigger, materialize=self.materialize
+                )
             except Exception:  # a failed night must not kill the thread; retried on next wake
                 log.exception("materialization failed; retrying in %s s", self.poll_seconds)
             for job in self.jobs:
@@ -111,7 +132,10 @@ class MaterializationScheduler:
 
 
 def lifespan(
-    settings: Settings, database: Database, jobs: Sequence[Job] = ()
+    settings: Settings,
+    database: Database,
+    jobs: Sequence[Job] = (),
+    materialize: Materialize = _materialize_if_missing,
 ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     """The app's lifespan: run the scheduler while the app runs, when settings ask for it."""
 
@@ -119,7 +143,9 @@ def lifespan(
     async def run(_app: Any) -> AsyncIterator[None]:
         scheduler = None
         if settings.runs_scheduler:
-            scheduler = MaterializationScheduler(database, settings, jobs=jobs)
+            scheduler = MaterializationScheduler(
+                database, settings, jobs=jobs, materialize=materialize
+            )
             scheduler.start()
         try:
             yield

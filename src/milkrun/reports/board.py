@@ -26,6 +26,8 @@ from milkrun.orders.models import MaterializationRun, Order, OrderStatus
 from milkrun.payments import collections
 from milkrun.reports.months import first_of
 from milkrun.routing.models import Route
+from milkrun.wallets import queries as wallet_queries
+from milkrun.wallets.generation import threshold_of
 
 # What changes the orders of a date after its generation (they re-sync it; the board counts them).
 ORDER_CHANGES = (
@@ -89,6 +91,8 @@ class Tomorrow:
     generated_at: dt.datetime | None
     changes_since: int
     lines: list[LoadLine]
+    # Prepaid customers whose day is held for a low wallet balance (no orders made).
+    low_balance: list[wallet_queries.HeldCustomer]
 
 
 @dataclass(frozen=True)
@@ -258,6 +262,7 @@ def board(session: Session, today: dt.date, settings: Settings) -> Board:
             generated_at=generated_at,
             changes_since=changes_since(session, generated_at) if generated_at else 0,
             lines=lines,
+            low_balance=wallet_queries.low_on(session, tomorrow, threshold_of(settings)),
         ),
         money=money(session, today),
         waiting=waiting_for_route(session),

@@ -58,6 +58,7 @@ def build_web_router() -> APIRouter:
         admin_containers,
         admin_customer,
         admin_customer_messages,
+        admin_customer_wallet,
         admin_customers,
         admin_dues,
         admin_generate,
@@ -93,6 +94,7 @@ def build_web_router() -> APIRouter:
         admin_customers,  # before admin_customer: /admin/customers/new is not a customer's id
         admin_customer,
         admin_customer_messages,
+        admin_customer_wallet,
         admin_products,
         admin_routes,
         admin_stop_order,

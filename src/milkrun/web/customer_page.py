@@ -20,6 +20,8 @@ from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import SessionDep, SettingsDep
 from milkrun.routing.models import Route
+from milkrun.wallets import queries as wallet_queries
+from milkrun.wallets.generation import threshold_of
 from milkrun.web import customer_bills
 from milkrun.web import customer_views as views
 from milkrun.web.customer_views import Day, PauseView
@@ -136,6 +138,17 @@ class Screen(PageVisit):
             bills_next=bills_next,
             upi_vpa=self.settings.upi_vpa,
             account=customer_bills.account(session, self.customer_id, self.settings),
+            wallet=(
+                wallet_queries.wallet(
+                    session,
+                    self.customer_id,
+                    threshold_of(self.settings),
+                    self.settings.zone,
+                    window.today,
+                )
+                if customer.is_prepaid
+                else None
+            ),
             attempt=attempt,
             done=done,
         )

@@ -27,7 +27,7 @@ from milkrun.customers import ownership
 from milkrun.cutoff import Window
 from milkrun.date_window import BusinessDate
 from milkrun.db.pagination import Page
-from milkrun.orders import generate, queries, service
+from milkrun.orders import queries, service
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.schemas import (
     GenerateReport,
@@ -37,6 +37,7 @@ from milkrun.orders.schemas import (
     OrderRead,
     UpcomingOrders,
 )
+from milkrun.wallets import generation as wallet_generation
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 me_router = APIRouter(prefix="/me", tags=["me"])
@@ -119,10 +120,11 @@ def generate_orders(
     reports what would be created, updated and cancelled, and changes nothing. A past date is
     refused (409 ``date_in_past``) unless ``past`` is true with a ``reason`` and its month is
     still open; a date of a finalized month always (409 ``month_closed``)."""
-    report = generate.generate(
+    report = wallet_generation.generate(
         session,
         body.date,
         actor,
+        settings,
         today=clock.today(settings.zone),
         dry_run=body.dry_run,
         past=body.past,

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.api.caller import CallerCustomerId, MyCustomerId
 from milkrun.api.deps import (
     DEFAULT_LIMIT,
@@ -28,6 +29,8 @@ from milkrun.money import to_rupees
 from milkrun.payments import queries as payment_queries
 from milkrun.payments.models import Payment, PaymentMethod
 from milkrun.payments.schemas import AllocationRead, PaymentCreate, PaymentRead
+from milkrun.wallets import service as wallet_service
+from milkrun.wallets.generation import threshold_of
 
 router = APIRouter(tags=["payments"])
 
@@ -73,11 +76,20 @@ def record_payment(
     _: AdminUser,
     actor: ActorDep,
     session: SessionDep,
+    settings: SettingsDep,
     confirm: Confirm = False,
 ) -> PaymentRead:
     """Record money received; it pays the customer's oldest open invoices first and the rest
-    stays as credit for the next bill."""
-    payment = settlement.receive_payment(session, body, actor, confirm_duplicate=confirm)
+    stays as credit for the next bill. For a prepaid customer it is a top-up: days held for a
+    low balance that have not begun are generated again when the balance allows."""
+    payment = wallet_service.receive_payment(
+        session,
+        body,
+        actor,
+        threshold_paise=threshold_of(settings),
+        today=clock.today(settings.zone),
+        confirm_duplicate=confirm,
+    )
     return read_payments(session, [payment])[0]
 
 

@@ -33,6 +33,8 @@ from milkrun.orders import changes, leaving
 from milkrun.routing.models import Route
 from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions.schemas import OverrideSet, PauseUpdate, SubscriptionCreate
+from milkrun.wallets import queries as wallet_queries
+from milkrun.wallets.generation import threshold_of
 from milkrun.web import admin_customer_views, customer_bills
 from milkrun.web import customer_views as views
 from milkrun.web import subscription_forms as forms
@@ -49,6 +51,7 @@ DONE = {
     "saved": "Changes saved.",
     "deactivated": "Customer deactivated: no deliveries from the date shown.",
     "reactivated": "Customer active again: deliveries from the next open day.",
+    "wallet": "Wallet saved.",
     "login": "Login created: the customer logs in with the phone or email and that password.",
     "subscribed": "Subscription added.",
     "terms": "Subscription changed from the day chosen.",
@@ -118,6 +121,13 @@ class CustomerPage(PageVisit):
             bills=bills,
             bills_next=bills_next,
             account=customer_bills.account(session, self.customer_id, self.settings),
+            wallet=wallet_queries.wallet(
+                session,
+                self.customer_id,
+                threshold_of(self.settings),
+                self.settings.zone,
+                window.today,
+            ),
             trail=trail,
             trail_next=trail_next,
             consents={c.channel: c for c in consent.consents_of(session, self.customer_id)},

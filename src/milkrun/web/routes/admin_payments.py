@@ -21,6 +21,8 @@ from milkrun.payments import queries
 from milkrun.payments.errors import PossibleDuplicate
 from milkrun.payments.models import PaymentMethod
 from milkrun.payments.schemas import PaymentCreate
+from milkrun.wallets import service as wallet_service
+from milkrun.wallets.generation import threshold_of
 from milkrun.web.forms import FormText, valid_form
 from milkrun.web.pages import AdminVisit, PageVisit
 
@@ -133,8 +135,13 @@ def record_payment(
             },
             WORDS,
         )
-        payment = settlement.receive_payment(
-            visit.session, data, visit.actor, confirm_duplicate=bool(confirm)
+        payment = wallet_service.receive_payment(
+            visit.session,
+            data,
+            visit.actor,
+            threshold_paise=threshold_of(visit.settings),
+            today=visit.today,
+            confirm_duplicate=bool(confirm),
         )
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
