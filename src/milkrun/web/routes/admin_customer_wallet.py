@@ -12,7 +12,7 @@ from milkrun.wallets.generation import threshold_of
 from milkrun.wallets.schemas import WalletUpdate
 from milkrun.web.forms import valid_form
 from milkrun.web.pages import AdminVisit
-from milkrun.web.routes.admin_customer import _page
+from milkrun.web.routes.admin_customer import customer_page
 from milkrun.web.subscription_forms import Attempt, FormValues
 
 router = APIRouter(prefix="/admin/customers/{customer_id}")
@@ -22,7 +22,7 @@ WORDS = {"threshold": "The threshold is an amount in rupees, ₹0 or more (e.g. 
 
 @router.post("/wallet", response_model=None)
 def save_wallet(visit: AdminVisit, customer_id: PathId, values: FormValues) -> Response:
-    page = _page(visit, customer_id)
+    page = customer_page(visit, customer_id)
     typed = {k: values.get(k, "") for k in ("is_prepaid", "threshold")}
     attempt = Attempt("wallet", "", values=typed)
     try:
