@@ -15,6 +15,7 @@ from milkrun.orders.models import MaterializationRun, Order
 from milkrun.payments.models import Payment
 from milkrun.periods.models import DayClose, MonthClose
 from milkrun.routing.models import Route, RouteSubstitute
+from milkrun.statements.models import StatementImport, StatementLine, StatementMapping, UpiHandle
 from milkrun.subscriptions.models import Override, Pause, Subscription, SubscriptionTerms
 
 __all__ = [
@@ -45,7 +46,11 @@ __all__ = [
     "Route",
     "RouteSubstitute",
     "SharedDeliveryLink",
+    "StatementImport",
+    "StatementLine",
+    "StatementMapping",
     "Subscription",
     "SubscriptionTerms",
+    "UpiHandle",
     "User",
 ]
