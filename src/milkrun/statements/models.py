@@ -83,7 +83,9 @@ class StatementLine(Base):
             "status = 'ignored' OR (status = 'unmatched') = (customer_id IS NULL)",
             name="customer_unless_unmatched",
         ),
-        CheckConstraint("(status = 'confirmed') = (payment_id IS NOT NULL)", name="paid_if_confirmed"),
+        CheckConstraint(
+            "(status = 'confirmed') = (payment_id IS NOT NULL)", name="paid_if_confirmed"
+        ),
         # The same credit (its UTR, else its date, amount and narration) is kept once.
         UniqueConstraint("fingerprint"),
         UniqueConstraint("payment_id"),
@@ -114,7 +116,10 @@ class UpiHandle(Base):
     the next credit from it is proposed for that customer."""
 
     __tablename__ = "upi_handles"
-    __table_args__ = (UniqueConstraint("handle"), Index("ix_upi_handles_customer_id", "customer_id"))
+    __table_args__ = (
+        UniqueConstraint("handle"),
+        Index("ix_upi_handles_customer_id", "customer_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     handle: Mapped[str] = mapped_column(String(100))
