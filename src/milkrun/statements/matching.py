@@ -101,11 +101,10 @@ def match_credits(session: Session, credits: list[Credit]) -> list[Match]:
 
     handles: dict[str, int] = {}
     for batch in _batches(c.upi_handle for c in credits if c.upi_handle):
-        handles.update(
-            session.execute(
-                select(UpiHandle.handle, UpiHandle.customer_id).where(UpiHandle.handle.in_(batch))
-            ).tuples()
-        )
+        for handle, customer_id in session.execute(
+            select(UpiHandle.handle, UpiHandle.customer_id).where(UpiHandle.handle.in_(batch))
+        ):
+            handles[handle] = customer_id
 
     phones = _unique(
         (phone[-10:], customer_id)
