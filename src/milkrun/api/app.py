@@ -15,6 +15,7 @@ from milkrun.api.routes import (
     invoices,
     notify,
     orders,
+    payment_statements,
     payments,
     products,
     routes,
@@ -43,6 +44,7 @@ def build_router() -> APIRouter:
     router.include_router(bill_links.router)
     router.include_router(invoices.me_router)
     router.include_router(payments.router)
+    router.include_router(payment_statements.router)
     router.include_router(notify.router)
     router.include_router(notify.webhook)
     return router

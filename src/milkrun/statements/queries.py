@@ -8,9 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from milkrun.db.pagination import paginate
+from milkrun.money import to_rupees
+from milkrun.payments import queries as payment_queries
 from milkrun.statements.errors import StatementLineNotFound, UnknownMapping
 from milkrun.statements.mappings import PRESETS, Mapping
 from milkrun.statements.models import StatementImport, StatementLine, StatementMapping
+from milkrun.statements.schemas import LineRead, MappingRead
 
 
 def _as_mapping(row: StatementMapping) -> Mapping:
@@ -112,3 +115,48 @@ def list_imports(
 
 def count_imports(session: Session) -> int:
     return int(session.scalar(select(func.count(StatementImport.id))) or 0)
+
+
+def read_lines(session: Session, lines: Sequence[StatementLine]) -> list[LineRead]:
+    """Lines as the API and the pages show them, with their customers' names (one query)."""
+    names = payment_queries.customer_names(
+        session, [line.customer_id for line in lines if line.customer_id is not None]
+    )
+    return [
+        LineRead(
+            id=line.id,
+            import_id=line.import_id,
+            row_number=line.row_number,
+            value_date=line.value_date,
+            amount=to_rupees(line.amount_paise),
+            narration=line.narration,
+            utr=line.utr,
+            upi_handle=line.upi_handle,
+            status=line.status,
+            reason=line.reason,
+            customer_id=line.customer_id,
+            customer_name=names.get(line.customer_id) if line.customer_id else None,
+            invoice_id=line.invoice_id,
+            payment_id=line.payment_id,
+        )
+        for line in lines
+    ]
+
+
+def read_mappings(session: Session) -> list[MappingRead]:
+    return [
+        MappingRead(
+            name=m.name,
+            preset=m.name in PRESETS,
+            description=m.description,
+            date=m.date,
+            narration=m.narration,
+            reference=m.reference,
+            credit=m.credit,
+            debit=m.debit,
+            amount=m.amount,
+            type=m.type,
+            payer=m.payer,
+        )
+        for m in all_mappings(session)
+    ]

@@ -34,6 +34,7 @@ from milkrun.statements.errors import (
     MappingExists,
     MissingAmountColumn,
     NothingToConfirm,
+    UnknownMapping,
 )
 from milkrun.statements.mappings import PRESETS
 from milkrun.statements.matching import match_credits
@@ -346,3 +347,16 @@ def save_mapping(session: Session, data: MappingCreate, actor: Actor) -> Stateme
         after=audit.snapshot(row),
     )
     return row
+
+
+def mapping_to_use(session: Session, name: str | None) -> str:
+    """The mapping named, else the one of the last import (chosen once, it is kept)."""
+    if name and name.strip():
+        return name.strip()
+    last = queries.last_mapping_name(session)
+    if last is None:
+        raise UnknownMapping(
+            "Choose the statement's mapping (the first import needs one): "
+            + ", ".join(queries.all_mapping_names(session))
+        )
+    return last
