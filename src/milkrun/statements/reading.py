@@ -82,6 +82,8 @@ def _key(name: str) -> str:
 def decode(content: bytes) -> str:
     """The file's text: UTF-8 (with or without a byte-order mark), else Windows-1252, as older
     net-banking exports are. A spreadsheet is refused with what to do instead."""
+    if not content.strip():
+        raise MalformedStatement("The file is empty: choose the statement file (CSV) to import")
     if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise MalformedStatement(
             "This is a spreadsheet (Excel) file, not CSV: open it and save it as CSV first"
