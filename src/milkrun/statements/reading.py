@@ -12,6 +12,7 @@ naming the row (as a spreadsheet numbers it) and the column, and nothing is reco
 from __future__ import annotations
 
 import csv
+import functools
 import datetime as dt
 import hashlib
 import io
@@ -27,20 +28,31 @@ from milkrun.statements.mappings import Mapping
 HEADER_SEARCH_ROWS = 30
 MAX_NARRATION = 500
 MAX_REFERENCE = 80
-DATE_FORMATS = (
-    "%d/%m/%Y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%d/%m/%y",
-    "%d-%m-%y",
-    "%d %b %Y",
-    "%d-%b-%Y",
-    "%d %b %y",
-    "%d-%b-%y",
-    "%d %B %Y",
-    "%Y-%m-%d",
-)
-TIME_SUFFIXES = ("", " %H:%M:%S", " %H:%M", " %I:%M %p", " %I:%M:%S %p")
+_TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?"
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME)
+_NAMED_DATE = re.compile(r"(\d{1,2})[ \-]([A-Za-z]{3,9})[ \-,]+(\d{4}|\d{2})" + _TIME)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})" + _TIME)
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _AMOUNT = re.compile(r"\d+(\.\d{1,2})?")
 _CURRENCY = re.compile(r"₹|INR|Rs\.?|\s", re.IGNORECASE)
 _SIDE = re.compile(r"(CR|DR|C|D)\.?$", re.IGNORECASE)
@@ -94,15 +106,26 @@ def decode(content: bytes) -> str:
         return content.decode("cp1252", errors="replace")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> dt.date | None:
+    """A day-first date as Indian banks write it, or None (a statement repeats its dates, so
+    they are remembered)."""
     value = " ".join(text.split())
-    for date_format in DATE_FORMATS:
-        for suffix in TIME_SUFFIXES:
-            try:
-                return dt.datetime.strptime(value, date_format + suffix).date()  # noqa: DTZ007 (a day, no time zone)
-            except ValueError:
-                continue
-    return None
+    year = month = day = 0
+    if found := _NUMERIC_DATE.fullmatch(value):
+        day, month, year = int(found[1]), int(found[2]), int(found[3])
+    elif found := _NAMED_DATE.fullmatch(value):
+        day, month, year = int(found[1]), MONTHS.get(found[2].lower(), 0), int(found[3])
+    elif found := _ISO_DATE.fullmatch(value):
+        year, month, day = int(found[1]), int(found[2]), int(found[3])
+    else:
+        return None
+    if year < 100:
+        year += 2000
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def parse_amount(text: str) -> tuple[int, str | None] | None:
