@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -131,8 +132,7 @@ def import_statement(
     ]
     try:
         with session.begin_nested():
-            for start in range(0, len(rows), BATCH):
-                session.execute(insert(StatementLine), rows[start : start + BATCH])
+            _insert_lines(session, rows)
     except IntegrityError as exc:
         raise ImportedConcurrently(
             "Another import recorded some of these credits a moment ago: import the file again"
@@ -147,6 +147,40 @@ def import_statement(
         after=result.model_dump(),
     )
     return result
+
+
+# The PostgreSQL array type of each column of a statement line, for one INSERT ... unnest.
+_ARRAYS = {
+    "import_id": "integer[]",
+    "row_number": "integer[]",
+    "value_date": "date[]",
+    "amount_paise": "integer[]",
+    "narration": "text[]",
+    "utr": "text[]",
+    "upi_handle": "text[]",
+    "fingerprint": "text[]",
+    "status": "text[]",
+    "customer_id": "integer[]",
+    "invoice_id": "integer[]",
+    "reason": "text[]",
+    "payment_id": "integer[]",
+}
+
+
+def _insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
+    """All the lines in one statement on PostgreSQL (columns as arrays, ``unnest``ed), one
+    executemany on SQLite (render_nulls: one statement, not one per pattern of empty columns)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(StatementLine).execution_options(render_nulls=True), rows)
+        return
+    columns = list(_ARRAYS)
+    arrays = ", ".join(f"CAST(:{c} AS {_ARRAYS[c]})" for c in columns)
+    session.execute(
+        text(f"INSERT INTO statement_lines ({', '.join(columns)}) SELECT * FROM unnest({arrays})"),
+        {c: [row[c] for row in rows] for c in columns},
+    )
 
 
 def _received_at(value_date: dt.date, zone: ZoneInfo, now: dt.datetime) -> dt.datetime:
