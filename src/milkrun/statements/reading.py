@@ -12,8 +12,8 @@ naming the row (as a spreadsheet numbers it) and the column, and nothing is reco
 from __future__ import annotations
 
 import csv
-import functools
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
