@@ -135,8 +135,12 @@ def test_saved_mapping(client: TestClient, admin: factories.Login) -> None:
         m["name"]
         for m in client.get("/api/v1/payment-statement-mappings", headers=admin.headers).json()
     ]
-    assert names[:4] == ["sbi", "hdfc", "icici", "axis"] and "Kotak" in names
-    body = "Transaction Date,Description,Chq / Ref number,Amount,Dr / Cr\n07-12-2026,NEFT IN,N1,250.00,CR\n"
+    assert names[:4] == ["sbi", "hdfc", "icici", "axis"]
+    assert "Kotak" in names
+    body = (
+        "Transaction Date,Description,Chq / Ref number,Amount,Dr / Cr\n"
+        "07-12-2026,NEFT IN,N1,250.00,CR\n"
+    )
     imported = upload(client, admin.headers, body, mapping="kotak")
     assert imported.status_code == 201, imported.text  # type: ignore[attr-defined]
     assert imported.json()["mapping"] == "Kotak"  # type: ignore[attr-defined]

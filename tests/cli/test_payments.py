@@ -37,7 +37,8 @@ def test_import_statement_from_the_command_line(
     good = tmp_path / "sbi.csv"
     good.write_text(
         HEADER
-        + '7 Dec 2026,7 Dec 2026,BY TRANSFER-UPI/CR/334512345678/RAVI/9845012345,,,"1,500.00",1500\n'
+        + "7 Dec 2026,7 Dec 2026,BY TRANSFER-UPI/CR/334512345678/RAVI/9845012345,,,"
+        + '"1,500.00",1500\n'
         + "7 Dec 2026,7 Dec 2026,BY TRANSFER-UPI/CR/334512345679/GIFT,,,250.00,1750\n"
         + "8 Dec 2026,8 Dec 2026,ATM WDL,,200.00,,1550\n"
     )
@@ -61,8 +62,10 @@ def test_import_statement_from_the_command_line(
     assert "Imported sbi.csv (sbi): 3 rows, 2 new credits" in first.output
     assert "1 debits skipped" in first.output
     assert again.exit_code == 0, again.output
-    assert "0 new credits" in again.output and "2 imported before" in again.output
+    assert "0 new credits" in again.output
+    assert "2 imported before" in again.output
     assert malformed.exit_code == 1
     assert "Row 2, column 'Credit': '1.500.00' is not an amount" in malformed.output
-    assert missing.exit_code == 1 and "Cannot read" in missing.output
+    assert missing.exit_code == 1
+    assert "Cannot read" in missing.output
     assert count_lines(url) == 2

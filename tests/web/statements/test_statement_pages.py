@@ -63,8 +63,10 @@ def test_upload_confirm_and_assign(admin_client: TestClient, session: Session) -
     shown = admin_client.get(sent.headers["location"])  # type: ignore[attr-defined]
     assert "2 new credits (1 to confirm, 1 unmatched" in shown.text
     assert "Bill number in the narration" in shown.text
-    assert "₹1,680.00" in shown.text and "Asha Iyer" in shown.text
-    assert "To confirm (1)" in shown.text and "Unmatched (1)" in shown.text
+    assert "₹1,680.00" in shown.text
+    assert "Asha Iyer" in shown.text
+    assert "To confirm (1)" in shown.text
+    assert "Unmatched (1)" in shown.text
     assert '<option value="sbi" selected>' in shown.text  # the layout is kept
 
     [proposed, queued] = session.scalars(select(StatementLine).order_by(StatementLine.id)).all()
@@ -73,12 +75,14 @@ def test_upload_confirm_and_assign(admin_client: TestClient, session: Session) -
     assert "Confirmed 1 payment." in admin_client.get(confirmed.headers["location"]).text
 
     line_page = admin_client.get(f"{PAGE}/lines/{queued.id}")
-    assert "Whose money is it?" in line_page.text and "334512345679" in line_page.text
+    assert "Whose money is it?" in line_page.text
+    assert "334512345679" in line_page.text
     wrong = admin_client.post(
         f"{PAGE}/lines/{queued.id}", data={"customer_id": "abc", "confirm": "1"}
     )
     assert wrong.status_code == 404
-    assert 'value="abc"' in wrong.text and "There is no customer" in wrong.text
+    assert 'value="abc"' in wrong.text
+    assert "There is no customer" in wrong.text
     assigned = admin_client.post(
         f"{PAGE}/lines/{queued.id}", data={"customer_id": str(ravi.id), "confirm": "1"}
     )
@@ -86,7 +90,8 @@ def test_upload_confirm_and_assign(admin_client: TestClient, session: Session) -
     rows = session.execute(select(Payment.customer_id, Payment.amount_paise).order_by(Payment.id))
     assert [tuple(r) for r in rows] == [(asha.id, 168000), (ravi.id, 30000)]
     done = admin_client.get(f"{PAGE}?status=confirmed")
-    assert "Confirmed (2)" in done.text and "Chosen by you" in done.text
+    assert "Confirmed (2)" in done.text
+    assert "Chosen by you" in done.text
     assert "Statements" in admin_client.get("/admin/payments").text
 
 
@@ -102,9 +107,11 @@ def test_a_malformed_file_re_renders_and_records_nothing(
     assert wrong_layout.status_code == 400  # type: ignore[attr-defined]
     assert '<option value="hdfc" selected>' in wrong_layout.text  # type: ignore[attr-defined]
     nothing = admin_client.post(PAGE, data={"mapping": "sbi"})
-    assert nothing.status_code == 400 and "The file is empty" in nothing.text
+    assert nothing.status_code == 400
+    assert "The file is empty" in nothing.text
     none_ticked = admin_client.post(f"{PAGE}/confirm", data={})
-    assert none_ticked.status_code == 400 and "None of the chosen lines" in none_ticked.text
+    assert none_ticked.status_code == 400
+    assert "None of the chosen lines" in none_ticked.text
     assert admin_client.get(f"{PAGE}/lines/999999").status_code == 404
 
 
