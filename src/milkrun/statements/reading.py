@@ -2,7 +2,8 @@
 
 Rules: the header is the first row (of the first 30) that names the mapping's date and narration
 columns; rows before it (the account holder, the period) are skipped, as are blank rows and
-rows with no date (opening balance, separators, footers). Dates are day first, as Indian banks
+rows with no date (separators, footers) or no money (the opening balance); a line of stars in
+the date column ends the statement (HDFC writes its summary below one). Dates are day first, as Indian banks
 write them ("07/12/2026", "07-12-26", "7 Dec 2026", "07-Dec-2026", with or without a time);
 amounts may carry Indian grouping ("1,23,456.00"), "₹"/"INR", and "Cr"/"Dr". A credit is a
 line with money in; debits are counted and skipped. Anything else is malformed: one message
@@ -64,7 +65,8 @@ _NO_DATE = re.compile(r"[\s*\-_=.]*")
 _RRN = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 _NEFT_UTR = re.compile(r"\b[A-Z]{4}[0-9A-Z][0-9]{6,17}\b")
 _NO_REFERENCE = {"", "0", "-", "NA", "N/A"}
-UPI_HANDLE = re.compile(r"[a-z0-9][a-z0-9._\-]{1,255}@[a-z][a-z0-9]{1,63}", re.IGNORECASE)
+# A UPI ID (VPA): a narration separates its parts with hyphens, so a hyphen ends the handle.
+UPI_HANDLE = re.compile(r"[a-z0-9][a-z0-9._]{1,255}@[a-z][a-z0-9]{1,63}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,8 @@ def read_statement(content: bytes, mapping: Mapping) -> Statement:
             return row[index].strip() if index is not None and index < len(row) else ""
 
         date_text = cell("date")
+        if date_text and set(date_text) == {"*"}:
+            break  # HDFC's line of stars: the summary of the statement follows
         if _NO_DATE.fullmatch(date_text):
             continue
         rows_read += 1
@@ -239,7 +243,7 @@ def read_statement(content: bytes, mapping: Mapping) -> Statement:
         reference = cell("reference")
         utr = (
             reference[:MAX_REFERENCE]
-            if reference.upper() not in _NO_REFERENCE
+            if reference.upper() not in _NO_REFERENCE and reference.strip("0")
             else reference_in(narration)
         )
         handle = UPI_HANDLE.search(narration)
