@@ -66,7 +66,7 @@ def build(session: Session, customers: int) -> None:
             for i in range(1, customers + 1)
         ],
     )
-    ids = dict(session.execute(select(Customer.phone, Customer.id)))
+    ids = dict(session.execute(select(Customer.phone, Customer.id)).all())
     session.execute(
         insert(Invoice),
         [
@@ -85,7 +85,7 @@ def build(session: Session, customers: int) -> None:
             for i in range(1, customers + 1)
         ],
     )
-    invoices = dict(session.execute(select(Invoice.customer_id, Invoice.id)))
+    invoices = dict(session.execute(select(Invoice.customer_id, Invoice.id)).all())
     session.execute(
         insert(InvoiceLine),
         [
