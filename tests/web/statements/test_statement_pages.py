@@ -45,7 +45,7 @@ def admin_client(client: TestClient, admin: Login) -> TestClient:
 def send(client: TestClient, body: str, mapping: str = "sbi") -> object:
     return client.post(
         PAGE,
-        data={"mapping": mapping, "csrf_token": client.page_token()},  # type: ignore[attr-defined]
+        data={"mapping": mapping, "csrf_token": client.page_token()},
         files={"file": ("sbi.csv", body.encode(), "text/csv")},
     )
 
