@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from milkrun import clock
+from milkrun import clock, demo
 from milkrun.audit.service import Actor
 from milkrun.billing import dues
 from milkrun.billing.models import Invoice
@@ -24,7 +25,9 @@ from milkrun.statements.errors import (
     NothingToConfirm,
     UnknownMapping,
 )
+from milkrun.statements.mappings import PRESETS
 from milkrun.statements.models import StatementLine, UpiHandle
+from milkrun.statements.reading import parse_amount, read_statement
 from tests import factories
 from tests.statements.factories import bill
 
@@ -253,3 +256,35 @@ def test_an_amount_with_type_column_upi_export(session: Session) -> None:
         "big@oksbi",
         dt.date(2026, 12, 7),
     )
+
+
+def test_the_sample_statement_reads() -> None:
+    """The demo's HDFC sample: preamble and opening balance skipped, the summary below the line
+    of stars not read, zeros are no reference, a UPI ID ends at a hyphen."""
+    content = (Path(demo.__file__).parent / "sample-statement-hdfc.csv").read_bytes()
+    statement = read_statement(content, PRESETS["hdfc"])
+    assert (len(statement.credits), statement.debits_skipped) == (7, 1)
+    first, *_, interest = statement.credits
+    assert (first.row_number, first.amount_paise, first.upi_handle) == (
+        7,
+        168000,
+        "asha.iyer@okhdfcbank",
+    )
+    assert interest.utr is None
+
+
+@pytest.mark.parametrize(
+    ("text", "paise"),
+    [
+        ("1,23,456.00", (12345600, None)),
+        ("₹ 1,680", (168000, None)),
+        ("INR 50.5", (5050, None)),
+        ("1,240.00 Cr", (124000, "CR")),
+        ("(250.00)", (-25000, None)),
+        ("-12.34", (-1234, None)),
+        ("12.345", None),
+        ("abc", None),
+    ],
+)
+def test_amounts_as_indian_statements_write_them(text: str, paise: object) -> None:
+    assert parse_amount(text) == paise
