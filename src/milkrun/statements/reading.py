@@ -5,9 +5,9 @@ columns; rows before it (the account holder, the period) are skipped, as are bla
 rows with no date (separators, footers) or no money (the opening balance); a line of stars in
 the date column ends the statement (HDFC writes its summary below one). Dates are day first,
 as Indian banks write them ("07/12/2026", "07-12-26", "7 Dec 2026", "07-Dec-2026", with or
-without a time); amounts may carry Indian grouping ("1,23,456.00"), "₹"/"INR", and "Cr"/"Dr". A credit is a
-line with money in; debits are counted and skipped. Anything else is malformed: one message
-naming the row (as a spreadsheet numbers it) and the column, and nothing is recorded.
+without a time); amounts may carry Indian grouping ("1,23,456.00"), "₹"/"INR", and "Cr"/"Dr".
+A credit is a line with money in; debits are counted and skipped. Anything else is malformed:
+one message naming the row (as a spreadsheet numbers it) and the column, and nothing is recorded.
 """
 
 from __future__ import annotations
