@@ -17,6 +17,7 @@ from milkrun.payment_links.models import PaymentLink
 from milkrun.payments.models import CashCollection, CashHandover, Payment
 from milkrun.periods.models import DayClose, MonthClose
 from milkrun.routing.models import Route, RouteSubstitute
+from milkrun.statements.models import StatementImport, StatementLine, StatementMapping, UpiHandle
 from milkrun.subscriptions.models import Override, Pause, Subscription, SubscriptionTerms
 
 __all__ = [
@@ -54,7 +55,11 @@ __all__ = [
     "Route",
     "RouteSubstitute",
     "SharedDeliveryLink",
+    "StatementImport",
+    "StatementLine",
+    "StatementMapping",
     "Subscription",
     "SubscriptionTerms",
+    "UpiHandle",
     "User",
 ]

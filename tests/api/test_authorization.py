@@ -20,6 +20,8 @@ from milkrun import clock
 from milkrun.api.app import API_PREFIX
 from milkrun.notify import outbox
 from milkrun.notify.models import OutboxMessage
+from milkrun.statements import service as statement_service
+from milkrun.statements.models import StatementLine
 from tests import factories
 from tests.billing import factories as billing_factories
 from tests.deliveries import factories as day_factories
@@ -150,6 +152,13 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("DELETE", "/invoices/{invoice_id}/links/{link_id}"): ADMIN_ONLY,
     ("POST", "/payments"): ADMIN_ONLY,
     ("GET", "/payments"): ADMIN_ONLY,
+    ("POST", "/payment-statements"): ADMIN_ONLY,
+    ("GET", "/payment-statement-lines"): ADMIN_ONLY,
+    ("POST", "/payment-statement-lines/confirm"): ADMIN_ONLY,
+    ("PUT", "/payment-statement-lines/{line_id}/customer"): ADMIN_ONLY,
+    ("POST", "/payment-statement-lines/{line_id}/ignore"): ADMIN_ONLY,
+    ("GET", "/payment-statement-mappings"): ADMIN_ONLY,
+    ("POST", "/payment-statement-mappings"): ADMIN_ONLY,
     ("GET", "/customers/{customer_id}/ledger"): frozenset({ADMIN, OWN}),
     ("GET", "/me/invoices"): frozenset({CUSTOMER}),
     ("GET", "/me/ledger"): frozenset({CUSTOMER}),
@@ -222,6 +231,16 @@ def _link_id(session: Session) -> int:
     return created.id
 
 
+def _statement_line_id(session: Session) -> int:
+    content = b"Date,Narration,Reference,Amount,Dr/Cr\n07/12/2026,UPI GIFT,334500000009,50,Cr\n"
+    statement_service.import_statement(
+        session, content, file_name="s.csv", mapping_name="generic", actor=factories.ACTOR
+    )
+    found = session.scalar(select(StatementLine.id).order_by(StatementLine.id.desc()))
+    assert found is not None
+    return found
+
+
 def _message_id(session: Session, customer_id: int) -> int:
     outbox.low_balance(session, customer_id=customer_id, balance_paise=100, threshold_paise=200)
     found = session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
@@ -251,6 +270,7 @@ class Records:
             "product_id": factories.product(session).id,
             "route_id": factories.route(session).id,
             "link_id": _link_id(session),
+            "line_id": _statement_line_id(session),
             "token": "an-unknown-token",
             "message_id": _message_id(session, other_customer.customer_id),
             "channel": "whatsapp",

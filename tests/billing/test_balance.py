@@ -23,6 +23,8 @@ from milkrun.billing.models import ISSUED_STATUSES, Invoice
 from milkrun.billing.settlement import receive_payment
 from milkrun.orders.models import Order
 from milkrun.payments.schemas import PaymentCreate
+from milkrun.statements import service as statement_service
+from milkrun.statements.models import StatementLine
 from tests import factories
 from tests.billing import factories as bf
 from tests.billing.conftest import Dairy
@@ -120,11 +122,40 @@ def test_december_bill_carries_november_arrears(
     assert "1–31 December 2026" in text
 
 
+def import_statement(session: Session, phone: str, credits: list[tuple[int, int, bool]]) -> None:
+    """A statement with the customer's phone in each narration, imported twice; the credits
+    marked so are confirmed (they become payments), the others wait and change nothing."""
+    content = "Date,Narration,Reference,Amount,Dr/Cr\n" + "".join(
+        f"{3 + day:02d}/12/2026,IMPS/{phone[-10:]}/MILK,{700000000000 + n},{rupees}.00,Cr\n"
+        for n, (day, rupees, _) in enumerate(credits)
+    )
+    for _ in range(2):
+        statement_service.import_statement(
+            session,
+            content.encode(),
+            file_name="s.csv",
+            mapping_name="generic",
+            actor=factories.ACTOR,
+        )
+    lines = session.scalars(select(StatementLine).order_by(StatementLine.row_number)).all()
+    assert len(lines) == len(credits)
+    chosen = [line.id for line, (_, _, confirm) in zip(lines, credits, strict=True) if confirm]
+    if chosen:
+        paid = statement_service.confirm_lines(session, chosen, factories.ACTOR, zone=ZONE)
+        assert sorted(p.amount_paise for p in paid) == sorted(
+            rupees * 100 for _, rupees, confirm in credits if confirm
+        )
+
+
 plans = st.fixed_dictionaries(
     {
         "nov_days": st.lists(st.sampled_from([0, 1, 2]), min_size=1, max_size=6),
         "policy": st.sampled_from(["delivered", "not_delivered"]),
         "payments": st.lists(st.tuples(st.integers(1, 2), st.integers(1, 900)), max_size=3),
+        # Credits of a bank statement (day, rupees, whether the owner confirms it).
+        "statement": st.lists(
+            st.tuples(st.integers(1, 2), st.integers(1, 900), st.booleans()), max_size=3
+        ),
         "corrections": st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2)), max_size=3),
         "dec_days": st.integers(0, 3),
     }
@@ -141,7 +172,8 @@ def test_the_ledger_and_every_bill_agree(
     session: Session, dairy: Dairy, plan: dict[str, Any]
 ) -> None:
     """Orders marked (2), partly (1) or left to the day close (0); November closed and finalized;
-    payments; late corrections (after the month closed); December closed and finalized. At
+    payments, by hand and from a bank statement (confirmed or left waiting, imported twice);
+    late corrections (after the month closed); December closed and finalized. At
     every bill: previous balance + payments and credits + charges + adjustments = total due =
     the ledger's balance then; at the end reconciliation is clean (bills − payments ± pending
     corrections = ledger, per customer)."""
@@ -162,6 +194,7 @@ def test_the_ledger_and_every_bill_agree(
         clock.freeze(dt.datetime(2026, 12, 20, 4, 0, tzinfo=dt.UTC))
         for day, rupees in plan["payments"]:
             pay(session, customer, f"{rupees}.00", dt.date(2026, 12, 3 + day))
+        import_statement(session, dairy.ravi.phone, plan["statement"])
         for index, quantity in plan["corrections"]:
             if index < len(made):
                 bf.correct(session, made[index], quantity, admin=dairy.admin)

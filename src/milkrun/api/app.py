@@ -18,6 +18,7 @@ from milkrun.api.routes import (
     notify,
     orders,
     payment_links,
+    payment_statements,
     payments,
     products,
     routes,
@@ -51,6 +52,7 @@ def build_router() -> APIRouter:
     router.include_router(payment_links.router)
     router.include_router(payments.router)
     router.include_router(wallets.router)
+    router.include_router(payment_statements.router)
     router.include_router(notify.router)
     router.include_router(notify.webhook)
     router.include_router(payment_links.webhook)

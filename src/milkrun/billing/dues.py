@@ -67,3 +67,15 @@ def owing_customers() -> Select[tuple[int]]:
         .group_by(moves.c.customer_id)
         .having(func.sum(moves.c.paise) > 0)
     )
+
+
+def owing_balances(session: Session) -> dict[int, int]:
+    """Every customer who owes something, with the balance (one query): a statement credit of
+    exactly that amount is likely theirs."""
+    moves = _movements().subquery()
+    rows = session.execute(
+        select(moves.c.customer_id, func.sum(moves.c.paise))
+        .group_by(moves.c.customer_id)
+        .having(func.sum(moves.c.paise) > 0)
+    )
+    return {customer_id: int(total) for customer_id, total in rows}

@@ -31,6 +31,7 @@ from milkrun.deliveries import closing
 from milkrun.deliveries import service as delivery_service
 from milkrun.deliveries.models import DeliveryOutcome, NotDeliveredReason
 from milkrun.deliveries.schemas import MarkRequest
+from milkrun.demo.statements import seed_statement
 from milkrun.money import to_rupees
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.payments.models import Payment, PaymentMethod
@@ -97,6 +98,8 @@ def seed_billing(
             session, last_month, actor, settings, finalize=True, today=this_month
         )
     _payments(session, last_month, actor, today, credit_customer_id, arrears_customer_id)
+    # Some of the unpaid bills paid into the bank: a statement imported, partly confirmed.
+    seed_statement(session, today=today, actor=actor, zone=settings.zone)
     # This month's days so far are closed too (the scheduler would have closed them each
     # morning): nothing of the past stays unmarked. The month itself stays open.
     close_days(session, this_month, today - dt.timedelta(days=1), today, settings)
