@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from milkrun.db.pagination import paginate
 from milkrun.money import to_rupees
-from milkrun.payments import queries as payment_queries
 from milkrun.statements.errors import StatementLineNotFound, UnknownMapping
 from milkrun.statements.mappings import PRESETS, Mapping
 from milkrun.statements.models import StatementImport, StatementLine, StatementMapping
@@ -119,7 +118,7 @@ def count_imports(session: Session) -> int:
 
 def read_lines(session: Session, lines: Sequence[StatementLine]) -> list[LineRead]:
     """Lines as the API and the pages show them, with their customers' names (one query)."""
-    names = payment_queries.customer_names(
+    names = customer_queries.names_of(
         session, [line.customer_id for line in lines if line.customer_id is not None]
     )
     return [
