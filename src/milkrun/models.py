@@ -8,9 +8,11 @@ from milkrun.billing.models import Allocation, Invoice, InvoiceLine, InvoiceSeri
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus, IdempotencyKey
+from milkrun.hubs.models import Holiday, Hub
 from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.notify.models import MessageConsent, OutboxMessage
+from milkrun.offers.models import Offer, OfferAcceptance
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.payments.models import Payment
 from milkrun.periods.models import DayClose, MonthClose
@@ -23,6 +25,8 @@ __all__ = [
     "AuditEvent",
     "BillLink",
     "Customer",
+    "Holiday",
+    "Hub",
     "DayClose",
     "DeliveryStatus",
     "IdempotencyKey",
@@ -35,6 +39,8 @@ __all__ = [
     "MaterializationRun",
     "MessageConsent",
     "MonthClose",
+    "Offer",
+    "OfferAcceptance",
     "Order",
     "OutboxMessage",
     "Override",

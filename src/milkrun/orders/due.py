@@ -2,6 +2,7 @@
 
 The rules of ``milkrun.subscriptions.schedule`` stated in SQL (a property test compares the two):
 for date D a subscription is due when it runs on D, its customer is active, no pause covers D,
+no holiday of the dairy or of the customer's hub falls on D (``hubs.calendar``),
 and the override for D or else the terms in force on D give a quantity above 0; the product of
 those terms is active and has a price on D (``catalog.prices.in_force``, the catalog's one
 statement of the price in force). Each due row carries the customer's route and the terms' shift.
@@ -18,6 +19,7 @@ from sqlalchemy.orm import aliased
 from milkrun.catalog import prices
 from milkrun.catalog.models import Product
 from milkrun.customers.models import Customer
+from milkrun.hubs import calendar
 from milkrun.subscriptions.bookkeeping import EVERYTHING, Deliveries
 from milkrun.subscriptions.models import (
     WEEKDAYS,
@@ -87,6 +89,7 @@ def due_on(day: dt.date, scope: Deliveries = EVERYTHING) -> Select[Any]:
             s.customer_id.not_in(paused_customers),
             s.id.not_in(paused_subscriptions),
             quantity > 0,
+            calendar.delivers_on(day, c.route_id),
         )
     )
     if scope.subscription_ids is not None:
