@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from milkrun.errors import Conflict, InvalidInput, NamedInBody, NotFound
+from milkrun.errors import Conflict, Forbidden, InvalidInput, NamedInBody, NotFound
 
 
 class HubNotFound(NotFound):
@@ -45,3 +45,16 @@ class UnknownHub(NamedInBody):
     """The hub named in the request does not exist (or is outside the caller's hub)."""
 
     code = HubNotFound.code
+
+
+class HubLimitedAdmin(Forbidden):
+    """An admin limited to one hub may not do what spans the hubs (open a hub, limit an admin,
+    declare a dairy-wide holiday or offer)."""
+
+    code = "hub_limited_admin"
+
+
+class NoDeliveryOnHoliday(Conflict):
+    """The customer's hub (or the whole dairy) delivers nothing that day."""
+
+    code = "holiday"

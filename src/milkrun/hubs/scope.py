@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.customers.errors import CustomerNotFound
 from milkrun.customers.models import Customer
-from milkrun.hubs.errors import HubNotFound
+from milkrun.hubs.errors import HubLimitedAdmin, HubNotFound
 from milkrun.routing.errors import RouteNotFound
 from milkrun.routing.models import Route
 
@@ -50,7 +50,7 @@ class HubScope:
             raise HubNotFound(f"There is no hub {hub_id}")
         return HubScope(hub_id)
 
-    def routes(self) -> Select[tuple[int]]:
+    def routes(self) -> Select[Any]:
         """The ids of the routes in view."""
         statement = select(Route.id)
         return statement if self.hub_id is None else statement.where(Route.hub_id == self.hub_id)
@@ -81,6 +81,11 @@ class HubScope:
         if self.hub_id is not None and route.hub_id != self.hub_id:
             raise RouteNotFound(f"There is no route {route.id}")
         return route
+
+    def ensure_unlimited(self, what: str) -> None:
+        """Refuse an admin limited to one hub what spans the hubs."""
+        if self.hub_id is not None:
+            raise HubLimitedAdmin(f"An admin of one hub may not {what}")
 
     def ensure_hub(self, hub_id: int | None) -> None:
         """A hub named by a limited admin must be its own (None stays None: refused by the
