@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from milkrun.customers.errors import CustomerNotFound
 from milkrun.customers.models import Customer
 from milkrun.hubs.errors import HubLimitedAdmin, HubNotFound
 from milkrun.routing.errors import RouteNotFound
 from milkrun.routing.models import Route
+
+Column = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 
 class Limited(Protocol):
@@ -55,14 +57,14 @@ class HubScope:
         statement = select(Route.id)
         return statement if self.hub_id is None else statement.where(Route.hub_id == self.hub_id)
 
-    def has_route(self, route_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    def has_route(self, route_id: Column) -> ColumnElement[bool]:
         """A condition on a route id column: the route is in view (any, even none, when
         unlimited)."""
         if self.hub_id is None:
             return true()
         return route_id.in_(self.routes())
 
-    def has_customer(self, customer_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    def has_customer(self, customer_id: Column) -> ColumnElement[bool]:
         """A condition on a customer id column: the customer is on a route in view."""
         if self.hub_id is None:
             return true()
