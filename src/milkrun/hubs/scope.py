@@ -57,6 +57,12 @@ class HubScope:
         statement = select(Route.id)
         return statement if self.hub_id is None else statement.where(Route.hub_id == self.hub_id)
 
+    @property
+    def route_filter(self) -> Select[Any] | None:
+        """The ids of the routes in view for a list to keep; None when every route (and no
+        route) is in view."""
+        return None if self.hub_id is None else self.routes()
+
     def has_route(self, route_id: Column) -> ColumnElement[bool]:
         """A condition on a route id column: the route is in view (any, even none, when
         unlimited)."""

@@ -69,11 +69,15 @@ def routes(visit: AdminVisit, cursor: str | None = None, done: str = "") -> Resp
     session = visit.session
     notice = None
     try:
-        rows, next_cursor = queries.list_routes(session, limit=PAGE, cursor=cursor)
+        rows, next_cursor = queries.list_routes(
+            session, limit=PAGE, cursor=cursor, routes=visit.scope.route_filter
+        )
     except InvalidCursor:
         notice = "That page link is not valid (it may have been cut short); this is the first page."
         cursor = None
-        rows, next_cursor = queries.list_routes(session, limit=PAGE, cursor=None)
+        rows, next_cursor = queries.list_routes(
+            session, limit=PAGE, cursor=None, routes=visit.scope.route_filter
+        )
     ids = [r.id for r in rows]
     stop_counts = customer_queries.active_per_route(session, ids)
     return visit.render(
