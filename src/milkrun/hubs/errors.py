@@ -11,6 +11,12 @@ class HubNotFound(NotFound):
     code = "hub_not_found"
 
 
+class HubNameRequired(InvalidInput):
+    """A hub has a name."""
+
+    code = "hub_name_required"
+
+
 class HubNameTaken(Conflict):
     """Another hub already has this name."""
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from milkrun.audit import service as audit
 from milkrun.auth.errors import UserNotFound
 from milkrun.auth.models import Role, User
-from milkrun.hubs.errors import HubNameTaken, UnknownHub
+from milkrun.hubs.errors import HubNameRequired, HubNameTaken, UnknownHub
 from milkrun.hubs.models import Hub
 from milkrun.hubs.scope import HubScope
 from milkrun.routing import queries as route_queries
@@ -25,6 +25,8 @@ def create_hub(session: Session, name: str, actor: audit.Actor, scope: HubScope)
     """A new hub; its name is unique (trimmed, any case)."""
     scope.ensure_unlimited("open a hub")
     name = " ".join(name.split())
+    if not name or len(name) > 80:
+        raise HubNameRequired("Give the hub a name of up to 80 characters")
     taken = session.scalar(select(Hub.id).where(Hub.name.ilike(name)))
     if taken is not None:
         raise HubNameTaken(f"There is already a hub called {name!r}")

@@ -59,6 +59,7 @@ def build_web_router() -> APIRouter:
         admin_customers,
         admin_dues,
         admin_generate,
+        admin_hubs,
         admin_invoices,
         admin_payments,
         admin_products,
@@ -85,6 +86,7 @@ def build_web_router() -> APIRouter:
         admin_bill_links,
         admin_board,
         admin_generate,
+        admin_hubs,
         admin_reports,
         admin_customers,  # before admin_customer: /admin/customers/new is not a customer's id
         admin_customer,
