@@ -11,6 +11,7 @@ from milkrun.catalog import prices
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.customers.models import Customer
 from milkrun.hubs.scope import HubScope
+from milkrun.offers.errors import OfferNotFound
 from milkrun.offers.models import Offer, OfferAcceptance
 from milkrun.orders.models import Order
 
@@ -109,3 +110,10 @@ def acceptances(session: Session, offer_id: int, scope: HubScope) -> Sequence[Ac
         .order_by(Customer.name)
     )
     return [Acceptance(*row) for row in rows]
+
+
+def get_offer(session: Session, offer_id: int) -> Offer:
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        raise OfferNotFound(f"There is no offer {offer_id}")
+    return offer

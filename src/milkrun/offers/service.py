@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +16,14 @@ from milkrun.offers.models import Offer, OfferAcceptance
 from milkrun.orders import service as order_service
 from milkrun.orders.schemas import OrderCreate
 from milkrun.subscriptions import service as subscription_service
+
+
+@dataclass(frozen=True)
+class Accepted:
+    acceptance_id: int
+    order_id: int
+    delivery_date: dt.date
+    quantity: int
 
 
 def create_offer(
@@ -57,7 +66,7 @@ def accept_offer(
     quantity: int,
     actor: audit.Actor,
     window: Window,
-) -> OfferAcceptance:
+) -> Accepted:
     """A customer's yes: a one-time order of the offer's product on its date (the orders
     service: the cut-off, a holiday, the product on sale, its price that day), once per
     customer."""
@@ -95,4 +104,4 @@ def accept_offer(
         customer_id=customer_id,
         order_id=order.id,
     )
-    return acceptance
+    return Accepted(acceptance.id, order.id, offer.offer_date, quantity)

@@ -61,6 +61,7 @@ def build_web_router() -> APIRouter:
         admin_generate,
         admin_hubs,
         admin_invoices,
+        admin_offers,
         admin_payments,
         admin_products,
         admin_reconcile,
@@ -87,6 +88,7 @@ def build_web_router() -> APIRouter:
         admin_board,
         admin_generate,
         admin_hubs,
+        admin_offers,
         admin_reports,
         admin_customers,  # before admin_customer: /admin/customers/new is not a customer's id
         admin_customer,
