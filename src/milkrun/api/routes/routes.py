@@ -37,8 +37,10 @@ router = APIRouter(prefix="/routes", tags=["routes"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RouteRead)
-def create_route(body: RouteCreate, _: AdminUser, actor: ActorDep, session: SessionDep) -> object:
-    return service.create_route(session, body, actor)
+def create_route(
+    body: RouteCreate, scope: ScopeDep, actor: ActorDep, session: SessionDep
+) -> object:
+    return service.create_route(session, body, actor, hub_id=scope.hub_id)
 
 
 @router.get("", response_model=Page[RouteRead])

@@ -125,7 +125,7 @@ def create_route(
     form = {"name": name, "area": area, "shift": shift, "delivery_boy_id": delivery_boy_id}
     try:
         data = valid_form(RouteCreate, _route_form(visit, form), WORDS)
-        route = service.create_route(visit.session, data, visit.actor)
+        route = service.create_route(visit.session, data, visit.actor, hub_id=visit.scope.hub_id)
     except MilkrunError as exc:
         return _new_page(visit, form, **refused(visit, exc))
     return RedirectResponse(f"/admin/routes/{route.id}?done=created", status_code=303)
