@@ -74,7 +74,7 @@ def _offer_rows(session: Session, since: dt.date, counted: Subquery) -> list[Off
             select(
                 ProductPrice.product_id, ProductPrice.effective_from, ProductPrice.price_paise
             ).where(ProductPrice.product_id.in_({row[2] for row in rows}))
-        ).tuples()
+        ).all()
     )
     return [
         OfferRow(

@@ -77,7 +77,12 @@ def declare_holiday(
     # holiday is written, so that ``due`` still shows them).
     due = due_on(day).subquery("due")
     hub_routes = None if hub_id is None else HubScope(hub_id).routes()
-    due_customers = select(due.c.customer_id)
+    marked = select(ORDERS.c.customer_id).where(
+        ORDERS.c.delivery_date == day,
+        ORDERS.c.status.not_in((OrderStatus.scheduled.value, OrderStatus.cancelled.value)),
+    )
+    # Due, unless already delivered to (a holiday declared late in the day).
+    due_customers = select(due.c.customer_id).where(due.c.customer_id.not_in(marked))
     order_customers = select(ORDERS.c.customer_id).where(
         ORDERS.c.delivery_date == day, ORDERS.c.status == OrderStatus.scheduled.value
     )
