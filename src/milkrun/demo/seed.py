@@ -28,6 +28,7 @@ from milkrun.customers import queries as customer_queries
 from milkrun.customers.schemas import CustomerCreate
 from milkrun.demo.billing import seed_billing
 from milkrun.demo.deliveries import seed_delivery_day
+from milkrun.demo.hubs import seed_hubs
 from milkrun.demo.order_book import seed_order_book
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
@@ -110,6 +111,8 @@ class Logins:
     customers: list[tuple[str, str, str]] = field(default_factory=list)
     # The token of today's shared delivery link for the first route (its URL: /l/<token>).
     link_token: str | None = None
+    # The manager limited to the Jayanagar hub (milkrun.demo.hubs).
+    hub_admin: tuple[str, str] | None = None
 
 
 def _staff(session: Session, actor: Actor, name: str, phone: str) -> User:
@@ -194,6 +197,12 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
     session.flush()
     _number_stops(session)
     seed_order_book(session, today=today, settings=settings)
+    logins.hub_admin = seed_hubs(
+        session,
+        today=today,
+        settings=settings,
+        first_customer_phone=logins.customers[0][1] if logins.customers else None,
+    )
     # Last: the delivery day needs the customers, their stops and their subscriptions.
     owner = auth_queries.user_by_username(session, ADMIN_EMAIL)
     assert owner is not None
