@@ -83,6 +83,10 @@ def test_an_admin_of_one_hub_sees_its_hub_only(client: TestClient, session: Sess
     assert client.get(f"/admin/customers/{hubs.dairy.customer.id}").status_code == 404
     assert client.get(f"/admin/customers/{hubs.south_customer.id}").status_code == 200
     assert client.get(f"/admin/routes/{hubs.east.id}").status_code == 404
+    assert client.get("/admin/dues").status_code == 200
+    board = client.get("/admin")
+    assert "Jayanagar 4th Block" in board.text
+    assert hubs.east.name not in board.text
     routes = client.get("/admin/routes")
     assert "Jayanagar 4th Block" in routes.text
     assert hubs.east.name not in routes.text

@@ -63,6 +63,14 @@ class HubScope:
         route) is in view."""
         return None if self.hub_id is None else self.routes()
 
+    @property
+    def customer_filter(self) -> Select[Any] | None:
+        """The ids of the customers in view (those on the hub's routes) for a list to keep;
+        None when every customer is in view."""
+        if self.hub_id is None:
+            return None
+        return select(Customer.id).where(Customer.route_id.in_(self.routes()))
+
     def has_route(self, route_id: Column) -> ColumnElement[bool]:
         """A condition on a route id column: the route is in view (any, even none, when
         unlimited)."""

@@ -44,6 +44,7 @@ def dues(visit: AdminVisit, sort: str = "total", order: str = "desc", page: int 
         descending=descending,
         limit=PAGE,
         offset=(page - 1) * PAGE,
+        customers=visit.scope.customer_filter,
     )
     pages = max(1, -(-count // PAGE))
 
@@ -86,6 +87,7 @@ def dues_csv(
         descending=descending,
         limit=PAGE,
         offset=(page - 1) * PAGE,
+        customers=visit.scope.customer_filter,
     )
     out = io.StringIO()
     writer = csv.writer(out)
