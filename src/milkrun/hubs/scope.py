@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from milkrun.customers.errors import CustomerNotFound
+from milkrun.customers import ownership
 from milkrun.customers.models import Customer
 from milkrun.hubs.errors import HubLimitedAdmin, HubNotFound
 from milkrun.routing.errors import RouteNotFound
@@ -88,8 +88,7 @@ class HubScope:
         """The customer, if in view; else 404 as for an unknown one."""
         if self.hub_id is not None:
             route = session.get(Route, customer.route_id) if customer.route_id else None
-            if route is None or route.hub_id != self.hub_id:
-                raise CustomerNotFound(customer.id)
+            ownership.ensure_in_view(customer.id, route is not None and route.hub_id == self.hub_id)
         return customer
 
     def ensure_route(self, route: Route) -> Route:
