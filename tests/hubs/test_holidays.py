@@ -52,6 +52,8 @@ def test_a_hub_holiday_leaves_its_customers_out_of_generation(
     dry = preview.breakdown(session, on)
     assert dry.holidays == ["Jayanagar: Ganesha Chaturthi"]
     assert dry.counts.created == 3
+    report = generate.materialize(session, on, ACTOR, dry_run=True)
+    assert report.holidays == ("Jayanagar: Ganesha Chaturthi",)
     generate.materialize(session, on, ACTOR)
     got = _orders(session, on)
     assert set(got) == {hubs.dairy.customer.id, hubs.dairy.neighbour.id, hubs.unrouted.id}
