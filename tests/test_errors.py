@@ -39,6 +39,7 @@ def test_a_record_named_in_a_body_shares_the_code_of_its_not_found() -> None:
     assert {kind.code for kind in twins} == {
         "container_type_not_found",
         "customer_not_found",
+        "hub_not_found",
         "order_not_found",
         "product_not_found",
         "route_not_found",

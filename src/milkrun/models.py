@@ -9,9 +9,11 @@ from milkrun.catalog.models import Product, ProductPrice
 from milkrun.containers.models import ContainerMovement, ContainerType
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryProof, DeliveryStatus, IdempotencyKey
+from milkrun.hubs.models import Holiday, Hub
 from milkrun.legacy.models import LegacyRecord
 from milkrun.links.models import LinkGuessThrottle, SharedDeliveryLink
 from milkrun.notify.models import MessageConsent, OutboxMessage
+from milkrun.offers.models import Offer, OfferAcceptance
 from milkrun.orders.models import LowBalanceHold, MaterializationRun, Order
 from milkrun.payment_links.models import PaymentLink
 from milkrun.payments.models import CashCollection, CashHandover, Payment
@@ -33,6 +35,8 @@ __all__ = [
     "DayClose",
     "DeliveryProof",
     "DeliveryStatus",
+    "Holiday",
+    "Hub",
     "IdempotencyKey",
     "Invoice",
     "InvoiceLine",
@@ -44,6 +48,8 @@ __all__ = [
     "MaterializationRun",
     "MessageConsent",
     "MonthClose",
+    "Offer",
+    "OfferAcceptance",
     "Order",
     "OutboxMessage",
     "Override",

@@ -160,6 +160,7 @@ def test_generate_dry_run_then_idempotent(client: TestClient, session: Session, 
         "updated": 0,
         "cancelled": 0,
         "unchanged": 0,
+        "holidays": [],
     }
     assert orders(session) == 0
     first = generate(client, shop, TOMORROW)

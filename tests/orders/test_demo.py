@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.config import Settings
+from milkrun.demo import hubs as demo_hubs
 from milkrun.demo.seed import seed
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.subscriptions.models import Override, Pause, Subscription, SubscriptionTerms
@@ -50,6 +51,7 @@ def test_the_demo_order_book(session: Session, settings: Settings) -> None:
 
     dates = set(session.scalars(select(Order.delivery_date).distinct()))
     expected = {TODAY + dt.timedelta(days=n) for n in range(-30, 2)}
+    expected.add(TODAY + dt.timedelta(days=demo_hubs.OFFER_IN_DAYS))  # a festival offer taken
     assert dates == expected
     one_time = session.scalars(select(Order).where(Order.subscription_id.is_(None))).all()
     assert len(one_time) >= 2

@@ -13,7 +13,7 @@ from milkrun.auth import tokens
 from milkrun.auth.models import Role, User
 from milkrun.db.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from milkrun.errors import Forbidden, Unauthorized
-from milkrun.http import csrf
+from milkrun.http import csrf, hub_guard
 from milkrun.http.deps import (
     READ_METHODS,
     TOKEN_COOKIE,
@@ -22,6 +22,7 @@ from milkrun.http.deps import (
     SettingsDep,
     actor_for,
 )
+from milkrun.hubs.scope import HubScope
 from milkrun.inputs.fields import MAX_ID, StrictId
 
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /auth/login")
@@ -43,6 +44,8 @@ def current_user(
         csrf.check_api_request(request, settings.base_url)
     user = tokens.user_for_token(session, token, secret=settings.secret_key.get_secret_value())
     request.state.user = user
+    if user.role == Role.admin:
+        hub_guard.ensure_in_hub(session, HubScope.of(user), request.path_params)
     return user
 
 
@@ -61,6 +64,14 @@ def require(*roles: Role) -> Callable[[User], Awaitable[User]]:
 AdminUser = Annotated[User, Depends(require(Role.admin))]
 CustomerUser = Annotated[User, Depends(require(Role.customer))]
 DeliveryUser = Annotated[User, Depends(require(Role.delivery_boy, Role.admin))]
+
+
+def admin_scope(user: AdminUser) -> HubScope:
+    """The hub the calling admin sees (all of them when not limited to one)."""
+    return HubScope.of(user)
+
+
+ScopeDep = Annotated[HubScope, Depends(admin_scope)]
 
 
 def get_actor(request: Request, user: CurrentUser) -> Actor:
@@ -85,6 +96,7 @@ __all__ = [
     "IdFilter",
     "Limit",
     "PathId",
+    "ScopeDep",
     "SessionDep",
     "SettingsDep",
     "actor_for",

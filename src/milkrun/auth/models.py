@@ -25,6 +25,7 @@ class User(Timestamped, Base):
             " OR (role <> 'customer' AND customer_id IS NULL)",
             name="customer_link",
         ),
+        CheckConstraint("hub_id IS NULL OR role = 'admin'", name="hub_limit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +36,9 @@ class User(Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # An admin limited to one hub sees and acts in that hub only (milkrun.hubs.scope); NULL:
+    # every hub. Only an admin has one.
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id"))
     # Carried in every login token; raising it ends the older tokens (auth/tokens.py).
     token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # The language messages (and, later, pages) are written in: en, hi or kn.

@@ -81,3 +81,10 @@ def active_delivery_boys(session: Session) -> Sequence[User]:
     return session.scalars(
         select(User).where(User.role == Role.delivery_boy, User.is_active).order_by(User.name)
     ).all()
+
+
+def active_admins(session: Session) -> Sequence[User]:
+    """Every active admin, by name: who may be limited to a hub (a handful, never a page)."""
+    return session.scalars(
+        select(User).where(User.role == Role.admin, User.is_active).order_by(User.name)
+    ).all()

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.billing.models import Invoice, InvoiceStatus
@@ -50,9 +51,14 @@ def ageing(
     descending: bool = True,
     limit: int = 50,
     offset: int = 0,
+    customers: Select[Any] | None = None,
 ) -> tuple[list[Dues], int, tuple[int, int, int, int, int]]:
-    """A page of the customers who owe on issued bills, the number of them, and the totals of
-    every bucket (and overall) across all of them."""
+    """A page of the customers who owe on issued bills (of ``customers``, the ids of a hub's,
+    when given), the number of them, and the totals of every bucket (and overall) across all
+    of them."""
+    owing = [Invoice.status.in_(OPEN), Invoice.total_paise > Invoice.amount_paid_paise]
+    if customers is not None:
+        owing.append(Invoice.customer_id.in_(customers))
     buckets = _buckets(today)
     total = func.coalesce(func.sum(Invoice.total_paise - Invoice.amount_paid_paise), 0)
     grouped = (
@@ -62,7 +68,7 @@ def ageing(
             total.label("total"),
             func.min(Invoice.issue_date).label("oldest"),
         )
-        .where(Invoice.status.in_(OPEN), Invoice.total_paise > Invoice.amount_paid_paise)
+        .where(*owing)
         .group_by(Invoice.customer_id)
         .subquery("dues")
     )

@@ -26,6 +26,8 @@ def _print_logins(logins: Logins) -> None:
     table.add_column("Username")
     table.add_column("Password")
     table.add_row("admin", "Priya (owner)", logins.admin[0], logins.admin[1])
+    if logins.hub_admin:
+        table.add_row("admin, Jayanagar hub only", "Shwetha", *logins.hub_admin)
     for name, phone, password in logins.delivery_boys:
         table.add_row("delivery boy", name, phone, password)
     for name, phone, password in logins.customers:

@@ -62,3 +62,5 @@ def generate_command(
         *(str(v) for v in (counts.created, counts.updated, counts.cancelled, counts.unchanged))
     )
     console.print(table)
+    for holiday in report.holidays:
+        console.print(f"Holiday · {holiday}: no orders for those customers")

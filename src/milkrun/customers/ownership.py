@@ -17,6 +17,13 @@ def ensure_own(own_customer_id: int | None, customer_id: int) -> None:
         raise CustomerNotFound(customer_id)
 
 
+def ensure_in_view(customer_id: int, in_view: bool) -> None:
+    """Refuse an admin limited to one hub a customer of another (``in_view`` false), as if it
+    did not exist (``milkrun.hubs.scope``)."""
+    if not in_view:
+        raise CustomerNotFound(customer_id)
+
+
 def ensure_may_act_for(owner: int | None, customer_id: int | None) -> None:
     """Refuse a caller limited to one customer (``owner``; None for an admin) a record of
     another; a request that names no customer is limited to the owner elsewhere."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -32,8 +33,11 @@ def list_customers(
     route_id: int | None = None,
     search: str | None = None,
     is_active: bool | None = None,
+    routes: Select[Any] | None = None,
 ) -> tuple[Sequence[Customer], str | None]:
     statement = select(Customer)
+    if routes is not None:
+        statement = statement.where(Customer.route_id.in_(routes))
     if area is not None:
         statement = statement.where(Customer.area == area)
     if route_id is not None:
@@ -69,6 +73,8 @@ class CustomerFilter:
     waiting: bool = False
     is_active: bool | None = None
     among: Select[tuple[int]] | None = None
+    # Only the customers on these routes (the routes of an admin's hub); None: everyone.
+    routes: Select[Any] | None = None
 
     def statement(self) -> Select[Customer]:
         statement = select(Customer)
@@ -78,6 +84,8 @@ class CustomerFilter:
             statement = statement.where(Customer.route_id.is_(None))
         if self.is_active is not None:
             statement = statement.where(Customer.is_active == self.is_active)
+        if self.routes is not None:
+            statement = statement.where(Customer.route_id.in_(self.routes))
         if self.among is not None:
             statement = statement.where(Customer.id.in_(self.among))
         text = (self.search or "").strip()

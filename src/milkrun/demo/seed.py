@@ -29,6 +29,7 @@ from milkrun.customers.schemas import CustomerCreate
 from milkrun.demo.billing import seed_billing
 from milkrun.demo.deliveries import seed_delivery_day
 from milkrun.demo.delivery_round import seed_delivery_round
+from milkrun.demo.hubs import seed_hubs
 from milkrun.demo.locations import seed_locations
 from milkrun.demo.order_book import seed_order_book
 from milkrun.demo.wallets import seed_wallets
@@ -113,6 +114,8 @@ class Logins:
     customers: list[tuple[str, str, str]] = field(default_factory=list)
     # The token of today's shared delivery link for the first route (its URL: /l/<token>).
     link_token: str | None = None
+    # The manager limited to the Jayanagar hub (milkrun.demo.hubs).
+    hub_admin: tuple[str, str] | None = None
 
 
 def _staff(session: Session, actor: Actor, name: str, phone: str) -> User:
@@ -198,6 +201,12 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
     _number_stops(session)
     seed_locations(session, actor, today)
     seed_order_book(session, today=today, settings=settings)
+    logins.hub_admin = seed_hubs(
+        session,
+        today=today,
+        settings=settings,
+        first_customer_phone=logins.customers[0][1] if logins.customers else None,
+    )
     # Last: the delivery day needs the customers, their stops and their subscriptions.
     owner = auth_queries.user_by_username(session, ADMIN_EMAIL)
     assert owner is not None

@@ -280,6 +280,30 @@ def low_balances(session: Session, wallets: Iterable[LowWallet], day: dt.date) -
         session.execute(_APPEND, rows)
 
 
+def holiday_declared(
+    session: Session, *, holiday_id: int, day: dt.date, reason: str, customer_ids: Iterable[int]
+) -> int:
+    """A holiday: each customer who would have had a delivery that day hears there is none, in
+    one executemany. Returns how many messages were written."""
+    now = clock.now()
+    params = {"delivery_date": shown(day), "reason": reason}
+    rows = [
+        _row(
+            "holiday",
+            params,
+            customer_id=customer_id,
+            recipient=None,
+            entity=("holiday", holiday_id),
+            dedup_key=f"holiday:{holiday_id}:{customer_id}",
+            now=now,
+        )
+        for customer_id in sorted(set(customer_ids))
+    ]
+    if rows:
+        session.execute(_APPEND, rows)
+    return len(rows)
+
+
 class OverdueBill(Protocol):
     @property
     def invoice_id(self) -> int: ...

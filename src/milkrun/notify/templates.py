@@ -299,6 +299,25 @@ _register(
     )
 )
 
+_register(
+    Template(
+        name="holiday",
+        category="utility",
+        is_urgent=False,
+        parameters=("delivery_date", "reason"),
+        texts={
+            "en": "{{ business }}: there is no delivery on {{ delivery_date }} ({{ reason }}). "
+            "Nothing is billed for that day; deliveries resume the day after.",
+            "hi": "{{ business }}: {{ delivery_date }} को डिलीवरी नहीं होगी ({{ reason }})। "
+            "उस दिन का कोई बिल नहीं बनेगा; अगले दिन से डिलीवरी फिर शुरू होगी।",
+            "kn": "{{ business }}: {{ delivery_date }} ರಂದು ವಿತರಣೆ ಇಲ್ಲ ({{ reason }}). ಆ ದಿನಕ್ಕೆ "
+            "ಯಾವುದೇ ಬಿಲ್ ಇಲ್ಲ; ಮರುದಿನದಿಂದ ವಿತರಣೆ ಮುಂದುವರಿಯುತ್ತದೆ.",
+        },
+        subjects={"en": "No delivery", "hi": "डिलीवरी नहीं", "kn": "ವಿತರಣೆ ಇಲ್ಲ"},
+        dlt_template_id="1107170000000000012",
+    )
+)
+
 
 # Sample parameters for the owner's preview of each template.
 SAMPLES: dict[str, dict[str, str]] = {
@@ -319,6 +338,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "day_changed": {"delivery_date": "08-12-2026", "quantity": "2"},
     "day_restored": {"delivery_date": "08-12-2026"},
     "not_delivered": {"delivery_date": "07-12-2026", "reason": "customer_unavailable"},
+    "holiday": {"delivery_date": "25-12-2026", "reason": "Christmas"},
     "low_balance": {"balance": "120.00", "threshold": "200.00"},
     "dues_reminder": {"number": "MR/2627/000123", "amount": "860.00", "due_date": "10-12-2026"},
     "delivery_link": {

@@ -1,8 +1,9 @@
 """What is due on a date: one row per subscription that delivers on it, as one SELECT.
 
 The rules of ``milkrun.subscriptions.schedule`` stated in SQL (a property test compares the two):
-for date D a subscription is due when it runs on D, its customer is active, no pause covers D
-and no low-balance hold of its customer (a prepaid wallet too low, ``milkrun.wallets``) is on D,
+for date D a subscription is due when it runs on D, its customer is active, no pause covers D,
+no holiday of the dairy or of the customer's hub falls on D (``hubs.calendar``), no low-balance
+hold of its customer (a prepaid wallet too low, ``milkrun.wallets``) is on D,
 and the override for D or else the terms in force on D give a quantity above 0; the product of
 those terms is active and has a price on D (``catalog.prices.in_force``, the catalog's one
 statement of the price in force). Each due row carries the customer's route and the terms' shift.
@@ -19,6 +20,7 @@ from sqlalchemy.orm import aliased
 from milkrun.catalog import prices
 from milkrun.catalog.models import Product
 from milkrun.customers.models import Customer
+from milkrun.hubs import calendar
 from milkrun.orders.models import LowBalanceHold
 from milkrun.subscriptions.bookkeeping import EVERYTHING, Deliveries
 from milkrun.subscriptions.models import (
@@ -94,6 +96,7 @@ def due_on(day: dt.date, scope: Deliveries = EVERYTHING, *, with_holds: bool = T
             s.customer_id.not_in(paused_customers),
             s.id.not_in(paused_subscriptions),
             quantity > 0,
+            calendar.delivers_on(day, c.route_id),
         )
     )
     if with_holds:

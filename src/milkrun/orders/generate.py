@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.audit import service as audit
 from milkrun.cutoff import DateInPast
+from milkrun.hubs import queries as hub_queries
 from milkrun.orders.models import MaterializationRun
 from milkrun.orders.sync import Counts as Counts  # callers name generate.Counts
 from milkrun.orders.sync import lock_day, sync_day
@@ -31,6 +32,8 @@ class Report:
     date: dt.date
     dry_run: bool
     counts: Counts
+    # The day's holidays in words ("Jayanagar: Diwali"): their customers are not due.
+    holidays: tuple[str, ...] = ()
 
 
 def materialize(
@@ -47,8 +50,9 @@ def materialize(
     run changes nothing."""
     started = clock.now()
     counts = sync_day(session, day, EVERYTHING, dry_run=dry_run)
+    closed = tuple(hub_queries.holidays_on(session, day))
     if dry_run:
-        return Report(day, True, counts)
+        return Report(day, True, counts, closed)
     run = MaterializationRun(
         delivery_date=day,
         trigger=trigger,
@@ -72,7 +76,7 @@ def materialize(
             **({"reason": reason} if reason else {}),
         },
     )
-    return Report(day, False, counts)
+    return Report(day, False, counts, closed)
 
 
 def generate(

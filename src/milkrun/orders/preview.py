@@ -15,6 +15,7 @@ from typing import cast
 from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from milkrun.hubs import queries as hub_queries
 from milkrun.orders.due import due_on
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.orders.sync import Counts
@@ -36,6 +37,8 @@ class Preview:
     day: dt.date
     counts: Counts
     lines: list[Line] = field(default_factory=list)
+    # What closes the day ("Whole dairy: Diwali"): those customers are not due.
+    holidays: list[str] = field(default_factory=list)
 
 
 def _sum(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -87,4 +90,4 @@ def breakdown(session: Session, day: dt.date) -> Preview:
         if created or changed or cancelled:
             lines.append(Line(route_id, product_id, created, changed, cancelled))
     lines.sort(key=lambda line: (line.route_id or 0, line.product_id))
-    return Preview(day, Counts(*totals), lines)
+    return Preview(day, Counts(*totals), lines, hub_queries.holidays_on(session, day))

@@ -61,6 +61,10 @@ class GenerateReport(BaseModel):
     updated: int
     cancelled: int
     unchanged: int
+    holidays: list[str] = Field(
+        default_factory=list,
+        description='The date\'s holidays ("Jayanagar: Diwali"): their customers get no order',
+    )
 
 
 class UpcomingOrder(BaseModel):

@@ -9,6 +9,7 @@ from milkrun import clock
 from milkrun.audit import service as audit
 from milkrun.catalog import queries as catalog_queries
 from milkrun.cutoff import Window
+from milkrun.hubs import calendar
 from milkrun.orders import queries
 from milkrun.orders.errors import OrderNotOpen, SubscriptionOrder
 from milkrun.orders.models import Order, OrderStatus
@@ -24,6 +25,7 @@ def create_one_time_order(
     on sale that date at its price that date, on the customer's route."""
     customer = subscription_service.active_customer(session, data.customer_id)
     window.ensure_open(data.delivery_date)
+    calendar.ensure_delivers(session, data.delivery_date, customer.route_id)
     subscription_service.ensure_product_sold(session, data.product_id, data.delivery_date)
     price = catalog_queries.price_on(session, data.product_id, data.delivery_date)
     assert price is not None

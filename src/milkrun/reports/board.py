@@ -21,6 +21,7 @@ from milkrun.containers import queries as container_queries
 from milkrun.containers.schemas import RouteDayCount
 from milkrun.customers.models import Customer
 from milkrun.cutoff import cutoff_at
+from milkrun.hubs.scope import EVERY_HUB, HubScope
 from milkrun.orders.due import due_on
 from milkrun.orders.models import MaterializationRun, Order, OrderStatus
 from milkrun.payments import collections
@@ -137,15 +138,22 @@ def _route_names(session: Session) -> dict[int, tuple[str, str]]:
     }
 
 
-def progress(session: Session, day: dt.date) -> list[RouteProgress]:
+def progress(session: Session, day: dt.date, scope: HubScope = EVERY_HUB) -> list[RouteProgress]:
     """The orders of ``day`` per route and shift by state (cancelled ones aside), routes in
-    name order; every active route appears, with nothing to deliver or not. One statement."""
+    name order; every active route (of the hub in view) appears, with nothing to deliver or
+    not. One statement."""
     rows = session.execute(
         select(Order.route_id, Order.shift, Order.status, func.count())
-        .where(Order.delivery_date == day, Order.status != OrderStatus.cancelled.value)
+        .where(
+            Order.delivery_date == day,
+            Order.status != OrderStatus.cancelled.value,
+            scope.has_route(Order.route_id),
+        )
         .group_by(Order.route_id, Order.shift, Order.status)
     ).all()
-    routes = session.execute(select(Route.id, Route.name, Route.shift, Route.is_active)).all()
+    routes = session.execute(
+        select(Route.id, Route.name, Route.shift, Route.is_active).where(scope.has_route(Route.id))
+    ).all()
     names = {r.id: r.name for r in routes}
     lines: dict[tuple[int | None, str], RouteProgress] = {
         (r.id, r.shift): RouteProgress(r.id, r.name, r.shift) for r in routes if r.is_active
@@ -163,11 +171,15 @@ def progress(session: Session, day: dt.date) -> list[RouteProgress]:
     return sorted(lines.values(), key=lambda p: (p.route_id is None, p.name, p.shift))
 
 
-def unmarked(session: Session, day: dt.date) -> list[Unmarked]:
+def unmarked(session: Session, day: dt.date, scope: HubScope = EVERY_HUB) -> list[Unmarked]:
     """The orders of ``day`` still not marked, per route (routes with none left out)."""
     rows = session.execute(
         select(Order.route_id, func.count())
-        .where(Order.delivery_date == day, Order.status == OrderStatus.scheduled.value)
+        .where(
+            Order.delivery_date == day,
+            Order.status == OrderStatus.scheduled.value,
+            scope.has_route(Order.route_id),
+        )
         .group_by(Order.route_id)
     ).all()
     names = {rid: name for rid, (name, _) in _route_names(session).items()}
@@ -196,17 +208,26 @@ def changes_since(session: Session, since: dt.datetime) -> int:
     )
 
 
-def requirement(session: Session, day: dt.date) -> tuple[dt.datetime | None, list[LoadLine]]:
+def requirement(
+    session: Session, day: dt.date, scope: HubScope = EVERY_HUB
+) -> tuple[dt.datetime | None, list[LoadLine]]:
     """What to load for ``day``, per product: its orders once generated; before that, what the
     subscriptions make due on it plus the one-time orders already taken."""
     generated_at = last_generation(session, day)
     orders = select(Order.product_id.label("product_id"), Order.quantity.label("quantity")).where(
-        Order.delivery_date == day, Order.status != OrderStatus.cancelled.value
+        Order.delivery_date == day,
+        Order.status != OrderStatus.cancelled.value,
+        scope.has_route(Order.route_id),
     )
     if generated_at is None:
         due = due_on(day).subquery("due")
         one_time = orders.where(Order.subscription_id.is_(None))
-        wanted = select(due.c.product_id, due.c.quantity).union_all(one_time).subquery()
+        wanted = (
+            select(due.c.product_id, due.c.quantity)
+            .where(scope.has_route(due.c.route_id))
+            .union_all(one_time)
+            .subquery()
+        )
     else:
         wanted = orders.subquery()
     rows = session.execute(
@@ -218,18 +239,22 @@ def requirement(session: Session, day: dt.date) -> tuple[dt.datetime | None, lis
     return generated_at, [LoadLine(pid, name, unit, int(q)) for pid, name, unit, q in rows]
 
 
-def money(session: Session, today: dt.date) -> Money:
-    """Owed on issued bills not fully paid, and the bills issued this month."""
+def money(session: Session, today: dt.date, scope: HubScope = EVERY_HUB) -> Money:
+    """Owed on issued bills not fully paid, and the bills issued this month (of the customers
+    in view)."""
     owed, owing = session.execute(
         select(
             func.coalesce(func.sum(Invoice.total_paise - Invoice.amount_paid_paise), 0),
             func.count(func.distinct(Invoice.customer_id)),
-        ).where(Invoice.status.in_(UNPAID))
+        ).where(Invoice.status.in_(UNPAID), scope.has_customer(Invoice.customer_id))
     ).one()
     month = first_of(today)
     billed = session.scalar(
         select(func.coalesce(func.sum(Invoice.total_paise), 0)).where(
-            Invoice.status.in_(ISSUED), Invoice.issue_date >= month, Invoice.issue_date <= today
+            Invoice.status.in_(ISSUED),
+            Invoice.issue_date >= month,
+            Invoice.issue_date <= today,
+            scope.has_customer(Invoice.customer_id),
         )
     )
     return Money(int(owed), int(owing), int(billed or 0), month)
@@ -249,13 +274,17 @@ def waiting_for_route(session: Session) -> Waiting:
     return Waiting(count or 0, list(newest))
 
 
-def board(session: Session, today: dt.date, settings: Settings) -> Board:
+def board(
+    session: Session, today: dt.date, settings: Settings, scope: HubScope = EVERY_HUB
+) -> Board:
+    """The today board of the hub in view (all of them for an unlimited admin); customers
+    waiting for a route are on no hub, so an admin of one hub sees none."""
     tomorrow = today + dt.timedelta(days=1)
-    generated_at, lines = requirement(session, tomorrow)
+    generated_at, lines = requirement(session, tomorrow, scope)
     return Board(
         day=today,
-        progress=progress(session, today),
-        unmarked_yesterday=unmarked(session, today - dt.timedelta(days=1)),
+        progress=progress(session, today, scope),
+        unmarked_yesterday=unmarked(session, today - dt.timedelta(days=1), scope),
         tomorrow=Tomorrow(
             day=tomorrow,
             cutoff_at=cutoff_at(tomorrow, settings),
@@ -264,8 +293,8 @@ def board(session: Session, today: dt.date, settings: Settings) -> Board:
             lines=lines,
             low_balance=wallet_queries.low_on(session, tomorrow, threshold_of(settings)),
         ),
-        money=money(session, today),
-        waiting=waiting_for_route(session),
+        money=money(session, today, scope),
+        waiting=Waiting(0, []) if scope.is_limited else waiting_for_route(session),
         containers=container_queries.route_day_counts(session, today),
         with_delivery_boys=collections.total_with_delivery_boys(session),
     )

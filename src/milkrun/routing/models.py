@@ -24,6 +24,8 @@ class Route(Timestamped, Base):
     area: Mapped[str] = mapped_column(String(80))
     shift: Mapped[str] = mapped_column(String(10))
     delivery_boy_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    # The hub (branch) the route belongs to; its customers are on that hub (milkrun.hubs).
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
 
 

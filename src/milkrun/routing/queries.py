@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.db.pagination import paginate
@@ -42,9 +42,16 @@ def route_by_name(session: Session, name: str) -> Route | None:
 
 
 def list_routes(
-    session: Session, *, limit: int, cursor: str | None, delivery_boy_id: int | None = None
+    session: Session,
+    *,
+    limit: int,
+    cursor: str | None,
+    delivery_boy_id: int | None = None,
+    routes: Select[Any] | None = None,
 ) -> tuple[Sequence[Route], str | None]:
     statement = select(Route)
+    if routes is not None:
+        statement = statement.where(Route.id.in_(routes))
     if delivery_boy_id is not None:
         statement = statement.where(Route.delivery_boy_id == delivery_boy_id)
     return paginate(session, statement, Route.id, limit=limit, cursor=cursor)
@@ -134,6 +141,10 @@ def route_for_area(session: Session, area: str) -> Route | None:
     return matching[0] if len(matching) == 1 else None
 
 
-def all_routes(session: Session) -> Sequence[Route]:
-    """Every route, by name: the choices of a form or a filter (all of them, never a page)."""
-    return session.scalars(select(Route).order_by(Route.name)).all()
+def all_routes(session: Session, routes: Select[Any] | None = None) -> Sequence[Route]:
+    """Every route (of ``routes``, the ids of a hub's), by name: the choices of a form or a
+    filter (all of them, never a page)."""
+    statement = select(Route).order_by(Route.name)
+    if routes is not None:
+        statement = statement.where(Route.id.in_(routes))
+    return session.scalars(statement).all()

@@ -34,6 +34,7 @@ class RouteRead(BaseModel):
     area: str
     shift: Shift
     delivery_boy_id: int | None
+    hub_id: int | None
     is_active: bool
     created_at: dt.datetime
 

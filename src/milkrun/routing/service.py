@@ -28,13 +28,20 @@ def _ensure_name_free(session: Session, name: str, *, except_id: int | None = No
         raise RouteNameTaken(f"A route named {name!r} already exists")
 
 
-def create_route(session: Session, data: RouteCreate, actor: audit.Actor) -> Route:
+def create_route(
+    session: Session, data: RouteCreate, actor: audit.Actor, *, hub_id: int | None = None
+) -> Route:
+    """A new route; made by an admin limited to a hub, it is on that hub (``hub_id``)."""
     name = data.name.strip()
     _ensure_name_free(session, name)
     if data.delivery_boy_id is not None:
         _ensure_delivery_boy(session, data.delivery_boy_id)
     route = Route(
-        name=name, area=data.area.strip(), shift=data.shift, delivery_boy_id=data.delivery_boy_id
+        name=name,
+        area=data.area.strip(),
+        shift=data.shift,
+        delivery_boy_id=data.delivery_boy_id,
+        hub_id=hub_id,
     )
     session.add(route)
     session.flush()

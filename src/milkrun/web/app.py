@@ -63,7 +63,9 @@ def build_web_router() -> APIRouter:
         admin_dues,
         admin_generate,
         admin_handovers,
+        admin_hubs,
         admin_invoices,
+        admin_offers,
         admin_payments,
         admin_products,
         admin_reconcile,
@@ -91,6 +93,8 @@ def build_web_router() -> APIRouter:
         admin_bill_links,
         admin_board,
         admin_generate,
+        admin_hubs,
+        admin_offers,
         admin_reports,
         admin_customers,  # before admin_customer: /admin/customers/new is not a customer's id
         admin_customer,

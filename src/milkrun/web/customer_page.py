@@ -19,6 +19,7 @@ from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import SessionDep, SettingsDep
+from milkrun.offers import queries as offer_queries
 from milkrun.routing.models import Route
 from milkrun.wallets import queries as wallet_queries
 from milkrun.wallets.generation import threshold_of
@@ -45,6 +46,7 @@ DONE = {
     "subscribed": ("Subscribed: deliveries from {day}.", "subscriptions"),
     "terms": ("Your usual changes from {day}.", "subscriptions"),
     "ended": ("Cancelled: no more deliveries from {day}.", "subscriptions"),
+    "accepted": ("{day}: festival offer accepted, it comes with your delivery.", "offers"),
 }
 
 # --- the forms: what was typed, what was done ------------------------------------------------
@@ -119,6 +121,7 @@ class Screen(PageVisit):
             done.placed = done.anchor in {
                 "vacations",
                 "subscriptions",
+                "offers",
                 *(day.anchor for day in days),
             }
         return render(
@@ -131,6 +134,7 @@ class Screen(PageVisit):
             week=days,
             first_open=window.first_open,
             offer=views.offer(session, window.first_open),
+            festival_offers=offer_queries.open_offers_for(session, self.customer_id, window.today),
             kinds=KINDS,
             subscriptions=subs,
             pauses=vacations,

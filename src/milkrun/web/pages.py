@@ -29,8 +29,9 @@ from milkrun.auth import tokens
 from milkrun.auth.models import Role, User
 from milkrun.config import Settings
 from milkrun.errors import MilkrunError
-from milkrun.http import csrf
+from milkrun.http import csrf, hub_guard
 from milkrun.http.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
+from milkrun.hubs.scope import HubScope
 from milkrun.money import format_inr
 
 WEB_DIR = Path(__file__).parent
@@ -133,13 +134,21 @@ class PageVisit:
     def today(self) -> dt.date:
         return clock.today(self.settings.zone)
 
+    @property
+    def scope(self) -> HubScope:
+        """The hub the admin sees (all of them when not limited to one)."""
+        return HubScope.of(self.user)
+
     def render(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         return render(self.request, name, status_code, user=self.user, **context)
 
 
 def visit_of(*roles: Role) -> Callable[[Request, Session, Settings], PageVisit]:
     def visit(request: Request, session: SessionDep, settings: SettingsDep) -> PageVisit:
-        return PageVisit(request, session, settings, page_user(request, session, settings, *roles))
+        user = page_user(request, session, settings, *roles)
+        if user.role == Role.admin:
+            hub_guard.ensure_in_hub(session, HubScope.of(user), request.path_params)
+        return PageVisit(request, session, settings, user)
 
     return visit
 

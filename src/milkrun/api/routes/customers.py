@@ -11,6 +11,7 @@ from milkrun.api.deps import (
     IdFilter,
     Limit,
     PathId,
+    ScopeDep,
     SessionDep,
 )
 from milkrun.auth import queries as auth_queries
@@ -44,10 +45,11 @@ def create_customer(
 
 @router.get("", response_model=Page[CustomerRead])
 def list_customers(
-    _: AdminUser,
+    scope: ScopeDep,
     session: SessionDep,
     area: str | None = None,
     route_id: IdFilter = None,
+    hub_id: IdFilter = None,
     q: str | None = None,
     is_active: bool | None = None,
     limit: Limit = DEFAULT_LIMIT,
@@ -61,6 +63,7 @@ def list_customers(
         route_id=route_id,
         search=q,
         is_active=is_active,
+        routes=scope.narrowed(hub_id).route_filter,
     )
     return Page[CustomerRead](
         items=[CustomerRead.model_validate(c) for c in customers], next_cursor=next_cursor

@@ -131,7 +131,12 @@ def generate_orders(
         reason=body.reason,
         trigger="api",
     )
-    return GenerateReport(date=report.date, dry_run=report.dry_run, **report.counts.as_dict())
+    return GenerateReport(
+        date=report.date,
+        dry_run=report.dry_run,
+        holidays=list(report.holidays),
+        **report.counts.as_dict(),
+    )
 
 
 @router.api_route("/generate", methods=["GET", "PUT", "PATCH", "DELETE"], include_in_schema=False)

@@ -13,6 +13,7 @@ from milkrun.api.deps import (
     IdFilter,
     Limit,
     PathId,
+    ScopeDep,
     SessionDep,
     SettingsDep,
 )
@@ -38,20 +39,27 @@ router = APIRouter(prefix="/routes", tags=["routes"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RouteRead)
-def create_route(body: RouteCreate, _: AdminUser, actor: ActorDep, session: SessionDep) -> object:
-    return service.create_route(session, body, actor)
+def create_route(
+    body: RouteCreate, scope: ScopeDep, actor: ActorDep, session: SessionDep
+) -> object:
+    return service.create_route(session, body, actor, hub_id=scope.hub_id)
 
 
 @router.get("", response_model=Page[RouteRead])
 def list_routes(
-    _: AdminUser,
+    scope: ScopeDep,
     session: SessionDep,
     delivery_boy_id: IdFilter = None,
+    hub_id: IdFilter = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[RouteRead]:
     routes, next_cursor = queries.list_routes(
-        session, limit=limit, cursor=cursor, delivery_boy_id=delivery_boy_id
+        session,
+        limit=limit,
+        cursor=cursor,
+        delivery_boy_id=delivery_boy_id,
+        routes=scope.narrowed(hub_id).route_filter,
     )
     return Page[RouteRead](
         items=[RouteRead.model_validate(r) for r in routes], next_cursor=next_cursor

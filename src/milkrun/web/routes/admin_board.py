@@ -20,7 +20,7 @@ REFRESH_SECONDS = 30
 
 @router.get("", response_model=None)
 def today_board(visit: AdminVisit) -> Response:
-    board = board_queries.board(visit.session, visit.today, visit.settings)
+    board = board_queries.board(visit.session, visit.today, visit.settings, visit.scope)
     yesterday = board.day - dt.timedelta(days=1)
     return visit.render(
         "admin/board/home.html",
@@ -45,6 +45,6 @@ def board_progress(visit: AdminVisit) -> Response:
     return visit.render(
         "admin/board/progress.html",
         day=visit.today,
-        progress=board_queries.progress(visit.session, visit.today),
+        progress=board_queries.progress(visit.session, visit.today, visit.scope),
         every=REFRESH_SECONDS,
     )

@@ -25,6 +25,8 @@ from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import PathId
+from milkrun.hubs import queries as hub_queries
+from milkrun.hubs.scope import HubScope
 from milkrun.orders import leaving
 from milkrun.routing import queries as routing_queries
 from milkrun.web.forms import valid_form
@@ -51,8 +53,9 @@ DONE = {
 }
 
 
-def _routes(visit: PageVisit) -> list[Any]:
-    return list(routing_queries.all_routes(visit.session))
+def _routes(visit: PageVisit, scope: HubScope | None = None) -> list[Any]:
+    scope = scope or visit.scope
+    return list(routing_queries.all_routes(visit.session, scope.route_filter))
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -65,9 +68,13 @@ def customers(
     route: str = "",
     status: str = "active",
     owing: str = "",
+    hub: str = "",
     cursor: str | None = None,
 ) -> Response:
-    routes = _routes(visit)
+    hubs = hub_queries.list_hubs(visit.session, visit.scope)
+    hub_id = int(hub) if hub.isdigit() and int(hub) in {h.id for h in hubs} else None
+    scope = visit.scope.narrowed(hub_id)
+    routes = _routes(visit, scope)
     route_id = int(route) if route.isdigit() and int(route) in {r.id for r in routes} else None
     which = CustomerFilter(
         search=q,
@@ -75,6 +82,7 @@ def customers(
         waiting=route == "waiting",
         is_active={"active": True, "inactive": False}.get(status),
         among=dues.owing_customers() if owing else None,
+        routes=scope.route_filter,
     )
     notice = None
     try:
@@ -87,7 +95,7 @@ def customers(
         rows, next_cursor, total = queries.find_customers(
             visit.session, which, limit=PAGE, cursor=None
         )
-    chosen = {"q": q, "route": route, "status": status, "owing": owing}
+    chosen = {"q": q, "route": route, "status": status, "owing": owing, "hub": hub}
     return visit.render(
         "admin/customers/list.html",
         customers=rows,
@@ -96,6 +104,7 @@ def customers(
         first_page=cursor is None or notice is not None,
         next_link="?" + urlencode({**chosen, "cursor": next_cursor}) if next_cursor else None,
         routes=routes,
+        hubs=hubs if not visit.scope.is_limited else [],
         route_names={r.id: r.name for r in routes},
         balances=dues.balances_of(visit.session, [c.id for c in rows]),
         notice=notice,

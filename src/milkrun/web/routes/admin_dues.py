@@ -45,6 +45,7 @@ def dues(visit: AdminVisit, sort: str = "total", order: str = "desc", page: int 
         descending=descending,
         limit=PAGE,
         offset=(page - 1) * PAGE,
+        customers=visit.scope.customer_filter,
     )
     pages = max(1, -(-count // PAGE))
 
@@ -90,6 +91,7 @@ def dues_csv(
         descending=descending,
         limit=PAGE,
         offset=(page - 1) * PAGE,
+        customers=visit.scope.customer_filter,
     )
     out = io.StringIO()
     writer = csv.writer(out)

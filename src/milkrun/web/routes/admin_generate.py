@@ -43,6 +43,7 @@ def _dry_run(visit: PageVisit, day: dt.date) -> dict[str, Any]:
             for line in dry_run.lines
         ],
         "generated": generate.is_generated(session, day),
+        "holidays": dry_run.holidays,
     }
 
 

@@ -75,11 +75,15 @@ def routes(visit: AdminVisit, cursor: str | None = None, done: str = "") -> Resp
     session = visit.session
     notice = None
     try:
-        rows, next_cursor = queries.list_routes(session, limit=PAGE, cursor=cursor)
+        rows, next_cursor = queries.list_routes(
+            session, limit=PAGE, cursor=cursor, routes=visit.scope.route_filter
+        )
     except InvalidCursor:
         notice = "That page link is not valid (it may have been cut short); this is the first page."
         cursor = None
-        rows, next_cursor = queries.list_routes(session, limit=PAGE, cursor=None)
+        rows, next_cursor = queries.list_routes(
+            session, limit=PAGE, cursor=None, routes=visit.scope.route_filter
+        )
     ids = [r.id for r in rows]
     stop_counts = customer_queries.active_per_route(session, ids)
     return visit.render(
@@ -127,7 +131,7 @@ def create_route(
     form = {"name": name, "area": area, "shift": shift, "delivery_boy_id": delivery_boy_id}
     try:
         data = valid_form(RouteCreate, _route_form(visit, form), WORDS)
-        route = service.create_route(visit.session, data, visit.actor)
+        route = service.create_route(visit.session, data, visit.actor, hub_id=visit.scope.hub_id)
     except MilkrunError as exc:
         return _new_page(visit, form, **refused(visit, exc))
     return RedirectResponse(f"/admin/routes/{route.id}?done=created", status_code=303)

@@ -17,6 +17,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import PathId
+from milkrun.offers import service as offer_service
+from milkrun.offers.schemas import OfferAccept
 from milkrun.orders import changes
 from milkrun.orders import service as order_service
 from milkrun.orders.schemas import MyOrderCreate, OrderCreate
@@ -138,6 +141,25 @@ def order_once(
     except MilkrunError as exc:
         return screen.refuse(exc, attempt)
     return screen.back("ordered", day)
+
+
+@router.post("/offers/{offer_id}/accept", response_model=None)
+def accept_offer(screen: CustomerScreen, offer_id: PathId, quantity: FormText = "") -> Response:
+    """Yes to a festival offer: a one-time order of it, until its day's cut-off."""
+    attempt = Attempt("offer", str(offer_id), values={"quantity": quantity}, anchor="offers")
+    try:
+        count = valid_form(OfferAccept, {"quantity": quantity.strip()}, ORDER_WORDS)
+        accepted = offer_service.accept_offer(
+            screen.session,
+            offer_id,
+            screen.customer_id,
+            count.quantity,
+            screen.actor,
+            screen.window,
+        )
+    except MilkrunError as exc:
+        return screen.refuse(exc, attempt)
+    return screen.back("accepted", accepted.delivery_date)
 
 
 @router.post("/orders/cancel", response_model=None)
