@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from milkrun.customers import queries as customer_queries
 from milkrun.db.pagination import paginate
 from milkrun.money import to_rupees
 from milkrun.statements.errors import StatementLineNotFound, UnknownMapping
