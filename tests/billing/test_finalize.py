@@ -61,7 +61,10 @@ def test_finalizing_numbers_dates_and_freezes(session: Session, dairy: Dairy) ->
 def test_the_due_days_and_prefix_are_settings(session: Session, dairy: Dairy) -> None:
     (draft, *_) = drafts(session, dairy)
     settings = Settings(
-        env="test", secret_key=factories.SECRET, invoice_due_days=15, invoice_prefix="ND",
+        env="test",
+        secret_key=factories.SECRET,
+        invoice_due_days=15,
+        invoice_prefix="ND",
         bill_of_supply_prefix="NB",
     )
 

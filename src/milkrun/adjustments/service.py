@@ -8,8 +8,8 @@ from sqlalchemy import Date, Integer, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
-from milkrun.db import locks
 from milkrun.catalog import tax
+from milkrun.db import locks
 from milkrun.orders.models import Order
 from milkrun.periods import queries as period_queries
 
