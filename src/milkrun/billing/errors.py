@@ -63,3 +63,9 @@ class NothingToZip(Conflict):
     """A month with no issued bill has no PDFs to put in a ZIP."""
 
     code = "no_issued_invoices"
+
+
+class Gstr1TableNotFound(NotFound):
+    """The GSTR-1 return has no table of this name."""
+
+    code = "gstr1_table_not_found"

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing import numbering
+from milkrun.billing.errors import Gstr1TableNotFound
 from milkrun.billing.models import ISSUED_STATUSES, Invoice, InvoiceLine, InvoiceStatus
 from milkrun.billing.months import month_end
 from milkrun.catalog.models import Product
@@ -85,8 +86,14 @@ class Return:
     state: str
     tables: list[Table]
 
-    def table(self, name: str) -> Table | None:
-        return next((t for t in self.tables if t.name == name), None)
+    def table(self, name: str) -> Table:
+        """The table ``name``; an unknown name is refused (404)."""
+        found = next((t for t in self.tables if t.name == name), None)
+        if found is None:
+            raise Gstr1TableNotFound(
+                f"The return has no table {name!r}: it has {', '.join(TABLE_NAMES)}"
+            )
+        return found
 
 
 TABLE_NAMES = ("b2b", "b2cs", "nil", "hsn", "docs", "cancelled")

@@ -186,9 +186,8 @@ def gstr1_command(
         raise typer.Exit(1)
     with session_scope(write=False) as session:
         found = gstr1.gstr1(session, first, settings())
-    chosen = found.table(table) if table is not None else None
-    if chosen is not None:
-        typer.echo(chosen.csv(), nl=False)
+    if table is not None:
+        typer.echo(found.table(table).csv(), nl=False)
         return
     console.print(f"GSTR-1 {month} · GSTIN {found.gstin} · {found.state}")
     for each in found.tables:

@@ -59,6 +59,7 @@ def build_web_router() -> APIRouter:
         admin_customers,
         admin_dues,
         admin_generate,
+        admin_gstr1,
         admin_invoices,
         admin_payments,
         admin_products,
@@ -92,6 +93,7 @@ def build_web_router() -> APIRouter:
         admin_routes,
         admin_staff,
         bills,
+        admin_gstr1,  # before admin_billing: /admin/billing/gstr1 is not a billing month
         admin_billing,
         admin_reconcile,
         admin_invoices,

@@ -106,7 +106,7 @@ def gstr1_csv(
     settings: SettingsDep,
 ) -> PlainTextResponse:
     """One table of the month's return as CSV (the rows the JSON and the page show)."""
-    found = {t.name: t for t in gstr1.gstr1(session, parse_month(month), settings).tables}[table]
+    found = gstr1.gstr1(session, parse_month(month), settings).table(table)
     return PlainTextResponse(
         found.csv(),
         media_type="text/csv; charset=utf-8",
