@@ -6,7 +6,8 @@ count; their items are their lines and the corrections they carry, each at its o
 HSN code. Prices are tax-inclusive: an item's value is its taxable value plus its tax, and its
 tax splits into equal CGST and SGST (every supply is inside the dairy's state). Tables:
 
-- ``b2b``: per bill to a registered customer (with a GSTIN) and rate;
+- ``b2b``: per bill to a registered customer (with a GSTIN) and taxable rate (its nil-rated
+  items go to ``nil``, as in GSTR-1's table 8; the bill value is the whole bill's);
 - ``b2cs``: bills to unregistered customers, summed per rate (taxable rates only);
 - ``nil``: nil-rated supplies, to registered and unregistered customers;
 - ``hsn``: per HSN code and rate, quantities and values;
@@ -173,7 +174,7 @@ def gstr1(session: Session, month: dt.date, settings: Settings) -> Return:
             func.sum(items.c.tax),
         )
         .join(items, items.c.invoice_id == Invoice.id)
-        .where(registered)
+        .where(registered, items.c.rate > 0)
         .group_by(
             Invoice.id,
             Invoice.customer_gstin,
