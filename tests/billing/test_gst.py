@@ -4,7 +4,6 @@ whose sums equal the bills."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from fastapi.testclient import TestClient

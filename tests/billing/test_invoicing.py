@@ -12,8 +12,8 @@ from milkrun.adjustments.models import Adjustment
 from milkrun.audit.models import AuditEvent
 from milkrun.billing import reconcile, service
 from milkrun.billing.models import Invoice, InvoiceLine
-from milkrun.errors import InvalidInput
 from milkrun.catalog import tax
+from milkrun.errors import InvalidInput
 from milkrun.orders.models import Order
 from tests import factories
 from tests.billing import factories as bf
