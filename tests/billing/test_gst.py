@@ -144,7 +144,7 @@ def test_each_document_type_has_its_gapless_series_under_void(
 
     numbers = {name: the_bill(session, c).number for name, c in who.items()}
     assert numbers["asha"] == "BOS/2627/000001"
-    invoices = sorted(numbers[n] for n in ("ravi", "meera", "stall"))
+    invoices = sorted(numbers[n] or "" for n in ("ravi", "meera", "stall"))
     assert invoices == ["MR/2627/000001", "MR/2627/000002", "MR/2627/000003"]
     assert numbering.last_number(session, "BOS/2627") == 1
     assert numbering.last_number(session, "MR/2627") == 3
@@ -216,7 +216,7 @@ def test_a_dated_tax_rate_applies_from_its_date(session: Session, dairy: Dairy) 
     catalog_service.add_tax_rate(
         session,
         dairy.milk.id,
-        TaxRateCreate(tax_rate="5.00", effective_from=NOV.replace(day=15)),  # type: ignore[arg-type]
+        TaxRateCreate(tax_rate="5.00", effective_from=NOV.replace(day=15)),
         factories.ACTOR,
     )
     for day in (10, 20):

@@ -65,7 +65,7 @@ class NothingToZip(Conflict):
     code = "no_issued_invoices"
 
 
-class Gstr1TableNotFound(NotFound):
+class ReturnTableNotFound(NotFound):
     """The GSTR-1 return has no table of this name."""
 
-    code = "gstr1_table_not_found"
+    code = "gst_return_table_not_found"

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing import numbering
-from milkrun.billing.errors import Gstr1TableNotFound
+from milkrun.billing.errors import ReturnTableNotFound
 from milkrun.billing.models import ISSUED_STATUSES, Invoice, InvoiceLine, InvoiceStatus
 from milkrun.billing.months import month_end
 from milkrun.catalog.models import Product
@@ -91,7 +91,7 @@ class Return:
         """The table ``name``; an unknown name is refused (404)."""
         found = next((t for t in self.tables if t.name == name), None)
         if found is None:
-            raise Gstr1TableNotFound(
+            raise ReturnTableNotFound(
                 f"The return has no table {name!r}: it has {', '.join(TABLE_NAMES)}"
             )
         return found

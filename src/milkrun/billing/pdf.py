@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from fpdf.enums import XPos, YPos
 
+from milkrun.billing.bill import Bill, BillAdjustment, BillLine, BillPayment, CardRow
 from milkrun.billing.models import DOCUMENT_TITLES, DocumentType
 from milkrun.billing.pdf_account import account, amount_due, pay_by_upi
 from milkrun.billing.pdf_page import (
@@ -37,78 +37,7 @@ from milkrun.billing.pdf_page import (
 )
 from milkrun.money import format_inr
 
-if TYPE_CHECKING:
-    from milkrun.billing.statement import Statement
-
 __all__ = ["Bill", "BillAdjustment", "BillLine", "BillPayment", "CardRow", "MissingFont", "render"]
-
-
-@dataclass(frozen=True)
-class CardRow:
-    """One product's row of the milk card: day of the month -> quantity delivered."""
-
-    product: str
-    quantities: dict[int, int]
-
-
-@dataclass(frozen=True)
-class BillLine:
-    description: str
-    quantity: int
-    unit_price_paise: int
-    # The taxable value; the tax (CGST + SGST, equal halves) is inside quantity x unit price.
-    amount_paise: int
-    tax_rate_bps: int
-    tax_paise: int
-    hsn_code: str | None = None
-
-
-@dataclass(frozen=True)
-class BillAdjustment:
-    day: dt.date
-    description: str
-    amount_paise: int
-    tax_paise: int
-
-
-@dataclass(frozen=True)
-class BillPayment:
-    day: dt.date
-    method: str
-    reference: str | None
-    amount_paise: int
-
-
-@dataclass(frozen=True)
-class Bill:
-    business_name: str
-    business_address: str
-    business_gstin: str
-    customer_id: int
-    customer_name: str
-    customer_address: str
-    month: dt.date
-    status: str
-    number: str | None
-    issue_date: dt.date | None
-    due_date: dt.date | None
-    subtotal_paise: int
-    tax_paise: int
-    total_paise: int
-    amount_paid_paise: int
-    balance_due_paise: int
-    card: list[CardRow] = field(default_factory=list)
-    lines: list[BillLine] = field(default_factory=list)
-    adjustments: list[BillAdjustment] = field(default_factory=list)
-    payments: list[BillPayment] = field(default_factory=list)
-    # The balance the bill carries (an issued bill): see ``billing.statement``.
-    statement: Statement | None = None
-    # The ``upi://pay`` link for the amount due (``billing.upi``); None: nothing UPI is shown.
-    upi_link: str | None = None
-    upi_vpa: str = ""
-    business_state: str = ""
-    document_type: str = DocumentType.tax_invoice
-    customer_gstin: str | None = None
 
 
 def render(bill: Bill, *, fonts_in: Path | None = None) -> bytes:

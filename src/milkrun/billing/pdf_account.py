@@ -11,7 +11,7 @@ from milkrun.billing.pdf_page import Page
 from milkrun.money import format_inr
 
 if TYPE_CHECKING:
-    from milkrun.billing.pdf import Bill
+    from milkrun.billing.bill import Bill
 
 
 def amount_due(bill: Bill) -> int:

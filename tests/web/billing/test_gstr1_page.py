@@ -26,7 +26,8 @@ def test_the_page_shows_the_months_documents_and_offers_each_csv(
         assert f'id="{name}"' in html
         assert f'href="/admin/billing/gstr1/{name}.csv?month={ISSUED}"' in html
     # Milk only: two bills of supply, numbered in their own series.
-    assert "BOS/2627/000001" in html and "BOS/2627/000002" in html
+    assert "BOS/2627/000001" in html
+    assert "BOS/2627/000002" in html
     assert "₹336.00" in html  # six days of two pouches at ₹28, nil-rated, to households
 
     docs = admin_client.get(f"/admin/billing/gstr1/docs.csv?month={ISSUED}")
