@@ -63,8 +63,14 @@ class Settings(BaseSettings):
     business_name: str = "Nandini Fresh Dairy"
     business_address: str = "14 Dairy Circle, Hosur Road, Bengaluru 560029"
     business_gstin: str = "29ABCDE1234F1Z5"
+    # The dairy's state (GST: every supply is intra-state, CGST + SGST); its code is the
+    # GSTIN's first two digits.
+    business_state: str = "Karnataka"
     # Bills: numbered PREFIX/2627/000123 (at most three letters or digits), due N days after issue.
+    # Tax invoices and invoice-cum-bills of supply in one series, bills of supply in their own
+    # (GST numbers are at most 16 characters, unique per financial year).
     invoice_prefix: str = Field(default="MR", pattern=r"^[A-Za-z0-9]{1,3}$")
+    bill_of_supply_prefix: str = Field(default="BOS", pattern=r"^[A-Za-z0-9]{1,3}$")
     invoice_due_days: int = Field(default=10, ge=0, le=365)
     # UPI on every bill (a QR and a upi://pay link): the dairy's UPI ID (VPA), e.g.
     # nandinidairy@okaxis, and the name UPI apps show (the business name when empty). Without a

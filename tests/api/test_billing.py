@@ -103,12 +103,12 @@ def test_a_billing_run_answers_the_contracts_shape(
         "invoices_deleted": 0,
         "invoices_finalized": 0,
         "invoices": 2,
-        # Asha: 29 x ₹56 + ₹28 + ₹90 + 5% GST on paneer; Ravi: 7 x ₹56.
-        "total": "2138.50",
+        # Asha: 29 x ₹56 + ₹28 + ₹90 (5 % GST included); Ravi: 7 x ₹56.
+        "total": "2134.00",
     }
     assert second.json()["invoices_updated"] == 2
     assert second.json()["invoices_created"] == 0
-    assert second.json()["total"] == "2138.50"
+    assert second.json()["total"] == "2134.00"
 
 
 @pytest.mark.parametrize(
@@ -154,28 +154,36 @@ def test_an_invoice_reads_with_lines_and_finalizes_once(
         {
             "product_id": november.milk.id,
             "description": "Toned milk · 500 ml pouch",
+            "hsn_code": None,
             "quantity": 59,
             "unit_price": "28.00",
             "amount": "1652.00",
             "tax_rate": "0.00",
             "tax": "0.00",
+            "cgst": "0.00",
+            "sgst": "0.00",
         },
         {
             "product_id": november.paneer.id,
             "description": "Toned milk · 500 ml pouch",
+            "hsn_code": None,
             "quantity": 1,
             "unit_price": "90.00",
-            "amount": "90.00",
+            "amount": "85.72",
             "tax_rate": "5.00",
-            "tax": "4.50",
+            "tax": "4.28",
+            "cgst": "2.14",
+            "sgst": "2.14",
         },
     ]
-    assert (detail["subtotal"], detail["tax"], detail["total"]) == ("1742.00", "4.50", "1746.50")
+    # ₹90 includes 5 % GST: taxable ₹85.72, CGST = SGST = ₹2.14.
+    assert (detail["subtotal"], detail["tax"], detail["total"]) == ("1737.72", "4.28", "1742.00")
+    assert detail["document_type"] == "invoice_bill_of_supply"
     assert finalized.status_code == 200, finalized.text
     body = finalized.json()
     assert (body["status"], body["number"]) == ("finalized", "MR/2627/000001")
     assert (body["issue_date"], body["due_date"]) == ("2026-12-03", "2026-12-13")
-    assert (body["amount_paid"], body["balance_due"]) == ("0.00", "1746.50")
+    assert (body["amount_paid"], body["balance_due"]) == ("0.00", "1742.00")
     assert again.status_code == 409
     assert again.json()["code"] == "invoice_finalized"
 
@@ -245,8 +253,12 @@ def test_the_pdf_bill(
     assert "GSTIN 29ABCDE1234F1Z5" in text
     assert "MR/2627/000001" in text
     assert "1–30 November 2026" in text
-    assert "Total ₹1,746.50" in text
-    assert "Balance due ₹1,746.50" in text
+    assert "INVOICE-CUM-BILL OF SUPPLY" in text
+    assert "Total ₹1,742.00" in text
+    assert "Balance due ₹1,742.00" in text
+    assert "Taxable value ₹1,737.72" in text
+    assert "CGST ₹2.14" in text
+    assert "SGST ₹2.14" in text
     # The milk card: 2 a day, 1 on the 15th, 59 in all.
     assert "Toned milk 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2" not in text
     assert "Toned milk 2 2 2 2 2 2 2 2 2 2 2 2 2 2 1 2" in text

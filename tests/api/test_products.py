@@ -51,6 +51,7 @@ def test_create_a_product_with_its_first_price(client: TestClient, admin: Login)
         "name": "Toned milk",
         "unit": "500 ml pouch",
         "tax_rate": "5.00",
+        "hsn_code": None,
         "price": "28.00",
         "is_active": True,
     }

@@ -116,7 +116,7 @@ def test_twenty_concurrent_runs_of_a_month_give_one_runs_result(
     run(0)  # one more run, alone: a rebuild gives the same drafts
     with committed_database.session_scope(write=False) as session:
         assert snapshot(session) == after_race
-        subtotals = dict(session.execute(select(Invoice.customer_id, Invoice.subtotal_paise)).all())
+        subtotals = dict(session.execute(select(Invoice.customer_id, Invoice.total_paise)).all())
         per_customer = Counter(session.scalars(select(Invoice.customer_id)).all())
     assert subtotals == expected
     assert set(per_customer.values()) == {1}

@@ -51,7 +51,7 @@ def test_a_correction_after_finalization_becomes_a_credit_on_the_next_bill(
 ) -> None:
     orders = billed_november(session, dairy)
     (november,) = bf.invoices_of(session, dairy.asha.id)
-    assert november.total_paise == 56700  # 6 x ₹90 + 5% GST
+    assert november.total_paise == 54000  # 6 x ₹90, 5 % GST included
 
     bf.correct(session, orders[1], 0, admin=dairy.admin)  # refused at the door after all
 
@@ -62,12 +62,13 @@ def test_a_correction_after_finalization_becomes_a_credit_on_the_next_bill(
         None,
     )
     assert (credit.quantity_before, credit.quantity_after) == (2, 0)
-    assert (credit.amount_paise, credit.tax_paise) == (-18000, -900)
+    # 2 x ₹90 back, GST inside it: taxable 17143, 2.5 % of it 429 twice.
+    assert (credit.amount_paise, credit.tax_paise) == (-17142, -858)
     assert credit.reason == "delivered → not delivered (refused)"
     assert credit.created_by_user_id == dairy.admin.id
     # November's invoice did not change ...
     session.refresh(november)
-    assert (november.status, november.total_paise) == ("finalized", 56700)
+    assert (november.status, november.total_paise) == ("finalized", 54000)
     # ... and November still reconciles: the invoice plus its correction is what was delivered.
     assert reconcile.reconcile(session, NOV).clean
 
@@ -81,8 +82,9 @@ def test_a_correction_after_finalization_becomes_a_credit_on_the_next_bill(
 
     _, december = bf.invoices_of(session, dairy.asha.id)
     assert december.month == DEC
-    assert december.subtotal_paise == 5600 - 18000
-    assert december.tax_paise == -900
+    assert december.subtotal_paise == 5600 - 17142
+    assert december.tax_paise == -858
+    assert december.total_paise == 5600 - 18000
     assert adjustments(session)[0].invoice_id == december.id
 
 
@@ -96,7 +98,7 @@ def test_a_correction_upwards_is_a_debit(session: Session, dairy: Dairy) -> None
 
     (debit,) = adjustments(session)
     assert (debit.quantity_before, debit.quantity_after) == (1, 2)
-    assert (debit.amount_paise, debit.tax_paise) == (9000, 450)
+    assert (debit.amount_paise, debit.tax_paise) == (8572, 428)
 
 
 def test_a_draft_finalized_without_a_rerun_keeps_its_correction_as_an_adjustment(
@@ -109,7 +111,10 @@ def test_a_draft_finalized_without_a_rerun_keeps_its_correction_as_an_adjustment
     service.finalize_invoice(session, draft.id, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
 
     (correction,) = adjustments(session)
-    assert (correction.against_invoice_id, correction.amount_paise) == (draft.id, -9000)
+    assert (correction.against_invoice_id, correction.amount_paise + correction.tax_paise) == (
+        draft.id,
+        -9000,
+    )
     assert reconcile.reconcile(session, NOV).clean
     clock.freeze(dt.datetime(2027, 1, 2, 6, 0, tzinfo=dt.UTC))
     bf.run(session, DEC, today=JANUARY_2)
@@ -138,7 +143,7 @@ def test_voiding_reverses_the_corrections_against_the_invoice(
     assert reversal.amount_paise == -original.amount_paise
     assert reconcile.reconcile(session, NOV).clean
     _, rebilled = bf.invoices_of(session, dairy.asha.id)
-    assert rebilled.subtotal_paise == 4 * 9000
+    assert rebilled.total_paise == 4 * 9000
     # A correction of an order whose invoice was voided and not yet re-billed records nothing.
     service.void_invoice(session, rebilled.id, factories.ACTOR)
     bf.correct(session, orders[1], 1, admin=dairy.admin)
@@ -166,7 +171,7 @@ def test_marking_an_invoiced_order_over_the_api_succeeds(
     assert response.status_code == 200, response.text
     assert response.json()["quantity_delivered"] == 1
     (adjustment,) = adjustments(session)
-    assert adjustment.amount_paise == -9000
+    assert adjustment.amount_paise + adjustment.tax_paise == -9000
     assert adjustment.reason == "delivered → partially delivered"
     events = list(session.scalars(select(AuditEvent).where(AuditEvent.id > before)))
     assert [e.action for e in events] == ["delivery.correct"]

@@ -29,7 +29,18 @@ def test_the_demo_has_last_month_billed_and_paid(session: Session, settings: Set
     assert invoices
     assert {i.status for i in invoices} <= {"finalized", "partially_paid", "paid"}
     assert {i.issue_date for i in invoices} == {dt.date(2026, 12, 1)}
-    assert all(i.number and i.number.startswith("MR/2627/") for i in invoices)
+    assert all(i.number and i.number.startswith(("MR/2627/", "BOS/2627/")) for i in invoices)
+    # Milk alone, milk with ghee or paneer to households, and to registered businesses: every
+    # GST document, each type in its series.
+    kinds = {i.document_type for i in invoices}
+    assert kinds == {"bill_of_supply", "invoice_bill_of_supply", "tax_invoice"}
+    for i in invoices:
+        assert i.number is not None
+        assert i.number.startswith("BOS/") == (i.document_type == "bill_of_supply")
+    assert {i.customer_gstin for i in invoices if i.document_type == "tax_invoice"} == {
+        "29AAGFU5055K1ZO",
+        "29AAJCS2318M1Z2",
+    }
     assert reconcile.reconcile(session, dt.date(2026, 11, 1)).clean
     # Every past day is closed and nothing of the past is unresolved; November is closed,
     # December open.

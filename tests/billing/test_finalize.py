@@ -51,22 +51,26 @@ def test_finalizing_numbers_dates_and_freezes(session: Session, dairy: Dairy) ->
     issued = finalize(session, second)
     also = finalize(session, first)
 
-    assert (issued.number, also.number) == ("MR/2627/000001", "MR/2627/000002")
+    assert (issued.number, also.number) == ("BOS/2627/000001", "BOS/2627/000002")
     assert issued.status == "finalized"
     assert issued.issue_date == bf.TODAY
     assert issued.due_date == bf.TODAY + dt.timedelta(days=10)
-    assert numbering.last_number(session, "MR/2627") == 2
+    assert numbering.last_number(session, "BOS/2627") == 2
 
 
 def test_the_due_days_and_prefix_are_settings(session: Session, dairy: Dairy) -> None:
     (draft, *_) = drafts(session, dairy)
     settings = Settings(
-        env="test", secret_key=factories.SECRET, invoice_due_days=15, invoice_prefix="ND"
+        env="test",
+        secret_key=factories.SECRET,
+        invoice_due_days=15,
+        invoice_prefix="ND",
+        bill_of_supply_prefix="NB",
     )
 
     issued = service.finalize_invoice(session, draft.id, factories.ACTOR, settings, today=bf.TODAY)
 
-    assert issued.number == "ND/2627/000001"
+    assert issued.number == "NB/2627/000001"
     assert issued.due_date == dt.date(2026, 12, 18)
 
 
@@ -78,14 +82,14 @@ def test_finalizing_a_month_numbers_every_draft_in_order(session: Session, dairy
 
     assert (result.invoices_finalized, result.first_number, result.last_number) == (
         2,
-        "MR/2627/000002",
-        "MR/2627/000003",
+        "BOS/2627/000002",
+        "BOS/2627/000003",
     )
     session.expire_all()
     assert [i.number for i in session.scalars(select(Invoice).order_by(Invoice.id))] == [
-        "MR/2627/000001",
-        "MR/2627/000002",
-        "MR/2627/000003",
+        "BOS/2627/000001",
+        "BOS/2627/000002",
+        "BOS/2627/000003",
     ]
     again = service.finalize_month(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
     assert again.invoices_finalized == 0
@@ -97,8 +101,8 @@ def test_a_new_financial_year_starts_a_new_series(session: Session, dairy: Dairy
     in_march = finalize(session, march, today=dt.date(2027, 3, 31))
     in_april = finalize(session, april, today=dt.date(2027, 4, 1))
 
-    assert in_march.number == "MR/2627/000001"
-    assert in_april.number == "MR/2728/000001"
+    assert in_march.number == "BOS/2627/000001"
+    assert in_april.number == "BOS/2728/000001"
 
 
 def test_an_issued_invoice_cannot_be_finalized_again(session: Session, dairy: Dairy) -> None:
@@ -111,8 +115,8 @@ def test_an_issued_invoice_cannot_be_finalized_again(session: Session, dairy: Da
 
     assert refused.value.code == "invoice_finalized"
     session.refresh(issued)
-    assert issued.number == "MR/2627/000001"
-    assert numbering.last_number(session, "MR/2627") == 1
+    assert issued.number == "BOS/2627/000001"
+    assert numbering.last_number(session, "BOS/2627") == 1
     assert session.scalar(select(func.count(AuditEvent.id))) == events
 
 
@@ -127,7 +131,7 @@ def test_voiding_keeps_the_number_and_releases_the_orders(session: Session, dair
 
     assert (voided.status, voided.number, voided.void_reason) == (
         "void",
-        "MR/2627/000001",
+        "BOS/2627/000001",
         "wrong address",
     )
     for order in orders:
@@ -136,8 +140,8 @@ def test_voiding_keeps_the_number_and_releases_the_orders(session: Session, dair
     # The next run bills the orders again; the new invoice gets the next number, never the old.
     bf.run(session, finalize=True)
     old, new = bf.invoices_of(session, dairy.asha.id)
-    assert (old.status, old.number) == ("void", "MR/2627/000001")
-    assert (new.status, new.number, new.total_paise) == ("finalized", "MR/2627/000002", 16800)
+    assert (old.status, old.number) == ("void", "BOS/2627/000001")
+    assert (new.status, new.number, new.total_paise) == ("finalized", "BOS/2627/000002", 16800)
 
 
 def test_a_void_invoice_cannot_be_finalized_or_voided_again(session: Session, dairy: Dairy) -> None:
@@ -154,8 +158,8 @@ def test_a_void_invoice_cannot_be_finalized_or_voided_again(session: Session, da
     assert finalizing.value.code == "invoice_void"
     assert voiding.value.code == "invoice_void"
     session.refresh(issued)
-    assert (issued.status, issued.number) == ("void", "MR/2627/000001")
-    assert numbering.last_number(session, "MR/2627") == 1
+    assert (issued.status, issued.number) == ("void", "BOS/2627/000001")
+    assert numbering.last_number(session, "BOS/2627") == 1
     assert session.scalar(select(func.count(AuditEvent.id))) == events
 
 
@@ -183,7 +187,7 @@ def test_finalize_and_void_write_one_audit_event_each(session: Session, dairy: D
     assert events[0].before is not None
     assert events[0].after is not None
     assert (events[0].before["status"], events[0].after["status"]) == ("draft", "finalized")
-    assert events[0].after["number"] == "MR/2627/000001"
+    assert events[0].after["number"] == "BOS/2627/000001"
     assert events[1].after is not None
     assert events[1].after["status"] == "void"
 

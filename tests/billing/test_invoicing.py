@@ -12,8 +12,8 @@ from milkrun.adjustments.models import Adjustment
 from milkrun.audit.models import AuditEvent
 from milkrun.billing import reconcile, service
 from milkrun.billing.models import Invoice, InvoiceLine
+from milkrun.catalog import tax
 from milkrun.errors import InvalidInput
-from milkrun.money import percent_of
 from milkrun.orders.models import Order
 from tests import factories
 from tests.billing import factories as bf
@@ -99,9 +99,12 @@ def test_a_draft_bills_what_was_delivered_subscription_and_one_time_alike(
     assert lines_of(session, invoice) == [
         (dairy.milk.id, 2800, 3, 8400, 0),
         (dairy.milk.id, 2900, 2, 5800, 0),
-        (dairy.paneer.id, 9000, 3, 27000, 1350),
+        (dairy.paneer.id, 9000, 3, 25714, 1286),
     ]
-    assert (invoice.subtotal_paise, invoice.tax_paise, invoice.total_paise) == (41200, 1350, 42550)
+    # Prices are tax-inclusive: the bill totals what was delivered at its prices.
+    assert (invoice.subtotal_paise, invoice.tax_paise, invoice.total_paise) == (39914, 1286, 41200)
+    # Nil-rated milk and 5 % paneer to a household: an invoice-cum-bill of supply.
+    assert invoice.document_type == "invoice_bill_of_supply"
     session.expire_all()
     billed = {o.id: o.invoice_id for o in session.scalars(select(Order))}
     assert billed[delivered.id] == billed[partial.id] == billed[dearer.id] == invoice.id
@@ -114,8 +117,9 @@ def test_a_draft_bills_what_was_delivered_subscription_and_one_time_alike(
 
 
 def test_tax_is_per_line_rounded_half_up(session: Session, dairy: Dairy) -> None:
-    # 5% of ₹28.10 is 140.5 paise: 141 on the line. Two lines of one product at two prices
-    # round separately: 5% of ₹28.30 x 3 = 424.5 -> 425.
+    # ₹28.10 at 5 % inclusive: taxable 2810 / 1.05 = 2676.19 -> 2676, CGST = SGST = 2.5 % of
+    # it = 66.9 -> 67 each, tax 134, taxable 2810 - 134. Two lines of one product at two prices
+    # round separately: ₹28.30 x 3 = 8490 -> 8085.71 -> 8086, 202.15 -> 202 each, tax 404.
     for n, price in ((1, 2810), (2, 2830), (3, 2830), (4, 2830)):
         made = bf.order(
             session,
@@ -131,12 +135,15 @@ def test_tax_is_per_line_rounded_half_up(session: Session, dairy: Dairy) -> None
 
     (invoice,) = bf.invoices_of(session, dairy.ravi.id)
     assert lines_of(session, invoice) == [
-        (dairy.paneer.id, 2810, 1, 2810, 141),
-        (dairy.paneer.id, 2830, 3, 8490, 425),
+        (dairy.paneer.id, 2810, 1, 2676, 134),
+        (dairy.paneer.id, 2830, 3, 8086, 404),
     ]
-    assert percent_of(2810, 500) == 141
-    assert percent_of(8490, 500) == 425
-    assert invoice.tax_paise == 566
+    assert tax.split_inclusive(2810, 500) == tax.Split(2676, 67, 67)
+    assert tax.split_inclusive(8490, 500) == tax.Split(8086, 202, 202)
+    assert invoice.tax_paise == 538
+    assert invoice.total_paise == 2810 + 8490
+    # Everything taxable: a tax invoice.
+    assert invoice.document_type == "tax_invoice"
 
 
 def test_running_twice_changes_nothing(session: Session, dairy: Dairy) -> None:
@@ -236,7 +243,7 @@ def test_each_run_writes_one_audit_event(session: Session, dairy: Dairy) -> None
     assert events[0].after is not None
     assert events[0].after["invoices_created"] == 1
     assert events[0].after["invoices_finalized"] == 1
-    assert events[0].after["first_number"] == "MR/2627/000001"
+    assert events[0].after["first_number"] == "BOS/2627/000001"
 
 
 @pytest.mark.parametrize("month", [dt.date(2027, 1, 1), dt.date(2030, 6, 1)])

@@ -72,8 +72,9 @@ def test_the_bill_says_who_bills_whom_for_what_period() -> None:
 
 def test_amounts_use_indian_grouping_and_the_rupee_sign() -> None:
     text = text_of(pdf.render(a_bill()))
-    assert "Subtotal ₹1,23,456.00" in text
-    assert "Tax ₹9.00" in text
+    assert "Taxable value ₹1,23,456.00" in text
+    assert "CGST ₹4.50" in text
+    assert "SGST ₹4.50" in text
     assert "Total ₹1,23,465.00" in text
     assert "Payments received ₹850.00" in text
     assert "Balance due ₹1,22,615.00" in text

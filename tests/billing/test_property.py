@@ -21,8 +21,8 @@ from milkrun import clock
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing import reconcile, service
 from milkrun.billing.models import Invoice, InvoiceLine
+from milkrun.catalog import tax
 from milkrun.deliveries.models import DeliveryStatus
-from milkrun.money import percent_of
 from milkrun.orders.models import Order
 from tests import factories
 from tests.billing import factories as bf
@@ -101,12 +101,13 @@ def delivered_value(session: Session) -> int:
 
 
 def billed_value(session: Session) -> tuple[int, int]:
-    """(the invoices that count, the adjustments no invoice carries yet), before tax."""
+    """(the invoices that count, the adjustments no invoice carries yet), at the
+    tax-inclusive prices (taxable value + the GST inside it)."""
     invoiced = session.scalar(
-        select(func.coalesce(func.sum(Invoice.subtotal_paise), 0)).where(Invoice.status != "void")
+        select(func.coalesce(func.sum(Invoice.total_paise), 0)).where(Invoice.status != "void")
     )
     pending = session.scalar(
-        select(func.coalesce(func.sum(Adjustment.amount_paise), 0)).where(
+        select(func.coalesce(func.sum(Adjustment.amount_paise + Adjustment.tax_paise), 0)).where(
             Adjustment.invoice_id.is_(None)
         )
     )
@@ -115,7 +116,9 @@ def billed_value(session: Session) -> tuple[int, int]:
 
 def check_tax(session: Session) -> None:
     for line in session.scalars(select(InvoiceLine)):
-        assert line.tax_paise == percent_of(line.amount_paise, line.tax_rate_bps)
+        gross = line.quantity * line.unit_price_paise
+        assert line.tax_paise == tax.split_inclusive(gross, line.tax_rate_bps).tax_paise
+        assert line.amount_paise + line.tax_paise == gross
 
 
 @settings(

@@ -52,7 +52,7 @@ def test_both_lists_and_the_totals(session: Session, dairy: Dairy) -> None:
         5,
         "28.00",
     )
-    assert over.number == "MR/2627/000001"
+    assert over.number == "BOS/2627/000001"
     assert [(row.order_id, row.quantity, row.amount) for row in report.delivered_not_billed] == [
         (late.id, 2, "56.00")
     ]

@@ -4,7 +4,9 @@ exit code a scheduler can alert on."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from milkrun import clock
 from milkrun.db import migrate
 from milkrun.db.session import Database
 from tests import factories
@@ -53,3 +55,32 @@ def test_billing_run_and_reconcile_from_the_command_line(
     assert "Billing 2099-01" not in future.output  # refused before a progress bar is drawn
     for invalid in (malformed, no_month, reversed_month):
         assert invalid.exit_code == 1, invalid.output  # an invalid value; 2 is configuration
+
+
+def test_gstr1_from_the_command_line(run_cli: RunCli, new_database_url: object) -> None:
+    url: str = new_database_url()  # type: ignore[operator]
+    migrate.upgrade(url)
+    database = Database(url)
+    with database.session_scope() as writer:
+        admin = factories.admin_user(writer)
+        milk = factories.product(writer)
+        customer = factories.customer(writer)
+        made = bf.order(
+            writer, customer_id=customer.id, product_id=milk.id, day=dt.date(2026, 11, 5)
+        )
+        bf.deliver(writer, made, by=admin)
+    database.dispose()
+    assert run_cli(url, "deliveries", "close", "--date", "2026-11-30").exit_code == 0
+    assert run_cli(url, "billing", "run", "--month", "2026-11", "--finalize").exit_code == 0
+    month = f"{clock.today(ZoneInfo('Asia/Kolkata')):%Y-%m}"  # the bills were issued today
+
+    tables = run_cli(url, "billing", "gstr1", "--month", month)
+    docs = run_cli(url, "billing", "gstr1", "--month", month, "--table", "docs")
+    unknown = run_cli(url, "billing", "gstr1", "--month", month, "--table", "nope")
+
+    assert tables.exit_code == 0, tables.output
+    assert "HSN summary" in tables.output
+    assert docs.exit_code == 0, docs.output
+    assert docs.output.splitlines()[1].startswith("Bill of supply,BOS/")
+    assert unknown.exit_code == 1
+    assert "nope" in unknown.output

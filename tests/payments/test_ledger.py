@@ -82,7 +82,7 @@ def test_the_ledger_runs_from_opening_to_closing_balance(
     ]
     assert ledger["opening_balance"] == "0.00"
     assert ledger["closing_balance"] == "212.00"
-    assert ledger["entries"][0]["ref"].startswith("MR/2627/000001")
+    assert ledger["entries"][0]["ref"].startswith("BOS/2627/000001")
     assert ledger["entries"][1]["ref"] == "UPI UPI-1"
 
     since = client.get(

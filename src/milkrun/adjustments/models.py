@@ -30,8 +30,11 @@ class Adjustment(Base):
         CheckConstraint(
             "quantity_before >= 0 AND quantity_after >= 0", name="quantities_not_negative"
         ),
+        # Tax-inclusive prices: the amount is the taxable value of the change, the tax the
+        # GST inside it (corrections recorded before GST documents were tax-exclusive).
         CheckConstraint(
-            "amount_paise = (quantity_after - quantity_before) * unit_price_paise",
+            "amount_paise + tax_paise = (quantity_after - quantity_before) * unit_price_paise"
+            " OR amount_paise = (quantity_after - quantity_before) * unit_price_paise",
             name="amount_from_quantities",
         ),
         CheckConstraint("tax_rate_bps BETWEEN 0 AND 10000", name="tax_rate_range"),

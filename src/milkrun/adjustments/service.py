@@ -8,9 +8,8 @@ from sqlalchemy import Date, Integer, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
-from milkrun.catalog.models import Product
+from milkrun.catalog import tax
 from milkrun.db import locks
-from milkrun.money import percent_of
 from milkrun.orders.models import Order
 from milkrun.periods import queries as period_queries
 
@@ -44,8 +43,9 @@ def record_correction(
     link_id: int | None = None,
 ) -> Adjustment | None:
     """A change of an order's delivered quantity after the order was put on an invoice becomes
-    an adjustment against that invoice: (after - before) x the order's unit price, with the
-    product's tax rounded half up (away from zero for a credit).
+    an adjustment against that invoice: (after - before) x the order's (tax-inclusive) unit
+    price, split into taxable value and the GST inside it at the product's rate on the delivery
+    date (``catalog.tax``; a credit is the mirror image of a charge).
 
     Nothing is recorded when the quantity does not change (a new reason for a non-delivery), or
     for an order on no invoice of a month still open (the next billing run simply bills what was
@@ -68,8 +68,7 @@ def record_correction(
         return None
     lock_billing_month(session, delivery_date, shared=True)
     row = session.execute(
-        select(Order.invoice_id, Order.customer_id, Order.unit_price_paise, Product.tax_rate_bps)
-        .join(Product, Product.id == Order.product_id)
+        select(Order.invoice_id, Order.customer_id, Order.unit_price_paise, Order.product_id)
         .where(Order.id == order_id)
         .with_for_update(of=Order)
     ).one()
@@ -84,7 +83,8 @@ def record_correction(
             update(Order).where(Order.id == order_id).values(invoice_id=against),
             execution_options={"synchronize_session": False},
         )
-    amount = (quantity_after - quantity_before) * row.unit_price_paise
+    rate_bps = tax.rate_on(session, row.product_id, delivery_date)
+    split = tax.split_inclusive((quantity_after - quantity_before) * row.unit_price_paise, rate_bps)
     adjustment = Adjustment(
         customer_id=row.customer_id,
         order_id=order_id,
@@ -92,9 +92,9 @@ def record_correction(
         quantity_before=quantity_before,
         quantity_after=quantity_after,
         unit_price_paise=row.unit_price_paise,
-        amount_paise=amount,
-        tax_rate_bps=row.tax_rate_bps,
-        tax_paise=percent_of(amount, row.tax_rate_bps),
+        amount_paise=split.taxable_paise,
+        tax_rate_bps=rate_bps,
+        tax_paise=split.tax_paise,
         reason=reason[:MAX_REASON],
         created_by_user_id=user_id,
         created_by_link_id=link_id,

@@ -63,3 +63,9 @@ class NothingToZip(Conflict):
     """A month with no issued bill has no PDFs to put in a ZIP."""
 
     code = "no_issued_invoices"
+
+
+class ReturnTableNotFound(NotFound):
+    """The GSTR-1 return has no table of this name."""
+
+    code = "gst_return_table_not_found"

@@ -44,7 +44,7 @@ BILLING_TABLES = (
     Adjustment.__tablename__,
 )
 # How many times rebuild_drafts reports progress (a progress bar's length).
-REBUILD_STEPS = 7
+REBUILD_STEPS = 8
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,9 @@ def rebuild_drafts(
 
     step("totalling the drafts")
     lines.refresh_totals(session, scope, now=now)
+
+    step("deciding each draft's GST document")
+    lines.set_document_types(session, scope, now=now)
 
     count, total = session.execute(
         select(func.count(Invoice.id), func.coalesce(func.sum(Invoice.total_paise), 0)).where(

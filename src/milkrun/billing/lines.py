@@ -1,22 +1,38 @@
 """What a draft bills: its lines, the adjustments it carries, and its totals.
 
-A line per product and unit price: the delivered quantity summed, times the order's captured
-unit price, tax at the product's rate rounded half up per line (integer arithmetic). The totals
-are the lines plus the carried adjustments.
+A line per product, unit price and tax rate: the delivered quantity summed, times the order's
+captured (tax-inclusive) unit price, split per line into taxable value and the CGST and SGST
+inside it at the product's rate on the delivery date (``catalog.tax``). The totals are the
+lines plus the carried adjustments; the document type follows the items' rates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Integer, cast, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing.billable import BILLED_OUTCOMES, Scope, pending_adjustments
-from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
+from milkrun.billing.models import DocumentType, Invoice, InvoiceLine, InvoiceStatus
+from milkrun.catalog import tax
 from milkrun.catalog.models import Product
+from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.orders.models import Order
 
@@ -26,25 +42,36 @@ _BULK = {"synchronize_session": False}
 
 
 def insert_lines(session: Session, scope: Scope) -> None:
-    """One line per draft, product and unit price: the delivered quantity summed, its amount,
-    and the tax at the product's rate rounded half up per line (integer arithmetic)."""
+    """One line per draft, product, unit price and tax rate: the delivered quantity summed,
+    its taxable value and the GST inside quantity x price, split per line (``catalog.tax``)."""
+    periods = tax.rate_periods()
+    rate = func.coalesce(periods.c.rate_bps, Product.tax_rate_bps)
     quantity = func.sum(DeliveryStatus.quantity_delivered)
-    amount = cast(quantity, _BIG) * Order.unit_price_paise
-    tax = (amount * Product.tax_rate_bps + 5000) // 10000
+    gross = cast(quantity, _BIG) * Order.unit_price_paise
+    gst = tax.tax_in_sql(gross, rate)
     lines = (
         select(
             Order.invoice_id,
             Order.product_id,
             func.substr(Product.name + " · " + Product.unit, 1, 200),
+            Product.hsn_code,
             quantity,
             Order.unit_price_paise,
-            amount,
-            Product.tax_rate_bps,
-            tax,
+            gross - gst,
+            rate,
+            gst,
         )
         .join(DeliveryStatus, DeliveryStatus.order_id == Order.id)
         .join(Product, Product.id == Order.product_id)
         .join(Invoice, Invoice.id == Order.invoice_id)
+        .outerjoin(
+            periods,
+            and_(
+                periods.c.product_id == Order.product_id,
+                periods.c.effective_from <= Order.delivery_date,
+                or_(periods.c.until.is_(None), periods.c.until > Order.delivery_date),
+            ),
+        )
         .where(
             scope.drafts(),
             scope.orders(),
@@ -56,7 +83,8 @@ def insert_lines(session: Session, scope: Scope) -> None:
             Order.unit_price_paise,
             Product.name,
             Product.unit,
-            Product.tax_rate_bps,
+            Product.hsn_code,
+            rate,
         )
     )
     session.execute(
@@ -65,6 +93,7 @@ def insert_lines(session: Session, scope: Scope) -> None:
                 "invoice_id",
                 "product_id",
                 "description",
+                "hsn_code",
                 "quantity",
                 "unit_price_paise",
                 "amount_paise",
@@ -142,5 +171,35 @@ def refresh_totals(session: Session, scope: Scope, *, now: dt.datetime | None = 
             total_paise=totals.c.subtotal + totals.c.tax,
             updated_at=now or clock.now(),
         ),
+        execution_options=_BULK,
+    )
+
+
+def set_document_types(session: Session, scope: Scope, *, now: dt.datetime | None = None) -> None:
+    """Stamp each draft of the scope with its customer's GSTIN and its GST document type (CGST
+    rules 46, 49, 46A), from the rates of its lines and carried adjustments: every item
+    nil-rated, a bill of supply; every item taxable, a tax invoice; a mix, an invoice-cum-bill
+    of supply to an unregistered customer and a tax invoice (nil items at 0 %) to a registered
+    one. One UPDATE for the whole scope."""
+
+    def items(taxed: bool) -> ColumnElement[bool]:
+        line_rate = InvoiceLine.tax_rate_bps > 0 if taxed else InvoiceLine.tax_rate_bps == 0
+        carried_rate = Adjustment.tax_rate_bps > 0 if taxed else Adjustment.tax_rate_bps == 0
+        return or_(
+            exists().where(InvoiceLine.invoice_id == Invoice.id, line_rate),
+            exists().where(Adjustment.invoice_id == Invoice.id, carried_rate),
+        )
+
+    gstin = select(Customer.gstin).where(Customer.id == Invoice.customer_id).scalar_subquery()
+    document_type = case(
+        (~items(True), DocumentType.bill_of_supply.value),
+        (~items(False), DocumentType.tax_invoice.value),
+        (gstin.is_not(None), DocumentType.tax_invoice.value),
+        else_=DocumentType.invoice_bill_of_supply.value,
+    )
+    session.execute(
+        update(Invoice)
+        .where(scope.drafts())
+        .values(customer_gstin=gstin, document_type=document_type, updated_at=now or clock.now()),
         execution_options=_BULK,
     )

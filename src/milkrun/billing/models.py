@@ -28,6 +28,24 @@ class InvoiceStatus(enum.StrEnum):
     void = "void"
 
 
+class DocumentType(enum.StrEnum):
+    """The GST document a bill is (CGST rules 46, 49, 46A), decided by its items' rates:
+    all nil-rated -> a bill of supply; all taxable -> a tax invoice; a mix -> an
+    invoice-cum-bill of supply to an unregistered customer, a tax invoice (nil lines at 0 %)
+    to a registered one. A cash memo is a counter sale's."""
+
+    tax_invoice = "tax_invoice"
+    bill_of_supply = "bill_of_supply"
+    invoice_bill_of_supply = "invoice_bill_of_supply"
+
+
+DOCUMENT_TITLES = {
+    DocumentType.tax_invoice: "TAX INVOICE",
+    DocumentType.bill_of_supply: "BILL OF SUPPLY",
+    DocumentType.invoice_bill_of_supply: "INVOICE-CUM-BILL OF SUPPLY",
+}
+
+
 # Numbered, counted, immutable but for their payment state (and voiding).
 ISSUED_STATUSES = (InvoiceStatus.finalized, InvoiceStatus.partially_paid, InvoiceStatus.paid)
 OVERDUE = "overdue"
@@ -56,6 +74,10 @@ class Invoice(Timestamped, Base):
             name="numbered_unless_draft",
         ),
         CheckConstraint("(status = 'void') = (voided_at IS NOT NULL)", name="voided_at_if_void"),
+        CheckConstraint(
+            "document_type IN ('tax_invoice', 'bill_of_supply', 'invoice_bill_of_supply')",
+            name="document_type",
+        ),
         CheckConstraint("sequence IS NULL OR sequence >= 1", name="sequence_positive"),
         CheckConstraint("due_date IS NULL OR due_date >= issue_date", name="due_after_issue"),
         CheckConstraint("total_paise = subtotal_paise + tax_paise", name="total_adds_up"),
@@ -81,12 +103,17 @@ class Invoice(Timestamped, Base):
     # The first day of the month billed.
     month: Mapped[dt.date]
     status: Mapped[str] = mapped_column(String(16), default=InvoiceStatus.draft)
+    # Decided by the billing run from the items' rates (``DocumentType``); its series follows.
+    document_type: Mapped[str] = mapped_column(
+        String(24), default=DocumentType.bill_of_supply, server_default="bill_of_supply"
+    )
     series: Mapped[str | None] = mapped_column(String(8))
     sequence: Mapped[int | None]
     number: Mapped[str | None] = mapped_column(String(16))
     # Who was billed, as they were when the bill was made (a later move does not rewrite it).
     customer_name: Mapped[str] = mapped_column(String(120))
     customer_address: Mapped[str] = mapped_column(String(500))
+    customer_gstin: Mapped[str | None] = mapped_column(String(15))
     issue_date: Mapped[dt.date | None]
     due_date: Mapped[dt.date | None]
     subtotal_paise: Mapped[int] = mapped_column(default=0)
@@ -99,19 +126,25 @@ class Invoice(Timestamped, Base):
 
 
 class InvoiceLine(Base):
-    """What was delivered of one product at one unit price, summed over the month's orders.
+    """What was delivered of one product at one unit price and tax rate, summed over the
+    month's orders.
 
-    Lines are derived from orders by the billing run, never typed.
+    Lines are derived from orders by the billing run, never typed. The unit price is the
+    tax-inclusive MRP: ``amount_paise`` is the taxable value and ``tax_paise`` the CGST and SGST
+    (equal halves) inside quantity x unit price (``catalog.tax``). Bills issued before GST
+    documents (migration 0011) were tax-exclusive: their amount is quantity x unit price.
     """
 
     __tablename__ = "invoice_lines"
     __table_args__ = (
-        UniqueConstraint("invoice_id", "product_id", "unit_price_paise"),
+        UniqueConstraint("invoice_id", "product_id", "unit_price_paise", "tax_rate_bps"),
         # A deposit line (``billing.deposits``) counts containers: negative when refunded.
         CheckConstraint("quantity <> 0", name="quantity_not_zero"),
         CheckConstraint("unit_price_paise >= 0", name="unit_price_not_negative"),
         CheckConstraint(
-            "amount_paise = quantity * unit_price_paise", name="amount_is_quantity_x_price"
+            "amount_paise + tax_paise = quantity * unit_price_paise"
+            " OR amount_paise = quantity * unit_price_paise",
+            name="amount_is_quantity_x_price",
         ),
         CheckConstraint("tax_rate_bps BETWEEN 0 AND 10000", name="tax_rate_range"),
         CheckConstraint("tax_paise >= 0", name="tax_not_negative"),
@@ -121,6 +154,7 @@ class InvoiceLine(Base):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     description: Mapped[str] = mapped_column(String(200))
+    hsn_code: Mapped[str | None] = mapped_column(String(8))
     quantity: Mapped[int]
     unit_price_paise: Mapped[int]
     amount_paise: Mapped[int]

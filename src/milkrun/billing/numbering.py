@@ -1,4 +1,6 @@
-"""Invoice numbers: one gapless series per Indian financial year (April to March).
+"""Invoice numbers: gapless series per GST document type and Indian financial year (April to
+March). Tax invoices and invoice-cum-bills of supply share the invoice series (``MR/2627``),
+bills of supply have their own (``BOS/2627``): ``series_for_document``.
 
 A number reads ``MR/2627/000123``: the prefix, the financial year (2026-27 as ``2627``) and the
 sequence within that year, zero-padded to six digits (it grows past six digits rather than
@@ -19,7 +21,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Text, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from milkrun.billing.models import InvoiceSeries
+from milkrun.billing.models import DocumentType, InvoiceSeries
+from milkrun.config import Settings
 from milkrun.db import upserts
 
 MAX_NUMBER_LENGTH = 16
@@ -42,6 +45,16 @@ def series_for(prefix: str, issue_date: dt.date) -> str:
     """The series an invoice issued on ``issue_date`` is numbered in: ``MR/2627``."""
     check_prefix(prefix)
     return f"{prefix}/{financial_year_code(issue_date)}"
+
+
+def series_for_document(settings: Settings, document_type: str, issue_date: dt.date) -> str:
+    """The series a document of ``document_type`` issued on ``issue_date`` is numbered in."""
+    prefix = (
+        settings.bill_of_supply_prefix
+        if document_type == DocumentType.bill_of_supply
+        else settings.invoice_prefix
+    )
+    return series_for(prefix, issue_date)
 
 
 def check_prefix(prefix: str) -> None:

@@ -2,203 +2,47 @@
 
 Rendering only: ``render(bill)`` turns a ``Bill`` (plain data, assembled by
 ``queries.bill_of``) into PDF bytes. The milk card is the month as a grid of the quantity of
-each product delivered each day, the card customers of a dairy have always ticked. Amounts use
-Indian digit grouping (``₹1,23,456.00``), so the font must have the rupee sign: DejaVu Sans,
-from Debian's ``fonts-dejavu-core`` (``/usr/share/fonts/truetype/dejavu``, or
-``MILKRUN_FONT_DIR``).
+each product delivered each day, the card customers of a dairy have always ticked. The title
+is the bill's GST document (tax invoice, bill of supply, invoice-cum-bill of supply); lines show
+their HSN code, and prices are tax-inclusive: the taxable value and the CGST and SGST inside
+them are shown per line and in the totals. The page and its font are ``pdf_page``; the account
+and UPI blocks ``pdf_account``.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from milkrun.billing import upi
+from milkrun.billing.bill import Bill, BillAdjustment, BillLine, BillPayment, CardRow
+from milkrun.billing.models import DOCUMENT_TITLES, DocumentType
+from milkrun.billing.pdf_account import account, amount_due, pay_by_upi
+from milkrun.billing.pdf_page import (
+    FONT,
+    GREY,
+    MONTHS,
+    SHADE,
+    WEEKDAYS,
+    MissingFont,
+    Page,
+    check_fonts,
+    font_dir,
+    long_date,
+    percent,
+    period,
+)
 from milkrun.money import format_inr
 
-if TYPE_CHECKING:
-    from milkrun.billing.statement import Statement
-
-DEFAULT_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-FONT = "DejaVu"
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-GREY = (110, 110, 110)
-RULE = (190, 190, 190)
-SHADE = (242, 242, 242)
-
-
-class MissingFont(RuntimeError):
-    """The bill's font is not installed; the message says how to install it."""
-
-
-@dataclass(frozen=True)
-class CardRow:
-    """One product's row of the milk card: day of the month -> quantity delivered."""
-
-    product: str
-    quantities: dict[int, int]
-
-
-@dataclass(frozen=True)
-class BillLine:
-    description: str
-    quantity: int
-    unit_price_paise: int
-    amount_paise: int
-    tax_rate_bps: int
-    tax_paise: int
-
-
-@dataclass(frozen=True)
-class BillAdjustment:
-    day: dt.date
-    description: str
-    amount_paise: int
-    tax_paise: int
-
-
-@dataclass(frozen=True)
-class BillPayment:
-    day: dt.date
-    method: str
-    reference: str | None
-    amount_paise: int
-
-
-@dataclass(frozen=True)
-class Bill:
-    business_name: str
-    business_address: str
-    business_gstin: str
-    customer_id: int
-    customer_name: str
-    customer_address: str
-    month: dt.date
-    status: str
-    number: str | None
-    issue_date: dt.date | None
-    due_date: dt.date | None
-    subtotal_paise: int
-    tax_paise: int
-    total_paise: int
-    amount_paid_paise: int
-    balance_due_paise: int
-    card: list[CardRow] = field(default_factory=list)
-    lines: list[BillLine] = field(default_factory=list)
-    adjustments: list[BillAdjustment] = field(default_factory=list)
-    payments: list[BillPayment] = field(default_factory=list)
-    # The balance the bill carries (an issued bill): see ``billing.statement``.
-    statement: Statement | None = None
-    # The ``upi://pay`` link for the amount due (``billing.upi``); None: nothing UPI is shown.
-    upi_link: str | None = None
-    upi_vpa: str = ""
-
-
-def font_dir() -> Path:
-    return Path(os.environ.get("MILKRUN_FONT_DIR", str(DEFAULT_FONT_DIR)))
-
-
-def _check_fonts(directory: Path) -> dict[str, Path]:
-    files = {style: directory / name for style, name in FONT_FILES.items()}
-    missing = [str(path) for path in files.values() if not path.is_file()]
-    if missing:
-        raise MissingFont(
-            f"the bill's font is missing ({', '.join(missing)}): install Debian's "
-            "fonts-dejavu-core (apt-get install fonts-dejavu-core) or point MILKRUN_FONT_DIR "
-            "at a directory with DejaVuSans.ttf and DejaVuSans-Bold.ttf"
-        )
-    return files
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
-
-
-def period(month: dt.date) -> str:
-    last = calendar.monthrange(month.year, month.month)[1]
-    return f"1–{last} {MONTHS[month.month - 1]} {month.year}"
-
-
-def percent(bps: int) -> str:
-    whole, rest = divmod(bps, 100)
-    return f"{whole}%" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0") + "%"
-
-
-class _Page(FPDF):
-    def __init__(self, fonts: dict[str, Path]) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        for style, path in fonts.items():
-            self.add_font(FONT, style, str(path))
-        self.set_margins(12, 12, 12)
-        self.set_auto_page_break(auto=True, margin=14)
-        self.set_draw_color(*RULE)
-        self.set_line_width(0.2)
-
-    @property
-    def width(self) -> float:
-        return float(self.w - self.l_margin - self.r_margin)
-
-    def text_cell(
-        self,
-        w: float,
-        h: float,
-        text: str,
-        *,
-        size: float = 9,
-        bold: bool = False,
-        align: str = "L",
-        border: Literal[0, 1] | str = 0,
-        fill: bool = False,
-        grey: bool = False,
-        last: bool = False,
-    ) -> None:
-        self.set_font(FONT, "B" if bold else "", size)
-        self.set_text_color(*(GREY if grey else (0, 0, 0)))
-        while text and self.get_string_width(text) > w - 1.2 and len(text) > 1:
-            text = text[:-2] + "…"
-        self.cell(
-            w,
-            h,
-            text,
-            border=border,
-            align=align,
-            fill=fill,
-            new_x=XPos.LMARGIN if last else XPos.RIGHT,
-            new_y=YPos.NEXT if last else YPos.TOP,
-        )
-
-    def rule(self, gap: float = 2) -> None:
-        self.ln(gap)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(gap)
+__all__ = ["Bill", "BillAdjustment", "BillLine", "BillPayment", "CardRow", "MissingFont", "render"]
 
 
 def render(bill: Bill, *, fonts_in: Path | None = None) -> bytes:
     """The bill as PDF bytes."""
-    pdf = _Page(_check_fonts(fonts_in or font_dir()))
+    pdf = Page(check_fonts(fonts_in or font_dir()))
     pdf.set_title(f"Bill {bill.number or 'draft'} {bill.customer_name}")
     pdf.set_author(bill.business_name)
     pdf.set_creation_date(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))  # reproducible bytes
@@ -210,9 +54,9 @@ def render(bill: Bill, *, fonts_in: Path | None = None) -> bytes:
     if bill.adjustments:
         _adjustments(pdf, bill)
     _totals(pdf, bill)
-    _account(pdf, bill)
+    account(pdf, bill)
     if bill.upi_link:
-        _pay_by_upi(pdf, bill, bill.upi_link)
+        pay_by_upi(pdf, bill, bill.upi_link)
     _footer(pdf, bill)
     return bytes(pdf.output())
 
@@ -220,12 +64,13 @@ def render(bill: Bill, *, fonts_in: Path | None = None) -> bytes:
 def _title(bill: Bill) -> str:
     if bill.status == "draft":
         return "DRAFT BILL"
-    if bill.status == "void":
-        return "VOID INVOICE"
-    return "TAX INVOICE" if bill.business_gstin else "INVOICE"
+    if not bill.business_gstin:
+        return "VOID INVOICE" if bill.status == "void" else "INVOICE"
+    title = DOCUMENT_TITLES.get(DocumentType(bill.document_type), "TAX INVOICE")
+    return f"VOID {title}" if bill.status == "void" else title
 
 
-def _header(pdf: _Page, bill: Bill) -> None:
+def _header(pdf: Page, bill: Bill) -> None:
     top = pdf.get_y()
     left = pdf.width * 0.6
     pdf.text_cell(left, 7, bill.business_name, size=15, bold=True, last=True)
@@ -239,9 +84,14 @@ def _header(pdf: _Page, bill: Bill) -> None:
     right = pdf.width - left
     x = pdf.l_margin + left
     pdf.set_xy(x, top)
-    pdf.text_cell(right, 7, _title(bill), size=13, bold=True, align="R", last=True)
+    title = _title(bill)
+    size = 13 if len(title) <= 16 else 10  # INVOICE-CUM-BILL OF SUPPLY fits the column
+    pdf.text_cell(right, 7, title, size=size, bold=True, align="R", last=True)
     facts = [
-        ("Invoice no.", bill.number or "not yet numbered"),
+        (
+            "Bill no." if bill.document_type == DocumentType.bill_of_supply else "Invoice no.",
+            bill.number or "not yet numbered",
+        ),
         ("Date", long_date(bill.issue_date) if bill.issue_date else "—"),
         ("Due by", long_date(bill.due_date) if bill.due_date else "—"),
     ]
@@ -253,7 +103,7 @@ def _header(pdf: _Page, bill: Bill) -> None:
     pdf.rule()
 
 
-def _bill_to(pdf: _Page, bill: Bill) -> None:
+def _bill_to(pdf: Page, bill: Bill) -> None:
     top = pdf.get_y()
     left = pdf.width * 0.6
     pdf.text_cell(left, 4.5, "Bill to", size=8, grey=True, last=True)
@@ -262,6 +112,11 @@ def _bill_to(pdf: _Page, bill: Bill) -> None:
     pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(left, 4.3, bill.customer_address, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.text_cell(left, 4.5, f"Customer no. {bill.customer_id}", size=8.5, grey=True, last=True)
+    if bill.customer_gstin:
+        pdf.text_cell(left, 4.5, f"GSTIN {bill.customer_gstin}", size=8.5, grey=True, last=True)
+    if bill.business_state:
+        place = f"Place of supply: {bill.business_state}"
+        pdf.text_cell(left, 4.5, place, size=8.5, grey=True, last=True)
     bottom = pdf.get_y()
 
     right = pdf.width - left
@@ -273,12 +128,12 @@ def _bill_to(pdf: _Page, bill: Bill) -> None:
     pdf.set_x(x)
     pdf.text_cell(right, 4.5, "Amount due", size=8, grey=True, align="R", last=True)
     pdf.set_x(x)
-    pdf.text_cell(right, 6, format_inr(_amount_due(bill)), size=13, bold=True, align="R", last=True)
+    pdf.text_cell(right, 6, format_inr(amount_due(bill)), size=13, bold=True, align="R", last=True)
     pdf.set_y(max(bottom, pdf.get_y()))
     pdf.rule()
 
 
-def _milk_card(pdf: _Page, bill: Bill) -> None:
+def _milk_card(pdf: Page, bill: Bill) -> None:
     month = bill.month
     days = calendar.monthrange(month.year, month.month)[1]
     pdf.text_cell(
@@ -335,35 +190,55 @@ def _milk_card(pdf: _Page, bill: Bill) -> None:
     pdf.ln(1)
 
 
-def _lines(pdf: _Page, bill: Bill) -> None:
-    widths = (80.0, 18.0, 26.0, 30.0)
-    tax_w = pdf.width - sum(widths)
-    heads = ("Item", "Qty", "Rate", "Amount")
-    aligns = ("L", "R", "R", "R")
+def _lines(pdf: Page, bill: Bill) -> None:
+    """Item, HSN, quantity, the tax-inclusive rate, the taxable value, the GST rate and the
+    CGST + SGST inside the line (a bill of supply charges no tax: no tax columns)."""
+    taxed = bill.document_type != DocumentType.bill_of_supply
+    widths: tuple[float, ...]
+    heads: tuple[str, ...]
+    if taxed:
+        widths = (58.0, 14.0, 12.0, 22.0, 26.0, 12.0)
+        heads = ("Item", "HSN", "Qty", "Rate", "Taxable value", "GST")
+    else:
+        widths = (92.0, 16.0, 14.0, 26.0)
+        heads = ("Item", "HSN", "Qty", "Rate")
+    last_w = pdf.width - sum(widths)
+    aligns = ("L", "L", "R", "R", "R", "R")
     pdf.set_fill_color(*SHADE)
-    for w, head, align in zip(widths, heads, aligns, strict=True):
+    for w, head, align in zip(widths, heads, aligns, strict=False):
         pdf.text_cell(w, 5.5, head, size=8.5, bold=True, align=align, border="B", fill=True)
-    pdf.text_cell(tax_w, 5.5, "Tax", size=8.5, bold=True, align="R", border="B", fill=True)
+    last_head = "CGST + SGST" if taxed else "Amount"
+    pdf.text_cell(last_w, 5.5, last_head, size=8.5, bold=True, align="R", border="B", fill=True)
     pdf.ln()
     if not bill.lines:
         pdf.text_cell(
             pdf.width, 5.5, "No deliveries billed this month", size=9, grey=True, last=True
         )
     for line in bill.lines:
-        cells = (
+        cells = [
             line.description,
+            line.hsn_code or "",
             str(line.quantity),
             format_inr(line.unit_price_paise),
-            format_inr(line.amount_paise),
-        )
-        for w, value, align in zip(widths, cells, aligns, strict=True):
+        ]
+        if taxed:
+            cells += [format_inr(line.amount_paise), percent(line.tax_rate_bps)]
+            last = format_inr(line.tax_paise)
+        else:
+            last = format_inr(line.amount_paise + line.tax_paise)
+        for w, value, align in zip(widths, cells, aligns, strict=False):
             pdf.text_cell(w, 5.5, value, size=9, align=align, border="B")
-        tax = f"{percent(line.tax_rate_bps)}  {format_inr(line.tax_paise)}"
-        pdf.text_cell(tax_w, 5.5, tax, size=9, align="R", border="B", last=True)
-    pdf.ln(3)
+        pdf.text_cell(last_w, 5.5, last, size=9, align="R", border="B", last=True)
+    note = (
+        "Rates include GST; CGST and SGST are half each of the GST shown."
+        if taxed
+        else "Nil-rated goods: no GST is charged on this bill."
+    )
+    pdf.text_cell(pdf.width, 4.5, note, size=8, grey=True, last=True)
+    pdf.ln(2)
 
 
-def _adjustments(pdf: _Page, bill: Bill) -> None:
+def _adjustments(pdf: Page, bill: Bill) -> None:
     pdf.text_cell(pdf.width, 5.5, "Corrections to earlier bills", size=9.5, bold=True, last=True)
     widths = (24.0, 110.0, 26.0)
     tax_w = pdf.width - sum(widths)
@@ -383,12 +258,18 @@ def _adjustments(pdf: _Page, bill: Bill) -> None:
     pdf.ln(3)
 
 
-def _totals(pdf: _Page, bill: Bill) -> None:
+def _totals(pdf: Page, bill: Bill) -> None:
     label_w, value_w = 46.0, 34.0
     x = pdf.l_margin + pdf.width - label_w - value_w
-    rows = [
-        ("Subtotal", bill.subtotal_paise, False),
-        ("Tax", bill.tax_paise, False),
+    cgst = bill.tax_paise // 2
+    rows: list[tuple[str, int, bool]] = []
+    if bill.document_type != DocumentType.bill_of_supply:
+        rows += [
+            ("Taxable value", bill.subtotal_paise, False),
+            ("CGST", cgst, False),
+            ("SGST", bill.tax_paise - cgst, False),
+        ]
+    rows += [
         ("Total", bill.total_paise, True),
         ("Payments received", bill.amount_paid_paise, False),
         ("Balance due", bill.balance_due_paise, True),
@@ -419,88 +300,26 @@ def _totals(pdf: _Page, bill: Bill) -> None:
             pdf.text_cell(pdf.width, 4.5, text, size=8.5, last=True)
 
 
-def _amount_due(bill: Bill) -> int:
-    """What the customer is asked to pay: the account's total due (previous balance included)
-    on an issued bill; what is left of the bill itself otherwise."""
-    return bill.statement.total_due_paise if bill.statement is not None else bill.balance_due_paise
-
-
-def _account(pdf: _Page, bill: Bill) -> None:
-    """The account the bill states: the balance travels from bill to bill."""
-    stated = bill.statement
-    if stated is None:
-        return
-    label_w, value_w = 66.0, 34.0
-    x = pdf.l_margin + pdf.width - label_w - value_w
-    pdf.ln(3)
-    pdf.set_x(x)
-    pdf.text_cell(label_w + value_w, 5, "Your account", size=9, bold=True, last=True)
-    previous = "Previous balance" + (
-        f" (after {stated.previous_number})" if stated.previous_number else ""
-    )
-    rows = [
-        (previous, stated.previous_balance_paise, False),
-        ("Payments and credits since", stated.payments_and_credits_paise, False),
-        ("This month's charges", stated.charges_paise, False),
-        ("Adjustments", stated.adjustments_paise, False),
-        ("Total due", stated.total_due_paise, True),
-    ]
-    for label, paise, strong in rows:
-        pdf.set_x(x)
-        border: Literal[0, 1] | str = "T" if strong else 0
-        pdf.text_cell(label_w, 6, label, size=10 if strong else 9, bold=strong, border=border)
-        pdf.text_cell(
-            value_w,
-            6,
-            format_inr(paise),
-            size=10 if strong else 9,
-            bold=strong,
-            align="R",
-            border=border,
-            last=True,
-        )
-
-
-QR_SIDE = 32.0  # mm: scans from a phone held at reading distance
-
-
-def _pay_by_upi(pdf: _Page, bill: Bill, link: str) -> None:
-    """The UPI QR for the amount due, with the UPI ID for those who type it."""
-    pdf.ln(4)
-    if pdf.get_y() + QR_SIDE > pdf.h - pdf.b_margin:
-        pdf.add_page()
-    top = pdf.get_y()
-    pdf.image(io.BytesIO(upi.qr_png(link)), x=pdf.l_margin, y=top, w=QR_SIDE, h=QR_SIDE)
-    x = pdf.l_margin + QR_SIDE + 4
-    width = pdf.width - QR_SIDE - 4
-    pdf.set_xy(x, top + 4)
-    pdf.text_cell(width, 6, "Pay by UPI", size=11, bold=True, last=True)
-    pdf.set_x(x)
-    pdf.text_cell(
-        width,
-        5,
-        f"Scan with any UPI app to pay {format_inr(_amount_due(bill))}.",
-        size=9,
-        last=True,
-    )
-    pdf.set_x(x)
-    pdf.text_cell(width, 5, f"UPI ID {bill.upi_vpa}", size=9, grey=True, last=True)
-    pdf.set_x(x)
-    pdf.text_cell(width, 5, f"Note: bill {bill.number}", size=9, grey=True, last=True)
-    pdf.set_y(top + QR_SIDE)
-
-
-def _footer(pdf: _Page, bill: Bill) -> None:
+def _footer(pdf: Page, bill: Bill) -> None:
     pdf.ln(4)
     if bill.status == "draft":
         note = "Draft: this bill may still change and is not yet payable."
     elif bill.status == "void":
         note = "This invoice has been cancelled; its number is not reused."
-    elif _amount_due(bill) > 0 and bill.due_date is not None:
-        note = f"Please pay {format_inr(_amount_due(bill))} by {long_date(bill.due_date)}."
+    elif amount_due(bill) > 0 and bill.due_date is not None:
+        note = f"Please pay {format_inr(amount_due(bill))} by {long_date(bill.due_date)}."
     else:
         note = "Nothing is due on this bill. Thank you!"
     pdf.text_cell(pdf.width, 5, note, size=9, bold=True, last=True)
+    if bill.document_type == DocumentType.bill_of_supply and bill.business_gstin:
+        pdf.text_cell(
+            pdf.width,
+            4.5,
+            "Bill of supply (CGST rule 49): supply of exempted / nil-rated goods.",
+            size=8,
+            grey=True,
+            last=True,
+        )
     pdf.text_cell(
         pdf.width,
         4.5,

@@ -66,6 +66,8 @@ def read_invoice(invoice: Invoice, today: dt.date) -> InvoiceRead:
         customer_name=invoice.customer_name,
         month=month_text(invoice.month),
         status=display_status(invoice, today),
+        document_type=invoice.document_type,
+        customer_gstin=invoice.customer_gstin,
         number=invoice.number,
         issue_date=invoice.issue_date,
         due_date=invoice.due_date,
@@ -208,11 +210,14 @@ def invoice_detail(
             InvoiceLineRead(
                 product_id=line.product_id,
                 description=line.description,
+                hsn_code=line.hsn_code,
                 quantity=line.quantity,
                 unit_price=to_rupees(line.unit_price_paise),
                 amount=to_rupees(line.amount_paise),
                 tax_rate=f"{line.tax_rate_bps / 100:.2f}",
                 tax=to_rupees(line.tax_paise),
+                cgst=to_rupees(line.tax_paise // 2),
+                sgst=to_rupees(line.tax_paise - line.tax_paise // 2),
             )
             for line in lines_of(session, invoice.id)
         ],
@@ -295,6 +300,9 @@ def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
         business_name=settings.business_name,
         business_address=settings.business_address,
         business_gstin=settings.business_gstin,
+        business_state=settings.business_state,
+        document_type=invoice.document_type,
+        customer_gstin=invoice.customer_gstin,
         customer_id=invoice.customer_id,
         customer_name=invoice.customer_name,
         customer_address=invoice.customer_address,
@@ -319,6 +327,7 @@ def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
         lines=[
             pdf.BillLine(
                 description=line.description,
+                hsn_code=line.hsn_code,
                 quantity=line.quantity,
                 unit_price_paise=line.unit_price_paise,
                 amount_paise=line.amount_paise,

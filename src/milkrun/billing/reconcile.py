@@ -115,7 +115,8 @@ def reconcile(
             InvoiceLine.unit_price_paise.label("price"),
             InvoiceLine.quantity.label("billed"),
             literal(0).label("delivered"),
-            InvoiceLine.amount_paise.label("amount"),
+            # At the (tax-inclusive) price: what the delivered side counts.
+            (InvoiceLine.quantity * InvoiceLine.unit_price_paise).label("amount"),
         ).where(InvoiceLine.invoice_id.in_(live)),
         select(
             Adjustment.against_invoice_id,
@@ -123,7 +124,7 @@ def reconcile(
             Adjustment.unit_price_paise,
             Adjustment.quantity_after - Adjustment.quantity_before,
             literal(0),
-            Adjustment.amount_paise,
+            (Adjustment.quantity_after - Adjustment.quantity_before) * Adjustment.unit_price_paise,
         )
         .join(Order, Order.id == Adjustment.order_id)
         .where(Adjustment.against_invoice_id.in_(live)),

@@ -60,11 +60,14 @@ class InvoiceRead(BaseModel):
     month: str
     # draft, finalized, partially_paid, paid, overdue (issued, unpaid, past due) or void.
     status: str
+    # tax_invoice, bill_of_supply or invoice_bill_of_supply (CGST rules 46, 49, 46A).
+    document_type: str
     number: str | None
     issue_date: dt.date | None
     due_date: dt.date | None
-    subtotal: str
-    tax: str
+    customer_gstin: str | None = None
+    subtotal: str = Field(description="The taxable value (prices are tax-inclusive)")
+    tax: str = Field(description="CGST + SGST inside the total")
     total: str
     amount_paid: str
     balance_due: str
@@ -73,11 +76,14 @@ class InvoiceRead(BaseModel):
 class InvoiceLineRead(BaseModel):
     product_id: int
     description: str
+    hsn_code: str | None = None
     quantity: int
-    unit_price: str
-    amount: str
+    unit_price: str = Field(description="Tax-inclusive (MRP)")
+    amount: str = Field(description="The taxable value")
     tax_rate: str
-    tax: str
+    tax: str = Field(description="CGST + SGST, equal halves")
+    cgst: str = "0.00"
+    sgst: str = "0.00"
 
 
 class AdjustmentRead(BaseModel):

@@ -309,7 +309,8 @@ def _issue(
     today: dt.date,
 ) -> Issued:
     """Number and issue the month's drafts (or the one draft ``invoice_id``); the caller holds
-    the month's lock. Numbers come from the series' counter row in this same transaction, so a
+    the month's lock. Each document type is numbered in its series (``numbering``), in invoice
+    id order. Numbers come from the series' counter row in this same transaction, so a
     failure anywhere below rolls them back with everything else: no gaps. Only a month whose
     last day has closed, with nothing left unresolved, is issued (``months.require_closable``)."""
     months.require_closable(session, month)
@@ -319,45 +320,62 @@ def _issue(
     ]
     if invoice_id is not None:
         selector.append(Invoice.id == invoice_id)
-    count = int(session.scalar(select(func.count(Invoice.id)).where(*selector)) or 0)
+    counts = dict(
+        session.execute(
+            select(Invoice.document_type, func.count(Invoice.id))
+            .where(*selector)
+            .group_by(Invoice.document_type)
+        ).all()
+    )
+    count = sum(int(n) for n in counts.values())
     if count == 0:
         return Issued(0)
-    series = numbering.series_for(settings.invoice_prefix, today)
-    first = numbering.take_numbers(session, series, count)
-    try:
-        first_number = numbering.format_number(series, first)
-        last_number = numbering.format_number(series, first + count - 1)
-    except ValueError as exc:
-        raise InvoiceSeriesFull(str(exc)) from exc
-
+    # One series per document type's prefix (tax invoices and invoice-cum-bills share one).
+    groups: dict[str, list[str]] = {}
+    for document_type in sorted(counts):
+        series = numbering.series_for_document(settings, document_type, today)
+        groups.setdefault(series, []).append(document_type)
     now = clock.now()
-    ranked = (
-        select(Invoice.id.label("id"), func.row_number().over(order_by=Invoice.id).label("rank"))
-        .where(*selector)
-        .subquery("ranked")
-    )
-    sequence = ranked.c.rank + (first - 1)
-    issued = session.execute(
-        update(Invoice)
-        .where(Invoice.id == ranked.c.id)
-        .values(
-            status=case(
-                (Invoice.total_paise <= 0, InvoiceStatus.paid.value),
-                else_=InvoiceStatus.finalized.value,
+    first_number: str | None = None
+    last_number: str | None = None
+    for series, document_types in groups.items():
+        in_series = [*selector, Invoice.document_type.in_(document_types)]
+        in_count = sum(int(counts[d]) for d in document_types)
+        first = numbering.take_numbers(session, series, in_count)
+        try:
+            first_number = first_number or numbering.format_number(series, first)
+            last_number = numbering.format_number(series, first + in_count - 1)
+        except ValueError as exc:
+            raise InvoiceSeriesFull(str(exc)) from exc
+        ranked = (
+            select(
+                Invoice.id.label("id"), func.row_number().over(order_by=Invoice.id).label("rank")
+            )
+            .where(*in_series)
+            .subquery("ranked")
+        )
+        sequence = ranked.c.rank + (first - 1)
+        issued = session.execute(
+            update(Invoice)
+            .where(Invoice.id == ranked.c.id)
+            .values(
+                status=case(
+                    (Invoice.total_paise <= 0, InvoiceStatus.paid.value),
+                    else_=InvoiceStatus.finalized.value,
+                ),
+                series=series,
+                sequence=sequence,
+                number=numbering.number_in_sql(session, series, sequence),
+                issue_date=today,
+                due_date=today + dt.timedelta(days=settings.invoice_due_days),
+                finalized_at=now,
+                amount_paid_paise=0,
+                updated_at=now,
             ),
-            series=series,
-            sequence=sequence,
-            number=numbering.number_in_sql(session, series, sequence),
-            issue_date=today,
-            due_date=today + dt.timedelta(days=settings.invoice_due_days),
-            finalized_at=now,
-            amount_paid_paise=0,
-            updated_at=now,
-        ),
-        execution_options={"synchronize_session": False},
-    )
-    if int(getattr(issued, "rowcount", 0)) != count:
-        raise ConcurrentChange("The drafts changed while they were being numbered; try again")
+            execution_options={"synchronize_session": False},
+        )
+        if int(getattr(issued, "rowcount", 0)) != in_count:
+            raise ConcurrentChange("The drafts changed while they were being numbered; try again")
 
     issued_now = [Invoice.month == month, Invoice.finalized_at == now]
     outbox.bills_finalized(

@@ -51,3 +51,9 @@ class PriceTooHigh(InvalidInput):
     """A price stays within ₹1,00,00,000."""
 
     code = "price_too_high"
+
+
+class TaxRateExists(Conflict):
+    """The product already has a tax rate effective from this date."""
+
+    code = "tax_rate_exists"

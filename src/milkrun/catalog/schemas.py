@@ -12,6 +12,8 @@ from milkrun.inputs.patching import Patch
 from milkrun.money import Rupees
 
 TaxRate = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+# A Harmonised System code: 4, 6 or 8 digits (0401 milk, 0405 ghee).
+HsnCode = Annotated[str, Field(pattern=r"^[0-9]{4}([0-9]{2}){0,2}$")]
 
 
 class ProductCreate(BaseModel):
@@ -20,6 +22,7 @@ class ProductCreate(BaseModel):
     name: Annotated[str, Text(120)]
     unit: Annotated[str, Text(60)]
     tax_rate: TaxRate = Decimal(0)
+    hsn_code: HsnCode | None = None
     price: Rupees
     effective_from: BusinessDate | None = None
 
@@ -28,6 +31,7 @@ class ProductUpdate(Patch):
     name: Annotated[str, Text(120)] | None = None
     unit: Annotated[str, Text(60)] | None = None
     tax_rate: TaxRate | None = None
+    hsn_code: HsnCode | None = None
     is_active: bool | None = None
 
 
@@ -37,6 +41,7 @@ class ProductRead(BaseModel):
     name: str
     unit: str
     tax_rate: str
+    hsn_code: str | None = None
     price: str | None = Field(description="The price effective today; null before the first one")
     is_active: bool
 
@@ -109,3 +114,19 @@ class BulkPriceRead(BaseModel):
     dry_run: bool
     changes: list[BulkPriceLine]
     reach: PriceReach
+
+
+class TaxRateCreate(BaseModel):
+    """A product's GST rate from a date on (until its next dated rate)."""
+
+    model_config = ConfigDict(extra="forbid")
+    tax_rate: TaxRate
+    effective_from: BusinessDate
+
+
+class TaxRateRead(BaseModel):
+    id: int
+    product_id: int
+    tax_rate: str
+    effective_from: dt.date
+    created_at: dt.datetime

@@ -11,9 +11,15 @@ from sqlalchemy.orm import Session
 
 from milkrun.audit import service as audit
 from milkrun.catalog import errors, queries
-from milkrun.catalog.errors import PriceExists, SkuTaken
-from milkrun.catalog.models import Product, ProductPrice
-from milkrun.catalog.schemas import BulkPriceChange, PriceCreate, ProductCreate, ProductUpdate
+from milkrun.catalog.errors import PriceExists, SkuTaken, TaxRateExists
+from milkrun.catalog.models import Product, ProductPrice, ProductTaxRate
+from milkrun.catalog.schemas import (
+    BulkPriceChange,
+    PriceCreate,
+    ProductCreate,
+    ProductUpdate,
+    TaxRateCreate,
+)
 from milkrun.money import to_paise
 
 # Below ₹1,00,00,000, as any price typed in (milkrun.money.Rupees).
@@ -36,6 +42,7 @@ def create_product(
         name=data.name.strip(),
         unit=data.unit.strip(),
         tax_rate_bps=tax_rate_bps(data.tax_rate),
+        hsn_code=data.hsn_code,
     )
     session.add(product)
     session.flush()
@@ -196,3 +203,33 @@ def change_prices(
             after={**audit.snapshot(row), **change},
         )
     return changes
+
+
+def add_tax_rate(
+    session: Session, product_id: int, data: TaxRateCreate, actor: audit.Actor
+) -> ProductTaxRate:
+    """A product's GST rate from ``effective_from`` on (``catalog.tax``): one per product per
+    date. Bills made after it use it for deliveries from that date; issued bills never change."""
+    queries.get_product(session, product_id)
+    taken = session.scalar(
+        select(ProductTaxRate.id).where(
+            ProductTaxRate.product_id == product_id,
+            ProductTaxRate.effective_from == data.effective_from,
+        )
+    )
+    if taken is not None:
+        raise TaxRateExists(
+            f"Product {product_id} already has a tax rate from {data.effective_from.isoformat()}"
+        )
+    rate = ProductTaxRate(
+        product_id=product_id,
+        rate_bps=tax_rate_bps(data.tax_rate),
+        effective_from=data.effective_from,
+        created_by_user_id=actor.user_id,
+    )
+    session.add(rate)
+    session.flush()
+    audit.record(
+        session, actor, "product.tax_rate", "product", product_id, after=audit.snapshot(rate)
+    )
+    return rate

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from milkrun import clock
 from milkrun.audit.service import Actor
-from milkrun.billing import invoicing, months, reconcile, service
+from milkrun.billing import gstr1, invoicing, months, reconcile, service
 from milkrun.billing.schemas import MONTH_PATTERN, Reconciliation, parse_month
 from milkrun.cli.context import console, errors, refusals, session_scope, settings
 
@@ -168,3 +168,32 @@ def _leak_tables(report: Reconciliation) -> None:
                 row.ledger_balance,
             )
         console.print(table)
+
+
+@app.command("gstr1")
+def gstr1_command(
+    month: str = typer.Option(..., "--month", help="YYYY-MM"),
+    table: str | None = typer.Option(
+        None, "--table", help="Print this table as CSV: " + ", ".join(gstr1.TABLE_NAMES)
+    ),
+) -> None:
+    """The month's GSTR-1-style return (bills issued that month): B2B, B2C by rate, nil-rated,
+    HSN summary, documents issued and cancelled numbers. With --table, that table's CSV (the
+    same rows as the page and the API)."""
+    first = _month(month)
+    if table is not None and table not in gstr1.TABLE_NAMES:
+        errors.print(f"[red]No table {table!r}: use one of {', '.join(gstr1.TABLE_NAMES)}[/red]")
+        raise typer.Exit(1)
+    with session_scope(write=False) as session:
+        found = gstr1.gstr1(session, first, settings())
+    if table is not None:
+        typer.echo(found.table(table).csv(), nl=False)
+        return
+    console.print(f"GSTR-1 {month} · GSTIN {found.gstin} · {found.state}")
+    for each in found.tables:
+        shown = Table(title=f"{each.title} ({len(each.rows)})")
+        for column in each.columns:
+            shown.add_column(column.title, justify="left" if column.kind == "text" else "right")
+        for row in each.rows:
+            shown.add_row(*(each.cell(c, v) for c, v in zip(each.columns, row, strict=True)))
+        console.print(shown)

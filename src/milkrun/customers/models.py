@@ -42,6 +42,9 @@ class Customer(Timestamped, Base):
     route_id: Mapped[int | None] = mapped_column(ForeignKey("routes.id"))
     stop_sequence: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True)
+    # A GST-registered customer (a hotel, a tea stall) gives its GSTIN: its bills are B2B in
+    # the GSTR-1 export; NULL for households (B2C).
+    gstin: Mapped[str | None] = mapped_column(String(15))
     # The language messages (and, later, pages) are written in: en, hi or kn.
     language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     # The customer's door, as the owner approved it (the stop order and the proof of delivery

@@ -9,6 +9,11 @@ from milkrun.auth.schemas import Password, UserRead
 from milkrun.inputs.fields import RecordId, Text
 from milkrun.inputs.patching import Patch
 
+# A GSTIN: state code, PAN, entity number, Z, check character (29ABCDE1234F1Z5).
+Gstin = Annotated[
+    str, Field(pattern=r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$", max_length=15)
+]
+
 
 class CustomerLogin(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -23,17 +28,19 @@ class CustomerCreate(BaseModel):
     address: Annotated[str, Text(500)]
     area: Annotated[str, Text(80)]
     route_id: RecordId | None = None
+    gstin: Gstin | None = None
     login: CustomerLogin | None = None
 
 
 class CustomerUpdate(Patch):
-    nullable: ClassVar[frozenset[str]] = frozenset({"email", "route_id"})
+    nullable: ClassVar[frozenset[str]] = frozenset({"email", "route_id", "gstin"})
     name: Annotated[str, Text(120)] | None = None
     phone: Annotated[str, Text(32, min_length=5)] | None = None
     email: EmailStr | None = None
     address: Annotated[str, Text(500)] | None = None
     area: Annotated[str, Text(80)] | None = None
     route_id: RecordId | None = None
+    gstin: Gstin | None = None
     is_active: bool | None = None
 
 
@@ -47,6 +54,7 @@ class CustomerRead(BaseModel):
     area: str
     route_id: int | None
     stop_sequence: int | None
+    gstin: str | None = None
     is_active: bool
     created_at: dt.datetime
 

@@ -37,6 +37,7 @@ def new_customer(session: Session, data: CustomerCreate) -> Customer:
         address=data.address.strip(),
         area=data.area.strip(),
         route_id=data.route_id,
+        gstin=data.gstin,
     )
     session.add(customer)
     session.flush()

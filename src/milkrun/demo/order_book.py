@@ -131,6 +131,7 @@ def seed_order_book(session: Session, *, today: dt.date, settings: Settings) -> 
     milk, full_cream = _product(session, "TM500"), _product(session, "FC1000")
     curd, bread = _product(session, "CURD500"), _product(session, "BREAD400")
     paneer, eggs = _product(session, "PANEER200"), _product(session, "EGG6")
+    ghee = _product(session, "GHEE500")
 
     customers = session.execute(
         select(Customer, Route.shift)
@@ -172,6 +173,10 @@ def seed_order_book(session: Session, *, today: dt.date, settings: Settings) -> 
             seeder.override(main, -5, 0)  # skipped a day last week
         if n % 8 == 1:
             seeder.order(customer, paneer, 1)
+        if n % 11 == 3:  # a jar of ghee every Sunday (12 % GST)
+            seeder.subscribe(customer, shift, ghee, {"kind": "weekdays", "quantities": {"sun": 1}})
+        if n % 8 == 3:  # paneer for a party two weeks ago (5 % GST)
+            seeder.order(customer, paneer, -16, 2)
         if n % 10 == 6:
             seeder.order(customer, eggs, -7, 2)
 

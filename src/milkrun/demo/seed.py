@@ -52,14 +52,19 @@ ROUTES = [
     ("Koramangala East", "Koramangala", "morning", 1),
     ("HSR Evening", "HSR Layout", "evening", 2),
 ]
+# (sku, name, unit, GST rate %, tax-inclusive price, HSN code): milk, loose curd, bread and
+# eggs are nil-rated; paneer 5 %, ghee 12 %.
 PRODUCTS = [
-    ("TM500", "Toned milk", "500 ml pouch", "0.00", "28.00"),
-    ("FC1000", "Full cream milk", "1 l glass bottle", "0.00", "68.00"),
-    ("CURD500", "Curd", "500 g cup", "0.00", "35.00"),
-    ("PANEER200", "Paneer", "200 g pack", "5.00", "90.00"),
-    ("BREAD400", "Whole wheat bread", "400 g loaf", "0.00", "45.00"),
-    ("EGG6", "Farm eggs", "pack of 6", "0.00", "48.00"),
+    ("TM500", "Toned milk", "500 ml pouch", "0.00", "28.00", "0401"),
+    ("FC1000", "Full cream milk", "1 l glass bottle", "0.00", "68.00", "0401"),
+    ("CURD500", "Curd", "500 g cup", "0.00", "35.00", "0403"),
+    ("PANEER200", "Paneer", "200 g pack", "5.00", "90.00", "0406"),
+    ("BREAD400", "Whole wheat bread", "400 g loaf", "0.00", "45.00", "1905"),
+    ("EGG6", "Farm eggs", "pack of 6", "0.00", "48.00", "0407"),
+    ("GHEE500", "Cow ghee", "500 ml jar", "12.00", "340.00", "0405"),
 ]
+# Demo customers who run a business and gave their GSTIN (their bills are B2B).
+REGISTERED = {3: "29AAGFU5055K1ZO", 14: "29AAJCS2318M1Z2"}
 FIRST_NAMES = [
     "Asha",
     "Priya",
@@ -158,7 +163,7 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
             )
         routes.append(route)
 
-    for sku, name, unit, tax, price in PRODUCTS:
+    for sku, name, unit, tax, price, hsn in PRODUCTS:
         if catalog_queries.product_by_sku(session, sku) is None:
             catalog_service.create_product(
                 session,
@@ -167,6 +172,7 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
                     name=name,
                     unit=unit,
                     tax_rate=Decimal(tax),
+                    hsn_code=hsn,
                     price=Decimal(price),
                     effective_from=today - dt.timedelta(days=365),
                 ),
@@ -191,6 +197,7 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
                     area=route.area,
                     email=f"{first}.{last}{n + 1}@example.in".lower(),
                     route_id=route.id,
+                    gstin=REGISTERED.get(n),
                 ),
                 CUSTOMER_PASSWORD,
                 actor,

@@ -62,6 +62,7 @@ def build_web_router() -> APIRouter:
         admin_customers,
         admin_dues,
         admin_generate,
+        admin_gstr1,
         admin_handovers,
         admin_hubs,
         admin_invoices,
@@ -105,6 +106,7 @@ def build_web_router() -> APIRouter:
         admin_stop_order,
         admin_staff,
         bills,
+        admin_gstr1,  # before admin_billing: /admin/billing/gstr1 is not a billing month
         admin_billing,
         admin_reconcile,
         admin_invoices,

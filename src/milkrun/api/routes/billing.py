@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
 
 from milkrun import clock
 from milkrun.api.deps import ActorDep, AdminUser, SessionDep, SettingsDep
-from milkrun.billing import reconcile, service
+from milkrun.billing import gstr1, reconcile, service
 from milkrun.billing.schemas import (
     MONTH_PATTERN,
     BillingRunRequest,
@@ -48,3 +50,65 @@ def reconcile_month(
     did not carry, and customers whose bills and payments disagree with their ledger. Clean
     when every list is empty."""
     return reconcile.reconcile(session, parse_month(month), today=clock.today(settings.zone))
+
+
+class Gstr1Table(BaseModel):
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class Gstr1Read(BaseModel):
+    month: str
+    gstin: str
+    state: str
+    tables: list[Gstr1Table]
+
+
+@router.get("/gstr1", response_model=Gstr1Read)
+def gstr1_month(
+    month: MonthQuery, _: AdminUser, session: SessionDep, settings: SettingsDep
+) -> Gstr1Read:
+    """The month's GSTR-1-style return (bills issued that month): B2B, B2C summary by rate,
+    nil-rated supplies, HSN summary, documents issued per series and cancelled numbers. Money
+    as rupee strings, rates as percentages; prices are tax-inclusive."""
+    found = gstr1.gstr1(session, parse_month(month), settings)
+    return Gstr1Read(
+        month=month,
+        gstin=found.gstin,
+        state=found.state,
+        tables=[
+            Gstr1Table(
+                name=table.name,
+                title=table.title,
+                columns=[column.key for column in table.columns],
+                rows=[
+                    [table.cell(c, v) for c, v in zip(table.columns, row, strict=True)]
+                    for row in table.rows
+                ],
+            )
+            for table in found.tables
+        ],
+    )
+
+
+@router.get(
+    "/gstr1/{table}.csv",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def gstr1_csv(
+    table: Literal["b2b", "b2cs", "nil", "hsn", "docs", "cancelled"],
+    month: MonthQuery,
+    _: AdminUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> PlainTextResponse:
+    """One table of the month's return as CSV (the rows the JSON and the page show)."""
+    found = gstr1.gstr1(session, parse_month(month), settings).table(table)
+    return PlainTextResponse(
+        found.csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="gstr1-{month}-{table}.csv"'},
+    )

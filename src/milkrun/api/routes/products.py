@@ -27,6 +27,8 @@ from milkrun.catalog.schemas import (
     ProductCreate,
     ProductRead,
     ProductUpdate,
+    TaxRateCreate,
+    TaxRateRead,
 )
 from milkrun.db.pagination import Page
 from milkrun.money import to_rupees
@@ -44,6 +46,7 @@ def _reads(session: Session, products: list[Product], settings: SettingsDep) -> 
             name=p.name,
             unit=p.unit,
             tax_rate=to_rupees(p.tax_rate_bps),
+            hsn_code=p.hsn_code,
             is_active=p.is_active,
             price=to_rupees(prices[p.id]) if p.id in prices else None,
         )
@@ -153,3 +156,21 @@ def add_price(
     product_id: PathId, body: PriceCreate, _: AdminUser, actor: ActorDep, session: SessionDep
 ) -> PriceRead:
     return _price_read(service.add_price(session, product_id, body, actor))
+
+
+@router.post(
+    "/{product_id}/tax-rates", status_code=status.HTTP_201_CREATED, response_model=TaxRateRead
+)
+def add_tax_rate(
+    product_id: PathId, body: TaxRateCreate, _: AdminUser, actor: ActorDep, session: SessionDep
+) -> TaxRateRead:
+    """A GST rate from a date on: deliveries from that date are billed at it (prices stay
+    tax-inclusive); bills already issued do not change."""
+    rate = service.add_tax_rate(session, product_id, body, actor)
+    return TaxRateRead(
+        id=rate.id,
+        product_id=rate.product_id,
+        tax_rate=f"{rate.rate_bps / 100:.2f}",
+        effective_from=rate.effective_from,
+        created_at=rate.created_at,
+    )

@@ -1,0 +1,85 @@
+"""The account a bill states and how to pay it: the balance carried from bill to bill
+(``billing.statement``) and the UPI QR for the amount due (``billing.upi``)."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Literal
+
+from milkrun.billing import upi
+from milkrun.billing.pdf_page import Page
+from milkrun.money import format_inr
+
+if TYPE_CHECKING:
+    from milkrun.billing.bill import Bill
+
+
+def amount_due(bill: Bill) -> int:
+    """What the customer is asked to pay: the account's total due (previous balance included)
+    on an issued bill; what is left of the bill itself otherwise."""
+    return bill.statement.total_due_paise if bill.statement is not None else bill.balance_due_paise
+
+
+def account(pdf: Page, bill: Bill) -> None:
+    """The account the bill states: the balance travels from bill to bill."""
+    stated = bill.statement
+    if stated is None:
+        return
+    label_w, value_w = 66.0, 34.0
+    x = pdf.l_margin + pdf.width - label_w - value_w
+    pdf.ln(3)
+    pdf.set_x(x)
+    pdf.text_cell(label_w + value_w, 5, "Your account", size=9, bold=True, last=True)
+    previous = "Previous balance" + (
+        f" (after {stated.previous_number})" if stated.previous_number else ""
+    )
+    rows = [
+        (previous, stated.previous_balance_paise, False),
+        ("Payments and credits since", stated.payments_and_credits_paise, False),
+        ("This month's charges", stated.charges_paise, False),
+        ("Adjustments", stated.adjustments_paise, False),
+        ("Total due", stated.total_due_paise, True),
+    ]
+    for label, paise, strong in rows:
+        pdf.set_x(x)
+        border: Literal[0, 1] | str = "T" if strong else 0
+        pdf.text_cell(label_w, 6, label, size=10 if strong else 9, bold=strong, border=border)
+        pdf.text_cell(
+            value_w,
+            6,
+            format_inr(paise),
+            size=10 if strong else 9,
+            bold=strong,
+            align="R",
+            border=border,
+            last=True,
+        )
+
+
+QR_SIDE = 32.0  # mm: scans from a phone held at reading distance
+
+
+def pay_by_upi(pdf: Page, bill: Bill, link: str) -> None:
+    """The UPI QR for the amount due, with the UPI ID for those who type it."""
+    pdf.ln(4)
+    if pdf.get_y() + QR_SIDE > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(upi.qr_png(link)), x=pdf.l_margin, y=top, w=QR_SIDE, h=QR_SIDE)
+    x = pdf.l_margin + QR_SIDE + 4
+    width = pdf.width - QR_SIDE - 4
+    pdf.set_xy(x, top + 4)
+    pdf.text_cell(width, 6, "Pay by UPI", size=11, bold=True, last=True)
+    pdf.set_x(x)
+    pdf.text_cell(
+        width,
+        5,
+        f"Scan with any UPI app to pay {format_inr(amount_due(bill))}.",
+        size=9,
+        last=True,
+    )
+    pdf.set_x(x)
+    pdf.text_cell(width, 5, f"UPI ID {bill.upi_vpa}", size=9, grey=True, last=True)
+    pdf.set_x(x)
+    pdf.text_cell(width, 5, f"Note: bill {bill.number}", size=9, grey=True, last=True)
+    pdf.set_y(top + QR_SIDE)
