@@ -3,8 +3,8 @@
 balance before D = payments
                  − the charges of its issued bills and the adjustments they carry (the ledger)
                  − what was delivered, or is still scheduled, before D and is on no issued bill
-                   (delivered quantity, or the scheduled quantity, × the order's unit price, tax
-                   at the product's rate rounded half up per order)
+                   (delivered quantity, or the scheduled quantity, × the order's unit price: prices
+                   include GST, ``catalog.tax``, so that is the charge)
 
 So the balance equals minus the ledger balance once the days before D are billed (a property
 test pins this), and in between it moves with each delivery. What day D costs is what is due on
@@ -32,7 +32,6 @@ from sqlalchemy import (
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing.billable import BILLED_OUTCOMES
 from milkrun.billing.models import ISSUED_STATUSES, Invoice, InvoiceLine, InvoiceStatus
-from milkrun.catalog.models import Product
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.orders.due import due_on
@@ -42,11 +41,6 @@ from milkrun.subscriptions.bookkeeping import EVERYTHING, Deliveries
 
 _BIG = Integer().with_variant(BigInteger(), "postgresql")
 _ISSUED = [status.value for status in ISSUED_STATUSES]
-
-
-def _with_tax(amount: Any, rate_bps: Any) -> Any:
-    """An amount with tax at ``rate_bps``, rounded half up (as bills round it)."""
-    return amount + (amount * rate_bps + 5000) // 10000
 
 
 def _sum(value: Any) -> ColumnElement[Any]:
@@ -89,9 +83,8 @@ def available_before(
         else_=0,
     )
     unbilled = (
-        select(_sum(_with_tax(cast(quantity, _BIG) * Order.unit_price_paise, Product.tax_rate_bps)))
+        select(_sum(cast(quantity, _BIG) * Order.unit_price_paise))
         .select_from(Order)
-        .join(Product, Product.id == Order.product_id)
         .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
         .where(Order.customer_id == Customer.id, Order.delivery_date < day, ~on_issued_bill)
         .scalar_subquery()
@@ -110,15 +103,8 @@ def needed_on(day: dt.date, customer_id: int | None = None) -> Select[Any]:
     one)."""
     scope = Deliveries(customer_id=customer_id) if customer_id is not None else EVERYTHING
     # Prepaid customers only: the whole day's due relation is not computed twice.
-    # The product's tax rate from the due relation's own join (a second join to products
-    # made SQLite plan the whole relation again, per product).
-    due = (
-        due_on(day, scope, with_holds=False)
-        .where(Customer.is_prepaid)
-        .add_columns(Product.tax_rate_bps.label("tax_rate_bps"))
-        .subquery("due_unheld")
-    )
-    cost = _with_tax(cast(due.c.quantity, _BIG) * due.c.unit_price_paise, due.c.tax_rate_bps)
+    due = due_on(day, scope, with_holds=False).where(Customer.is_prepaid).subquery("due_unheld")
+    cost = cast(due.c.quantity, _BIG) * due.c.unit_price_paise
     return select(due.c.customer_id, _sum(cost).label("needed_paise")).group_by(due.c.customer_id)
 
 
