@@ -52,3 +52,9 @@ class InvalidPosition(InvalidInput):
     """Stop numbers start at 1."""
 
     code = "invalid_position"
+
+
+class UnknownLanguage(InvalidInput):
+    """A language milkrun does not speak (en, hi and kn)."""
+
+    code = "unknown_language"

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from milkrun.errors import MilkrunError
 from milkrun.http import csrf
 from milkrun.http.deps import READ_METHODS
-from milkrun.web.pages import LoginRequired, login_url, render
+from milkrun.web.pages import LoginRequired, login_url, render, speak
 
 log = logging.getLogger("milkrun.web")
 
@@ -70,6 +70,7 @@ def build_web_router() -> APIRouter:
         customer,
         delivery,
         docs,
+        languages,
         links,
         messages,
         my_subscriptions,
@@ -78,7 +79,7 @@ def build_web_router() -> APIRouter:
         vacations,
     )
 
-    router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(speak), Depends(_check_form)])
     for module in (
         accounts,
         admin_audit,
@@ -100,6 +101,7 @@ def build_web_router() -> APIRouter:
         customer,
         delivery,
         docs,
+        languages,
         links,
         messages,
         my_subscriptions,
