@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 from babel.support import Translations
 
 LANGUAGES = ("en", "hi", "kn")
@@ -30,6 +30,7 @@ DEFAULT = "en"
 NAMES = {"en": "English", "hi": "हिन्दी", "kn": "ಕನ್ನಡ"}
 # Babel's locale of each language, in India: ₹, its dates and month names.
 LOCALES = {"en": "en_IN", "hi": "hi_IN", "kn": "kn_IN"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "milkrun"
 
@@ -84,6 +85,12 @@ def locale() -> str:
 def day_text(day: dt.date, pattern: str = "d MMM y") -> str:
     """A date in the words of the language of the moment (Babel's CLDR pattern): "7 दिस॰ 2026"."""
     return str(format_date(day, pattern, locale=locale()))
+
+
+def weekday_names() -> dict[str, str]:
+    """Monday to Sunday by their codes (``mon``...), abbreviated in the language of the moment."""
+    names = get_day_names("abbreviated", locale=locale())
+    return {code: str(names[i]) for i, code in enumerate(WEEKDAYS)}
 
 
 def use(language: str) -> None:

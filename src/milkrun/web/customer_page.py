@@ -19,6 +19,7 @@ from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import SessionDep, SettingsDep
+from milkrun.languages import N_
 from milkrun.routing.models import Route
 from milkrun.web import customer_bills
 from milkrun.web import customer_views as views
@@ -31,18 +32,18 @@ ONE_DAY = dt.timedelta(days=1)
 # Confirmations after a change (``?done=&on=``): fixed sentences (only the date comes from the
 # URL), shown where the page is scrolled to.
 DONE = {
-    "quantity": ("{day}: changed.", "day-{day}"),
-    "skipped": ("{day}: skipped.", "day-{day}"),
-    "usual": ("{day}: back to your usual.", "day-{day}"),
-    "ordered": ("{day}: one-time order added.", "day-{day}"),
-    "cancelled": ("{day}: one-time order cancelled.", "day-{day}"),
-    "paused": ("Deliveries paused from {day}.", "vacations"),
-    "resumed": ("Deliveries start again on {day}.", "vacations"),
-    "called_off": ("Vacation called off.", "vacations"),
-    "welcome": ("Welcome! Choose what you would like delivered.", "subscriptions"),
-    "subscribed": ("Subscribed: deliveries from {day}.", "subscriptions"),
-    "terms": ("Your usual changes from {day}.", "subscriptions"),
-    "ended": ("Cancelled: no more deliveries from {day}.", "subscriptions"),
+    "quantity": (N_("{day}: changed."), "day-{day}"),
+    "skipped": (N_("{day}: skipped."), "day-{day}"),
+    "usual": (N_("{day}: back to your usual."), "day-{day}"),
+    "ordered": (N_("{day}: one-time order added."), "day-{day}"),
+    "cancelled": (N_("{day}: one-time order cancelled."), "day-{day}"),
+    "paused": (N_("Deliveries paused from {day}."), "vacations"),
+    "resumed": (N_("Deliveries start again on {day}."), "vacations"),
+    "called_off": (N_("Vacation called off."), "vacations"),
+    "welcome": (N_("Welcome! Choose what you would like delivered."), "subscriptions"),
+    "subscribed": (N_("Subscribed: deliveries from {day}."), "subscriptions"),
+    "terms": (N_("Your usual changes from {day}."), "subscriptions"),
+    "ended": (N_("Cancelled: no more deliveries from {day}."), "subscriptions"),
 }
 
 # --- the forms: what was typed, what was done ------------------------------------------------

@@ -46,6 +46,9 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
 templates.env.filters["inr"] = lambda paise: format_inr(paise, languages.locale())
 templates.env.filters["day"] = languages.day_text
 templates.env.globals["language_names"] = languages.NAMES
+templates.env.globals["weekday_names"] = languages.weekday_names
+# A word stressed inside a translated sentence: "You owe <strong>₹120.00</strong>".
+templates.env.filters["strong"] = lambda text: Markup("<strong>{}</strong>").format(text)
 # The cookie that keeps the language chosen on this browser (an anonymous visitor's, and a
 # login's own, set again from the account at each login).
 LANGUAGE_COOKIE = "milkrun_language"
@@ -86,6 +89,8 @@ class LoginRequired(Exception):
 def language_of_request(request: Request) -> str:
     """The language a page speaks: the one chosen on this browser (the switch, or the account's
     at login), else the first the browser asks for that milkrun speaks, else English."""
+    if request.url.path.startswith("/admin"):
+        return languages.DEFAULT  # the owner's console is English
     chosen = getattr(request.state, "language", None)
     return (
         chosen

@@ -17,6 +17,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from milkrun.errors import MilkrunError
+from milkrun.languages import N_, _
 from milkrun.orders import changes
 from milkrun.orders import service as order_service
 from milkrun.orders.schemas import MyOrderCreate, OrderCreate
@@ -29,8 +30,8 @@ router = APIRouter(prefix="/me")
 
 QUANTITY_WORDS = {"quantity": "Quantity: a whole number from 0 (skips the day) to 99"}
 ORDER_WORDS = {
-    "product_id": "Choose a product from the list",
-    "quantity": "Quantity: a whole number from 1 to 99",
+    "product_id": N_("Choose a product from the list"),
+    "quantity": N_("Quantity: a whole number from 1 to 99"),
 }
 
 
@@ -53,7 +54,7 @@ def home(
         if day is not None:
             words, anchor = DONE[done]
             confirmation = Confirmation(
-                words.format(day=day_name(day)), anchor.format(day=day.isoformat())
+                _(words).format(day=day_name(day)), anchor.format(day=day.isoformat())
             )
     return screen.show(done=confirmation, bills_cursor=older)
 
