@@ -6,6 +6,13 @@ each product delivered each day, the card customers of a dairy have always ticke
 Indian digit grouping (``₹1,23,456.00``), so the font must have the rupee sign: DejaVu Sans,
 from Debian's ``fonts-dejavu-core`` (``/usr/share/fonts/truetype/dejavu``, or
 ``MILKRUN_FONT_DIR``).
+
+The bill is in the customer's language (``Bill.language``: English, Hindi or Kannada, through
+``milkrun.languages``). Devanagari and Kannada come from Noto Sans Devanagari and Noto Sans
+Kannada, Debian's ``fonts-noto-core`` (``/usr/share/fonts/truetype/noto``, or
+``MILKRUN_NOTO_FONT_DIR``), as fallbacks of DejaVu for the letters it lacks (a Hindi name on an
+English bill too), shaped by HarfBuzz (fpdf2's text shaping, ``uharfbuzz``) so that conjuncts
+and vowel signs join as they should.
 """
 
 from __future__ import annotations
@@ -18,10 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from babel.dates import get_day_names
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from milkrun import languages
 from milkrun.billing import upi
+from milkrun.languages import _
 from milkrun.money import format_inr
 
 if TYPE_CHECKING:
@@ -30,21 +40,15 @@ if TYPE_CHECKING:
 DEFAULT_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FONT = "DejaVu"
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+DEFAULT_NOTO_DIR = Path("/usr/share/fonts/truetype/noto")
+# The scripts DejaVu lacks: family -> style -> file (Debian's fonts-noto-core).
+SCRIPT_FONTS = {
+    "NotoDevanagari": {
+        "": "NotoSansDevanagari-Regular.ttf",
+        "B": "NotoSansDevanagari-Bold.ttf",
+    },
+    "NotoKannada": {"": "NotoSansKannada-Regular.ttf", "B": "NotoSansKannada-Bold.ttf"},
+}
 GREY = (110, 110, 110)
 RULE = (190, 190, 190)
 SHADE = (242, 242, 242)
@@ -115,10 +119,16 @@ class Bill:
     # The ``upi://pay`` link for the amount due (``billing.upi``); None: nothing UPI is shown.
     upi_link: str | None = None
     upi_vpa: str = ""
+    # The customer's language (en, hi, kn): the bill's words, dates and amounts.
+    language: str = "en"
 
 
 def font_dir() -> Path:
     return Path(os.environ.get("MILKRUN_FONT_DIR", str(DEFAULT_FONT_DIR)))
+
+
+def noto_dir() -> Path:
+    return Path(os.environ.get("MILKRUN_NOTO_FONT_DIR", str(DEFAULT_NOTO_DIR)))
 
 
 def _check_fonts(directory: Path) -> dict[str, Path]:
@@ -133,13 +143,34 @@ def _check_fonts(directory: Path) -> dict[str, Path]:
     return files
 
 
+def _check_script_fonts(directory: Path) -> dict[str, dict[str, Path]]:
+    files = {
+        family: {style: directory / name for style, name in styles.items()}
+        for family, styles in SCRIPT_FONTS.items()
+    }
+    missing = [str(p) for styles in files.values() for p in styles.values() if not p.is_file()]
+    if missing:
+        raise MissingFont(
+            f"the bill's Hindi and Kannada fonts are missing ({', '.join(missing)}): install "
+            "Debian's fonts-noto-core (scripts/ensure-fonts) or point MILKRUN_NOTO_FONT_DIR at "
+            "a directory with the Noto Sans Devanagari and Noto Sans Kannada files"
+        )
+    return files
+
+
 def long_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+    return languages.day_text(day, "d MMM y")
 
 
 def period(month: dt.date) -> str:
     last = calendar.monthrange(month.year, month.month)[1]
-    return f"1–{last} {MONTHS[month.month - 1]} {month.year}"
+    return f"1–{last} {languages.day_text(month, 'MMMM y')}"
+
+
+def _weekday_initials() -> list[str]:
+    """Monday to Sunday in two or three letters of the bill's language ("Mo", "सो")."""
+    names = get_day_names("short", locale=languages.locale())
+    return [str(names[i]) for i in range(7)]
 
 
 def percent(bps: int) -> str:
@@ -148,10 +179,15 @@ def percent(bps: int) -> str:
 
 
 class _Page(FPDF):
-    def __init__(self, fonts: dict[str, Path]) -> None:
+    def __init__(self, fonts: dict[str, Path], scripts: dict[str, dict[str, Path]]) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         for style, path in fonts.items():
             self.add_font(FONT, style, str(path))
+        for family, styles in scripts.items():
+            for style, path in styles.items():
+                self.add_font(family, style, str(path))
+        self.set_fallback_fonts(list(scripts), exact_match=False)
+        self.set_text_shaping(True)
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(auto=True, margin=14)
         self.set_draw_color(*RULE)
@@ -196,9 +232,22 @@ class _Page(FPDF):
         self.ln(gap)
 
 
-def render(bill: Bill, *, fonts_in: Path | None = None) -> bytes:
-    """The bill as PDF bytes."""
-    pdf = _Page(_check_fonts(fonts_in or font_dir()))
+def render(bill: Bill, *, fonts_in: Path | None = None, scripts_in: Path | None = None) -> bytes:
+    """The bill as PDF bytes, in the customer's language."""
+    with languages.speaking(bill.language):
+        return _render(
+            bill,
+            _Page(
+                _check_fonts(fonts_in or font_dir()), _check_script_fonts(scripts_in or noto_dir())
+            ),
+        )
+
+
+def _inr(paise: int) -> str:
+    return format_inr(paise, languages.locale())
+
+
+def _render(bill: Bill, pdf: _Page) -> bytes:
     pdf.set_title(f"Bill {bill.number or 'draft'} {bill.customer_name}")
     pdf.set_author(bill.business_name)
     pdf.set_creation_date(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))  # reproducible bytes
@@ -219,10 +268,10 @@ def render(bill: Bill, *, fonts_in: Path | None = None) -> bytes:
 
 def _title(bill: Bill) -> str:
     if bill.status == "draft":
-        return "DRAFT BILL"
+        return _("DRAFT BILL")
     if bill.status == "void":
-        return "VOID INVOICE"
-    return "TAX INVOICE" if bill.business_gstin else "INVOICE"
+        return _("VOID INVOICE")
+    return _("TAX INVOICE") if bill.business_gstin else _("INVOICE")
 
 
 def _header(pdf: _Page, bill: Bill) -> None:
@@ -241,9 +290,9 @@ def _header(pdf: _Page, bill: Bill) -> None:
     pdf.set_xy(x, top)
     pdf.text_cell(right, 7, _title(bill), size=13, bold=True, align="R", last=True)
     facts = [
-        ("Invoice no.", bill.number or "not yet numbered"),
-        ("Date", long_date(bill.issue_date) if bill.issue_date else "—"),
-        ("Due by", long_date(bill.due_date) if bill.due_date else "—"),
+        (_("Invoice no."), bill.number or _("not yet numbered")),
+        (_("Date"), long_date(bill.issue_date) if bill.issue_date else "—"),
+        (_("Due by"), long_date(bill.due_date) if bill.due_date else "—"),
     ]
     for label, value in facts:
         pdf.set_x(x)
@@ -256,24 +305,31 @@ def _header(pdf: _Page, bill: Bill) -> None:
 def _bill_to(pdf: _Page, bill: Bill) -> None:
     top = pdf.get_y()
     left = pdf.width * 0.6
-    pdf.text_cell(left, 4.5, "Bill to", size=8, grey=True, last=True)
+    pdf.text_cell(left, 4.5, _("Bill to"), size=8, grey=True, last=True)
     pdf.text_cell(left, 5.5, bill.customer_name, size=11, bold=True, last=True)
     pdf.set_font(FONT, "", 9)
     pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(left, 4.3, bill.customer_address, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.text_cell(left, 4.5, f"Customer no. {bill.customer_id}", size=8.5, grey=True, last=True)
+    pdf.text_cell(
+        left,
+        4.5,
+        _("Customer no. %(id)s") % {"id": bill.customer_id},
+        size=8.5,
+        grey=True,
+        last=True,
+    )
     bottom = pdf.get_y()
 
     right = pdf.width - left
     x = pdf.l_margin + left
     pdf.set_xy(x, top)
-    pdf.text_cell(right, 4.5, "Billing period", size=8, grey=True, align="R", last=True)
+    pdf.text_cell(right, 4.5, _("Billing period"), size=8, grey=True, align="R", last=True)
     pdf.set_x(x)
     pdf.text_cell(right, 5.5, period(bill.month), size=11, bold=True, align="R", last=True)
     pdf.set_x(x)
-    pdf.text_cell(right, 4.5, "Amount due", size=8, grey=True, align="R", last=True)
+    pdf.text_cell(right, 4.5, _("Amount due"), size=8, grey=True, align="R", last=True)
     pdf.set_x(x)
-    pdf.text_cell(right, 6, format_inr(_amount_due(bill)), size=13, bold=True, align="R", last=True)
+    pdf.text_cell(right, 6, _inr(_amount_due(bill)), size=13, bold=True, align="R", last=True)
     pdf.set_y(max(bottom, pdf.get_y()))
     pdf.rule()
 
@@ -284,31 +340,32 @@ def _milk_card(pdf: _Page, bill: Bill) -> None:
     pdf.text_cell(
         pdf.width,
         6,
-        f"Milk card — {MONTHS[month.month - 1]} {month.year}",
+        _("Milk card — %(month)s") % {"month": languages.day_text(month, "MMMM y")},
         size=10.5,
         bold=True,
         last=True,
     )
-    pdf.text_cell(pdf.width, 4.5, "Quantity delivered each day", size=8, grey=True, last=True)
+    pdf.text_cell(pdf.width, 4.5, _("Quantity delivered each day"), size=8, grey=True, last=True)
     pdf.ln(1)
     name_w, total_w = 40.0, 13.0
     first_half = list(range(1, 17))
     second_half = list(range(17, days + 1))
     day_w = (pdf.width - name_w - total_w) / len(first_half)
-    rows = bill.card or [CardRow("(nothing delivered)", {})]
+    rows = bill.card or [CardRow(_("(nothing delivered)"), {})]
+    initials = _weekday_initials()
     for block, with_total in ((first_half, False), (second_half, True)):
         pdf.set_fill_color(*SHADE)
-        pdf.text_cell(name_w, 4.5, "Day", size=7.5, bold=True, border=1, fill=True)
+        pdf.text_cell(name_w, 4.5, _("Day"), size=7.5, bold=True, border=1, fill=True)
         for day in block:
             pdf.text_cell(day_w, 4.5, str(day), size=7.5, bold=True, align="C", border=1, fill=True)
         if with_total:
             pdf.text_cell(
-                total_w, 4.5, "Total", size=7.5, bold=True, align="C", border=1, fill=True
+                total_w, 4.5, _("Total"), size=7.5, bold=True, align="C", border=1, fill=True
             )
         pdf.ln()
         pdf.text_cell(name_w, 3.8, "", size=6.5, border=1)
         for day in block:
-            weekday = WEEKDAYS[dt.date(month.year, month.month, day).weekday()]
+            weekday = initials[dt.date(month.year, month.month, day).weekday()]
             pdf.text_cell(day_w, 3.8, weekday, size=6.5, align="C", border=1, grey=True)
         if with_total:
             pdf.text_cell(total_w, 3.8, "", size=6.5, border=1)
@@ -338,47 +395,47 @@ def _milk_card(pdf: _Page, bill: Bill) -> None:
 def _lines(pdf: _Page, bill: Bill) -> None:
     widths = (80.0, 18.0, 26.0, 30.0)
     tax_w = pdf.width - sum(widths)
-    heads = ("Item", "Qty", "Rate", "Amount")
+    heads = (_("Item"), _("Qty"), _("Rate"), _("Amount"))
     aligns = ("L", "R", "R", "R")
     pdf.set_fill_color(*SHADE)
     for w, head, align in zip(widths, heads, aligns, strict=True):
         pdf.text_cell(w, 5.5, head, size=8.5, bold=True, align=align, border="B", fill=True)
-    pdf.text_cell(tax_w, 5.5, "Tax", size=8.5, bold=True, align="R", border="B", fill=True)
+    pdf.text_cell(tax_w, 5.5, _("Tax"), size=8.5, bold=True, align="R", border="B", fill=True)
     pdf.ln()
     if not bill.lines:
         pdf.text_cell(
-            pdf.width, 5.5, "No deliveries billed this month", size=9, grey=True, last=True
+            pdf.width, 5.5, _("No deliveries billed this month"), size=9, grey=True, last=True
         )
     for line in bill.lines:
         cells = (
             line.description,
             str(line.quantity),
-            format_inr(line.unit_price_paise),
-            format_inr(line.amount_paise),
+            _inr(line.unit_price_paise),
+            _inr(line.amount_paise),
         )
         for w, value, align in zip(widths, cells, aligns, strict=True):
             pdf.text_cell(w, 5.5, value, size=9, align=align, border="B")
-        tax = f"{percent(line.tax_rate_bps)}  {format_inr(line.tax_paise)}"
+        tax = f"{percent(line.tax_rate_bps)}  {_inr(line.tax_paise)}"
         pdf.text_cell(tax_w, 5.5, tax, size=9, align="R", border="B", last=True)
     pdf.ln(3)
 
 
 def _adjustments(pdf: _Page, bill: Bill) -> None:
-    pdf.text_cell(pdf.width, 5.5, "Corrections to earlier bills", size=9.5, bold=True, last=True)
+    pdf.text_cell(pdf.width, 5.5, _("Corrections to earlier bills"), size=9.5, bold=True, last=True)
     widths = (24.0, 110.0, 26.0)
     tax_w = pdf.width - sum(widths)
-    for w, head, align in zip(widths, ("Date", "Correction", "Amount"), "LLR", strict=True):
+    for w, head, align in zip(
+        widths, (_("Date"), _("Correction"), _("Amount")), "LLR", strict=True
+    ):
         pdf.text_cell(w, 5, head, size=8.5, bold=True, align=align, border="B", fill=True)
-    pdf.text_cell(tax_w, 5, "Tax", size=8.5, bold=True, align="R", border="B", fill=True)
+    pdf.text_cell(tax_w, 5, _("Tax"), size=8.5, bold=True, align="R", border="B", fill=True)
     pdf.ln()
     for adjustment in bill.adjustments:
         pdf.text_cell(widths[0], 5, long_date(adjustment.day), size=8.5, border="B")
         pdf.text_cell(widths[1], 5, adjustment.description, size=8.5, border="B")
+        pdf.text_cell(widths[2], 5, _inr(adjustment.amount_paise), size=8.5, align="R", border="B")
         pdf.text_cell(
-            widths[2], 5, format_inr(adjustment.amount_paise), size=8.5, align="R", border="B"
-        )
-        pdf.text_cell(
-            tax_w, 5, format_inr(adjustment.tax_paise), size=8.5, align="R", border="B", last=True
+            tax_w, 5, _inr(adjustment.tax_paise), size=8.5, align="R", border="B", last=True
         )
     pdf.ln(3)
 
@@ -387,20 +444,20 @@ def _totals(pdf: _Page, bill: Bill) -> None:
     label_w, value_w = 46.0, 34.0
     x = pdf.l_margin + pdf.width - label_w - value_w
     rows = [
-        ("Subtotal", bill.subtotal_paise, False),
-        ("Tax", bill.tax_paise, False),
-        ("Total", bill.total_paise, True),
-        ("Payments received", bill.amount_paid_paise, False),
-        ("Balance due", bill.balance_due_paise, True),
+        (_("Subtotal"), bill.subtotal_paise, False),
+        (_("Tax"), bill.tax_paise, False),
+        (_("Total"), bill.total_paise, True),
+        (_("Payments received"), bill.amount_paid_paise, False),
+        (_("Balance due"), bill.balance_due_paise, True),
     ]
     for label, paise, strong in rows:
         pdf.set_x(x)
-        border: Literal[0, 1] | str = "T" if label in ("Total", "Balance due") else 0
+        border: Literal[0, 1] | str = "T" if strong else 0
         pdf.text_cell(label_w, 6, label, size=10 if strong else 9, bold=strong, border=border)
         pdf.text_cell(
             value_w,
             6,
-            format_inr(paise),
+            _inr(paise),
             size=10 if strong else 9,
             bold=strong,
             align="R",
@@ -409,12 +466,12 @@ def _totals(pdf: _Page, bill: Bill) -> None:
         )
     if bill.payments:
         pdf.ln(2)
-        pdf.text_cell(pdf.width, 5, "Payments received", size=9, bold=True, last=True)
+        pdf.text_cell(pdf.width, 5, _("Payments received"), size=9, bold=True, last=True)
         for payment in bill.payments:
             reference = f" · {payment.reference}" if payment.reference else ""
             text = (
                 f"{long_date(payment.day)}  {payment.method.upper()}{reference}  "
-                f"{format_inr(payment.amount_paise)}"
+                f"{_inr(payment.amount_paise)}"
             )
             pdf.text_cell(pdf.width, 4.5, text, size=8.5, last=True)
 
@@ -434,16 +491,18 @@ def _account(pdf: _Page, bill: Bill) -> None:
     x = pdf.l_margin + pdf.width - label_w - value_w
     pdf.ln(3)
     pdf.set_x(x)
-    pdf.text_cell(label_w + value_w, 5, "Your account", size=9, bold=True, last=True)
-    previous = "Previous balance" + (
-        f" (after {stated.previous_number})" if stated.previous_number else ""
+    pdf.text_cell(label_w + value_w, 5, _("Your account"), size=9, bold=True, last=True)
+    previous = _("Previous balance") + (
+        " (" + _("after %(number)s") % {"number": stated.previous_number} + ")"
+        if stated.previous_number
+        else ""
     )
     rows = [
         (previous, stated.previous_balance_paise, False),
-        ("Payments and credits since", stated.payments_and_credits_paise, False),
-        ("This month's charges", stated.charges_paise, False),
-        ("Adjustments", stated.adjustments_paise, False),
-        ("Total due", stated.total_due_paise, True),
+        (_("Payments and credits since"), stated.payments_and_credits_paise, False),
+        (_("This month's charges"), stated.charges_paise, False),
+        (_("Adjustments"), stated.adjustments_paise, False),
+        (_("Total due"), stated.total_due_paise, True),
     ]
     for label, paise, strong in rows:
         pdf.set_x(x)
@@ -452,7 +511,7 @@ def _account(pdf: _Page, bill: Bill) -> None:
         pdf.text_cell(
             value_w,
             6,
-            format_inr(paise),
+            _inr(paise),
             size=10 if strong else 9,
             bold=strong,
             align="R",
@@ -474,37 +533,42 @@ def _pay_by_upi(pdf: _Page, bill: Bill, link: str) -> None:
     x = pdf.l_margin + QR_SIDE + 4
     width = pdf.width - QR_SIDE - 4
     pdf.set_xy(x, top + 4)
-    pdf.text_cell(width, 6, "Pay by UPI", size=11, bold=True, last=True)
+    pdf.text_cell(width, 6, _("Pay by UPI"), size=11, bold=True, last=True)
     pdf.set_x(x)
     pdf.text_cell(
         width,
         5,
-        f"Scan with any UPI app to pay {format_inr(_amount_due(bill))}.",
+        _("Scan with any UPI app to pay %(amount)s.") % {"amount": _inr(_amount_due(bill))},
         size=9,
         last=True,
     )
     pdf.set_x(x)
-    pdf.text_cell(width, 5, f"UPI ID {bill.upi_vpa}", size=9, grey=True, last=True)
+    pdf.text_cell(width, 5, _("UPI ID") + f" {bill.upi_vpa}", size=9, grey=True, last=True)
     pdf.set_x(x)
-    pdf.text_cell(width, 5, f"Note: bill {bill.number}", size=9, grey=True, last=True)
+    pdf.text_cell(
+        width, 5, _("Note: bill %(number)s") % {"number": bill.number}, size=9, grey=True, last=True
+    )
     pdf.set_y(top + QR_SIDE)
 
 
 def _footer(pdf: _Page, bill: Bill) -> None:
     pdf.ln(4)
     if bill.status == "draft":
-        note = "Draft: this bill may still change and is not yet payable."
+        note = _("Draft: this bill may still change and is not yet payable.")
     elif bill.status == "void":
-        note = "This invoice has been cancelled; its number is not reused."
+        note = _("This invoice has been cancelled; its number is not reused.")
     elif _amount_due(bill) > 0 and bill.due_date is not None:
-        note = f"Please pay {format_inr(_amount_due(bill))} by {long_date(bill.due_date)}."
+        note = _("Please pay %(amount)s by %(date)s.") % {
+            "amount": _inr(_amount_due(bill)),
+            "date": long_date(bill.due_date),
+        }
     else:
-        note = "Nothing is due on this bill. Thank you!"
+        note = _("Nothing is due on this bill. Thank you!")
     pdf.text_cell(pdf.width, 5, note, size=9, bold=True, last=True)
     pdf.text_cell(
         pdf.width,
         4.5,
-        "Computer-generated bill; no signature needed. Cash, UPI, card or bank transfer.",
+        _("Computer-generated bill; no signature needed. Cash, UPI, card or bank transfer."),
         size=8,
         grey=True,
         last=True,
