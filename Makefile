@@ -59,8 +59,8 @@ LOCALE := src/milkrun/locale
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project milkrun \
 		--copyright-holder "milkrun" -o $(LOCALE)/milkrun.pot src
-	$(BIN)/pybabel update -i $(LOCALE)/milkrun.pot -d $(LOCALE) -D milkrun --no-location \
-		--no-fuzzy-matching --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i $(LOCALE)/milkrun.pot -d $(LOCALE) -D milkrun \
+		--no-fuzzy-matching --ignore-obsolete --width 100
 
 compile-messages: $(STAMP)
 	$(BIN)/pybabel compile -d $(LOCALE) -D milkrun --statistics

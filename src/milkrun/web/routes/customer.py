@@ -28,7 +28,7 @@ from milkrun.web.forms import FormText, form_date, record_id, valid_form
 
 router = APIRouter(prefix="/me")
 
-QUANTITY_WORDS = {"quantity": "Quantity: a whole number from 0 (skips the day) to 99"}
+QUANTITY_WORDS = {"quantity": N_("Quantity: a whole number from 0 (skips the day) to 99")}
 ORDER_WORDS = {
     "product_id": N_("Choose a product from the list"),
     "quantity": N_("Quantity: a whole number from 1 to 99"),
