@@ -193,6 +193,13 @@ class _Page(FPDF):
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
 
+    def use_font(self, style: str, size: float) -> None:
+        """DejaVu in ``style``, set anew: after a text in a fallback font (Hindi, Kannada)
+        fpdf2 still believes DejaVu is set and would write the next text with the wrong
+        glyphs, so its memory of the font is cleared first."""
+        self.font_family = ""
+        self.set_font(FONT, style, size)
+
     @property
     def width(self) -> float:
         return float(self.w - self.l_margin - self.r_margin)
@@ -211,7 +218,7 @@ class _Page(FPDF):
         grey: bool = False,
         last: bool = False,
     ) -> None:
-        self.set_font(FONT, "B" if bold else "", size)
+        self.use_font("B" if bold else "", size)
         self.set_text_color(*(GREY if grey else (0, 0, 0)))
         while text and self.get_string_width(text) > w - 1.2 and len(text) > 1:
             text = text[:-2] + "…"
@@ -278,7 +285,7 @@ def _header(pdf: _Page, bill: Bill) -> None:
     top = pdf.get_y()
     left = pdf.width * 0.6
     pdf.text_cell(left, 7, bill.business_name, size=15, bold=True, last=True)
-    pdf.set_font(FONT, "", 8.5)
+    pdf.use_font("", 8.5)
     pdf.set_text_color(*GREY)
     pdf.multi_cell(left, 4, bill.business_address, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if bill.business_gstin:
@@ -307,7 +314,7 @@ def _bill_to(pdf: _Page, bill: Bill) -> None:
     left = pdf.width * 0.6
     pdf.text_cell(left, 4.5, _("Bill to"), size=8, grey=True, last=True)
     pdf.text_cell(left, 5.5, bill.customer_name, size=11, bold=True, last=True)
-    pdf.set_font(FONT, "", 9)
+    pdf.use_font("", 9)
     pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(left, 4.3, bill.customer_address, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.text_cell(
