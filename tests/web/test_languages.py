@@ -166,3 +166,27 @@ def test_an_error_page_speaks_the_language(client: TestClient) -> None:
     page = client.get("/no-such-page")
     assert page.status_code == 404
     assert "ಪುಟ ಸಿಗಲಿಲ್ಲ" in page.text
+
+
+def test_a_customer_who_signs_up_in_kannada_gets_kannada(
+    client: TestClient, session: Session
+) -> None:
+    client.cookies.set(LANGUAGE_COOKIE, "kn")
+    form = client.get("/signup")
+    assert "ವಿತರಣೆಗಾಗಿ ನೋಂದಾಯಿಸಿ" in form.text
+    signed_up = client.post(
+        "/signup",
+        data={
+            "name": "Lakshmi Rao",
+            "phone": "98450 77777",
+            "email": "",
+            "address": "4 Temple Street",
+            "area": "Jayanagar",
+            "password": "a long password",
+        },
+        follow_redirects=False,
+    )
+    assert signed_up.status_code == 303
+    customer = session.scalars(select(Customer).where(Customer.name == "Lakshmi Rao")).one()
+    assert customer.language == "kn"  # the messages go in Kannada too
+    assert "ಸ್ವಾಗತ!" in client.get(signed_up.headers["location"]).text

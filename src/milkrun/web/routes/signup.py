@@ -17,7 +17,7 @@ from milkrun.errors import MilkrunError
 from milkrun.http.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
 from milkrun.languages import N_
 from milkrun.web.forms import valid_form
-from milkrun.web.pages import render
+from milkrun.web.pages import language_of_request, render
 from milkrun.web.subscription_forms import FormValues
 
 router = APIRouter()
@@ -57,7 +57,9 @@ def signup(
             {**typed, "email": typed["email"] or None, "password": values.get("password", "")},
             WORDS,
         )
-        user, _ = logins.self_register(session, data, actor_for(request, None, "web"))
+        user, _ = logins.self_register(
+            session, data, actor_for(request, None, "web"), language=language_of_request(request)
+        )
     except MilkrunError as exc:
         mark_failed(session, exc)
         return _form(request, typed, exc.status, exc.detail)
