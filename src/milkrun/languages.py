@@ -84,7 +84,9 @@ def locale() -> str:
 
 def day_text(day: dt.date, pattern: str = "d MMM y") -> str:
     """A date in the words of the language of the moment (Babel's CLDR pattern): "7 दिस॰ 2026"."""
-    return str(format_date(day, pattern, locale=locale()))
+    language = _current.get()
+    # English dates as the code always wrote them ("Sep", where en_IN says "Sept").
+    return str(format_date(day, pattern, locale="en" if language == DEFAULT else locale()))
 
 
 def weekday_names() -> dict[str, str]:
