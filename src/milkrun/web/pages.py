@@ -128,6 +128,20 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+@pass_context
+def _here(context: Context) -> str:
+    """Where the language switch comes back to: this page (without its query: a login page's
+    ``next`` is not echoed); for a form sent here, the page the form was on."""
+    request: Request = context["request"]
+    if request.method in ("GET", "HEAD"):
+        return request.url.path
+    back = return_path(request) or "/"
+    return back.split("?", 1)[0]
+
+
+templates.env.globals["here"] = _here
+
+
 def return_path(request: Request) -> str | None:
     """Where to come back to after logging in: the page itself for a GET; for a form sent with
     no login (it expired), the page the form was on, else the top of its part of the site."""

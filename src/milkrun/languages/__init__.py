@@ -31,7 +31,7 @@ NAMES = {"en": "English", "hi": "हिन्दी", "kn": "ಕನ್ನಡ"}
 # Babel's locale of each language, in India: ₹, its dates and month names.
 LOCALES = {"en": "en_IN", "hi": "hi_IN", "kn": "kn_IN"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "milkrun"
 
 _current: ContextVar[str] = ContextVar("milkrun_language", default=DEFAULT)
