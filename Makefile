@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 MILKRUN_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export MILKRUN_TEST_POSTGRES_URL
 
-.PHONY: run test install lint typecheck test-sqlite test-postgresql browser fonts lock clean screenshots
+.PHONY: run test install lint typecheck test-sqlite test-postgresql browser fonts lock clean screenshots \
+	messages compile-messages
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,19 @@ test: lint typecheck test-sqlite test-postgresql
 # Desktop and phone screenshots of every admin page of the demo dairy, in docs/screenshots/.
 screenshots: $(STAMP) browser fonts
 	$(BIN)/python scripts/screenshots.py
+
+# The translations (docs/languages.md): `make messages` extracts every marked text and adds the
+# new ones to each language's .po (translate them there), `make compile-messages` compiles the
+# .mo files that are shipped (committed). tests/test_languages.py fails on a text left untranslated.
+LOCALE := src/milkrun/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project milkrun \
+		--copyright-holder "milkrun" -o $(LOCALE)/milkrun.pot src
+	$(BIN)/pybabel update -i $(LOCALE)/milkrun.pot -d $(LOCALE) -D milkrun \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+
+compile-messages: $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALE) -D milkrun --statistics
 
 lock:
 	$(BIN)/pip install --quiet uv==0.13.9

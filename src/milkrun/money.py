@@ -38,13 +38,20 @@ def to_rupees(paise: int) -> str:
     return str((Decimal(paise) / PAISE_PER_RUPEE).quantize(Decimal("0.01")))
 
 
-def format_inr(paise: int) -> str:
-    """Paise for a person: 12345600 -> "₹1,23,456.00" (Indian digit grouping)."""
-    return str(format_currency(Decimal(paise) / PAISE_PER_RUPEE, "INR", locale="en_IN"))
+# Indian digit grouping in every language: Babel's Kannada (kn_IN) would group by thousands.
+INR_PATTERN = "¤#,##,##0.00"
+QUANTITY_PATTERN = "#,##,##0.###"
 
 
-def format_quantity(value: Decimal | int) -> str:
-    return str(format_decimal(value, locale="en_IN"))
+def format_inr(paise: int, locale: str = "en_IN") -> str:
+    """Paise for a person: 12345600 -> "₹1,23,456.00" (Indian digit grouping), in the words
+    and digits of Babel's ``locale`` (hi_IN, kn_IN: the pages' languages)."""
+    amount = Decimal(paise) / PAISE_PER_RUPEE
+    return str(format_currency(amount, "INR", format=INR_PATTERN, locale=locale))
+
+
+def format_quantity(value: Decimal | int, locale: str = "en_IN") -> str:
+    return str(format_decimal(value, format=QUANTITY_PATTERN, locale=locale))
 
 
 def percent_of(paise: int, basis_points: int) -> int:

@@ -79,3 +79,5 @@ class Bill:
     business_state: str = ""
     document_type: str = DocumentType.tax_invoice
     customer_gstin: str | None = None
+    # The customer's language (en, hi, kn): the bill's words, dates and amounts.
+    language: str = "en"

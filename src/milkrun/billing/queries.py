@@ -34,6 +34,7 @@ from milkrun.billing.schemas import (
 )
 from milkrun.catalog.models import Product
 from milkrun.config import Settings
+from milkrun.customers.models import Customer
 from milkrun.db.pagination import paginate
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.money import to_rupees
@@ -306,6 +307,8 @@ def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
         customer_id=invoice.customer_id,
         customer_name=invoice.customer_name,
         customer_address=invoice.customer_address,
+        language=session.scalar(select(Customer.language).where(Customer.id == invoice.customer_id))
+        or "en",
         month=invoice.month,
         status=invoice.status,
         number=invoice.number,

@@ -70,3 +70,9 @@ class InvalidLocation(InvalidInput):
     """A location needs both its latitude and its longitude."""
 
     code = "invalid_location"
+
+
+class UnknownLanguage(InvalidInput):
+    """A language milkrun does not speak (en, hi and kn)."""
+
+    code = "unknown_language"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from milkrun import languages
 from milkrun.audit import service as audit
 from milkrun.auth import service as auth_service
 from milkrun.auth.models import User
@@ -31,10 +32,16 @@ def _login_of(session: Session, customer: Customer, password: str) -> User:
 
 
 def register_customer(
-    session: Session, data: CustomerCreate, password: str, actor: audit.Actor
+    session: Session,
+    data: CustomerCreate,
+    password: str,
+    actor: audit.Actor,
+    *,
+    language: str = languages.DEFAULT,
 ) -> tuple[User, Customer]:
     """A customer and its login, created together (self sign-up, or an admin with a login)."""
     customer = service.new_customer(session, data)
+    customer.language = languages.supported(language) or languages.DEFAULT
     user = _login_of(session, customer, password)
     audit.record(
         session,
@@ -49,10 +56,10 @@ def register_customer(
 
 
 def self_register(
-    session: Session, data: RegisterRequest, actor: audit.Actor
+    session: Session, data: RegisterRequest, actor: audit.Actor, *, language: str = "en"
 ) -> tuple[User, Customer]:
     """Sign-up: placed on the route that serves its area or PIN code (``route_for_area``), or
-    waiting for the owner to place it."""
+    waiting for the owner to place it; in the language the sign-up page was read in."""
     route = routing_queries.route_for_area(session, data.area)
     customer = CustomerCreate(
         name=data.name,
@@ -62,7 +69,7 @@ def self_register(
         area=data.area,
         route_id=route.id if route is not None else None,
     )
-    return register_customer(session, customer, data.password, actor)
+    return register_customer(session, customer, data.password, actor, language=language)
 
 
 def create_login(session: Session, customer_id: int, password: str, actor: audit.Actor) -> User:

@@ -110,6 +110,13 @@ STREETS = {
     "HSR Layout": ["27th Main", "Sector 2", "Agara Road", "14th Cross", "Sector 7"],
 }
 CUSTOMERS = 60
+# The languages customers read their page, bill and messages in: about half English, the rest
+# Hindi or Kannada (the first three, whose logins the README gives, start in English).
+DEMO_LANGUAGES = ("en", "kn", "hi", "en", "kn", "en")
+
+
+def _language_of(n: int) -> str:
+    return "en" if n < 3 else DEMO_LANGUAGES[n % len(DEMO_LANGUAGES)]
 
 
 @dataclass
@@ -201,6 +208,7 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
                 ),
                 CUSTOMER_PASSWORD,
                 actor,
+                language=_language_of(n),
             )
         if n < 3:
             logins.customers.append((f"{first} {last}", phone, CUSTOMER_PASSWORD))

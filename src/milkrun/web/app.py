@@ -14,26 +14,28 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from milkrun import languages
 from milkrun.errors import MilkrunError
 from milkrun.http import csrf
 from milkrun.http.deps import READ_METHODS
-from milkrun.web.pages import LoginRequired, login_url, render
+from milkrun.languages import N_, _
+from milkrun.web.pages import LoginRequired, language_of_request, login_url, render, speak
 
 log = logging.getLogger("milkrun.web")
 
 # The words a person reads for an error without a sentence of its own.
 TITLES = {
-    400: "That request cannot be read",
-    401: "Please log in",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "Not possible here",
-    409: "That conflicts with something else",
-    410: "No longer available",
-    413: "Too much was sent",
-    429: "Too many attempts",
-    500: "Something went wrong",
-    503: "The dairy's system is busy",
+    400: N_("That request cannot be read"),
+    401: N_("Please log in"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("Not possible here"),
+    409: N_("That conflicts with something else"),
+    410: N_("No longer available"),
+    413: N_("Too much was sent"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+    503: N_("The dairy's system is busy"),
 }
 
 
@@ -79,6 +81,7 @@ def build_web_router() -> APIRouter:
         customer,
         delivery,
         docs,
+        languages,
         links,
         messages,
         my_subscriptions,
@@ -87,7 +90,7 @@ def build_web_router() -> APIRouter:
         vacations,
     )
 
-    router = APIRouter(include_in_schema=False, dependencies=[Depends(_check_form)])
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(speak), Depends(_check_form)])
     for module in (
         accounts,
         admin_audit,
@@ -118,6 +121,7 @@ def build_web_router() -> APIRouter:
         customer,
         delivery,
         docs,
+        languages,
         links,
         messages,
         my_subscriptions,
@@ -145,14 +149,19 @@ def is_page(request: Request) -> bool:
 def error_page(
     request: Request, status: int, detail: str | None, headers: dict[str, str] | None = None
 ) -> HTMLResponse:
+    """The error page, in the page's language: the title, and the sentence when the catalogues
+    have it (``detail`` is English from the code)."""
     user = getattr(request.state, "who", None)
+    with languages.speaking(language_of_request(request)):
+        title = _(TITLES.get(status, TITLES[500]))
+        message = _(detail) if detail else None
     response = render(
         request,
         "error.html",
         status_code=status,
         user=user,
-        title=TITLES.get(status, "Something went wrong"),
-        message=detail,
+        title=title,
+        message=message,
         status=status,
         back=request.headers.get("referer"),
     )
@@ -175,8 +184,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
     detail = {
-        404: "There is no page at this address. Check the link, or start again from the home page.",
-        405: "This address cannot be used that way. Start again from the page you were on.",
+        404: N_(
+            "There is no page at this address. Check the link, or start again from the home page."
+        ),
+        405: N_("This address cannot be used that way. Start again from the page you were on."),
     }.get(status, str(exc.detail))
     return error_page(request, status, detail, dict(exc.headers) if exc.headers else None)
 
@@ -186,13 +197,15 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
     return error_page(
         request,
         400,
-        "This address or form has a value the page cannot read (a date, a number or a "
-        "choice). Go back and try again from the page.",
+        N_(
+            "This address or form has a value the page cannot read (a date, a number or a "
+            "choice). Go back and try again from the page."
+        ),
     )
 
 
 async def unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on a page", exc_info=exc)
     return error_page(
-        request, 500, "Something went wrong on our side; nothing was changed. Try again."
+        request, 500, N_("Something went wrong on our side; nothing was changed. Try again.")
     )

@@ -9,27 +9,33 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from milkrun import languages
 from milkrun.billing import ledger, statement, upi
 from milkrun.billing import queries as billing_queries
 from milkrun.config import Settings
+from milkrun.languages import N_, _
 from milkrun.money import to_paise
 from milkrun.payment_links import service as payment_links
 
 BILLS_PER_PAGE = 12
 LEDGER_LINES = 6
 BILL_STATUSES = {
-    "finalized": "To pay",
-    "partially_paid": "Partly paid",
-    "paid": "Paid",
-    "overdue": "Overdue",
-    "void": "Cancelled",
+    "finalized": N_("To pay"),
+    "partially_paid": N_("Partly paid"),
+    "paid": N_("Paid"),
+    "overdue": N_("Overdue"),
+    "void": N_("Cancelled"),
 }
 LEDGER_KINDS = {
-    "invoice": "Bill",
-    "payment": "Payment",
-    "void": "Bill cancelled",
-    "adjustment": "Correction",
+    "invoice": N_("Bill"),
+    "payment": N_("Payment"),
+    "void": N_("Bill cancelled"),
+    "adjustment": N_("Correction"),
 }
+
+
+def _words(words: dict[str, str], code: str) -> str:
+    return _(words[code]) if code in words else code
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,9 @@ def bills(
             Bill(
                 id=invoice.id,
                 number=invoice.number or "",
-                month=f"{invoice.month:%B %Y}",
+                month=languages.day_text(invoice.month, "MMMM y"),
                 status=status,
-                status_words=BILL_STATUSES.get(status, status),
+                status_words=_words(BILL_STATUSES, status),
                 due_date=invoice.due_date,
                 total_paise=invoice.total_paise,
                 paid_paise=invoice.amount_paid_paise,
@@ -128,7 +134,7 @@ def account(session: Session, customer_id: int, settings: Settings) -> Account:
     entries = [
         {
             "date": e.date,
-            "what": f"{LEDGER_KINDS.get(e.kind, e.kind)} {e.ref}".strip(),
+            "what": f"{_words(LEDGER_KINDS, e.kind)} {e.ref}".strip(),
             "debit_paise": to_paise(e.debit),
             "credit_paise": to_paise(e.credit),
             "balance_paise": to_paise(e.balance),

@@ -19,6 +19,7 @@ from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import SessionDep, SettingsDep
+from milkrun.languages import N_
 from milkrun.offers import queries as offer_queries
 from milkrun.routing.models import Route
 from milkrun.wallets import queries as wallet_queries
@@ -34,19 +35,19 @@ ONE_DAY = dt.timedelta(days=1)
 # Confirmations after a change (``?done=&on=``): fixed sentences (only the date comes from the
 # URL), shown where the page is scrolled to.
 DONE = {
-    "quantity": ("{day}: changed.", "day-{day}"),
-    "skipped": ("{day}: skipped.", "day-{day}"),
-    "usual": ("{day}: back to your usual.", "day-{day}"),
-    "ordered": ("{day}: one-time order added.", "day-{day}"),
-    "cancelled": ("{day}: one-time order cancelled.", "day-{day}"),
-    "paused": ("Deliveries paused from {day}.", "vacations"),
-    "resumed": ("Deliveries start again on {day}.", "vacations"),
-    "called_off": ("Vacation called off.", "vacations"),
-    "welcome": ("Welcome! Choose what you would like delivered.", "subscriptions"),
-    "subscribed": ("Subscribed: deliveries from {day}.", "subscriptions"),
-    "terms": ("Your usual changes from {day}.", "subscriptions"),
-    "ended": ("Cancelled: no more deliveries from {day}.", "subscriptions"),
-    "accepted": ("{day}: festival offer accepted, it comes with your delivery.", "offers"),
+    "quantity": (N_("{day}: changed."), "day-{day}"),
+    "skipped": (N_("{day}: skipped."), "day-{day}"),
+    "usual": (N_("{day}: back to your usual."), "day-{day}"),
+    "ordered": (N_("{day}: one-time order added."), "day-{day}"),
+    "cancelled": (N_("{day}: one-time order cancelled."), "day-{day}"),
+    "paused": (N_("Deliveries paused from {day}."), "vacations"),
+    "resumed": (N_("Deliveries start again on {day}."), "vacations"),
+    "called_off": (N_("Vacation called off."), "vacations"),
+    "welcome": (N_("Welcome! Choose what you would like delivered."), "subscriptions"),
+    "subscribed": (N_("Subscribed: deliveries from {day}."), "subscriptions"),
+    "terms": (N_("Your usual changes from {day}."), "subscriptions"),
+    "ended": (N_("Cancelled: no more deliveries from {day}."), "subscriptions"),
+    "accepted": (N_("{day}: festival offer accepted, it comes with your delivery."), "offers"),
 }
 
 # --- the forms: what was typed, what was done ------------------------------------------------

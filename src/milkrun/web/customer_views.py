@@ -14,13 +14,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from milkrun import cutoff
+from milkrun import cutoff, languages
 from milkrun.catalog import queries as catalog_queries
 from milkrun.catalog.models import Product
 from milkrun.config import Settings
 from milkrun.cutoff import Window
 from milkrun.deliveries import queries as delivery_queries
 from milkrun.deliveries.models import DeliveryStatus
+from milkrun.languages import N_, _
 from milkrun.orders import queries as order_queries
 from milkrun.orders.schemas import UpcomingOrder
 from milkrun.subscriptions import pauses as pause_rules
@@ -32,24 +33,29 @@ ONE_DAY = dt.timedelta(days=1)
 WEEK = 7
 
 REASONS = {
-    "customer_unavailable": "nobody was at home",
-    "address_not_found": "the address was not found",
-    "refused": "refused",
-    "out_of_stock": "out of stock",
-    "other": "another reason",
+    "customer_unavailable": N_("nobody was at home"),
+    "address_not_found": N_("the address was not found"),
+    "refused": N_("refused"),
+    "out_of_stock": N_("out of stock"),
+    "other": N_("another reason"),
 }
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# The shifts, as the page says them (``_(shift)``).
+SHIFTS = (N_("morning"), N_("evening"))
 
 
 def day_name(day: dt.date) -> str:
-    """``Wed 2 Dec``."""
-    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {day:%b}"
+    """``Wed 2 Dec``, in the page's language (``बुध 2 दिस॰``)."""
+    return languages.day_text(day, "EEE d MMM")
 
 
 def _relative(day: dt.date, today: dt.date) -> str:
-    return {today - ONE_DAY: "yesterday", today: "today", today + ONE_DAY: "tomorrow"}.get(
-        day, f"on {day_name(day)}"
-    )
+    if day == today - ONE_DAY:
+        return _("yesterday")
+    if day == today:
+        return _("today")
+    if day == today + ONE_DAY:
+        return _("tomorrow")
+    return _("on %(day)s") % {"day": day_name(day)}
 
 
 def _first_up(text: str) -> str:
@@ -64,16 +70,17 @@ def schedule_words(schedule_in: ScheduleIn, unit: str) -> str:
     """A schedule as a person says it: "daily, 2 × 500 ml pouch", "Mon/Wed/Sat, 1 × ...",
     "Mon 1, Sat 2 × ...", "every other day, ...", "every 3 days, ..."."""
     if schedule_in.kind == "weekdays":
-        days = [(name, n) for name, n in schedule_in.quantities.model_dump().items() if n]
-        if len({n for _, n in days}) == 1:
-            return f"{'/'.join(d.title() for d, _ in days)}, {units(days[0][1], unit)}"
-        return f"{', '.join(f'{d.title()} {n}' for d, n in days)} × {unit}"
+        names = languages.weekday_names()
+        days = [(names[d], n) for d, n in schedule_in.quantities.model_dump().items() if n]
+        if len({n for _d, n in days}) == 1:
+            return f"{'/'.join(d for d, _n in days)}, {units(days[0][1], unit)}"
+        return f"{', '.join(f'{d} {n}' for d, n in days)} × {unit}"
     amount = units(schedule_in.quantity, unit)
     if schedule_in.kind == "daily":
-        return f"daily, {amount}"
+        return _("daily, %(amount)s") % {"amount": amount}
     if schedule_in.kind == "alternate_days":
-        return f"every other day, {amount}"
-    return f"every {schedule_in.n} days, {amount}"
+        return _("every other day, %(amount)s") % {"amount": amount}
+    return _("every %(n)s days, %(amount)s") % {"n": schedule_in.n, "amount": amount}
 
 
 # --- what the page shows ---------------------------------------------------------------------
@@ -160,17 +167,19 @@ def _outcome(
 ) -> tuple[str, str]:
     """What became of a delivery, in words, and its state (a CSS class)."""
     if item.status == "delivered":
-        return "Delivered", "delivered"
+        return _("Delivered"), "delivered"
     if item.status == "partially_delivered":
-        some = f": {status.quantity_delivered} of {item.quantity}" if status else ""
-        return f"Partly delivered{some}", "partial"
+        if status is None:
+            return _("Partly delivered"), "partial"
+        some = {"delivered": status.quantity_delivered, "ordered": item.quantity}
+        return _("Partly delivered: %(delivered)s of %(ordered)s") % some, "partial"
     if item.status == "not_delivered":
-        why = status.reason if status else None
-        return f"Not delivered: {REASONS.get(why or '', 'no reason given')}", "not-delivered"
+        why = REASONS.get((status.reason if status else None) or "", N_("no reason given"))
+        return _("Not delivered: %(why)s") % {"why": _(why)}, "not-delivered"
     if day < today:
-        return "Not marked", "unknown"
+        return _("Not marked"), "unknown"
     if day == today:
-        return "Coming today", "coming"
+        return _("Coming today"), "coming"
     return "", "planned"
 
 
@@ -269,7 +278,7 @@ def week(session: Session, settings: Settings, customer_id: int, window: Window)
         if day < today and not lines:
             continue
         closes = cutoff.cutoff_at(day, settings)
-        when = f"{closes:%H:%M} {_relative(closes.date(), today)}"
+        when = {"time": f"{closes:%H:%M}", "day": _relative(closes.date(), today)}
         days.append(
             Day(
                 date=day,
@@ -277,9 +286,9 @@ def week(session: Session, settings: Settings, customer_id: int, window: Window)
                 relative=_relative(day, today) if day <= today + ONE_DAY else "",
                 is_past=day < today,
                 is_open=is_open,
-                cutoff_text=f"Changes close at {when}"
+                cutoff_text=_("Changes close at %(time)s %(day)s") % when
                 if is_open
-                else f"Locked: changes closed at {when}",
+                else _("Locked: changes closed at %(time)s %(day)s") % when,
                 lines=lines,
                 is_paused=on_day.is_paused,
                 paused=on_day.paused,
@@ -301,14 +310,16 @@ def subscriptions(session: Session, customer_id: int, today: dt.date) -> list[Su
     views = []
     for read in sorted(reads, key=lambda r: (r.status == "ended", r.start_date, r.id)):
         product = products[read.product_id]
-        since = f"Since {day_name(read.start_date)} {read.start_date.year}"
+        start = f"{day_name(read.start_date)} {read.start_date.year}"
+        since = _("Since %(day)s") % {"day": start}
         if read.status == "upcoming":
-            since = f"Starts {day_name(read.start_date)} {read.start_date.year}"
+            since = _("Starts %(day)s") % {"day": start}
         if read.effective_from > read.start_date and read.status == "active":
-            since += f"; like this since {day_name(read.effective_from)}"
+            since += "; " + _("like this since %(day)s") % {"day": day_name(read.effective_from)}
         if read.end_date is not None:
-            ended = "Ended" if read.status == "ended" else "Ends"
-            since += f" · {ended} {day_name(read.end_date)} {read.end_date.year}"
+            end = {"day": f"{day_name(read.end_date)} {read.end_date.year}"}
+            ended = _("Ended %(day)s") if read.status == "ended" else _("Ends %(day)s")
+            since += " · " + ended % end
         views.append(
             SubscriptionView(
                 id=read.id,
@@ -319,8 +330,9 @@ def subscriptions(session: Session, customer_id: int, today: dt.date) -> list[Su
                 since=since,
                 status=read.status,
                 later=[
-                    f"From {day_name(t.effective_from)}: "
-                    f"{products[t.product_id].name}, {t.shift.value}, "
+                    _("From %(day)s")
+                    % {"day": day_name(t.effective_from)}
+                    + f": {products[t.product_id].name}, {_(t.shift.value)}, "
                     f"{schedule_words(t.schedule, products[t.product_id].unit)}"
                     for t in read.upcoming_changes
                 ],
@@ -334,18 +346,21 @@ def pauses(
 ) -> list[PauseView]:
     """The vacations not over yet, and what the customer may still do with each: resume it
     (from a day still open, after its start) or call off one that has not begun."""
-    names = {s.id: f"{s.product} ({s.shift})" for s in subs}
+    names = {s.id: f"{s.product} ({_(s.shift)})" for s in subs}
     views = []
     for pause in subscription_queries.list_pauses(
         session, customer_id=customer_id, current_from=window.today
     ):
-        what = "All deliveries"
+        what = _("All deliveries")
         if pause.subscription_id is not None:
-            what = names.get(pause.subscription_id, "One subscription")
+            what = names.get(pause.subscription_id, _("One subscription"))
         if pause.end_date is None:
-            span = f"from {day_name(pause.start_date)} until you resume"
+            span = _("from %(day)s until you resume") % {"day": day_name(pause.start_date)}
         else:
-            span = f"{day_name(pause.start_date)} to {day_name(pause.end_date)}"
+            span = _("%(first)s to %(last)s") % {
+                "first": day_name(pause.start_date),
+                "last": day_name(pause.end_date),
+            }
         can = pause_rules.options(pause, window)
         views.append(
             PauseView(

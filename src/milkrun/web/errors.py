@@ -69,3 +69,9 @@ class VoidReasonRequired(InvalidInput):
     """Voiding a bill from the console needs the reason."""
 
     code = "void_reason_required"
+
+
+class UnknownPageLanguage(InvalidInput):
+    """The language switch sent a language the pages are not written in."""
+
+    code = "unknown_page_language"

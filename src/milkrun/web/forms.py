@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from milkrun.customers.errors import CustomerNotFound
 from milkrun.errors import NotFound
 from milkrun.inputs.fields import MAX_ID
+from milkrun.languages import N_, _
 from milkrun.orders.errors import OrderNotFound
 from milkrun.subscriptions.errors import PauseNotFound, SubscriptionNotFound
 from milkrun.web.errors import InvalidDate, InvalidForm
@@ -20,11 +21,12 @@ Model = TypeVar("Model", bound=BaseModel)
 FormText = Annotated[str, Form()]
 
 
-def form_date(text: str, message: str = "Choose a date") -> dt.date:
+def form_date(text: str, message: str = N_("Choose a date")) -> dt.date:
+    """A date from a form; ``message`` (translated here) says what to choose when it is none."""
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidDate(message) from exc
+        raise InvalidDate(_(message)) from exc
 
 
 _NOT_FOUND: dict[str, type[NotFound]] = {
@@ -49,5 +51,5 @@ def valid_form(schema: type[Model], data: dict[str, Any], words: dict[str, str])
         return schema.model_validate(data)
     except ValidationError as exc:
         names = [str(e["loc"][0]) for e in exc.errors() if e["loc"]]
-        message = next((words[n] for n in names if n in words), "Check what you typed")
-        raise InvalidForm(message) from exc
+        message = next((words[n] for n in names if n in words), N_("Check what you typed"))
+        raise InvalidForm(_(message)) from exc

@@ -16,14 +16,14 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from milkrun import clock
+from milkrun import clock, languages
 from milkrun.audit import service as audit
 from milkrun.auth import tokens
 from milkrun.auth.models import Role, User
@@ -37,7 +37,23 @@ from milkrun.money import format_inr
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
-templates.env.filters["inr"] = format_inr
+templates.env.add_extension("jinja2.ext.i18n")
+# The environment is shared by every request: ``_`` reads the request's language when called
+# (``languages``' context variable, set for each render), never a language installed here.
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    languages.gettext, languages.ngettext, newstyle=True
+)
+# The language's own script for the amounts (Indian grouping in every language) and dates.
+templates.env.filters["inr"] = lambda paise: format_inr(paise, languages.locale())
+templates.env.filters["day"] = languages.day_text
+templates.env.globals["language_names"] = languages.NAMES
+templates.env.globals["weekday_names"] = languages.weekday_names
+# A word stressed inside a translated sentence: "You owe <strong>₹120.00</strong>".
+templates.env.filters["strong"] = lambda text: Markup("<strong>{}</strong>").format(text)
+# The cookie that keeps the language chosen on this browser (an anonymous visitor's, and a
+# login's own, set again from the account at each login).
+LANGUAGE_COOKIE = "milkrun_language"
+LANGUAGE_COOKIE_DAYS = 365
 
 HOME_OF_ROLE = {Role.admin: "/admin", Role.delivery_boy: "/delivery", Role.customer: "/me"}
 
@@ -69,6 +85,62 @@ class LoginRequired(Exception):
     def __init__(self, next_path: str | None = None) -> None:
         super().__init__(next_path)
         self.next_path = next_path
+
+
+def language_of_request(request: Request) -> str:
+    """The language a page speaks: the one chosen on this browser (the switch, or the account's
+    at login), else the first the browser asks for that milkrun speaks, else English."""
+    if request.url.path.startswith("/admin"):
+        return languages.DEFAULT  # the owner's console is English
+    chosen = getattr(request.state, "language", None)
+    return (
+        chosen
+        or languages.supported(request.cookies.get(LANGUAGE_COOKIE))
+        or languages.from_accept_language(request.headers.get("accept-language"))
+        or languages.DEFAULT
+    )
+
+
+async def speak(request: Request) -> None:
+    """Every page's request speaks its language (``language_of_request``): an async
+    dependency, so that the texts its endpoint makes (``languages._``) are in it too."""
+    request.state.language = language_of_request(request)
+    languages.use(request.state.language)
+
+
+def remember_language(response: Response, language: str, settings: Settings) -> None:
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.base_url.startswith("https"),
+    )
+
+
+def safe_next(target: str | None) -> str | None:
+    """Where to go after logging in: a path on this site only. "//host" and "/\\host" are
+    other sites to a browser (it reads a backslash as a slash), so they are refused."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    return target
+
+
+@pass_context
+def _here(context: Context) -> str:
+    """Where the language switch comes back to: this page (without its query: a login page's
+    ``next`` is not echoed); for a form sent here, the page the form was on."""
+    request: Request = context["request"]
+    if request.method in ("GET", "HEAD"):
+        return request.url.path
+    back = return_path(request) or "/"
+    return back.split("?", 1)[0]
+
+
+templates.env.globals["here"] = _here
 
 
 def return_path(request: Request) -> str | None:
@@ -159,4 +231,12 @@ DeliveryVisit = Annotated[PageVisit, Depends(visit_of(Role.delivery_boy))]
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    """The page in the request's language (its texts, amounts and dates)."""
+    user = context.get("user")
+    is_console = user is not None and getattr(user, "role", None) == Role.admin
+    language = languages.DEFAULT if is_console else language_of_request(request)
+    with languages.speaking(language):
+        response: HTMLResponse = templates.TemplateResponse(
+            request, name, {"language": language, **context}, status_code=status_code
+        )
+    return response

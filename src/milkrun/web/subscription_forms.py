@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from milkrun import languages
+from milkrun.languages import N_, _
 from milkrun.subscriptions.models import WEEKDAYS
 from milkrun.subscriptions.schemas import (
     MySubscriptionCreate,
@@ -24,24 +26,26 @@ from milkrun.web.forms import form_date, valid_form
 
 ONE_DAY = dt.timedelta(days=1)
 KINDS = {
-    "daily": "Every day",
-    "alternate_days": "Every other day",
-    "every_n_days": "Every few days",
-    "weekdays": "On chosen weekdays",
+    "daily": N_("Every day"),
+    "alternate_days": N_("Every other day"),
+    "every_n_days": N_("Every few days"),
+    "weekdays": N_("On chosen weekdays"),
 }
 SUBSCRIPTION_WORDS = {
-    "product_id": "Choose a product from the list",
-    "shift": "Choose morning or evening",
-    "start_date": "Choose the first day of deliveries",
-    "end_date": "The last day is a date, or empty (no end)",
-    "schedule": "How many: a whole number from 1 to 99 (on weekdays, 0 to 99 with at least one"
-    " day above 0); every few days: 2 to 365 days",
-    "effective_from": "Choose the day the change starts",
+    "product_id": N_("Choose a product from the list"),
+    "shift": N_("Choose morning or evening"),
+    "start_date": N_("Choose the first day of deliveries"),
+    "end_date": N_("The last day is a date, or empty (no end)"),
+    "schedule": N_(
+        "How many: a whole number from 1 to 99 (on weekdays, 0 to 99 with at least one"
+        " day above 0); every few days: 2 to 365 days"
+    ),
+    "effective_from": N_("Choose the day the change starts"),
 }
 PAUSE_WORDS = {
-    "start_date": "Choose the first day without deliveries",
-    "end_date": "The last day without deliveries is a date, or empty (until resumed)",
-    "reason": "The note is at most 200 characters",
+    "start_date": N_("Choose the first day without deliveries"),
+    "end_date": N_("The last day without deliveries is a date, or empty (until resumed)"),
+    "reason": N_("The note is at most 200 characters"),
 }
 
 
@@ -103,7 +107,9 @@ def new_subscription(values: dict[str, str]) -> MySubscriptionCreate:
 def new_terms(values: dict[str, str]) -> SubscriptionUpdate:
     """New terms from a date: the schedule (and for staff, the product and shift)."""
     data: dict[str, Any] = {
-        "effective_from": form_date(values.get("effective_from", ""), "Choose the day it starts"),
+        "effective_from": form_date(
+            values.get("effective_from", ""), N_("Choose the day it starts")
+        ),
         "schedule": schedule_of(values),
     }
     for name in ("product_id", "shift"):
@@ -115,10 +121,11 @@ def new_terms(values: dict[str, str]) -> SubscriptionUpdate:
 def last_day(values: dict[str, str], start: dt.date) -> SubscriptionUpdate:
     """Cancelling from a day: the subscription's last day is the day before (a subscription
     that has not started yet ends on its first day's eve: it never delivers)."""
-    stop = form_date(values.get("stop_from", ""), "Choose the first day without deliveries")
+    stop = form_date(values.get("stop_from", ""), N_("Choose the first day without deliveries"))
     if stop <= start:
+        starts = languages.day_text(start, "EEE d MMM y")
         raise CancelBeforeStart(
-            f"This subscription starts on {start:%a %d %b %Y}: choose a later day"
+            _("This subscription starts on %(day)s: choose a later day") % {"day": starts}
         )
     return SubscriptionUpdate(end_date=stop - ONE_DAY)
 

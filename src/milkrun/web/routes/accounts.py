@@ -8,22 +8,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from milkrun.auth import service, tokens
 from milkrun.auth.models import Role
+from milkrun.customers import languages as customer_languages
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
-from milkrun.http.deps import TOKEN_COOKIE, SessionDep, SettingsDep
-from milkrun.web.pages import HOME_OF_ROLE, LoginRequired, page_user, render
+from milkrun.http.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
+from milkrun.web.pages import (
+    HOME_OF_ROLE,
+    LoginRequired,
+    language_of_request,
+    page_user,
+    remember_language,
+    render,
+    safe_next,
+)
 
 router = APIRouter()
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Where to go after logging in: a path on this site only. "//host" and "/\\host" are
-    other sites to a browser (it reads a backslash as a slash), so they are refused."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return None
-    return target
 
 
 @router.get("/", response_model=None)
@@ -37,7 +36,7 @@ def home(request: Request, session: SessionDep, settings: SettingsDep) -> Respon
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str | None = None) -> HTMLResponse:
-    return render(request, "login.html", next=_safe_next(next), error=None, username="")
+    return render(request, "login.html", next=safe_next(next), error=None, username="")
 
 
 @router.post("/login", response_model=None)
@@ -63,7 +62,7 @@ def login(
             request,
             "login.html",
             status_code=exc.status,
-            next=_safe_next(next),
+            next=safe_next(next),
             error=exc.detail,
             username=username,
         )
@@ -74,7 +73,11 @@ def login(
         secret=settings.secret_key.get_secret_value(),
         minutes=settings.access_token_minutes,
     )
-    response = RedirectResponse(_safe_next(next) or HOME_OF_ROLE[Role(user.role)], status_code=303)
+    language = customer_languages.at_login(
+        session, user, language_of_request(request), actor_for(request, user, channel="web")
+    )
+    response = RedirectResponse(safe_next(next) or HOME_OF_ROLE[Role(user.role)], status_code=303)
+    remember_language(response, language, settings)
     response.set_cookie(
         TOKEN_COOKIE,
         token,

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import PathId
+from milkrun.languages import N_, _
 from milkrun.offers import service as offer_service
 from milkrun.offers.schemas import OfferAccept
 from milkrun.orders import changes
@@ -30,10 +31,10 @@ from milkrun.web.forms import FormText, form_date, record_id, valid_form
 
 router = APIRouter(prefix="/me")
 
-QUANTITY_WORDS = {"quantity": "Quantity: a whole number from 0 (skips the day) to 99"}
+QUANTITY_WORDS = {"quantity": N_("Quantity: a whole number from 0 (skips the day) to 99")}
 ORDER_WORDS = {
-    "product_id": "Choose a product from the list",
-    "quantity": "Quantity: a whole number from 1 to 99",
+    "product_id": N_("Choose a product from the list"),
+    "quantity": N_("Quantity: a whole number from 1 to 99"),
 }
 
 
@@ -56,7 +57,7 @@ def home(
         if day is not None:
             words, anchor = DONE[done]
             confirmation = Confirmation(
-                words.format(day=day_name(day)), anchor.format(day=day.isoformat())
+                _(words).format(day=day_name(day)), anchor.format(day=day.isoformat())
             )
     return screen.show(done=confirmation, bills_cursor=older)
 

@@ -15,20 +15,21 @@ from milkrun.customers.schemas import RegisterRequest
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
+from milkrun.languages import N_
 from milkrun.web.forms import valid_form
-from milkrun.web.pages import render
+from milkrun.web.pages import language_of_request, render
 from milkrun.web.subscription_forms import FormValues
 
 router = APIRouter()
 
 FIELDS = ("name", "phone", "email", "address", "area")
 WORDS = {
-    "name": "Your name: 1 to 120 characters",
-    "phone": "Your phone number, as you write it",
-    "email": "Email: an address like name@example.com, or empty",
-    "password": "The password needs at least 8 characters",
-    "address": "Your address: house, street (1 to 500 characters)",
-    "area": "Your area or PIN code",
+    "name": N_("Your name: 1 to 120 characters"),
+    "phone": N_("Your phone number, as you write it"),
+    "email": N_("Email: an address like name@example.com, or empty"),
+    "password": N_("The password needs at least 8 characters"),
+    "address": N_("Your address: house, street (1 to 500 characters)"),
+    "area": N_("Your area or PIN code"),
 }
 
 
@@ -56,7 +57,9 @@ def signup(
             {**typed, "email": typed["email"] or None, "password": values.get("password", "")},
             WORDS,
         )
-        user, _ = logins.self_register(session, data, actor_for(request, None, "web"))
+        user, _ = logins.self_register(
+            session, data, actor_for(request, None, "web"), language=language_of_request(request)
+        )
     except MilkrunError as exc:
         mark_failed(session, exc)
         return _form(request, typed, exc.status, exc.detail)

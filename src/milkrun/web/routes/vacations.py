@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from milkrun.errors import MilkrunError
+from milkrun.languages import N_
 from milkrun.orders import changes
 from milkrun.subscriptions import queries as subscription_queries
 from milkrun.subscriptions.errors import EndBeforeStart
@@ -22,9 +23,9 @@ from milkrun.web.forms import FormText, form_date, record_id, valid_form
 router = APIRouter(prefix="/me")
 
 PAUSE_WORDS = {
-    "start_date": "Choose the first day without deliveries",
-    "end_date": "The last day without deliveries is a date, or empty (until you resume)",
-    "reason": "The note is at most 200 characters",
+    "start_date": N_("Choose the first day without deliveries"),
+    "end_date": N_("The last day without deliveries is a date, or empty (until you resume)"),
+    "reason": N_("The note is at most 200 characters"),
 }
 
 
@@ -86,7 +87,7 @@ def resume(screen: CustomerScreen, pause_id: FormText = "", resume_on: FormText 
     attempt = Attempt("resume", pause_id, values={"resume_on": resume_on}, anchor="vacations")
     try:
         pause = _my_pause(screen, pause_id)
-        day = form_date(resume_on, "Choose the day deliveries start again")
+        day = form_date(resume_on, N_("Choose the day deliveries start again"))
         try:
             changes.update_pause(
                 screen.session,
