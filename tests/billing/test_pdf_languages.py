@@ -26,11 +26,11 @@ def words_of(document: bytes) -> str:
     [
         (
             "hi",
-            ["दूध कार्ड — नवंबर 2026", "बिल प्राप्तकर्ता", "आशा अय्यर", "1–30 नवंबर 2026", "उप-योग"],
+            ["दूध कार्ड — नवंबर 2026", "बिल प्राप्तकर्ता", "आशा अय्यर", "1–30 नवंबर 2026", "कर योग्य मूल्य"],
         ),
         (
             "kn",
-            ["ಹಾಲಿನ ಕಾರ್ಡ್ — ನವೆಂಬರ್ 2026", "ಬಿಲ್ ಪಡೆಯುವವರು", "1–30 ನವೆಂಬರ್ 2026", "ಉಪ ಮೊತ್ತ"],
+            ["ಹಾಲಿನ ಕಾರ್ಡ್ — ನವೆಂಬರ್ 2026", "ಬಿಲ್ ಪಡೆಯುವವರು", "1–30 ನವೆಂಬರ್ 2026", "ತೆರಿಗೆ ಯೋಗ್ಯ ಮೌಲ್ಯ"],
         ),
     ],
 )
@@ -38,7 +38,7 @@ def test_the_bill_is_in_the_customers_language(language: str, words: list[str]) 
     text = words_of(pdf.render(a_bill(language=language, customer_name="आशा अय्यर")))
     for expected in words:
         assert expected in text
-    for english in ("Milk card", "Bill to", "Subtotal", "Balance due"):
+    for english in ("Milk card", "Bill to", "Taxable value", "Balance due"):
         assert english not in text
 
 

@@ -7,8 +7,8 @@ import io
 from typing import TYPE_CHECKING, Literal
 
 from milkrun.billing import upi
-from milkrun.billing.pdf_page import Page
-from milkrun.money import format_inr
+from milkrun.billing.pdf_page import Page, inr
+from milkrun.languages import _
 
 if TYPE_CHECKING:
     from milkrun.billing.bill import Bill
@@ -29,16 +29,18 @@ def account(pdf: Page, bill: Bill) -> None:
     x = pdf.l_margin + pdf.width - label_w - value_w
     pdf.ln(3)
     pdf.set_x(x)
-    pdf.text_cell(label_w + value_w, 5, "Your account", size=9, bold=True, last=True)
-    previous = "Previous balance" + (
-        f" (after {stated.previous_number})" if stated.previous_number else ""
+    pdf.text_cell(label_w + value_w, 5, _("Your account"), size=9, bold=True, last=True)
+    previous = _("Previous balance") + (
+        " (" + _("after %(number)s") % {"number": stated.previous_number} + ")"
+        if stated.previous_number
+        else ""
     )
     rows = [
         (previous, stated.previous_balance_paise, False),
-        ("Payments and credits since", stated.payments_and_credits_paise, False),
-        ("This month's charges", stated.charges_paise, False),
-        ("Adjustments", stated.adjustments_paise, False),
-        ("Total due", stated.total_due_paise, True),
+        (_("Payments and credits since"), stated.payments_and_credits_paise, False),
+        (_("This month's charges"), stated.charges_paise, False),
+        (_("Adjustments"), stated.adjustments_paise, False),
+        (_("Total due"), stated.total_due_paise, True),
     ]
     for label, paise, strong in rows:
         pdf.set_x(x)
@@ -47,7 +49,7 @@ def account(pdf: Page, bill: Bill) -> None:
         pdf.text_cell(
             value_w,
             6,
-            format_inr(paise),
+            inr(paise),
             size=10 if strong else 9,
             bold=strong,
             align="R",
@@ -69,17 +71,19 @@ def pay_by_upi(pdf: Page, bill: Bill, link: str) -> None:
     x = pdf.l_margin + QR_SIDE + 4
     width = pdf.width - QR_SIDE - 4
     pdf.set_xy(x, top + 4)
-    pdf.text_cell(width, 6, "Pay by UPI", size=11, bold=True, last=True)
+    pdf.text_cell(width, 6, _("Pay by UPI"), size=11, bold=True, last=True)
     pdf.set_x(x)
     pdf.text_cell(
         width,
         5,
-        f"Scan with any UPI app to pay {format_inr(amount_due(bill))}.",
+        _("Scan with any UPI app to pay %(amount)s.") % {"amount": inr(amount_due(bill))},
         size=9,
         last=True,
     )
     pdf.set_x(x)
-    pdf.text_cell(width, 5, f"UPI ID {bill.upi_vpa}", size=9, grey=True, last=True)
+    pdf.text_cell(width, 5, _("UPI ID") + f" {bill.upi_vpa}", size=9, grey=True, last=True)
     pdf.set_x(x)
-    pdf.text_cell(width, 5, f"Note: bill {bill.number}", size=9, grey=True, last=True)
+    pdf.text_cell(
+        width, 5, _("Note: bill %(number)s") % {"number": bill.number}, size=9, grey=True, last=True
+    )
     pdf.set_y(top + QR_SIDE)
