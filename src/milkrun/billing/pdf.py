@@ -325,7 +325,7 @@ def _totals(pdf: Page, bill: Bill) -> None:
 
 
 def _footer(pdf: Page, bill: Bill) -> None:
-    pdf.ln(4)
+    pdf.ln(2)
     if bill.status == "draft":
         note = _("Draft: this bill may still change and is not yet payable.")
     elif bill.status == "void":

@@ -58,19 +58,19 @@ def account(pdf: Page, bill: Bill) -> None:
         )
 
 
-QR_SIDE = 32.0  # mm: scans from a phone held at reading distance
+QR_SIDE = 27.0  # mm: scans from a phone held at reading distance
 
 
 def pay_by_upi(pdf: Page, bill: Bill, link: str) -> None:
     """The UPI QR for the amount due, with the UPI ID for those who type it."""
-    pdf.ln(4)
+    pdf.ln(2)
     if pdf.get_y() + QR_SIDE > pdf.h - pdf.b_margin:
         pdf.add_page()
     top = pdf.get_y()
     pdf.image(io.BytesIO(upi.qr_png(link)), x=pdf.l_margin, y=top, w=QR_SIDE, h=QR_SIDE)
     x = pdf.l_margin + QR_SIDE + 4
     width = pdf.width - QR_SIDE - 4
-    pdf.set_xy(x, top + 4)
+    pdf.set_xy(x, top + 2)
     pdf.text_cell(width, 6, _("Pay by UPI"), size=11, bold=True, last=True)
     pdf.set_x(x)
     pdf.text_cell(
