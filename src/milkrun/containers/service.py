@@ -38,8 +38,8 @@ from milkrun.customers.errors import UnknownCustomer
 from milkrun.customers.models import Customer
 from milkrun.deliveries import idempotency
 from milkrun.deliveries.markers import Marker
-from milkrun.money import to_paise
 from milkrun.deliveries.stops import route_of_stop
+from milkrun.money import to_paise
 
 
 def record_once(
@@ -320,9 +320,7 @@ def delete_type(session: Session, actor: audit.Actor, type_id: int) -> None:
                 session.delete(deposit_product)
         except IntegrityError:
             pass
-    audit.record(
-        session, actor, "container_type.delete", "container_type", type_id, before=before
-    )
+    audit.record(session, actor, "container_type.delete", "container_type", type_id, before=before)
 
 
 def comes_in(session: Session, actor: audit.Actor, product_id: int, type_id: int | None) -> None:

@@ -70,9 +70,7 @@ def create_container_type(
 ) -> ContainerTypeRead:
     """A new kind of returnable container and its deposit (rupees); a name already taken, in
     any case, is 409."""
-    kind = service.create_type(
-        session, actor, name=body.name, deposit_paise=to_paise(body.deposit)
-    )
+    kind = service.create_type(session, actor, name=body.name, deposit_paise=to_paise(body.deposit))
     return ContainerTypeRead.model_validate(kind)
 
 
