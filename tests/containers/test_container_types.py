@@ -39,7 +39,8 @@ def test_a_type_gets_a_deposit_product_with_a_sku_of_its_own(session: Session) -
     skus = [session.get(Product, k.deposit_product_id).sku for k in (first, second)]  # type: ignore[union-attr]
     assert skus == ["DEP-1-L-BOTTLE", "DEP-1-L-BOTTLE-2"]
     deposit = session.get(Product, first.deposit_product_id)
-    assert deposit is not None and not deposit.is_active
+    assert deposit is not None
+    assert not deposit.is_active
     with pytest.raises(ContainerTypeNameTaken):
         service.create_type(session, factories.ACTOR, name="1 l BOTTLE", deposit_paise=1)
 
@@ -58,7 +59,8 @@ def test_renaming_changing_the_deposit_and_retiring_are_audited(session: Session
     service.update_type(session, factories.ACTOR, crate.id, ContainerTypeUpdate(is_active=False))
     assert crate.is_active is False
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-    assert event is not None and event.action == "container_type.update"
+    assert event is not None
+    assert event.action == "container_type.update"
     assert _count(session, AuditEvent) == events + 2
 
 
@@ -130,7 +132,8 @@ def test_the_api_makes_edits_deletes_and_assigns(
     made = client.post(TYPES, json={"name": "Crate", "deposit": "200"}, headers=admin.headers)
     assert made.status_code == 201, made.text
     crate = made.json()
-    assert crate["deposit_paise"] == 20000 and crate["is_active"] is True
+    assert crate["deposit_paise"] == 20000
+    assert crate["is_active"] is True
     again = client.post(TYPES, json={"name": "crate", "deposit": 1}, headers=admin.headers)
     assert again.status_code == 409
     assert again.json()["code"] == "container_type_name_taken"
@@ -144,7 +147,8 @@ def test_the_api_makes_edits_deletes_and_assigns(
     edited = client.patch(
         f"{TYPES}/{crate['id']}", json={"deposit": "150.00"}, headers=admin.headers
     )
-    assert edited.status_code == 200 and edited.json()["deposit_paise"] == 15000
+    assert edited.status_code == 200
+    assert edited.json()["deposit_paise"] == 15000
     assert client.patch(f"{TYPES}/999999", json={}, headers=admin.headers).status_code == 404
 
     product = factories.product(session, sku="CURD5")
