@@ -8,4 +8,5 @@ PAGES_ROUND = [
     ("admin-cash-handovers", "/admin/cash-handovers?date={yesterday}", "admin"),
     ("admin-cash-handovers-today", "/admin/cash-handovers?date={today}", "admin"),
     ("admin-containers", "/admin/containers?date={yesterday}", "admin"),
+    ("admin-container-types", "/admin/containers/types", "admin"),
 ]

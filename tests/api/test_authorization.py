@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.api.app import API_PREFIX
+from milkrun.containers import service as container_service
 from milkrun.notify import outbox
 from milkrun.notify.models import OutboxMessage
 from milkrun.statements import service as statement_service
@@ -167,6 +168,20 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/me/orders/upcoming"): frozenset({CUSTOMER}),
     ("GET", "/me/orders/{order_id}"): frozenset({CUSTOMER}),
     ("POST", "/me/orders/{order_id}/cancel"): frozenset({CUSTOMER}),
+    # the delivery round: a delivery boy records a stop's containers and cash (scope tested in
+    # tests/containers), admins manage container types and read the ledger
+    ("POST", "/delivery-boy/containers"): frozenset({ADMIN, DELIVERY_BOY}),
+    ("POST", "/delivery-boy/cash"): frozenset({ADMIN, DELIVERY_BOY}),
+    ("GET", "/container-types"): frozenset({ADMIN, DELIVERY_BOY}),
+    ("POST", "/container-types"): ADMIN_ONLY,
+    ("PATCH", "/container-types/{type_id}"): ADMIN_ONLY,
+    ("DELETE", "/container-types/{type_id}"): ADMIN_ONLY,
+    ("PUT", "/products/{product_id}/container"): ADMIN_ONLY,
+    ("GET", "/customers/{customer_id}/containers"): ADMIN_ONLY,
+    ("POST", "/containers/lost"): ADMIN_ONLY,
+    ("GET", "/containers/routes"): ADMIN_ONLY,
+    ("GET", "/cash-handovers"): ADMIN_ONLY,
+    ("POST", "/cash-handovers"): ADMIN_ONLY,
     # messages: the outbox, consents, and the provider's webhook
     ("GET", "/outbox"): ADMIN_ONLY,
     ("GET", "/outbox/dead-letters"): ADMIN_ONLY,
@@ -274,6 +289,9 @@ class Records:
             "token": "an-unknown-token",
             "message_id": _message_id(session, other_customer.customer_id),
             "channel": "whatsapp",
+            "type_id": container_service.create_type(
+                session, factories.ACTOR, name="Test crate", deposit_paise=10000
+            ).id,
         }
 
     def url(self, path: str, values: dict[str, int | str] | None = None) -> str:

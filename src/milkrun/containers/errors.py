@@ -21,3 +21,21 @@ class MoreReturnedThanHeld(Conflict):
     """Taking back (or writing off) more containers than the customer holds."""
 
     code = "more_returned_than_held"
+
+
+class ContainerTypeNameTaken(Conflict):
+    """Another container type already has this name."""
+
+    code = "container_type_name_taken"
+
+
+class ContainerTypeInUse(Conflict):
+    """A container type that a product comes in or that has a ledger cannot be deleted."""
+
+    code = "container_type_in_use"
+
+
+class ContainerTypeInactive(Conflict):
+    """A retired container type cannot be chosen for a product."""
+
+    code = "container_type_inactive"

@@ -26,6 +26,8 @@ class ContainerType(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     deposit_paise: Mapped[int] = mapped_column(default=0)
+    # An inactive type is no longer chosen for a product; what customers hold still comes back.
+    is_active: Mapped[bool] = mapped_column(default=True)
     # The product the deposit is billed under (a bill line names a product).
     deposit_product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
 

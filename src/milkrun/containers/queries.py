@@ -24,6 +24,53 @@ def container_types(session: Session) -> Sequence[ContainerType]:
     return session.scalars(select(ContainerType).order_by(ContainerType.name)).all()
 
 
+@dataclass(frozen=True)
+class TypeSummary:
+    """A container type with how many products come in it, how many all customers hold and the
+    deposit held on them."""
+
+    kind: ContainerType
+    products: int
+    held: int
+    deposit_paise: int
+
+
+def type_summaries(
+    session: Session, *, offset: int = 0, limit: int | None = 50
+) -> tuple[list[TypeSummary], int]:
+    """A page of the types (active first, by name) with their totals, and how many in all."""
+    held = (
+        select(
+            ContainerMovement.container_type_id.label("type_id"),
+            HELD.label("held"),
+            func.sum(ContainerMovement.deposit_paise).label("deposit"),
+        )
+        .group_by(ContainerMovement.container_type_id)
+        .subquery("held")
+    )
+    products = (
+        select(Product.container_type_id.label("type_id"), func.count().label("n"))
+        .where(Product.container_type_id.is_not(None))
+        .group_by(Product.container_type_id)
+        .subquery("products")
+    )
+    statement = (
+        select(ContainerType, products.c.n, held.c.held, held.c.deposit)
+        .outerjoin(held, held.c.type_id == ContainerType.id)
+        .outerjoin(products, products.c.type_id == ContainerType.id)
+        .order_by(ContainerType.is_active.desc(), ContainerType.name, ContainerType.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    rows = [
+        TypeSummary(kind=kind, products=int(n or 0), held=int(h or 0), deposit_paise=int(d or 0))
+        for kind, n, h, d in session.execute(statement)
+    ]
+    count = session.scalar(select(func.count()).select_from(ContainerType)) or 0
+    return rows, int(count)
+
+
 def get_type(session: Session, type_id: int) -> ContainerType:
     found = session.get(ContainerType, type_id)
     if found is None:

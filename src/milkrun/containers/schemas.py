@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from milkrun.inputs.fields import RecordId
+from milkrun.inputs.fields import RecordId, Text
+from milkrun.inputs.patching import Patch
+from milkrun.money import Rupees
 
 
 class ContainerCount(BaseModel):
@@ -91,3 +94,32 @@ class ContainerTypeRead(BaseModel):
     id: int
     name: str
     deposit_paise: int
+    is_active: bool
+
+
+class ContainerTypeCreate(BaseModel):
+    """A new kind of returnable container and the deposit on each, in rupees."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Text(80)]
+    deposit: Rupees
+
+
+class ContainerTypeUpdate(Patch):
+    """A type's new name, deposit (for containers given from now on) or ``is_active``."""
+
+    name: Annotated[str, Text(80)] | None = None
+    deposit: Rupees | None = None
+    is_active: bool | None = None
+
+
+class ProductContainer(BaseModel):
+    """The container a product comes in; ``null``: in none (not returnable)."""
+
+    model_config = ConfigDict(extra="forbid")
+    container_type_id: RecordId | None
+
+
+class ProductContainerRead(BaseModel):
+    product_id: int
+    container_type_id: int | None

@@ -8,8 +8,10 @@ than the deposit the customer has paid on that type); a write-off keeps the depo
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -17,9 +19,16 @@ from milkrun.audit import service as audit
 from milkrun.catalog.errors import UnknownProduct
 from milkrun.catalog.models import Product
 from milkrun.containers import queries
-from milkrun.containers.errors import MoreReturnedThanHeld, UnknownContainerType
+from milkrun.containers.errors import (
+    ContainerTypeInactive,
+    ContainerTypeInUse,
+    ContainerTypeNameTaken,
+    MoreReturnedThanHeld,
+    UnknownContainerType,
+)
 from milkrun.containers.models import ContainerMovement, ContainerType, MovementKind
 from milkrun.containers.schemas import (
+    ContainerTypeUpdate,
     LostContainersRequest,
     MovementRead,
     StopContainersRequest,
@@ -30,6 +39,7 @@ from milkrun.customers.models import Customer
 from milkrun.deliveries import idempotency
 from milkrun.deliveries.markers import Marker
 from milkrun.deliveries.stops import route_of_stop
+from milkrun.money import to_paise
 
 
 def record_once(
@@ -192,12 +202,46 @@ def write_off(
     return MovementRead.model_validate(movement)
 
 
+def _name_free(session: Session, name: str, *, but: int | None = None) -> None:
+    taken = session.scalar(
+        select(ContainerType.id).where(
+            func.lower(ContainerType.name) == name.lower(),
+            ContainerType.id != (but or 0),
+        )
+    )
+    if taken is not None:
+        raise ContainerTypeNameTaken(f"There is already a container type named {name}")
+
+
+def _deposit_sku(session: Session, name: str) -> str:
+    """A free SKU for a type's deposit product, made from its name (DEP-1-L-GLASS-BOTTLE)."""
+    base = "DEP-" + (re.sub(r"[^A-Z0-9]+", "-", name.upper()).strip("-")[:30] or "CONTAINER")
+    taken = set(session.scalars(select(Product.sku).where(Product.sku.like(f"{base}%"))))
+    sku, n = base, 1
+    while sku in taken:
+        n += 1
+        sku = f"{base}-{n}"
+    return sku
+
+
 def create_type(
-    session: Session, actor: audit.Actor, *, name: str, deposit_paise: int, sku: str
+    session: Session,
+    actor: audit.Actor,
+    *,
+    name: str,
+    deposit_paise: int,
+    sku: str | None = None,
 ) -> ContainerType:
     """A container type, with the (inactive, never ordered) product its deposits are billed
-    under; ``sku`` is that product's."""
-    product = Product(sku=sku, name=f"Deposit · {name}", unit="deposit", is_active=False)
+    under; ``sku`` is that product's (made from the name when not given). Names are unique,
+    whatever their case (409)."""
+    _name_free(session, name)
+    product = Product(
+        sku=sku or _deposit_sku(session, name),
+        name=f"Deposit · {name}",
+        unit="deposit",
+        is_active=False,
+    )
     session.add(product)
     session.flush()
     kind = ContainerType(name=name, deposit_paise=deposit_paise, deposit_product_id=product.id)
@@ -214,13 +258,83 @@ def create_type(
     return kind
 
 
+def update_type(
+    session: Session, actor: audit.Actor, type_id: int, changes: ContainerTypeUpdate
+) -> ContainerType:
+    """Rename a type, change its deposit (for containers given from now on: deposits already
+    charged keep their amount) or retire it (``is_active``: false): a retired type is no longer
+    chosen for a product, and what customers hold of it still comes back and is refunded."""
+    kind = queries.get_type(session, type_id)
+    before = audit.snapshot(kind)
+    fields = changes.changes()
+    if "name" in fields and fields["name"] != kind.name:
+        _name_free(session, fields["name"], but=kind.id)
+        kind.name = fields["name"]
+        deposit_product = session.get(Product, kind.deposit_product_id)
+        if deposit_product is not None:
+            deposit_product.name = f"Deposit · {kind.name}"
+    if "deposit" in fields:
+        kind.deposit_paise = to_paise(fields["deposit"])
+    if "is_active" in fields:
+        kind.is_active = bool(fields["is_active"])
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "container_type.update",
+        "container_type",
+        kind.id,
+        before=before,
+        after=audit.snapshot(kind),
+    )
+    return kind
+
+
+def delete_type(session: Session, actor: audit.Actor, type_id: int) -> None:
+    """Delete a type made by mistake, with its deposit product. A type that a product comes in,
+    or that any customer has been given (its ledger has a movement), is refused (409): retire it
+    instead."""
+    kind = queries.get_type(session, type_id)
+    products = session.scalar(
+        select(func.count()).select_from(Product).where(Product.container_type_id == type_id)
+    )
+    if products:
+        raise ContainerTypeInUse(
+            f"{products} product{'s' if products != 1 else ''} come in {kind.name}: "
+            "it cannot be deleted, only made inactive"
+        )
+    used = session.scalar(
+        select(ContainerMovement.id).where(ContainerMovement.container_type_id == type_id).limit(1)
+    )
+    if used is not None:
+        raise ContainerTypeInUse(
+            f"Customers have been given {kind.name}: it cannot be deleted, only made inactive"
+        )
+    before = audit.snapshot(kind)
+    deposit_product = session.get(Product, kind.deposit_product_id)
+    session.delete(kind)
+    session.flush()
+    if deposit_product is not None:
+        try:
+            with session.begin_nested():  # kept if anything else names it
+                session.delete(deposit_product)
+        except IntegrityError:
+            pass
+    audit.record(session, actor, "container_type.delete", "container_type", type_id, before=before)
+
+
 def comes_in(session: Session, actor: audit.Actor, product_id: int, type_id: int | None) -> None:
-    """Say that a product comes in a returnable container of a type (or in none)."""
+    """Say that a product comes in a returnable container of a type (or in none). A retired
+    type cannot be chosen (409), unless the product already comes in it."""
     product = session.get(Product, product_id)
     if product is None:
         raise UnknownProduct(f"Product {product_id} does not exist")
     if type_id is not None:
-        _types(session, {type_id})
+        kind = _types(session, {type_id})[type_id]
+        if not kind.is_active and product.container_type_id != type_id:
+            raise ContainerTypeInactive(
+                f"{kind.name} is no longer in use: make it active again to choose it"
+            )
     before = {"container_type_id": product.container_type_id}
     product.container_type_id = type_id
     session.flush()

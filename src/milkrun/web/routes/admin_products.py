@@ -12,9 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from milkrun.catalog import queries, service
 from milkrun.catalog.schemas import BulkPriceChange, PriceCreate, ProductCreate, ProductUpdate
+from milkrun.containers import queries as container_queries
+from milkrun.containers import service as container_service
+from milkrun.containers.errors import UnknownContainerType
 from milkrun.db.pagination import InvalidCursor
 from milkrun.errors import MilkrunError, NotFound
 from milkrun.http.deps import PathId
+from milkrun.inputs.fields import MAX_ID
 from milkrun.subscriptions import reach
 from milkrun.web.forms import FormText, valid_form
 from milkrun.web.pages import AdminVisit, PageVisit
@@ -39,6 +43,7 @@ DONE = {
     "saved": "Product saved.",
     "price": "New price saved.",
     "bulk": "New prices saved.",
+    "container": "Container saved.",
 }
 
 
@@ -196,6 +201,7 @@ def _product_page(
     *,
     edit: dict[str, str] | None = None,
     price_form: dict[str, str] | None = None,
+    container: str | None = None,
     **extra: Any,
 ) -> Response:
     session = visit.session
@@ -220,7 +226,13 @@ def _product_page(
             "is_active": "yes" if product.is_active else "",
         },
         price_form=price_form or {"price": "", "effective_from": ""},
-        **{"error": None, "price_error": None, "done": None, **extra},
+        container_types=[
+            t
+            for t in container_queries.container_types(session)
+            if t.is_active or t.id == product.container_type_id
+        ],
+        container=container if container is not None else str(product.container_type_id or ""),
+        **{"error": None, "price_error": None, "container_error": None, "done": None, **extra},
     )
 
 
@@ -275,3 +287,36 @@ def add_price(
             price_error=found["error"],
         )
     return RedirectResponse(f"/admin/products/{product_id}?done=price#prices", status_code=303)
+
+
+def _container_id(text: str) -> int | None:
+    """The container type chosen in the select; "" is none."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+        raise UnknownContainerType(f"There is no container type {text!r}")
+    return int(text)
+
+
+@router.post("/{product_id}/container", response_model=None)
+def set_container(product_id: PathId, visit: AdminVisit, container: FormText = "") -> Response:
+    """The returnable container the product comes in ("": none)."""
+    try:
+        queries.get_product(visit.session, product_id)
+        type_id = _container_id(container)
+        container_service.comes_in(visit.session, visit.actor, product_id, type_id)
+    except MilkrunError as exc:
+        if isinstance(exc, NotFound):
+            return not_found(visit, exc)
+        found = refused(visit, exc)
+        return _product_page(
+            visit,
+            product_id,
+            found["status_code"],
+            container=container,
+            container_error=found["error"],
+        )
+    return RedirectResponse(
+        f"/admin/products/{product_id}?done=container#container", status_code=303
+    )
