@@ -1,7 +1,7 @@
 """container types can be retired: container_types.is_active
 
 Revision ID: 0019_bottles
-Revises: 0012_delivery_round
+Revises: 0018_gst_documents
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019_bottles"
-down_revision: str | None = "0012_delivery_round"
+down_revision: str | None = "0018_gst_documents"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
