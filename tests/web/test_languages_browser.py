@@ -122,7 +122,7 @@ def test_a_festival_offer_in_kannada(phone: Page, live_server: LiveServer) -> No
             dt.date(2026, 12, 4),
             hubs.dairy.curd.id,
             "Festival special: thick curd",
-            None,
+            "",
             ACTOR,
             EVERY_HUB,
             today=dt.date(2026, 12, 1),
