@@ -19,8 +19,8 @@ from milkrun.audit.models import AuditEvent
 from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.customers.models import Customer
-from milkrun.hubs.scope import EVERY_HUB
 from milkrun.http.deps import TOKEN_COOKIE
+from milkrun.hubs.scope import EVERY_HUB
 from milkrun.offers import service as offer_service
 from milkrun.web import delivery_words
 from milkrun.web.pages import LANGUAGE_COOKIE
@@ -214,7 +214,8 @@ def test_every_text_the_delivery_scripts_draw_is_in_their_word_list() -> None:
     drawn = set()
     for script in ("delivery.js", "delivery-round.js", "delivery-proof.js"):
         source = (STATIC / script).read_text()
-        drawn |= {json.loads(f'"{text}"') for text in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', source)}
+        texts = re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', source)
+        drawn |= {json.loads(f'"{text}"') for text in texts}
     assert len(drawn) > 50
     assert drawn == set(delivery_words.WORDS)
 

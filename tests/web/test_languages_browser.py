@@ -115,7 +115,8 @@ def test_a_festival_offer_in_kannada(phone: Page, live_server: LiveServer) -> No
         hubs = make_two_hubs(session, live_server.settings)
         user = factories.customer_user(session, route=hubs.south, name="Geetha Bhat")
         customer = session.get(Customer, user.customer_id)
-        assert customer is not None and user.phone is not None
+        assert customer is not None
+        assert user.phone is not None
         customer.language = "kn"
         offer_service.create_offer(
             session,
@@ -157,4 +158,3 @@ def test_a_low_wallet_in_hindi(phone: Page, live_server: LiveServer, settings: S
     assert "Low balance" not in wallet.inner_text()
     _fits(phone)
     _shot(phone, "customer-hi-phone.png")
-
