@@ -4,20 +4,31 @@ and dates in the language; the owner's console stays English."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.audit.models import AuditEvent
 from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.customers.models import Customer
 from milkrun.http.deps import TOKEN_COOKIE
+from milkrun.hubs.scope import EVERY_HUB
+from milkrun.offers import service as offer_service
+from milkrun.web import delivery_words
 from milkrun.web.pages import LANGUAGE_COOKIE
 from tests import factories
 from tests.factories import PASSWORD, Login
-from tests.order_book import make_shop
+from tests.order_book import MORNING, TODAY, make_shop
+
+STATIC = Path(delivery_words.__file__).parent / "static"
 
 
 def _log_in(client: TestClient, login: Login) -> None:
@@ -190,3 +201,88 @@ def test_a_customer_who_signs_up_in_kannada_gets_kannada(
     customer = session.scalars(select(Customer).where(Customer.name == "Lakshmi Rao")).one()
     assert customer.language == "kn"  # the messages go in Kannada too
     assert "ಸ್ವಾಗತ!" in client.get(signed_up.headers["location"]).text
+
+
+def _words_of(page: str) -> dict[str, str]:
+    found = re.search(r'<script id="dday-words" type="application/json">(.*?)</script>', page)
+    assert found is not None
+    words: dict[str, str] = json.loads(found.group(1))
+    return words
+
+
+def test_every_text_the_delivery_scripts_draw_is_in_their_word_list() -> None:
+    drawn = set()
+    for script in ("delivery.js", "delivery-round.js", "delivery-proof.js"):
+        source = (STATIC / script).read_text()
+        texts = re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', source)
+        drawn |= {json.loads(f'"{text}"') for text in texts}
+    assert len(drawn) > 50
+    assert drawn == set(delivery_words.WORDS)
+
+
+@pytest.mark.parametrize(
+    ("language", "here", "pending"),
+    [
+        ("hi", "यह स्टॉप यहाँ है", "%(n)s बाकी · ऑफ़लाइन"),
+        ("kn", "ಈ ಸ್ಟಾಪ್ ಇಲ್ಲಿದೆ", "%(n)s ಬಾಕಿ · ಆಫ್‌ಲೈನ್"),
+        ("en", "This stop is here", "Pending %(n)s · offline"),
+    ],
+)
+def test_the_delivery_page_carries_its_scripts_words_in_the_boys_language(
+    client: TestClient, session: Session, language: str, here: str, pending: str
+) -> None:
+    boy = factories.login(session, factories.delivery_boy_user(session))
+    user = session.get(User, boy.user.id)
+    assert user is not None
+    user.language = language
+    session.flush()
+    _log_in(client, boy)
+    page = client.get("/delivery")
+    assert page.status_code == 200
+    words = _words_of(page.text)
+    assert set(words) == set(delivery_words.WORDS)
+    assert words["This stop is here"] == here
+    assert words["Pending %(n)s · offline"] == pending
+    assert "<script>" not in page.text  # data only: the CSP allows no inline script
+
+
+def test_the_thank_you_page_after_paying_online_speaks_the_language(client: TestClient) -> None:
+    client.cookies.set(LANGUAGE_COOKIE, "kn")
+    page = client.get("/b/paid")
+    assert page.status_code == 200
+    assert "<h1>ಧನ್ಯವಾದಗಳು</h1>" in page.text
+    assert "Thank you" not in page.text
+
+
+def test_a_festival_offer_and_its_refusal_in_hindi(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    clock.freeze(MORNING)
+    shop = make_shop(session, settings)
+    _customer_of(session, shop.me).language = "hi"
+    offer = offer_service.create_offer(
+        session,
+        TODAY + dt.timedelta(days=3),
+        shop.dairy.curd.id,
+        "Festival special: thick curd",
+        "",
+        factories.ACTOR,
+        EVERY_HUB,
+        today=TODAY,
+    )
+    session.flush()
+    _log_in(client, shop.me)
+    page = client.get("/me")
+    assert "त्योहार ऑफ़र" in page.text
+    assert "₹35.00 प्रति नग" in page.text
+    assert "Festival offers" not in page.text
+    accepted = client.post(f"/me/offers/{offer.id}/accept", data={"quantity": "2"})
+    assert accepted.status_code == 200
+    assert "त्योहार ऑफ़र ले लिया" in accepted.text
+    assert "आपने 2 मँगाए" in accepted.text
+    again = client.post(f"/me/offers/{offer.id}/accept", data={"quantity": "1"})
+    assert again.status_code == 409
+    assert "आप यह ऑफ़र पहले ही ले चुके हैं।" in again.text
+    gone = client.post("/me/offers/999999/accept", data={"quantity": "1"})
+    assert gone.status_code == 404
+    assert "यह ऑफ़र अब खुला नहीं है।" in gone.text

@@ -19,7 +19,7 @@ from milkrun.db.pagination import InvalidCursor
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import SessionDep, SettingsDep
-from milkrun.languages import N_
+from milkrun.languages import N_, _
 from milkrun.offers import queries as offer_queries
 from milkrun.routing.models import Route
 from milkrun.wallets import queries as wallet_queries
@@ -48,6 +48,13 @@ DONE = {
     "terms": (N_("Your usual changes from {day}."), "subscriptions"),
     "ended": (N_("Cancelled: no more deliveries from {day}."), "subscriptions"),
     "accepted": (N_("{day}: festival offer accepted, it comes with your delivery."), "offers"),
+}
+# Refusals whose English from the domain names a record ("There is no offer 5"): the customer
+# reads a fixed sentence in the page's language instead. Others are translated when the
+# catalogues hold the same text (else English).
+REFUSALS = {
+    "offer_not_found": N_("This offer is no longer open."),
+    "offer_already_accepted": N_("You have already accepted this offer."),
 }
 
 # --- the forms: what was typed, what was done ------------------------------------------------
@@ -161,7 +168,7 @@ class Screen(PageVisit):
     def refuse(self, exc: MilkrunError, attempt: Attempt) -> Response:
         """The page again with why the change was refused; the change is rolled back."""
         mark_failed(self.session, exc)
-        attempt.message = exc.detail
+        attempt.message = _(REFUSALS.get(exc.code, exc.detail))
         return self.show(status_code=exc.status, attempt=attempt)
 
     def back(self, done: str, day: dt.date) -> Response:

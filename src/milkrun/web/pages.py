@@ -33,6 +33,7 @@ from milkrun.http import csrf, hub_guard
 from milkrun.http.deps import TOKEN_COOKIE, SessionDep, SettingsDep, actor_for
 from milkrun.hubs.scope import HubScope
 from milkrun.money import format_inr
+from milkrun.web.delivery_words import delivery_words
 
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
@@ -48,6 +49,8 @@ templates.env.filters["inr"] = lambda paise: format_inr(paise, languages.locale(
 templates.env.filters["day"] = languages.day_text
 templates.env.globals["language_names"] = languages.NAMES
 templates.env.globals["weekday_names"] = languages.weekday_names
+# The delivery page's script texts in the reader's language (a JSON block the scripts read).
+templates.env.globals["delivery_words"] = delivery_words
 # A word stressed inside a translated sentence: "You owe <strong>₹120.00</strong>".
 templates.env.filters["strong"] = lambda text: Markup("<strong>{}</strong>").format(text)
 # The cookie that keeps the language chosen on this browser (an anonymous visitor's, and a

@@ -12,10 +12,15 @@
   "use strict";
 
   const config = JSON.parse(document.getElementById("dday-config").textContent);
+  // The page's words in the reader's language (see delivery.js).
+  const wordsEl = document.getElementById("dday-words");
+  const WORDS = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+  const t = (text, values) =>
+    (WORDS[text] || text).replace(/%\((\w+)\)s/g, (m, k) => (values && k in values ? String(values[k]) : m));
   const FRESH_MS = 2 * 60 * 1000; // an older fix is not where the mark was made
   let fix = null; // { latitude, longitude, accuracy_m, at }
   let denied = false;
-  const pinned = {}; // customer id -> what happened to "this stop is here"
+  const pinned = {}; // customer id -> { sent, text }: what happened to "this stop is here"
 
   function watch() {
     if (!config.proof || !("geolocation" in navigator)) return;
@@ -50,12 +55,12 @@
     const here = where();
     if (here.latitude === undefined) {
       note.textContent = denied
-        ? "Location is off for this page: allow it in the browser to send the door."
-        : "Waiting for the phone's location; try again in a moment.";
+        ? t("Location is off for this page: allow it in the browser to send the door.")
+        : t("Waiting for the phone's location; try again in a moment.");
       return;
     }
     button.disabled = true;
-    note.textContent = "Sending…";
+    note.textContent = t("Sending…");
     fetch(config.locationUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -69,15 +74,16 @@
       .then((response) => response.json().catch(() => null).then((data) => ({ response, data })))
       .then(({ response, data }) => {
         if (response.ok) {
-          pinned[customerId] = "Sent: the owner will approve this location.";
+          pinned[customerId] = { sent: true, text: t("Sent: the owner will approve this location.") };
         } else {
-          pinned[customerId] = `Not sent: ${(data && (data.detail || data.title)) || response.status}`;
+          const why = (data && (data.detail || data.title)) || response.status;
+          pinned[customerId] = { sent: false, text: t("Not sent: %(why)s", { why }) };
           button.disabled = false;
         }
-        note.textContent = pinned[customerId];
+        note.textContent = pinned[customerId].text;
       })
       .catch(() => {
-        note.textContent = "No connection: try again at the door when there is signal.";
+        note.textContent = t("No connection: try again at the door when there is signal.");
         button.disabled = false;
       });
   }
@@ -91,12 +97,12 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "pin-here";
-    button.textContent = "This stop is here";
+    button.textContent = t("This stop is here");
     const note = document.createElement("span");
     note.className = "pin-note";
     note.setAttribute("role", "status");
-    note.textContent = pinned[id] || "";
-    if (pinned[id] && pinned[id].startsWith("Sent")) button.disabled = true;
+    note.textContent = pinned[id] ? pinned[id].text : "";
+    if (pinned[id] && pinned[id].sent) button.disabled = true;
     button.addEventListener("click", () => send(id, button, note));
     box.append(button, note);
     return box;

@@ -13,6 +13,11 @@
   const source = document.getElementById("dday-round");
   if (!source) return;
   const config = JSON.parse(document.getElementById("dday-config").textContent);
+  // The page's words in the reader's language (see delivery.js).
+  const wordsEl = document.getElementById("dday-words");
+  const WORDS = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+  const t = (text, values) =>
+    (WORDS[text] || text).replace(/%\((\w+)\)s/g, (m, k) => (values && k in values ? String(values[k]) : m));
   let data = JSON.parse(source.textContent);
   const KEY = `milkrun.round.${config.scope}.${config.date}`;
   try {
@@ -63,14 +68,14 @@
     if (!config.cashUrl) return null;
 
     const holds = [...types.keys()]
-      .filter((t) => held(id, t) > 0)
-      .map((t) => `${held(id, t)} × ${data.types[t].name}`);
+      .filter((typeId) => held(id, typeId) > 0)
+      .map((typeId) => `${held(id, typeId)} × ${data.types[typeId].name}`);
     const notes = [];
-    if (holds.length) notes.push(`Holds ${holds.join(", ")}`);
+    if (holds.length) notes.push(t("Holds %(bottles)s", { bottles: holds.join(", ") }));
     const bottlesWaiting = waiting.filter((item) => item.round === "containers").length;
-    if (bottlesWaiting) notes.push(el("span", { class: "waiting" }, "bottles waiting to send"));
-    if (cashTaken) notes.push(`${inr.format(cashTaken / 100)} cash taken`);
-    if (cashWaiting) notes.push(el("span", { class: "waiting" }, `${inr.format(cashWaiting / 100)} cash waiting to send`));
+    if (bottlesWaiting) notes.push(el("span", { class: "waiting" }, t("bottles waiting to send")));
+    if (cashTaken) notes.push(t("%(amount)s cash taken", { amount: inr.format(cashTaken / 100) }));
+    if (cashWaiting) notes.push(el("span", { class: "waiting" }, t("%(amount)s cash waiting to send", { amount: inr.format(cashWaiting / 100) })));
 
     const toggle = (which) => () => {
       open[id] = open[id] === which ? undefined : which;
@@ -87,17 +92,17 @@
           ? el(
               "button",
               { type: "button", class: `round-btn${open[id] === "bottles" ? " on" : ""}`, "aria-expanded": String(open[id] === "bottles"), onclick: toggle("bottles") },
-              "Bottles",
+              t("Bottles"),
             )
           : null,
         el(
           "button",
           { type: "button", class: `round-btn${open[id] === "cash" ? " on" : ""}`, "aria-expanded": String(open[id] === "cash"), onclick: toggle("cash") },
-          "Cash",
+          t("Cash"),
         ),
       ),
     );
-    if (errors[id]) box.append(el("p", { class: "order-error", role: "alert" }, `Not saved: ${errors[id]}`));
+    if (errors[id]) box.append(el("p", { class: "order-error", role: "alert" }, t("Not saved: %(why)s", { why: errors[id] })));
     if (open[id] === "bottles") box.append(bottlesPanel(stop, types, api));
     if (open[id] === "cash") box.append(cashPanel(stop, api));
     return box;
@@ -121,17 +126,17 @@
           "div",
           { class: "round-step" },
           el("span", {}, label),
-          el("button", { type: "button", "aria-label": `One less ${label.toLowerCase()}`, onclick: () => set(chosen[field] - 1) }, "−"),
+          el("button", { type: "button", "aria-label": t("One less: %(what)s", { what: label }), onclick: () => set(chosen[field] - 1) }, "−"),
           el("output", { "aria-live": "polite", "data-field": field }, String(chosen[field])),
-          el("button", { type: "button", "aria-label": `One more ${label.toLowerCase()}`, onclick: () => set(chosen[field] + 1) }, "+"),
+          el("button", { type: "button", "aria-label": t("One more: %(what)s", { what: label }), onclick: () => set(chosen[field] + 1) }, "+"),
         );
       };
       return el(
         "div",
         { class: "round-type", "data-type-id": typeId },
         el("strong", {}, data.types[typeId].name),
-        stepper("given", "Given"),
-        stepper("returned", "Back"),
+        stepper("given", t("Given")),
+        stepper("returned", t("Back")),
       );
     });
     const save = () => {
@@ -144,7 +149,7 @@
       delete counts[id];
       api.send(config.containersUrl, { customer_id: id, delivery_date: config.date, containers }, "containers");
     };
-    return el("div", { class: "panel round-panel" }, rows, el("button", { type: "button", class: "save", onclick: save }, "Save bottles"));
+    return el("div", { class: "panel round-panel" }, rows, el("button", { type: "button", class: "save", onclick: save }, t("Save bottles")));
   }
 
   function cashPanel(stop, api) {
@@ -154,7 +159,7 @@
       type: "text",
       inputmode: "decimal",
       name: "cash",
-      "aria-label": "Cash taken (₹)",
+      "aria-label": t("Cash taken (₹)"),
       placeholder: "₹",
       value: typed[id] || "",
       autocomplete: "off",
@@ -167,7 +172,7 @@
       const text = (input.value || "").replace(/[₹,\s]/g, "");
       if (!/^\d{1,7}(\.\d{1,2})?$/.test(text) || Number(text) <= 0) {
         message.hidden = false;
-        message.textContent = "Type the rupees taken, e.g. 500 or 450.50";
+        message.textContent = t("Type the rupees taken, e.g. 500 or 450.50");
         return;
       }
       delete errors[id];
@@ -178,8 +183,8 @@
     return el(
       "div",
       { class: "panel round-panel round-cash" },
-      el("label", {}, "Cash taken ₹ ", input),
-      el("button", { type: "button", class: "save", onclick: save }, "Save cash"),
+      el("label", {}, t("Cash taken ₹") + " ", input),
+      el("button", { type: "button", class: "save", onclick: save }, t("Save cash")),
       message,
     );
   }

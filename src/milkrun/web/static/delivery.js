@@ -17,6 +17,12 @@
   "use strict";
 
   const config = JSON.parse(document.getElementById("dday-config").textContent);
+  // The page's words in the reader's language (web/delivery_words.py, rendered by the template):
+  // t("Pending %(n)s · offline", { n: 2 }); a text missing there stays English.
+  const wordsEl = document.getElementById("dday-words");
+  const WORDS = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+  const t = (text, values) =>
+    (WORDS[text] || text).replace(/%\((\w+)\)s/g, (m, k) => (values && k in values ? String(values[k]) : m));
   let manifests = JSON.parse(document.getElementById("dday-data").textContent);
   const QUEUE_KEY = `milkrun.queue.${config.scope}`;
   // Also named in login.html, which forgets the days (not the queues) when nobody is logged in.
@@ -24,19 +30,19 @@
   const KEPT_DAYS = 3;
   let asOf = readAt(manifests); // by the dairy's clock, in ms
   const REASONS = [
-    ["customer_unavailable", "Not at home"],
-    ["address_not_found", "Address not found"],
-    ["refused", "Refused"],
-    ["out_of_stock", "Out of stock"],
-    ["other", "Other"],
+    ["customer_unavailable", t("Not at home")],
+    ["address_not_found", t("Address not found")],
+    ["refused", t("Refused")],
+    ["out_of_stock", t("Out of stock")],
+    ["other", t("Other")],
   ];
   const REASON_TEXT = Object.fromEntries(REASONS);
   const STATUS_TEXT = {
-    scheduled: "To deliver",
-    delivered: "Delivered",
-    partially_delivered: "Partly delivered",
-    not_delivered: "Not delivered",
-    cancelled: "Cancelled",
+    scheduled: t("To deliver"),
+    delivered: t("Delivered"),
+    partially_delivered: t("Partly delivered"),
+    not_delivered: t("Not delivered"),
+    cancelled: t("Cancelled"),
   };
   // Answers worth retrying: the dairy was busy, or another mark of the order was in progress.
   const RETRY_CODES = new Set(["concurrent_mark", "conflict", "key_in_use", "database_unavailable"]);
@@ -266,7 +272,7 @@
         ) {
           retryLater();
         } else {
-          refused(item, (data && data.detail) || `The dairy refused this mark (${response.status})`);
+          refused(item, (data && data.detail) || t("The dairy refused this mark (%(status)s)", { status: response.status }));
           flush();
         }
       })
@@ -298,16 +304,16 @@
     let text;
     let state;
     if (n === 0) {
-      text = navigator.onLine ? "All saved" : `All saved · offline, stops as of ${clockTime(asOf)}`;
+      text = navigator.onLine ? t("All saved") : t("All saved · offline, stops as of %(time)s", { time: clockTime(asOf) });
       state = "saved";
     } else if (loggedOut) {
-      text = `Pending ${n} · log in again to send`;
+      text = t("Pending %(n)s · log in again to send", { n });
       state = "stuck";
     } else if (!navigator.onLine) {
-      text = `Pending ${n} · offline`;
+      text = t("Pending %(n)s · offline", { n });
       state = "offline";
     } else {
-      text = `Pending ${n} · ${inFlight ? "sending…" : "will retry"}`;
+      text = inFlight ? t("Pending %(n)s · sending…", { n }) : t("Pending %(n)s · will retry", { n });
       state = "pending";
     }
     syncEl.dataset.state = state;
@@ -363,10 +369,10 @@
   function badges(stop) {
     const open = deliverable(stop).length > 0;
     const text = {
-      paused: open ? "Partly on pause" : "On pause – do not deliver",
-      quantity_changed: "Quantity changed",
-      one_time: "Extra one-time order",
-      new_customer: "New customer",
+      paused: open ? t("Partly on pause") : t("On pause – do not deliver"),
+      quantity_changed: t("Quantity changed"),
+      one_time: t("Extra one-time order"),
+      new_customer: t("New customer"),
     };
     return stop.changes.map((change) => el("span", { class: `badge badge-${change}` }, text[change]));
   }
@@ -374,7 +380,7 @@
   function orderLine(order, state) {
     const usual =
       order.usual_quantity !== null && order.usual_quantity !== order.quantity
-        ? el("span", { class: "usual" }, ` (usually ${order.usual_quantity})`)
+        ? el("span", { class: "usual" }, ` ${t("(usually %(quantity)s)", { quantity: order.usual_quantity })}`)
         : null;
     let outcome = STATUS_TEXT[state.status];
     if (state.status === "partially_delivered") outcome += ` ${state.quantity_delivered}`;
@@ -400,7 +406,7 @@
       el(
         "button",
         { type: "button", class: "big ok", onclick: () => markOrder(stop, order, "delivered") },
-        "Delivered",
+        t("Delivered"),
       ),
       order.quantity > 1
         ? el(
@@ -411,7 +417,7 @@
               "aria-expanded": String(panel[order.id] === "partial"),
               onclick: () => toggle(order.id, "partial"),
             },
-            "Partial",
+            t("Partial"),
           )
         : null,
       el(
@@ -422,7 +428,7 @@
           "aria-expanded": String(panel[order.id] === "reason"),
           onclick: () => toggle(order.id, "reason"),
         },
-        "Not delivered",
+        t("Not delivered"),
       ),
     );
     const extra = [];
@@ -436,11 +442,11 @@
         el(
           "div",
           { class: "panel stepper" },
-          el("span", {}, "Delivered"),
-          el("button", { type: "button", "aria-label": "One less", onclick: () => set(qty - 1) }, "−"),
+          el("span", {}, t("Delivered")),
+          el("button", { type: "button", "aria-label": t("One less"), onclick: () => set(qty - 1) }, "−"),
           el("output", { "aria-live": "polite" }, String(qty)),
-          el("button", { type: "button", "aria-label": "One more", onclick: () => set(qty + 1) }, "+"),
-          el("span", {}, `of ${order.quantity}`),
+          el("button", { type: "button", "aria-label": t("One more"), onclick: () => set(qty + 1) }, "+"),
+          el("span", {}, t("of %(quantity)s", { quantity: order.quantity })),
           el(
             "button",
             {
@@ -448,7 +454,7 @@
               class: "save",
               onclick: () => markOrder(stop, order, "partially_delivered", qty),
             },
-            "Save",
+            t("Save"),
           ),
         ),
       );
@@ -458,7 +464,7 @@
         el(
           "div",
           { class: "panel reasons" },
-          el("p", {}, "Why not?"),
+          el("p", {}, t("Why not?")),
           REASONS.map(([code, text]) =>
             el(
               "button",
@@ -480,15 +486,15 @@
   function summary(stop) {
     const orders = deliverable(stop);
     const states = orders.map(effective);
-    if (states.every((s) => s.status === "delivered")) return "Delivered";
+    if (states.every((s) => s.status === "delivered")) return t("Delivered");
     if (states.every((s) => s.status === "not_delivered")) {
       const reasons = [...new Set(states.map((s) => REASON_TEXT[s.reason]))];
-      return `Not delivered · ${reasons.join(", ")}`;
+      return t("Not delivered · %(reasons)s", { reasons: reasons.join(", ") });
     }
     return states
       .map((s, n) =>
         s.status === "partially_delivered"
-          ? `${s.quantity_delivered} of ${orders[n].quantity} delivered`
+          ? t("%(delivered)s of %(quantity)s delivered", { delivered: s.quantity_delivered, quantity: orders[n].quantity })
           : STATUS_TEXT[s.status],
       )
       .join(" · ");
@@ -518,7 +524,7 @@
       el(
         "button",
         { type: "button", class: "change", onclick: () => { reopened.add(stop.customer.id); render(); } },
-        "Change",
+        t("Change"),
       ),
     );
   }
@@ -547,7 +553,7 @@
         "div",
         { class: "stop-who" },
         el("strong", {}, stop.customer.name),
-        el("span", { class: "done-text" }, paused ? "On pause – do not deliver" : "Nothing to deliver today"),
+        el("span", { class: "done-text" }, paused ? t("On pause – do not deliver") : t("Nothing to deliver today")),
       ),
     );
   }
@@ -573,7 +579,7 @@
           el("strong", {}, stop.customer.name),
           el("span", { class: "addr" }, stop.customer.address),
         ),
-        el("a", { class: "call", href: `tel:${stop.customer.phone}`, "aria-label": `Call ${stop.customer.name}` }, "Call"),
+        el("a", { class: "call", href: `tel:${stop.customer.phone}`, "aria-label": t("Call %(name)s", { name: stop.customer.name }) }, t("Call")),
       ),
       stop.changes.length ? el("div", { class: "badges" }, badges(stop)) : null,
       window.milkrunProof ? window.milkrunProof.pinButton(stop) : null,
@@ -584,7 +590,7 @@
       if (order.status === "cancelled") {
         row.classList.add("cancelled");
       } else {
-        if (errors[order.id]) row.append(el("p", { class: "order-error", role: "alert" }, `Not saved: ${errors[order.id]}`));
+        if (errors[order.id]) row.append(el("p", { class: "order-error", role: "alert" }, t("Not saved: %(why)s", { why: errors[order.id] })));
         row.append(...orderActions(stop, order));
       }
       card.append(row);
@@ -594,7 +600,7 @@
         el(
           "button",
           { type: "button", class: "big ok whole", onclick: () => markStop(stop, "delivered") },
-          `All ${open.length} delivered`,
+          t("All %(n)s delivered", { n: open.length }),
         ),
       );
     }
@@ -602,7 +608,7 @@
     if (extras) card.append(extras);
     if (editing) {
       card.append(
-        el("button", { type: "button", class: "change", onclick: () => { reopened.delete(stop.customer.id); render(); } }, "Keep as it was"),
+        el("button", { type: "button", class: "change", onclick: () => { reopened.delete(stop.customer.id); render(); } }, t("Keep as it was")),
       );
     }
     return card;
@@ -613,11 +619,11 @@
     const sheet = el(
       "details",
       { class: "load", open: sheetsOpen.has(manifest.route.id) },
-      el("summary", {}, "Load sheet"),
+      el("summary", {}, t("Load sheet")),
       el(
         "table",
         {},
-        el("thead", {}, el("tr", {}, el("th", {}, "Product"), el("th", { class: "num" }, "Load"), el("th", { class: "num" }, "Left"))),
+        el("thead", {}, el("tr", {}, el("th", {}, t("Product")), el("th", { class: "num" }, t("Load")), el("th", { class: "num" }, t("Left")))),
         el(
           "tbody",
           {},
@@ -664,7 +670,7 @@
           "div",
           { class: "route-head" },
           el("h2", {}, manifest.route.name),
-          el("span", { class: "progress" }, `${finished} of ${open.length} stops done`),
+          el("span", { class: "progress" }, t("%(done)s of %(total)s stops done", { done: finished, total: open.length })),
         ),
         el("div", { class: "bar-track" }, el("div", { class: "bar-fill", style: `width:${open.length ? (100 * finished) / open.length : 100}%` })),
         loadSheet(manifest),
