@@ -95,7 +95,7 @@ def test_the_gst_rates_today_dated_and_a_new_one_from_a_date(
     page = admin_client.get(f"/admin/products/{product.id}")
     assert "Rate in force today: <strong>5.00 %</strong>" in page.text
     assert "No dated GST rates yet." in page.text
-    assert 'action="/admin/products/{}/tax-rates"'.format(product.id) in page.text
+    assert f'action="/admin/products/{product.id}/tax-rates"' in page.text
     assert page.text.count('name="csrf_token"') == page.text.count('method="post"')
     url = f"/admin/products/{product.id}/tax-rates"
 
