@@ -1,6 +1,7 @@
 """The owner's products: the list (with how many), a new product, a product's page (its details
 and HSN code, its dated prices and GST rates, a new price or rate from a date), and many prices
-at once (+₹N or +N %) shown first as a preview of who it reaches, then confirmed. Each change calls the service the API calls."""
+at once (+₹N or +N %) shown first as a preview of who it reaches, then confirmed. Each change
+calls the service the API calls."""
 
 from __future__ import annotations
 
