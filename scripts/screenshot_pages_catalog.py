@@ -8,6 +8,7 @@ PAGES_CATALOG: list[tuple[str, str, str]] = [
     ("admin-products", "/admin/products", "admin"),
     ("admin-product-new", "/admin/products/new", "admin"),
     ("admin-product", "/admin/products/{product_id}", "admin"),
+    ("admin-product-gst", "/admin/products/{taxed_product_id}#gst", "admin"),
     ("admin-prices-bulk", "/admin/products/prices", "admin"),
     ("admin-routes", "/admin/routes", "admin"),
     ("admin-route-new", "/admin/routes/new", "admin"),

@@ -29,7 +29,7 @@ from milkrun import clock
 from milkrun.app import create_app
 from milkrun.auth.models import Role, User
 from milkrun.billing.models import Invoice
-from milkrun.catalog.models import Product
+from milkrun.catalog.models import Product, ProductTaxRate
 from milkrun.config import Settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
@@ -93,6 +93,9 @@ def placeholders(database: Database, settings: Settings) -> dict[str, str]:
             select(Subscription.customer_id).order_by(Subscription.customer_id).limit(1)
         )
         product_id = session.scalar(select(Product.id).order_by(Product.id).limit(1))
+        taxed_product_id = session.scalar(
+            select(ProductTaxRate.product_id).order_by(ProductTaxRate.product_id).limit(1)
+        )
         staff_id = session.scalar(
             select(User.id).where(User.role == Role.delivery_boy).order_by(User.id).limit(1)
         )
@@ -104,6 +107,7 @@ def placeholders(database: Database, settings: Settings) -> dict[str, str]:
         "route_id": str(route_id),
         "customer_id": str(customer_id),
         "product_id": str(product_id),
+        "taxed_product_id": str(taxed_product_id or product_id),
         "staff_id": str(staff_id),
         "today": today.isoformat(),
         "yesterday": today.fromordinal(today.toordinal() - 1).isoformat(),

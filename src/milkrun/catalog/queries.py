@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.catalog import prices
 from milkrun.catalog.errors import ProductNotFound
-from milkrun.catalog.models import Product, ProductPrice
+from milkrun.catalog.models import Product, ProductPrice, ProductTaxRate
 from milkrun.db.pagination import paginate
 
 
@@ -75,3 +75,14 @@ def product_labels(session: Session) -> dict[int, str]:
 def products_on_sale(session: Session) -> Sequence[Product]:
     """Every active product, by id: the choices of a form (all of them, never a page)."""
     return session.scalars(select(Product).where(Product.is_active).order_by(Product.id)).all()
+
+
+def tax_rate_history(session: Session, product_id: int) -> list[ProductTaxRate]:
+    """The product's dated GST rates, the latest start first (a product has a handful)."""
+    return list(
+        session.scalars(
+            select(ProductTaxRate)
+            .where(ProductTaxRate.product_id == product_id)
+            .order_by(ProductTaxRate.effective_from.desc())
+        )
+    )

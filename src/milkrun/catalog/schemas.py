@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -28,6 +28,9 @@ class ProductCreate(BaseModel):
 
 
 class ProductUpdate(Patch):
+    """``hsn_code: null`` clears the HSN code."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset({"hsn_code"})
     name: Annotated[str, Text(120)] | None = None
     unit: Annotated[str, Text(60)] | None = None
     tax_rate: TaxRate | None = None

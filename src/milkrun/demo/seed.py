@@ -21,7 +21,7 @@ from milkrun.auth.models import User
 from milkrun.auth.schemas import UserCreate
 from milkrun.catalog import queries as catalog_queries
 from milkrun.catalog import service as catalog_service
-from milkrun.catalog.schemas import ProductCreate
+from milkrun.catalog.schemas import ProductCreate, TaxRateCreate
 from milkrun.config import Settings, get_settings
 from milkrun.customers import logins as customer_logins
 from milkrun.customers import queries as customer_queries
@@ -63,6 +63,7 @@ PRODUCTS = [
     ("EGG6", "Farm eggs", "pack of 6", "0.00", "48.00", "0407"),
     ("GHEE500", "Cow ghee", "500 ml jar", "12.00", "340.00", "0405"),
 ]
+GHEE_GST_CUT = "5.00"
 # Demo customers who run a business and gave their GSTIN (their bills are B2B).
 REGISTERED = {3: "29AAGFU5055K1ZO", 14: "29AAJCS2318M1Z2"}
 FIRST_NAMES = [
@@ -186,6 +187,16 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
                 actor,
                 today=today,
             )
+    ghee = catalog_queries.product_by_sku(session, "GHEE500")
+    if ghee is not None and not catalog_queries.tax_rate_history(session, ghee.id):
+        # The GST cut on ghee, entered ahead of the month it starts in (the product page).
+        next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        catalog_service.add_tax_rate(
+            session,
+            ghee.id,
+            TaxRateCreate(tax_rate=Decimal(GHEE_GST_CUT), effective_from=next_month),
+            actor,
+        )
 
     rng = random.Random(2026)
     for n in range(CUSTOMERS):

@@ -35,7 +35,7 @@ from milkrun.web.subscription_forms import FormValues
 
 router = APIRouter(prefix="/admin/customers")
 PAGE = 50
-FIELDS = ("name", "phone", "email", "address", "area", "route_id", "password")
+FIELDS = ("name", "phone", "email", "address", "area", "route_id", "gstin", "password")
 CUSTOMER_WORDS = {
     "name": "Name: 1 to 120 characters",
     "phone": "Phone: a mobile or landline number",
@@ -43,6 +43,8 @@ CUSTOMER_WORDS = {
     "address": "Address: 1 to 500 characters",
     "area": "Area or PIN code: 1 to 80 characters",
     "route_id": "Choose a route from the list",
+    "gstin": "GSTIN: 15 characters like 29ABCDE1234F1Z5 (state code, PAN, entity, Z, check), or"
+    " empty",
     "login": "The password needs 8 to 128 characters (or leave it empty: no login)",
 }
 DONE = {
@@ -146,6 +148,8 @@ def _typed(values: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {n: values.get(n, "") for n in ("name", "phone", "address", "area")}
     data["email"] = values.get("email") or None
     data["route_id"] = values.get("route_id") or None
+    # Written in capitals on the certificate; typed in any case, with spaces.
+    data["gstin"] = "".join(values.get("gstin", "").split()).upper() or None
     return data
 
 
@@ -185,6 +189,7 @@ def edit_customer(visit: AdminVisit, customer_id: PathId) -> Response:
         "address": customer.address,
         "area": customer.area,
         "route_id": str(customer.route_id or ""),
+        "gstin": customer.gstin or "",
     }
     return _form(visit, values, customer=customer)
 

@@ -1,6 +1,7 @@
-"""The owner's products: the list (with how many), a new product, a product's page (its details,
-its dated prices, a new price from a date), and many prices at once (+₹N or +N %) shown first
-as a preview of who it reaches, then confirmed. Each change calls the service the API calls."""
+"""The owner's products: the list (with how many), a new product, a product's page (its details
+and HSN code, its dated prices and GST rates, a new price or rate from a date), and many prices
+at once (+₹N or +N %) shown first as a preview of who it reaches, then confirmed. Each change
+calls the service the API calls."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
-from milkrun.catalog import queries, service
-from milkrun.catalog.schemas import BulkPriceChange, PriceCreate, ProductCreate, ProductUpdate
+from milkrun.catalog import queries, service, tax
+from milkrun.catalog.schemas import (
+    BulkPriceChange,
+    PriceCreate,
+    ProductCreate,
+    ProductUpdate,
+    TaxRateCreate,
+)
 from milkrun.containers import queries as container_queries
 from milkrun.containers import service as container_service
 from milkrun.containers.errors import UnknownContainerType
@@ -32,18 +39,21 @@ WORDS = {
     "name": "Give the product a name (up to 120 characters)",
     "unit": "Say the unit it is sold in, e.g. 500 ml pouch (up to 60 characters)",
     "tax_rate": "The tax rate is a percentage from 0 to 100, with at most two decimals",
+    "hsn_code": "The HSN code is 4, 6 or 8 digits, like 0401 for milk or 0405 for ghee",
     "price": "The price is an amount in rupees, like 28 or 28.50",
     "effective_from": "Choose the date the price starts",
     "product_ids": "Tick at least one product",
     "rupees": "Say by how many rupees (like 2 or 1.50; -1 lowers the price)",
     "percent": "Say by what percentage (like 5 or 2.5; -3 lowers the price)",
 }
+TAX_WORDS = WORDS | {"effective_from": "Choose the date the rate starts"}
 DONE = {
     "created": "Product added.",
     "saved": "Product saved.",
     "price": "New price saved.",
     "bulk": "New prices saved.",
     "container": "Container saved.",
+    "tax": "New GST rate saved.",
 }
 
 
@@ -103,6 +113,7 @@ def create_product(
     name: FormText = "",
     unit: FormText = "",
     tax_rate: FormText = "",
+    hsn_code: FormText = "",
     price: FormText = "",
     effective_from: FormText = "",
 ) -> Response:
@@ -111,6 +122,7 @@ def create_product(
         "name": name,
         "unit": unit,
         "tax_rate": tax_rate,
+        "hsn_code": hsn_code,
         "price": price,
         "effective_from": effective_from,
     }
@@ -201,6 +213,7 @@ def _product_page(
     *,
     edit: dict[str, str] | None = None,
     price_form: dict[str, str] | None = None,
+    tax_form: dict[str, str] | None = None,
     container: str | None = None,
     **extra: Any,
 ) -> Response:
@@ -217,22 +230,33 @@ def _product_page(
         product=product,
         history=history,
         current=current,
+        tax_history=queries.tax_rate_history(session, product_id),
+        tax_today=tax.rate_on(session, product_id, visit.today),
         today=visit.today,
         edit=edit
         or {
             "name": product.name,
             "unit": product.unit,
             "tax_rate": f"{product.tax_rate_bps / 100:.2f}",
+            "hsn_code": product.hsn_code or "",
             "is_active": "yes" if product.is_active else "",
         },
         price_form=price_form or {"price": "", "effective_from": ""},
+        tax_form=tax_form or {"tax_rate": "", "effective_from": ""},
         container_types=[
             t
             for t in container_queries.container_types(session)
             if t.is_active or t.id == product.container_type_id
         ],
         container=container if container is not None else str(product.container_type_id or ""),
-        **{"error": None, "price_error": None, "container_error": None, "done": None, **extra},
+        **{
+            "error": None,
+            "price_error": None,
+            "tax_error": None,
+            "container_error": None,
+            "done": None,
+            **extra,
+        },
     )
 
 
@@ -248,14 +272,27 @@ def edit_product(
     name: FormText = "",
     unit: FormText = "",
     tax_rate: FormText = "",
+    hsn_code: FormText = "",
     is_active: FormText = "",
 ) -> Response:
-    edit = {"name": name, "unit": unit, "tax_rate": tax_rate, "is_active": is_active}
+    edit = {
+        "name": name,
+        "unit": unit,
+        "tax_rate": tax_rate,
+        "hsn_code": hsn_code,
+        "is_active": is_active,
+    }
     try:
         queries.get_product(visit.session, product_id)
         data = valid_form(
             ProductUpdate,
-            {"name": name, "unit": unit, "tax_rate": tax_rate or "0", "is_active": bool(is_active)},
+            {
+                "name": name,
+                "unit": unit,
+                "tax_rate": tax_rate or "0",
+                "hsn_code": hsn_code.strip() or None,  # blank clears it
+                "is_active": bool(is_active),
+            },
             WORDS,
         )
         service.update_product(visit.session, product_id, data, visit.actor)
@@ -287,6 +324,26 @@ def add_price(
             price_error=found["error"],
         )
     return RedirectResponse(f"/admin/products/{product_id}?done=price#prices", status_code=303)
+
+
+@router.post("/{product_id}/tax-rates", response_model=None)
+def add_tax_rate(
+    product_id: PathId, visit: AdminVisit, tax_rate: FormText = "", effective_from: FormText = ""
+) -> Response:
+    """A GST rate from a date on: the service POST /api/v1/products/{id}/tax-rates calls."""
+    tax_form = {"tax_rate": tax_rate, "effective_from": effective_from}
+    try:
+        queries.get_product(visit.session, product_id)
+        data = valid_form(TaxRateCreate, blank_to_none(tax_form), TAX_WORDS)
+        service.add_tax_rate(visit.session, product_id, data, visit.actor)
+    except MilkrunError as exc:
+        if isinstance(exc, NotFound):
+            return not_found(visit, exc)
+        found = refused(visit, exc)
+        return _product_page(
+            visit, product_id, found["status_code"], tax_form=tax_form, tax_error=found["error"]
+        )
+    return RedirectResponse(f"/admin/products/{product_id}?done=tax#gst", status_code=303)
 
 
 def _container_id(text: str) -> int | None:
