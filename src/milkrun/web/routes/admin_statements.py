@@ -18,6 +18,7 @@ from milkrun.inputs.fields import MAX_ID
 from milkrun.statements import queries, service
 from milkrun.statements.errors import StatementLineNotFound
 from milkrun.statements.models import LineStatus
+from milkrun.wallets.generation import threshold_of
 from milkrun.web.forms import FormText, record_id
 from milkrun.web.pages import AdminVisit, PageVisit
 
@@ -119,7 +120,13 @@ def upload(
 def confirm(visit: AdminVisit, line_ids: Annotated[list[str] | None, Form()] = None) -> Response:
     try:
         ids = [int(i) for i in line_ids or [] if i.isdigit()]
-        payments = service.confirm_lines(visit.session, ids, visit.actor, zone=visit.settings.zone)
+        payments = service.confirm_lines(
+            visit.session,
+            ids,
+            visit.actor,
+            zone=visit.settings.zone,
+            threshold_paise=threshold_of(visit.settings),
+        )
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
         return show(visit, status_code=exc.status, error=exc.detail)
@@ -171,6 +178,7 @@ def assign(
             visit.actor,
             confirm=bool(confirm),
             zone=visit.settings.zone,
+            threshold_paise=threshold_of(visit.settings),
         )
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
