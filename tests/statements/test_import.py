@@ -96,7 +96,7 @@ def test_confirmed_credits_become_payments_once_and_pay_the_bill(session: Sessio
     )
     service.import_statement(session, content, file_name="a.csv", mapping_name="HDFC", actor=ACTOR)
     line = lines(session)[0]
-    payments = service.confirm_lines(session, [line.id], ACTOR, zone=ZONE)
+    payments = service.confirm_lines(session, [line.id], ACTOR, zone=ZONE, threshold_paise=0)
     assert [(p.customer_id, p.amount_paise, p.method, p.reference) for p in payments] == [
         (asha.id, 168000, "upi", "334512345678")
     ]
@@ -111,7 +111,7 @@ def test_confirmed_credits_become_payments_once_and_pay_the_bill(session: Sessio
     )
 
     with pytest.raises(NothingToConfirm):
-        service.confirm_lines(session, [line.id], ACTOR, zone=ZONE)
+        service.confirm_lines(session, [line.id], ACTOR, zone=ZONE, threshold_paise=0)
     again = service.import_statement(
         session, content, file_name="a.csv", mapping_name="hdfc", actor=ACTOR
     )
@@ -175,8 +175,12 @@ def test_assign_confirm_and_ignore(session: Session) -> None:
     )
     first, second, interest = lines(session)
     assert first.fingerprint != second.fingerprint  # two equal deposits are two credits
-    service.assign_line(session, first.id, asha.id, ACTOR, confirm=True, zone=ZONE)
-    service.assign_line(session, second.id, asha.id, ACTOR, confirm=True, zone=ZONE)
+    service.assign_line(
+        session, first.id, asha.id, ACTOR, confirm=True, zone=ZONE, threshold_paise=0
+    )
+    service.assign_line(
+        session, second.id, asha.id, ACTOR, confirm=True, zone=ZONE, threshold_paise=0
+    )
     service.ignore_line(session, interest.id, ACTOR)
     assert [ln.status for ln in lines(session)] == ["confirmed", "confirmed", "ignored"]
     assert session.scalar(select(func.sum(Payment.amount_paise))) == 80000

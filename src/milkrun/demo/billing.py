@@ -36,6 +36,7 @@ from milkrun.money import to_rupees
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.payments.models import Payment, PaymentMethod
 from milkrun.payments.schemas import PaymentCreate
+from milkrun.wallets.generation import threshold_of
 
 CREDIT = Decimal("250.00")  # what the customer with credit paid over its bill
 
@@ -99,7 +100,13 @@ def seed_billing(
         )
     _payments(session, last_month, actor, today, credit_customer_id, arrears_customer_id)
     # Some of the unpaid bills paid into the bank: a statement imported, partly confirmed.
-    seed_statement(session, today=today, actor=actor, zone=settings.zone)
+    seed_statement(
+        session,
+        today=today,
+        actor=actor,
+        zone=settings.zone,
+        threshold_paise=threshold_of(settings),
+    )
     # This month's days so far are closed too (the scheduler would have closed them each
     # morning): nothing of the past stays unmarked. The month itself stays open.
     close_days(session, this_month, today - dt.timedelta(days=1), today, settings)

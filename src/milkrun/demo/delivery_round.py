@@ -29,6 +29,7 @@ from milkrun.payments import collections
 from milkrun.payments.schemas import CashAtDoorRequest, HandoverConfirm
 from milkrun.routing import queries as routing_queries
 from milkrun.routing.models import Route
+from milkrun.wallets import topups
 
 BOTTLE = "1 l glass bottle"
 BOTTLED_SKU = "FC1000"
@@ -36,7 +37,12 @@ CASH_AMOUNTS = ("500", "1000", "1500", "2000", "760")
 
 
 def seed_delivery_round(
-    session: Session, *, today: dt.date, owner: User, no_cash: frozenset[int] = frozenset()
+    session: Session,
+    *,
+    today: dt.date,
+    owner: User,
+    threshold_paise: int,
+    no_cash: frozenset[int] = frozenset(),
 ) -> None:
     """Seed the round; the customers of ``no_cash`` pay no cash at the door (the demo's
     credit and arrears customers keep their story)."""
@@ -69,7 +75,7 @@ def seed_delivery_round(
             continue
         short = 10000 if n == 0 else 0
         handed = Decimal(line.collected_paise - short) / 100
-        handovers.confirm(
+        topups.confirm_handover(
             session,
             owner_actor,
             HandoverConfirm(
@@ -78,6 +84,8 @@ def seed_delivery_round(
                 handed_over=handed,
                 note="₹100 short: to come from tomorrow's wages" if short else None,
             ),
+            threshold_paise=threshold_paise,
+            today=today,
         )
 
 

@@ -36,6 +36,7 @@ from milkrun.demo.wallets import seed_wallets
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
 from milkrun.routing.schemas import RouteCreate
+from milkrun.wallets.generation import threshold_of
 
 ADMIN_EMAIL = "admin@demo.milkrun.in"
 ADMIN_PASSWORD = "demo-admin-2026"  # noqa: S105 (the demo's published login)
@@ -260,7 +261,13 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
     )
     # Bottles out with customers, cash at the door, yesterday's handover.
     no_cash = frozenset(c for c in (credit, arrears) if c is not None)
-    seed_delivery_round(session, today=today, owner=owner, no_cash=no_cash)
+    seed_delivery_round(
+        session,
+        today=today,
+        owner=owner,
+        threshold_paise=threshold_of(settings),
+        no_cash=no_cash,
+    )
     # Three prepaid households, one running low (its tomorrow is held).
     seed_wallets(session, today=today, settings=settings)
     return logins

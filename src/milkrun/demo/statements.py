@@ -69,7 +69,9 @@ def statement_csv(session: Session, *, today: dt.date) -> bytes:
     return "".join(rows).encode()
 
 
-def seed_statement(session: Session, *, today: dt.date, actor: Actor, zone: ZoneInfo) -> None:
+def seed_statement(
+    session: Session, *, today: dt.date, actor: Actor, zone: ZoneInfo, threshold_paise: int
+) -> None:
     """Import the demo statement once (a second seed finds it imported and does nothing)."""
     done = session.scalar(
         select(StatementImport.id).where(StatementImport.file_name == FILE_NAME).limit(1)
@@ -87,4 +89,4 @@ def seed_statement(session: Session, *, today: dt.date, actor: Actor, zone: Zone
         .limit(2)
     ).all()
     if proposed:
-        service.confirm_lines(session, proposed, actor, zone=zone)
+        service.confirm_lines(session, proposed, actor, zone=zone, threshold_paise=threshold_paise)

@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import secrets
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,7 @@ from milkrun.payments.errors import DuplicateReference, GatewayUnavailable
 from milkrun.payments.gateways.base import LinkRequest, PaymentGateway
 from milkrun.payments.models import Payment
 from milkrun.payments.schemas import PaymentCreate
+from milkrun.wallets import topups
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +225,13 @@ def _create(
 
 
 def record_webhook(
-    session: Session, gateway: PaymentGateway, body: bytes, signature: str | None
+    session: Session,
+    gateway: PaymentGateway,
+    body: bytes,
+    signature: str | None,
+    *,
+    threshold_paise: int,
+    zone: ZoneInfo,
 ) -> str:
     """Apply a gateway webhook: ``recorded`` (a new payment), ``replayed`` (this payment is
     already recorded: a retry) or ``ignored`` (another event, or a link that is not ours).
@@ -231,7 +239,8 @@ def record_webhook(
     Rules: a body not signed with the webhook secret is refused (400) and records nothing; a
     paid link becomes a payment of the bill's customer, by the method the gateway names, with
     the gateway's payment id as its reference (unique: a retry records nothing twice), settled
-    oldest bill first and audited; the link is then ``paid``."""
+    oldest bill first and audited, a top-up for a prepaid customer
+    (``wallets.topups.money_received`` against ``threshold_paise``); the link is then ``paid``."""
     gateway.verify_webhook(body, signature)
     paid = gateway.link_paid(body)
     if paid is None:
@@ -256,6 +265,13 @@ def record_webhook(
             with session.begin_nested():
                 payment = settlement.receive_payment(session, data, WEBHOOK_ACTOR, now=now)
             outcome = "recorded"
+            topups.money_received(
+                session,
+                [invoice.customer_id],
+                WEBHOOK_ACTOR,
+                threshold_paise=threshold_paise,
+                today=now.astimezone(zone).date(),
+            )
         except DuplicateReference:  # the same webhook, delivered twice at once
             payment = session.scalar(select(Payment).where(Payment.reference == paid.payment_id))
     before = audit.snapshot(link)

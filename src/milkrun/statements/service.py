@@ -49,6 +49,7 @@ from milkrun.statements.models import (
 )
 from milkrun.statements.reading import read_statement
 from milkrun.statements.schemas import ImportRead, MappingCreate
+from milkrun.wallets import topups
 
 BATCH = 500
 OPEN = (LineStatus.proposed.value, LineStatus.unmatched.value, LineStatus.ignored.value)
@@ -202,12 +203,15 @@ def confirm_lines(
     actor: Actor,
     *,
     zone: ZoneInfo,
+    threshold_paise: int,
     now: dt.datetime | None = None,
 ) -> list[Payment]:
     """Record the chosen proposed lines as payments, one each (lines decided already are left
     as they are). Rules: the payment's reference is the line's UTR, which a payment uses once;
     the customers' invoices are settled, oldest first; a UPI handle the credit came from is
-    learnt for its customer, so the next credit from it is proposed for them."""
+    learnt for its customer, so the next credit from it is proposed for them; for a prepaid
+    customer it is a top-up (``wallets.topups.money_received``: held days not begun come back,
+    against ``threshold_paise``)."""
     now = now or clock.now()
     lines = session.scalars(
         select(StatementLine)
@@ -244,7 +248,8 @@ def confirm_lines(
         line.decided_by_user_id = actor.user_id
         payments.append(payment)
     session.flush()
-    settlement.settle(session, sorted({p.customer_id for p in payments}))
+    paid_for = sorted({p.customer_id for p in payments})
+    settlement.settle(session, paid_for)
     _learn_handles(session, lines, now)
     allocations = settlement.allocations_of_payments(session, [p.id for p in payments])
     for line, payment in zip(lines, payments, strict=True):
@@ -265,6 +270,13 @@ def confirm_lines(
             },
             customer_id=payment.customer_id,
         )
+    topups.money_received(
+        session,
+        paid_for,
+        actor,
+        threshold_paise=threshold_paise,
+        today=now.astimezone(zone).date(),
+    )
     return payments
 
 
@@ -303,6 +315,7 @@ def assign_line(
     *,
     confirm: bool = False,
     zone: ZoneInfo,
+    threshold_paise: int,
 ) -> StatementLine:
     """The owner names the customer of a line (unmatched, proposed for someone else, or
     ignored); with ``confirm`` it becomes their payment at once."""
@@ -327,7 +340,7 @@ def assign_line(
         customer_id=customer_id,
     )
     if confirm:
-        confirm_lines(session, [line.id], actor, zone=zone)
+        confirm_lines(session, [line.id], actor, zone=zone, threshold_paise=threshold_paise)
     return line
 
 

@@ -2,7 +2,7 @@
 
 A top-up is a payment (``billing.settlement.receive_payment``: it settles the customer's bills
 and is audited there); for a prepaid customer its holds are then decided again, so the days
-not begun come back (``holds.reconsider``)."""
+not begun come back (``topups.money_received``, the rule of every way money comes in)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from milkrun.money import to_paise, to_rupees
 from milkrun.payments.models import Payment
 from milkrun.payments.schemas import PaymentCreate
 from milkrun.payments.service import lock_customer
-from milkrun.wallets import holds
+from milkrun.wallets import holds, topups
 from milkrun.wallets.errors import NotPrepaid
 from milkrun.wallets.schemas import WalletUpdate
 
@@ -75,9 +75,9 @@ def receive_payment(
     """Record a payment (``settlement.receive_payment``); for a prepaid customer it is a top-up:
     the holds of the generated days not begun are decided again and lifted ones regenerated."""
     payment = settlement.receive_payment(session, data, actor, confirm_duplicate=confirm_duplicate)
-    customer = session.get(Customer, payment.customer_id)
-    if customer is not None and customer.is_prepaid:
-        holds.reconsider(session, customer.id, threshold_paise, actor, today=today)
+    topups.money_received(
+        session, [payment.customer_id], actor, threshold_paise=threshold_paise, today=today
+    )
     return payment
 
 

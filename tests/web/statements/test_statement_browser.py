@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from milkrun import clock
 from tests import factories
@@ -107,3 +107,32 @@ def test_the_statement_pages_fit_a_phone(
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     if SHOTS:
         phone_page.screenshot(path=f"{SHOTS}/statement-line-phone.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_owner_saves_a_layout_in_a_browser(
+    browser: Browser, live_server: LiveServer, tmp_path: Path, size: str
+) -> None:
+    admin_phone, _ = statement(live_server, tmp_path)
+    width = 390 if size == "phone" else 1280
+    context = browser.new_context(viewport={"width": width, "height": 844 if width == 390 else 800})
+    page = context.new_page()
+    log_in(page, live_server.url, admin_phone)
+    page.goto(f"{live_server.url}/admin/payments/statements")
+    page.get_by_text("Add a bank’s columns").click()
+    page.get_by_label("Name").fill("Canara current")
+    page.get_by_label("Date column").fill("Txn Date")
+    page.get_by_label("Narration column").fill("Particulars")
+    page.get_by_role("button", name="Save layout").click()
+    expect(page.locator("#statement-error")).to_contain_text("money received")
+    expect(page.get_by_label("Narration column")).to_have_value("Particulars")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/statement-layout-{size}.png", full_page=True)
+    page.get_by_label("Amount column").fill("Amount")
+    page.get_by_label("Cr/Dr column").fill("Cr/Dr")
+    page.get_by_role("button", name="Save layout").click()
+    expect(page.locator("#statement-notice")).to_contain_text("Saved the layout Canara current")
+    expect(page.get_by_label("Layout")).to_have_value("Canara current")
+    context.close()

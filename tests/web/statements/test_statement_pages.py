@@ -120,3 +120,60 @@ def test_only_admins(client: TestClient, customer: Login) -> None:
     assert client.get(PAGE).status_code == 303
     client.cookies.set(TOKEN_COOKIE, customer.token)
     assert client.get(PAGE).status_code in (303, 403)
+
+
+LAYOUT = f"{PAGE}/mappings"
+CANARA = (
+    "Txn Date,Particulars,UTR,Amount,Cr/Dr,Balance\n"
+    "06-12-2026,UPI/334512345690/ASHA IYER,334512345690,450.00,CR,9450.00\n"
+    "06-12-2026,ATM WDL,,1000.00,DR,8450.00\n"
+)
+
+
+def layout(client: TestClient, **fields: str) -> object:
+    return client.post(LAYOUT, data={**fields, "csrf_token": client.page_token()})
+
+
+def test_the_owner_saves_a_layout_and_imports_with_it(
+    admin_client: TestClient, session: Session
+) -> None:
+    saved = layout(
+        admin_client,
+        name="Canara current",
+        date="Txn Date",
+        narration="Particulars",
+        reference="UTR",
+        amount="Amount",
+        type="Cr/Dr",
+    )
+    assert saved.status_code == 303  # type: ignore[attr-defined]
+    page = admin_client.get(saved.headers["location"])  # type: ignore[attr-defined]
+    assert "Saved the layout Canara current" in page.text
+    assert '<option value="Canara current" selected>' in page.text
+    imported = send(admin_client, CANARA, mapping="Canara current")
+    assert imported.status_code == 303  # type: ignore[attr-defined]
+    (line,) = session.scalars(select(StatementLine)).all()
+    assert (line.amount_paise, line.utr) == (45000, "334512345690")
+    # Still offered on the next visit (the last import's layout is the default).
+    assert '<option value="Canara current" selected>' in admin_client.get(PAGE).text
+
+
+def test_a_bad_layout_re_renders_with_what_was_typed_and_saves_nothing(
+    admin_client: TestClient, session: Session
+) -> None:
+    no_money = layout(admin_client, name="Canara", date="Txn Date", narration="Particulars")
+    assert no_money.status_code == 400  # type: ignore[attr-defined]
+    assert "Name the column of the money received" in no_money.text  # type: ignore[attr-defined]
+    assert 'value="Particulars"' in no_money.text  # type: ignore[attr-defined]
+    assert "<details open>" in no_money.text  # type: ignore[attr-defined]
+    no_date = layout(admin_client, name="Canara", narration="Particulars", credit="Deposit")
+    assert no_date.status_code == 400  # type: ignore[attr-defined]
+    assert "Name the statement&#39;s date column" in no_date.text  # type: ignore[attr-defined]
+    assert 'value="Deposit"' in no_date.text  # type: ignore[attr-defined]
+    preset = layout(admin_client, name="HDFC", date="Date", narration="N", credit="C")
+    assert preset.status_code == 409  # type: ignore[attr-defined]
+    assert "exists already" in preset.text  # type: ignore[attr-defined]
+    assert '<option value="Canara"' not in admin_client.get(PAGE).text
+    forged = admin_client.post(LAYOUT, data={"name": "X", "date": "D", "narration": "N"})
+    assert forged.status_code in (400, 403)
+    assert "X — " not in admin_client.get(PAGE).text

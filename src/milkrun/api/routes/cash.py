@@ -18,6 +18,8 @@ from milkrun.payments.schemas import (
     HandoverConfirm,
     HandoverLine,
 )
+from milkrun.wallets import topups
+from milkrun.wallets.generation import threshold_of
 
 router = APIRouter(tags=["cash"])
 
@@ -51,7 +53,18 @@ def handover_sheet(
 
 @router.post("/cash-handovers", response_model=HandoverLine, status_code=201)
 def confirm_handover(
-    body: HandoverConfirm, request: Request, user: AdminUser, session: SessionDep
+    body: HandoverConfirm,
+    request: Request,
+    user: AdminUser,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> HandoverLine:
-    """Confirm what a delivery boy handed over: his collections become cash payments."""
-    return handovers.confirm(session, actor_for(request, user), body)
+    """Confirm what a delivery boy handed over: his collections become cash payments (a
+    top-up for a prepaid customer)."""
+    return topups.confirm_handover(
+        session,
+        actor_for(request, user),
+        body,
+        threshold_paise=threshold_of(settings),
+        today=clock.today(settings.zone),
+    )

@@ -14,6 +14,7 @@ from milkrun.payment_links.errors import GatewayNotConfigured
 from milkrun.payment_links.schemas import PaymentLinkRead, WebhookResult
 from milkrun.payments import gateways
 from milkrun.payments.gateways.base import PaymentGateway
+from milkrun.wallets.generation import threshold_of
 
 router = APIRouter(prefix="/invoices/{invoice_id}", tags=["invoices"])
 webhook = APIRouter(prefix="/webhooks/razorpay", tags=["payments"])
@@ -64,6 +65,13 @@ async def razorpay_webhook(request: Request) -> WebhookResult:
 
     def apply() -> str:
         with database.session_scope(write=True) as session:
-            return service.record_webhook(session, gateway, body, signature)
+            return service.record_webhook(
+                session,
+                gateway,
+                body,
+                signature,
+                threshold_paise=threshold_of(settings),
+                zone=settings.zone,
+            )
 
     return WebhookResult(result=await run_in_threadpool(apply))

@@ -30,6 +30,7 @@ from milkrun.statements.schemas import (
     MappingCreate,
     MappingRead,
 )
+from milkrun.wallets.generation import threshold_of
 
 router = APIRouter(tags=["payment statements"])
 
@@ -96,7 +97,13 @@ def confirm_lines(
 ) -> ConfirmResult:
     """Record the chosen proposed lines as payments (reference: the UTR), settling bills;
     lines decided already are left as they are."""
-    payments = service.confirm_lines(session, body.line_ids, actor, zone=settings.zone)
+    payments = service.confirm_lines(
+        session,
+        body.line_ids,
+        actor,
+        zone=settings.zone,
+        threshold_paise=threshold_of(settings),
+    )
     return ConfirmResult(confirmed=len(payments), payment_ids=[p.id for p in payments])
 
 
@@ -111,7 +118,13 @@ def assign_line(
 ) -> LineRead:
     """Name the customer of a line (``confirm``: record it as their payment at once)."""
     line = service.assign_line(
-        session, line_id, body.customer_id, actor, confirm=body.confirm, zone=settings.zone
+        session,
+        line_id,
+        body.customer_id,
+        actor,
+        confirm=body.confirm,
+        zone=settings.zone,
+        threshold_paise=threshold_of(settings),
     )
     return queries.read_lines(session, [line])[0]
 

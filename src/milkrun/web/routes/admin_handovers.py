@@ -1,6 +1,6 @@
 """Cash handovers for the owner (/admin/cash-handovers): each delivery boy's cash of a day (taken
 at the door, ``payments.collections``), what he handed over, the difference, confirmed through
-the service the JSON API calls (POST /cash-handovers: ``billing.handovers.confirm``)."""
+the service the JSON API calls (POST /cash-handovers: ``wallets.topups.confirm_handover``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from milkrun.billing import handovers
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.payments.schemas import HandoverConfirm
+from milkrun.wallets import topups
+from milkrun.wallets.generation import threshold_of
 from milkrun.web.forms import FormText, form_date, valid_form
 from milkrun.web.pages import AdminVisit, PageVisit
 
@@ -89,7 +91,13 @@ def confirm(
             },
             WORDS,
         )
-        line = handovers.confirm(visit.session, visit.actor, data)
+        line = topups.confirm_handover(
+            visit.session,
+            visit.actor,
+            data,
+            threshold_paise=threshold_of(visit.settings),
+            today=visit.today,
+        )
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
         return show(visit, day, status_code=exc.status, error=exc.detail, typed=typed)

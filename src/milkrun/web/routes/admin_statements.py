@@ -15,10 +15,13 @@ from fastapi.responses import RedirectResponse, Response
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.inputs.fields import MAX_ID
+from milkrun.languages import N_
 from milkrun.statements import queries, service
 from milkrun.statements.errors import StatementLineNotFound
 from milkrun.statements.models import LineStatus
-from milkrun.web.forms import FormText, record_id
+from milkrun.statements.schemas import MappingCreate
+from milkrun.wallets.generation import threshold_of
+from milkrun.web.forms import FormText, record_id, valid_form
 from milkrun.web.pages import AdminVisit, PageVisit
 
 router = APIRouter(prefix="/admin/payments/statements")
@@ -39,6 +42,25 @@ REASONS = {
 }
 
 
+# The form of a new layout: the fields of ``MappingCreate``, with what the owner reads.
+LAYOUT_FIELDS = {
+    "name": ("Name", "e.g. Canara current account", True),
+    "date": ("Date column", "e.g. Txn Date", True),
+    "narration": ("Narration column", "e.g. Description", True),
+    "reference": ("Reference (UTR) column", "optional", False),
+    "credit": ("Credit column (money in)", "or an amount column", False),
+    "debit": ("Debit column", "optional, with a credit column", False),
+    "amount": ("Amount column", "with a Cr/Dr column", False),
+    "type": ("Cr/Dr column", "with an amount column", False),
+    "payer": ("Payer column", "optional", False),
+}
+LAYOUT_WORDS = {
+    "name": N_("Name the layout: letters, digits, spaces, dots and dashes, at most 40"),
+    "date": N_("Name the statement's date column, as its header says"),
+    "narration": N_("Name the statement's narration (description) column, as its header says"),
+}
+
+
 def show(
     visit: PageVisit,
     *,
@@ -48,6 +70,7 @@ def show(
     error: str | None = None,
     mapping: str | None = None,
     notice: str | None = None,
+    layout: dict[str, str] | None = None,
 ) -> Response:
     session = visit.session
     status = status if status in STATUSES else LineStatus.proposed.value
@@ -73,6 +96,8 @@ def show(
         next_link=next_link,
         error=error,
         notice=notice,
+        layout=layout or {},
+        layout_fields=LAYOUT_FIELDS,
     )
 
 
@@ -82,9 +107,16 @@ def statements(
     status: str = LineStatus.proposed.value,
     cursor: str | None = None,
     notice: str = "",
+    mapping: str = "",
 ) -> Response:
     try:
-        return show(visit, status=status, cursor=cursor, notice=notice[:300] or None)
+        return show(
+            visit,
+            status=status,
+            cursor=cursor,
+            notice=notice[:300] or None,
+            mapping=mapping[:40] or None,
+        )
     except MilkrunError as exc:  # a cursor this page did not give out: the first page
         return show(visit, status=status, status_code=exc.status, error=exc.detail)
 
@@ -119,7 +151,13 @@ def upload(
 def confirm(visit: AdminVisit, line_ids: Annotated[list[str] | None, Form()] = None) -> Response:
     try:
         ids = [int(i) for i in line_ids or [] if i.isdigit()]
-        payments = service.confirm_lines(visit.session, ids, visit.actor, zone=visit.settings.zone)
+        payments = service.confirm_lines(
+            visit.session,
+            ids,
+            visit.actor,
+            zone=visit.settings.zone,
+            threshold_paise=threshold_of(visit.settings),
+        )
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
         return show(visit, status_code=exc.status, error=exc.detail)
@@ -171,6 +209,7 @@ def assign(
             visit.actor,
             confirm=bool(confirm),
             zone=visit.settings.zone,
+            threshold_paise=threshold_of(visit.settings),
         )
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
@@ -197,3 +236,41 @@ def record_line(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
         raise StatementLineNotFound(f"There is no statement line {text!r}")
     return int(text)
+
+
+@router.post("/mappings", response_model=None)
+def save_layout(
+    visit: AdminVisit,
+    name: FormText = "",
+    date: FormText = "",
+    narration: FormText = "",
+    reference: FormText = "",
+    credit: FormText = "",
+    debit: FormText = "",
+    amount: FormText = "",
+    type: FormText = "",
+    payer: FormText = "",
+) -> Response:
+    """Save a named column layout (as POST /payment-statement-mappings); it is then offered in
+    the layout choice of the import, chosen already."""
+    typed = {
+        "name": name.strip(),
+        "date": date.strip(),
+        "narration": narration.strip(),
+        "reference": reference.strip(),
+        "credit": credit.strip(),
+        "debit": debit.strip(),
+        "amount": amount.strip(),
+        "type": type.strip(),
+        "payer": payer.strip(),
+    }
+    try:
+        data = valid_form(MappingCreate, {k: v or None for k, v in typed.items()}, LAYOUT_WORDS)
+        saved = service.save_mapping(visit.session, data, visit.actor)
+    except MilkrunError as exc:
+        mark_failed(visit.session, exc)
+        return show(visit, status_code=exc.status, error=exc.detail, layout=typed)
+    notice = f"Saved the layout {saved.name}: choose it to import a statement."
+    return RedirectResponse(
+        "/admin/payments/statements?" + urlencode({"notice": notice, "mapping": saved.name}), 303
+    )
