@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from milkrun.catalog import prices
 from milkrun.catalog.models import Product
 from milkrun.counter_sales.errors import CounterSaleNotFound
 from milkrun.counter_sales.models import CounterSale, CounterSaleLine, SaleMethod, SaleStatus
@@ -121,3 +123,39 @@ def day_totals(session: Session, day: dt.date) -> DayTotals:
         tax_paise=tax,
         voided=voided,
     )
+
+
+# The products offered at the counter: every active product (a dairy sells tens, not thousands).
+MAX_SELLABLE = 200
+
+
+@dataclass(frozen=True)
+class Sellable:
+    product_id: int
+    name: str
+    unit: str
+    price_paise: int
+
+
+def sellable(session: Session, day: dt.date) -> list[Sellable]:
+    """The active products with a price on ``day`` (in one query), by name."""
+    price = prices.in_force(day)
+    rows = session.execute(
+        select(Product.id, Product.name, Product.unit, price.c.price_paise)
+        .join(price, price.c.product_id == Product.id)
+        .where(Product.is_active.is_(True))
+        .order_by(Product.name, Product.id)
+        .limit(MAX_SELLABLE)
+    ).all()
+    return [Sellable(int(i), name, unit, int(paise)) for i, name, unit, paise in rows]
+
+
+def day_sales(session: Session, day: dt.date, *, offset: int, limit: int) -> Sequence[CounterSale]:
+    """A page of the day's sales, newest first (void ones too)."""
+    return session.scalars(
+        select(CounterSale)
+        .where(CounterSale.sale_date == day)
+        .order_by(CounterSale.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()

@@ -1,6 +1,7 @@
 """The month's GSTR-1-style return for the owner (/admin/billing/gstr1?month=YYYY-MM): every
 table of the bills' and the counter sales' return (``counter_sales.returns.gstr1``, the same
-answer as GET /api/v1/billing/gstr1), each with the CSV of exactly its rows (/admin/billing/gstr1/{table}.csv?month=)."""
+answer as GET /api/v1/billing/gstr1), each with the CSV of exactly its rows
+(/admin/billing/gstr1/{table}.csv?month=)."""
 
 from __future__ import annotations
 
