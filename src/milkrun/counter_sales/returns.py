@@ -46,7 +46,7 @@ def gstr1(session: Session, month: dt.date, settings: Settings) -> Return:
     ).all()
     by_hsn = session.execute(
         select(
-            func.coalesce(CounterSaleLine.hsn_code, ""),
+            CounterSaleLine.hsn_code,
             func.min(Product.name),
             CounterSaleLine.tax_rate_bps,
             func.sum(CounterSaleLine.quantity),
@@ -58,7 +58,7 @@ def gstr1(session: Session, month: dt.date, settings: Settings) -> Return:
         .join(CounterSale, CounterSale.id == CounterSaleLine.sale_id)
         .join(Product, Product.id == CounterSaleLine.product_id)
         .where(*live)
-        .group_by(func.coalesce(CounterSaleLine.hsn_code, ""), CounterSaleLine.tax_rate_bps)
+        .group_by(CounterSaleLine.hsn_code, CounterSaleLine.tax_rate_bps)
     ).all()
     tables = {table.name: table for table in found.tables}
     b2cs = _b2cs(tables["b2cs"], by_rate, settings)
