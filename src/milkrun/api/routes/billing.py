@@ -71,8 +71,9 @@ class Gstr1Read(BaseModel):
 def gstr1_month(
     month: MonthQuery, _: AdminUser, session: SessionDep, settings: SettingsDep
 ) -> Gstr1Read:
-    """The month's GSTR-1-style return (bills issued and counter sales made that month): B2B, B2C summary by rate,
-    nil-rated supplies, HSN summary, documents issued per series and cancelled numbers. Money
+    """The month's GSTR-1-style return (bills issued and counter sales made that month): B2B,
+    B2C summary by rate, nil-rated supplies, HSN summary, documents issued per series (the
+    cash-memo series too) and cancelled numbers. Money
     as rupee strings, rates as percentages; prices are tax-inclusive."""
     found = gstr1_return(session, parse_month(month), settings)
     return Gstr1Read(
