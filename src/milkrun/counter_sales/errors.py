@@ -29,7 +29,7 @@ class SaleAlreadyVoid(Conflict):
     code = "counter_sale_already_void"
 
 
-class VoidReasonRequired(InvalidInput):
+class SaleVoidReasonRequired(InvalidInput):
     """Voiding a sale needs a reason (it is listed with the cancelled number)."""
 
-    code = "void_reason_required"
+    code = "counter_sale_void_reason_required"

@@ -19,7 +19,7 @@ from milkrun.counter_sales.errors import (
     EmptySale,
     ProductNotForSale,
     SaleAlreadyVoid,
-    VoidReasonRequired,
+    SaleVoidReasonRequired,
 )
 from milkrun.counter_sales.models import CounterSale, CounterSaleLine, SaleMethod, SaleStatus
 from milkrun.counter_sales.queries import get_sale
@@ -131,7 +131,7 @@ def void_sale(session: Session, actor: Actor, sale_id: int, reason: str) -> Coun
     counting in the day's totals and the GST return."""
     reason = (reason or "").strip()
     if not reason:
-        raise VoidReasonRequired("Say why the sale is void")
+        raise SaleVoidReasonRequired("Say why the sale is void")
     sale = get_sale(session, sale_id)
     if sale.status == SaleStatus.void.value:
         raise SaleAlreadyVoid(f"Cash memo {sale.number} is already void")
