@@ -3,6 +3,8 @@ void, in the day's totals (API and today board) and in the GSTR-1 return; no led
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,14 +20,17 @@ from tests.counter_sales.conftest import Shop
 SALES = "/api/v1/counter-sales"
 
 
-def _sell(client: TestClient, shop: Shop, *lines: tuple[int, int], method: str = "cash") -> dict:
+def _sell(
+    client: TestClient, shop: Shop, *lines: tuple[int, int], method: str = "cash"
+) -> dict[str, Any]:
     answer = client.post(
         SALES,
         json={"lines": [{"product_id": p, "quantity": q} for p, q in lines], "method": method},
         headers=shop.admin.headers,
     )
     assert answer.status_code == 201, answer.text
-    return answer.json()
+    sale: dict[str, Any] = answer.json()
+    return sale
 
 
 def test_a_sale_is_priced_taxed_and_numbered(

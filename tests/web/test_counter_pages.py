@@ -28,7 +28,9 @@ def owner(client: TestClient, shop: Shop) -> Shop:
     return shop
 
 
-def _form(shop: Shop, milk: str = "", ghee: str = "", paneer: str = "", **more: str) -> dict:
+def _form(
+    shop: Shop, milk: str = "", ghee: str = "", paneer: str = "", **more: str
+) -> dict[str, object]:
     return {
         "product_id": [str(shop.ghee.id), str(shop.paneer.id), str(shop.milk.id)],
         "quantity": [ghee, paneer, milk],
