@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # (GST numbers are at most 16 characters, unique per financial year).
     invoice_prefix: str = Field(default="MR", pattern=r"^[A-Za-z0-9]{1,3}$")
     bill_of_supply_prefix: str = Field(default="BOS", pattern=r"^[A-Za-z0-9]{1,3}$")
+    # Counter sales (walk-in, paid at the counter): cash memos in their own series, CM/2627/000001.
+    cash_memo_prefix: str = Field(default="CM", pattern=r"^[A-Za-z0-9]{1,3}$")
     invoice_due_days: int = Field(default=10, ge=0, le=365)
     # UPI on every bill (a QR and a upi://pay link): the dairy's UPI ID (VPA), e.g.
     # nandinidairy@okaxis, and the name UPI apps show (the business name when empty). Without a

@@ -7,6 +7,7 @@ from milkrun.bill_links.models import BillLink
 from milkrun.billing.models import Allocation, Invoice, InvoiceLine, InvoiceSeries
 from milkrun.catalog.models import Product, ProductPrice
 from milkrun.containers.models import ContainerMovement, ContainerType
+from milkrun.counter_sales.models import CounterSale, CounterSaleLine
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryProof, DeliveryStatus, IdempotencyKey
 from milkrun.hubs.models import Holiday, Hub
@@ -31,6 +32,8 @@ __all__ = [
     "CashHandover",
     "ContainerMovement",
     "ContainerType",
+    "CounterSale",
+    "CounterSaleLine",
     "Customer",
     "DayClose",
     "DeliveryProof",

@@ -11,6 +11,7 @@ from milkrun.api.routes import (
     billing,
     cash,
     containers,
+    counter_sales,
     customers,
     day_closes,
     deliveries,
@@ -37,6 +38,7 @@ def build_router() -> APIRouter:
     router.include_router(deliveries.router)
     router.include_router(containers.router)
     router.include_router(cash.router)
+    router.include_router(counter_sales.router)
     router.include_router(shared_delivery_links.router)
     router.include_router(shared_delivery_links.holder)
     for module in (auth, users, customers, products, routes, audit):

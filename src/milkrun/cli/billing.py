@@ -14,6 +14,7 @@ from milkrun.audit.service import Actor
 from milkrun.billing import gstr1, invoicing, months, reconcile, service
 from milkrun.billing.schemas import MONTH_PATTERN, Reconciliation, parse_month
 from milkrun.cli.context import console, errors, refusals, session_scope, settings
+from milkrun.counter_sales import returns as counter_returns
 
 app = typer.Typer(no_args_is_help=True, help="Monthly bills.")
 
@@ -185,7 +186,7 @@ def gstr1_command(
         errors.print(f"[red]No table {table!r}: use one of {', '.join(gstr1.TABLE_NAMES)}[/red]")
         raise typer.Exit(1)
     with session_scope(write=False) as session:
-        found = gstr1.gstr1(session, first, settings())
+        found = counter_returns.gstr1(session, first, settings())
     if table is not None:
         typer.echo(found.table(table).csv(), nl=False)
         return

@@ -27,6 +27,7 @@ from milkrun.customers import logins as customer_logins
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.schemas import CustomerCreate
 from milkrun.demo.billing import seed_billing
+from milkrun.demo.counter import seed_counter
 from milkrun.demo.deliveries import seed_delivery_day
 from milkrun.demo.delivery_round import seed_delivery_round
 from milkrun.demo.hubs import seed_hubs
@@ -270,6 +271,8 @@ def seed(session: Session, *, today: dt.date, settings: Settings | None = None) 
     )
     # Three prepaid households, one running low (its tomorrow is held).
     seed_wallets(session, today=today, settings=settings)
+    # A few walk-in sales at the counter today, one voided.
+    seed_counter(session, today=today, settings=settings, actor=actor)
     return logins
 
 

@@ -19,6 +19,8 @@ from milkrun.catalog.models import Product
 from milkrun.config import Settings
 from milkrun.containers import queries as container_queries
 from milkrun.containers.schemas import RouteDayCount
+from milkrun.counter_sales import queries as counter_queries
+from milkrun.counter_sales.schemas import DayTotals
 from milkrun.customers.models import Customer
 from milkrun.cutoff import cutoff_at
 from milkrun.hubs.scope import EVERY_HUB, HubScope
@@ -122,6 +124,9 @@ class Board:
     containers: list[RouteDayCount] = field(default_factory=list)
     # Cash taken at the door not yet handed over: (collections, paise).
     with_delivery_boys: tuple[int, int] = (0, 0)
+    # The day's counter sales (walk-in, cash memos): the dairy's, on no hub; None for an admin
+    # of one hub.
+    counter: DayTotals | None = None
 
 
 _COLUMN = {
@@ -297,4 +302,5 @@ def board(
         waiting=Waiting(0, []) if scope.is_limited else waiting_for_route(session),
         containers=container_queries.route_day_counts(session, today),
         with_delivery_boys=collections.total_with_delivery_boys(session),
+        counter=None if scope.is_limited else counter_queries.day_totals(session, today),
     )

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from milkrun import clock
 from milkrun.api.deps import ActorDep, AdminUser, SessionDep, SettingsDep
-from milkrun.billing import gstr1, reconcile, service
+from milkrun.billing import reconcile, service
 from milkrun.billing.schemas import (
     MONTH_PATTERN,
     BillingRunRequest,
@@ -18,6 +18,7 @@ from milkrun.billing.schemas import (
     Reconciliation,
     parse_month,
 )
+from milkrun.counter_sales.returns import gstr1 as gstr1_return
 
 router = APIRouter(prefix="/billing", tags=["billing"])
 
@@ -70,10 +71,11 @@ class Gstr1Read(BaseModel):
 def gstr1_month(
     month: MonthQuery, _: AdminUser, session: SessionDep, settings: SettingsDep
 ) -> Gstr1Read:
-    """The month's GSTR-1-style return (bills issued that month): B2B, B2C summary by rate,
-    nil-rated supplies, HSN summary, documents issued per series and cancelled numbers. Money
+    """The month's GSTR-1-style return (bills issued and counter sales made that month): B2B,
+    B2C summary by rate, nil-rated supplies, HSN summary, documents issued per series (the
+    cash-memo series too) and cancelled numbers. Money
     as rupee strings, rates as percentages; prices are tax-inclusive."""
-    found = gstr1.gstr1(session, parse_month(month), settings)
+    found = gstr1_return(session, parse_month(month), settings)
     return Gstr1Read(
         month=month,
         gstin=found.gstin,
@@ -106,7 +108,7 @@ def gstr1_csv(
     settings: SettingsDep,
 ) -> PlainTextResponse:
     """One table of the month's return as CSV (the rows the JSON and the page show)."""
-    found = gstr1.gstr1(session, parse_month(month), settings).table(table)
+    found = gstr1_return(session, parse_month(month), settings).table(table)
     return PlainTextResponse(
         found.csv(),
         media_type="text/csv; charset=utf-8",

@@ -1,6 +1,7 @@
 """The month's GSTR-1-style return for the owner (/admin/billing/gstr1?month=YYYY-MM): every
-table of ``billing.gstr1`` (the same answer as GET /api/v1/billing/gstr1), each with the CSV of
-exactly its rows (/admin/billing/gstr1/{table}.csv?month=)."""
+table of the bills' and the counter sales' return (``counter_sales.returns.gstr1``, the same
+answer as GET /api/v1/billing/gstr1), each with the CSV of exactly its rows
+(/admin/billing/gstr1/{table}.csv?month=)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import datetime as dt
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from milkrun.billing import gstr1
 from milkrun.billing.schemas import month_text
+from milkrun.counter_sales.returns import gstr1 as gstr1_return
 from milkrun.errors import MilkrunError
 from milkrun.web.pages import AdminVisit, PageVisit
 from milkrun.web.routes.admin_billing import month_of
@@ -33,7 +34,7 @@ def gstr1_page(visit: AdminVisit, month: str | None = None) -> Response:
     except MilkrunError as exc:
         error, status_code = exc.detail, exc.status
         chosen = _month(visit, None)
-    found = gstr1.gstr1(visit.session, chosen, visit.settings)
+    found = gstr1_return(visit.session, chosen, visit.settings)
     return visit.render(
         "admin/billing/gstr1.html",
         status_code=status_code,
@@ -48,7 +49,7 @@ def gstr1_page(visit: AdminVisit, month: str | None = None) -> Response:
 def gstr1_csv(visit: AdminVisit, table: str, month: str | None = None) -> Response:
     """One table of the page, as CSV: the same rows."""
     chosen = _month(visit, month)
-    found = gstr1.gstr1(visit.session, chosen, visit.settings).table(table)
+    found = gstr1_return(visit.session, chosen, visit.settings).table(table)
     return Response(
         found.csv(),
         media_type="text/csv; charset=utf-8",
