@@ -14,6 +14,7 @@ from milkrun.api.deps import (
     DEFAULT_LIMIT,
     ActorDep,
     AdminUser,
+    DairyAdmin,
     Cursor,
     IdFilter,
     Limit,
@@ -111,7 +112,7 @@ def list_orders(
 @router.post("/generate", response_model=GenerateReport)
 def generate_orders(
     body: GenerateRequest,
-    _: AdminUser,
+    _: DairyAdmin,
     actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,
