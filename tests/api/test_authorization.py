@@ -182,6 +182,16 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/containers/routes"): ADMIN_ONLY,
     ("GET", "/cash-handovers"): ADMIN_ONLY,
     ("POST", "/cash-handovers"): ADMIN_ONLY,
+    # hubs, holidays and festival offers (object scope tested in tests/hubs)
+    ("GET", "/hubs"): ADMIN_ONLY,
+    ("POST", "/hubs"): ADMIN_ONLY,
+    ("PUT", "/routes/{route_id}/hub"): ADMIN_ONLY,
+    ("PUT", "/users/{user_id}/hub"): ADMIN_ONLY,
+    ("GET", "/holidays"): ADMIN_ONLY,
+    ("POST", "/holidays"): ADMIN_ONLY,
+    ("GET", "/offers"): ADMIN_ONLY,
+    ("POST", "/offers"): ADMIN_ONLY,
+    ("POST", "/customers/{customer_id}/offers/{offer_id}/accept"): ADMIN_ONLY,
     # messages: the outbox, consents, and the provider's webhook
     ("GET", "/outbox"): ADMIN_ONLY,
     ("GET", "/outbox/dead-letters"): ADMIN_ONLY,
