@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.api.app import API_PREFIX
 from milkrun.containers import service as container_service
+from milkrun.hubs.scope import EVERY_HUB
 from milkrun.notify import outbox
 from milkrun.notify.models import OutboxMessage
+from milkrun.offers import service as offer_service
 from milkrun.statements import service as statement_service
 from milkrun.statements.models import StatementLine
 from tests import factories
@@ -301,6 +303,16 @@ class Records:
             "channel": "whatsapp",
             "type_id": container_service.create_type(
                 session, factories.ACTOR, name="Test crate", deposit_paise=10000
+            ).id,
+            "offer_id": offer_service.create_offer(
+                session,
+                clock.today(ZoneInfo("Asia/Kolkata")) + dt.timedelta(days=3),
+                factories.product(session).id,
+                "Festival curd",
+                "",
+                factories.ACTOR,
+                EVERY_HUB,
+                today=clock.today(ZoneInfo("Asia/Kolkata")),
             ).id,
         }
 

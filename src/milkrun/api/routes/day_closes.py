@@ -11,8 +11,8 @@ from milkrun import clock
 from milkrun.api.deps import (
     ActorDep,
     AdminUser,
-    DairyAdmin,
     Cursor,
+    DairyAdmin,
     Limit,
     SessionDep,
     SettingsDep,

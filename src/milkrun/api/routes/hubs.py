@@ -68,9 +68,7 @@ def list_hubs(scope: ScopeDep, session: SessionDep) -> list[HubRead]:
 
 
 @router.post("/hubs", status_code=status.HTTP_201_CREATED, response_model=HubRead)
-def create_hub(
-    body: HubCreate, scope: ScopeDep, actor: ActorDep, session: SessionDep
-) -> HubRead:
+def create_hub(body: HubCreate, scope: ScopeDep, actor: ActorDep, session: SessionDep) -> HubRead:
     """Open a hub (a unique name, any case): 409 ``hub_name_taken``."""
     hub = service.create_hub(session, body.name, actor, scope)
     return _hub_read(session, hub)
