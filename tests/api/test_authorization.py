@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 from milkrun import clock
 from milkrun.api.app import API_PREFIX
 from milkrun.containers import service as container_service
+from milkrun.hubs.scope import EVERY_HUB
 from milkrun.notify import outbox
 from milkrun.notify.models import OutboxMessage
+from milkrun.offers import service as offer_service
 from milkrun.statements import service as statement_service
 from milkrun.statements.models import StatementLine
 from tests import factories
@@ -192,6 +194,16 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/containers/routes"): ADMIN_ONLY,
     ("GET", "/cash-handovers"): ADMIN_ONLY,
     ("POST", "/cash-handovers"): ADMIN_ONLY,
+    # hubs, holidays and festival offers (object scope tested in tests/hubs)
+    ("GET", "/hubs"): ADMIN_ONLY,
+    ("POST", "/hubs"): ADMIN_ONLY,
+    ("PUT", "/routes/{route_id}/hub"): ADMIN_ONLY,
+    ("PUT", "/users/{user_id}/hub"): ADMIN_ONLY,
+    ("GET", "/holidays"): ADMIN_ONLY,
+    ("POST", "/holidays"): ADMIN_ONLY,
+    ("GET", "/offers"): ADMIN_ONLY,
+    ("POST", "/offers"): ADMIN_ONLY,
+    ("POST", "/customers/{customer_id}/offers/{offer_id}/accept"): ADMIN_ONLY,
     # messages: the outbox, consents, and the provider's webhook
     ("GET", "/outbox"): ADMIN_ONLY,
     ("GET", "/outbox/dead-letters"): ADMIN_ONLY,
@@ -302,6 +314,16 @@ class Records:
             "table": "hsn",
             "type_id": container_service.create_type(
                 session, factories.ACTOR, name="Test crate", deposit_paise=10000
+            ).id,
+            "offer_id": offer_service.create_offer(
+                session,
+                clock.today(ZoneInfo("Asia/Kolkata")) + dt.timedelta(days=3),
+                factories.product(session).id,
+                "Festival curd",
+                "",
+                factories.ACTOR,
+                EVERY_HUB,
+                today=clock.today(ZoneInfo("Asia/Kolkata")),
             ).id,
         }
 

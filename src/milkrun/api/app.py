@@ -15,6 +15,7 @@ from milkrun.api.routes import (
     customers,
     day_closes,
     deliveries,
+    hubs,
     invoices,
     notify,
     orders,
@@ -55,6 +56,7 @@ def build_router() -> APIRouter:
     router.include_router(payments.router)
     router.include_router(wallets.router)
     router.include_router(payment_statements.router)
+    router.include_router(hubs.router)
     router.include_router(notify.router)
     router.include_router(notify.webhook)
     router.include_router(payment_links.webhook)

@@ -74,6 +74,16 @@ def admin_scope(user: AdminUser) -> HubScope:
 ScopeDep = Annotated[HubScope, Depends(admin_scope)]
 
 
+def dairy_admin(user: AdminUser) -> User:
+    """An admin of the whole dairy: a job that spans every hub (generation, a billing run or
+    finalize, the day close) is refused to an admin limited to one (403 ``hub_limited_admin``)."""
+    HubScope.of(user).ensure_unlimited("run a job of the whole dairy")
+    return user
+
+
+DairyAdmin = Annotated[User, Depends(dairy_admin)]
+
+
 def get_actor(request: Request, user: CurrentUser) -> Actor:
     return actor_for(request, user)
 

@@ -33,3 +33,12 @@ class OfferRead(BaseModel):
     unit: str
     price: str | None
     accepted: int
+
+
+class AcceptedRead(BaseModel):
+    """A customer's yes to an offer: the one-time order it made."""
+
+    acceptance_id: int
+    order_id: int
+    delivery_date: dt.date
+    quantity: int

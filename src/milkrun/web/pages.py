@@ -229,6 +229,17 @@ def visit_of(*roles: Role) -> Callable[[Request, Session, Settings], PageVisit]:
 
 
 AdminVisit = Annotated[PageVisit, Depends(visit_of(Role.admin))]
+
+
+def dairy_visit(visit: AdminVisit) -> PageVisit:
+    """An admin of the whole dairy: what spans every hub (generating a day, running or
+    finalizing a month's bills) is refused to an admin limited to one (403
+    ``hub_limited_admin``)."""
+    visit.scope.ensure_unlimited("run a job of the whole dairy")
+    return visit
+
+
+DairyVisit = Annotated[PageVisit, Depends(dairy_visit)]
 CustomerVisit = Annotated[PageVisit, Depends(visit_of(Role.customer))]
 DeliveryVisit = Annotated[PageVisit, Depends(visit_of(Role.delivery_boy))]
 

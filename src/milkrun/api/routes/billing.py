@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from milkrun import clock
-from milkrun.api.deps import ActorDep, AdminUser, SessionDep, SettingsDep
+from milkrun.api.deps import ActorDep, AdminUser, DairyAdmin, SessionDep, SettingsDep
 from milkrun.billing import reconcile, service
 from milkrun.billing.schemas import (
     MONTH_PATTERN,
@@ -30,7 +30,7 @@ MonthQuery = Annotated[
 @router.post("/runs", response_model=BillingRunResult)
 def run_billing(
     body: BillingRunRequest,
-    _: AdminUser,
+    _: DairyAdmin,
     actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,

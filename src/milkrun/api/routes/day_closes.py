@@ -12,6 +12,7 @@ from milkrun.api.deps import (
     ActorDep,
     AdminUser,
     Cursor,
+    DairyAdmin,
     Limit,
     SessionDep,
     SettingsDep,
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/day-closes", tags=["deliveries"])
 @router.post("", response_model=DayCloseRead)
 def close_day(
     body: DayCloseRequest,
-    _: AdminUser,
+    _: DairyAdmin,
     actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,

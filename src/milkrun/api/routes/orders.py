@@ -15,6 +15,7 @@ from milkrun.api.deps import (
     ActorDep,
     AdminUser,
     Cursor,
+    DairyAdmin,
     IdFilter,
     Limit,
     PathId,
@@ -111,7 +112,7 @@ def list_orders(
 @router.post("/generate", response_model=GenerateReport)
 def generate_orders(
     body: GenerateRequest,
-    _: AdminUser,
+    _: DairyAdmin,
     actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,

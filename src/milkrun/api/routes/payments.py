@@ -17,6 +17,7 @@ from milkrun.api.deps import (
     Cursor,
     IdFilter,
     Limit,
+    ScopeDep,
     SessionDep,
     SettingsDep,
 )
@@ -95,14 +96,14 @@ def record_payment(
 
 @router.get("/payments", response_model=Page[PaymentRead])
 def list_payments(
-    _: AdminUser,
+    scope: ScopeDep,
     session: SessionDep,
     customer_id: IdFilter = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[PaymentRead]:
     payments, next_cursor = payment_queries.list_payments(
-        session, limit=limit, cursor=cursor, customer_id=customer_id
+        session, limit=limit, cursor=cursor, customer_id=customer_id, scope=scope
     )
     return Page[PaymentRead](items=read_payments(session, payments), next_cursor=next_cursor)
 

@@ -20,7 +20,7 @@ from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.web.errors import InvalidMonth
 from milkrun.web.forms import FormText
-from milkrun.web.pages import AdminVisit, PageVisit
+from milkrun.web.pages import AdminVisit, DairyVisit, PageVisit
 
 router = APIRouter(prefix="/admin/billing")
 PAGE = 50
@@ -88,7 +88,7 @@ def billing_month(
 
 
 @router.post("/run", response_model=None)
-def run_month(visit: AdminVisit, month: FormText = "") -> Response:
+def run_month(visit: DairyVisit, month: FormText = "") -> Response:
     try:
         chosen = month_of(visit, month)
     except MilkrunError as exc:
@@ -103,7 +103,7 @@ def run_month(visit: AdminVisit, month: FormText = "") -> Response:
 
 
 @router.post("/finalize", response_model=None)
-def finalize_month(visit: AdminVisit, month: FormText = "") -> Response:
+def finalize_month(visit: DairyVisit, month: FormText = "") -> Response:
     """Issue every draft of the month; refused (409, said in words) before its last day closed."""
     try:
         chosen = month_of(visit, month)

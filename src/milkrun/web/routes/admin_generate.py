@@ -18,7 +18,7 @@ from milkrun.orders import generate, preview
 from milkrun.orders.schemas import GenerateRequest
 from milkrun.routing import queries as routing_queries
 from milkrun.web.forms import valid_form
-from milkrun.web.pages import AdminVisit, PageVisit
+from milkrun.web.pages import AdminVisit, DairyVisit, PageVisit
 
 router = APIRouter(prefix="/admin/orders/generate")
 WORDS = {"date": "Choose a date to generate (day, month and year)"}
@@ -77,7 +77,7 @@ def generate_page(visit: AdminVisit, date: str | None = None, done: str | None =
 
 
 @router.post("", response_model=None)
-def generate_orders(visit: AdminVisit, date: Annotated[str, Form()] = "") -> Response:
+def generate_orders(visit: DairyVisit, date: Annotated[str, Form()] = "") -> Response:
     try:
         request = valid_form(GenerateRequest, {"date": date}, WORDS)
         report = generate.materialize(visit.session, request.date, visit.actor, trigger="web")

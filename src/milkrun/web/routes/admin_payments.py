@@ -57,7 +57,7 @@ def show(
     session = visit.session
     customer_id = int(customer) if customer.isdigit() else None
     payments, next_cursor = queries.list_payments(
-        session, limit=PAGE, cursor=cursor, customer_id=customer_id
+        session, limit=PAGE, cursor=cursor, customer_id=customer_id, scope=visit.scope
     )
     allocations = settlement.allocations_of_payments(session, [p.id for p in payments])
     rows: list[dict[str, Any]] = []
@@ -81,7 +81,7 @@ def show(
         status_code=status_code,
         rows=rows,
         names=names,
-        total=queries.count_payments(session, customer_id),
+        total=queries.count_payments(session, customer_id, visit.scope),
         first_page=cursor is None,
         next_link=next_link,
         methods=METHODS,
