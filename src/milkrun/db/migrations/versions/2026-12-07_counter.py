@@ -1,7 +1,7 @@
 """counter sales and their cash memos: counter_sales, counter_sale_lines
 
-Revision ID: 0020_counter
-Revises: 0019_bottles
+Revision ID: 0021_counter
+Revises: 0020_gstforms
 Create Date: 2026-12-07
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from milkrun.db.types import UTCDateTime
 
-revision: str = "0020_counter"
-down_revision: str | None = "0019_bottles"
+revision: str = "0021_counter"
+down_revision: str | None = "0020_gstforms"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
