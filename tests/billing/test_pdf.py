@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from milkrun.billing import pdf
 from milkrun.billing.pdf import Bill, BillAdjustment, BillLine, BillPayment, CardRow
+from milkrun.billing.statement import Statement
 
 
 def text_of(document: bytes) -> str:
@@ -120,3 +121,25 @@ def test_a_paid_bill_asks_for_nothing() -> None:
 def test_a_missing_font_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(pdf.MissingFont, match="fonts-dejavu-core"):
         pdf.render(a_bill(), fonts_in=tmp_path)
+
+
+def test_a_prepaid_customers_bill_states_its_wallet() -> None:
+    """The monthly bill of a prepaid customer is the statement of its wallet: what was in it,
+    the top-ups, what the deliveries took, what is left; nothing to pay while it is in credit."""
+    stated = Statement(
+        previous_number="MR/2627/000100",
+        previous_balance_paise=-50000,
+        payments_and_credits_paise=100000,
+        charges_paise=84000,
+        adjustments_paise=0,
+        total_due_paise=-66000,
+    )
+    text = text_of(pdf.render(a_bill(statement=stated, is_prepaid=True)))
+    assert "Your prepaid wallet" in text
+    assert "In the wallet before this bill ₹500.00" in text
+    assert "Top-ups since ₹1,000.00" in text
+    assert "This month's deliveries -₹840.00" in text or "This month's deliveries −₹840.00" in text
+    assert "Left in the wallet ₹660.00" in text
+    assert "this month was paid from your wallet; ₹660.00 is left in it" in text
+    assert "Please pay" not in text
+    assert "Your account" not in text

@@ -81,3 +81,5 @@ class Bill:
     customer_gstin: str | None = None
     # The customer's language (en, hi, kn): the bill's words, dates and amounts.
     language: str = "en"
+    # A prepaid customer (``milkrun.wallets``): the bill states the wallet, not a sum to pay.
+    is_prepaid: bool = False

@@ -330,6 +330,10 @@ def _footer(pdf: Page, bill: Bill) -> None:
         note = _("Draft: this bill may still change and is not yet payable.")
     elif bill.status == "void":
         note = _("This invoice has been cancelled; its number is not reused.")
+    elif bill.is_prepaid and bill.statement is not None and amount_due(bill) <= 0:
+        note = _("Prepaid: this month was paid from your wallet; %(amount)s is left in it.") % {
+            "amount": inr(-amount_due(bill))
+        }
     elif amount_due(bill) > 0 and bill.due_date is not None:
         note = _("Please pay %(amount)s by %(date)s.") % {
             "amount": inr(amount_due(bill)),

@@ -21,7 +21,9 @@ def amount_due(bill: Bill) -> int:
 
 
 def account(pdf: Page, bill: Bill) -> None:
-    """The account the bill states: the balance travels from bill to bill."""
+    """The account the bill states: the balance travels from bill to bill. A prepaid
+    customer's bill is the statement of its wallet: what was in it, the top-ups, what the
+    month's deliveries took, and what is left (the same figures, the other way round)."""
     stated = bill.statement
     if stated is None:
         return
@@ -29,19 +31,30 @@ def account(pdf: Page, bill: Bill) -> None:
     x = pdf.l_margin + pdf.width - label_w - value_w
     pdf.ln(3)
     pdf.set_x(x)
-    pdf.text_cell(label_w + value_w, 5, _("Your account"), size=9, bold=True, last=True)
-    previous = _("Previous balance") + (
-        " (" + _("after %(number)s") % {"number": stated.previous_number} + ")"
-        if stated.previous_number
-        else ""
-    )
-    rows = [
-        (previous, stated.previous_balance_paise, False),
-        (_("Payments and credits since"), stated.payments_and_credits_paise, False),
-        (_("This month's charges"), stated.charges_paise, False),
-        (_("Adjustments"), stated.adjustments_paise, False),
-        (_("Total due"), stated.total_due_paise, True),
-    ]
+    rows: list[tuple[str, int, bool]]
+    if bill.is_prepaid:
+        pdf.text_cell(label_w + value_w, 5, _("Your prepaid wallet"), size=9, bold=True, last=True)
+        rows = [
+            (_("In the wallet before this bill"), -stated.previous_balance_paise, False),
+            (_("Top-ups since"), stated.payments_and_credits_paise, False),
+            (_("This month's deliveries"), -stated.charges_paise, False),
+            (_("Adjustments"), -stated.adjustments_paise, False),
+            (_("Left in the wallet"), -stated.total_due_paise, True),
+        ]
+    else:
+        pdf.text_cell(label_w + value_w, 5, _("Your account"), size=9, bold=True, last=True)
+        previous = _("Previous balance") + (
+            " (" + _("after %(number)s") % {"number": stated.previous_number} + ")"
+            if stated.previous_number
+            else ""
+        )
+        rows = [
+            (previous, stated.previous_balance_paise, False),
+            (_("Payments and credits since"), stated.payments_and_credits_paise, False),
+            (_("This month's charges"), stated.charges_paise, False),
+            (_("Adjustments"), stated.adjustments_paise, False),
+            (_("Total due"), stated.total_due_paise, True),
+        ]
     for label, paise, strong in rows:
         pdf.set_x(x)
         border: Literal[0, 1] | str = "T" if strong else 0

@@ -297,6 +297,9 @@ def milk_card(session: Session, invoice: Invoice) -> list[pdf.CardRow]:
 def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
     """Everything the paper bill shows."""
     stated = statement.statement_of(session, invoice, settings.zone)
+    customer = session.execute(
+        select(Customer.language, Customer.is_prepaid).where(Customer.id == invoice.customer_id)
+    ).one()
     return pdf.Bill(
         business_name=settings.business_name,
         business_address=settings.business_address,
@@ -307,8 +310,8 @@ def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
         customer_id=invoice.customer_id,
         customer_name=invoice.customer_name,
         customer_address=invoice.customer_address,
-        language=session.scalar(select(Customer.language).where(Customer.id == invoice.customer_id))
-        or "en",
+        language=customer.language or "en",
+        is_prepaid=customer.is_prepaid,
         month=invoice.month,
         status=invoice.status,
         number=invoice.number,
