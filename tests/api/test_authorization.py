@@ -156,6 +156,11 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("DELETE", "/invoices/{invoice_id}/links/{link_id}"): ADMIN_ONLY,
     ("POST", "/payments"): ADMIN_ONLY,
     ("GET", "/billing/gstr1"): ADMIN_ONLY,
+    ("GET", "/counter-sales"): ADMIN_ONLY,
+    ("POST", "/counter-sales"): ADMIN_ONLY,
+    ("GET", "/counter-sales/totals"): ADMIN_ONLY,
+    ("GET", "/counter-sales/{sale_id}"): ADMIN_ONLY,
+    ("POST", "/counter-sales/{sale_id}/void"): ADMIN_ONLY,
     ("GET", "/billing/gstr1/{table}.csv"): ADMIN_ONLY,
     ("GET", "/customers/{customer_id}/wallet"): frozenset({ADMIN, OWN}),
     ("PUT", "/customers/{customer_id}/wallet"): ADMIN_ONLY,
@@ -312,6 +317,7 @@ class Records:
             "message_id": _message_id(session, other_customer.customer_id),
             "channel": "whatsapp",
             "table": "hsn",
+            "sale_id": 999_999,  # admins only: whether it exists is not the question here
             "type_id": container_service.create_type(
                 session, factories.ACTOR, name="Test crate", deposit_paise=10000
             ).id,
