@@ -286,3 +286,16 @@ def test_a_festival_offer_and_its_refusal_in_hindi(
     gone = client.post("/me/offers/999999/accept", data={"quantity": "1"})
     assert gone.status_code == 404
     assert "यह ऑफ़र अब खुला नहीं है।" in gone.text
+
+
+def test_a_refusal_of_the_domain_is_in_the_page_language(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    """The domain's own sentence names dates in English; a Hindi page says it in Hindi."""
+    shop = make_shop(session, settings)
+    client.cookies.set(TOKEN_COOKIE, shop.me.token)
+    client.post("/language", data={"language": "hi", "next": "/me"})
+    past = (TODAY - dt.timedelta(days=2)).isoformat()
+    refused = client.post("/me/pauses", data={"start_date": past, "end_date": past})
+    assert refused.status_code in (400, 409)
+    assert "वह दिन बीत चुका है।" in refused.text or "देर हो गई" in refused.text

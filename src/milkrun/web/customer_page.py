@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from milkrun import cutoff
+from milkrun import cutoff, languages
 from milkrun.auth.models import Role
 from milkrun.customers import queries as customer_queries
 from milkrun.cutoff import Window
@@ -55,6 +55,25 @@ DONE = {
 REFUSALS = {
     "offer_not_found": N_("This offer is no longer open."),
     "offer_already_accepted": N_("You have already accepted this offer."),
+}
+# The domains' refusals a customer meets on this page, in words that translate (the domain's own
+# sentence names dates and products, in English; a Hindi or Kannada page shows these instead).
+TRANSLATED_REFUSALS = {
+    "cutoff_passed": N_("Too late: that day is locked after the cut-off time. Call the dairy."),
+    "date_in_past": N_("That day is already past."),
+    "holiday": N_("The dairy does not deliver on that day (a holiday)."),
+    "pause_overlaps": N_("You already have a vacation on some of those days."),
+    "pause_started": N_("That vacation has started: it can be ended, not called off."),
+    "product_inactive": N_("That product is not on sale any more."),
+    "product_not_priced": N_("That product has no price yet for that day."),
+    "nothing_to_change": N_("Nothing to change: that is already so."),
+    "effective_after_end": N_("That date is after the subscription ends."),
+    "end_before_start": N_("The last day is before the first day."),
+    "date_outside_subscription": N_("That day is outside the subscription."),
+    "order_not_open": N_("That order can no longer be changed."),
+    "subscription_order": N_("That delivery comes from a subscription: change the day instead."),
+    "customer_inactive": N_("Your account is not active: call the dairy."),
+    "quantity_needs_schedule": N_("Give a quantity for at least one day."),
 }
 
 # --- the forms: what was typed, what was done ------------------------------------------------
@@ -169,6 +188,8 @@ class Screen(PageVisit):
         """The page again with why the change was refused; the change is rolled back."""
         mark_failed(self.session, exc)
         attempt.message = _(REFUSALS.get(exc.code, exc.detail))
+        if languages.current() != "en" and exc.code in TRANSLATED_REFUSALS:
+            attempt.message = _(TRANSLATED_REFUSALS[exc.code])
         return self.show(status_code=exc.status, attempt=attempt)
 
     def back(self, done: str, day: dt.date) -> Response:
