@@ -5,12 +5,13 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from milkrun.counter_sales.models import SaleMethod
+from milkrun.inputs.fields import RecordId
 
 
 class SaleLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    product_id: int = Field(gt=0)
+    product_id: RecordId
     quantity: int = Field(gt=0, le=999)
 
 

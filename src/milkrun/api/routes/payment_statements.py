@@ -15,6 +15,7 @@ from milkrun.api.deps import (
     Cursor,
     IdFilter,
     Limit,
+    PathId,
     SessionDep,
     SettingsDep,
 )
@@ -109,7 +110,7 @@ def confirm_lines(
 
 @router.put("/payment-statement-lines/{line_id}/customer", response_model=LineRead)
 def assign_line(
-    line_id: int,
+    line_id: PathId,
     body: AssignLine,
     _: AdminUser,
     actor: ActorDep,
@@ -130,7 +131,7 @@ def assign_line(
 
 
 @router.post("/payment-statement-lines/{line_id}/ignore", response_model=LineRead)
-def ignore_line(line_id: int, _: AdminUser, actor: ActorDep, session: SessionDep) -> LineRead:
+def ignore_line(line_id: PathId, _: AdminUser, actor: ActorDep, session: SessionDep) -> LineRead:
     """Set a credit aside: not a customer's money."""
     return queries.read_lines(session, [service.ignore_line(session, line_id, actor)])[0]
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from milkrun import clock
 from milkrun.api.caller import CallerCustomerId, MyCustomerId
-from milkrun.api.deps import ActorDep, AdminUser, SessionDep, SettingsDep
+from milkrun.api.deps import ActorDep, AdminUser, PathId, SessionDep, SettingsDep
 from milkrun.wallets import queries, service
 from milkrun.wallets.generation import threshold_of
 from milkrun.wallets.schemas import WalletRead, WalletUpdate
@@ -28,7 +28,7 @@ def read_wallet(
 
 @router.put("/customers/{customer_id}/wallet", response_model=WalletRead)
 def update_wallet(
-    customer_id: int,
+    customer_id: PathId,
     body: WalletUpdate,
     _: AdminUser,
     actor: ActorDep,

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from milkrun.customers import queries as customer_queries
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import PathId
 from milkrun.notify import consent
 from milkrun.notify import service as notify_service
 from milkrun.notify.models import MessageStatus
@@ -89,7 +90,7 @@ def outbox(
 
 
 @router.post("/messages/{message_id}/retry", response_model=None)
-def retry(visit: AdminVisit, message_id: int) -> Response:
+def retry(visit: AdminVisit, message_id: PathId) -> Response:
     """Send a dead letter (or a skipped message) again; anything else re-renders the outbox
     with the reason and changes nothing."""
     try:
