@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.billing import ledger, reconcile, statement
+from milkrun.billing.billable import BILLED_OUTCOMES
 from milkrun.billing.models import ISSUED_STATUSES, Invoice
 from milkrun.billing.settlement import receive_payment
 from milkrun.orders.models import Order
@@ -242,9 +243,22 @@ def test_the_ledger_and_every_bill_agree(
             at_issue = ledger.ledger(session, customer, ZONE, date_to=bill.issue_date)
             assert stated.total_due_paise == round(Decimal(at_issue.closing_balance) * 100)
             previous_due = stated.total_due_paise
+        session.expire_all()
+        # A late delivery of a November order for a customer with no November bill waits for a
+        # rerun of the closed month (``adjustments.service.record_correction``): never hidden,
+        # reconciliation lists it until then. Anything else reconciles clean.
+        waiting = {
+            order.id
+            for order in made
+            if order.invoice_id is None and order.status in BILLED_OUTCOMES
+        }
         for month in (NOV, DEC):
             report = reconcile.reconcile(session, month)
-            assert report.clean, report
+            if month == NOV and waiting:
+                assert {row.order_id for row in report.delivered_not_billed} == waiting, report
+                assert not report.billed_not_delivered, report
+            else:
+                assert report.clean, report
     finally:
         savepoint.rollback()
         # Rows of this example are gone and their ids will be given out again (SQLite reuses
