@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import hmac
 import random
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -91,10 +92,39 @@ def _mark(session: Session, route: Route, day: dt.date, *, share: float, today: 
         customer.id: (customer.latitude, customer.longitude)
         for customer in session.scalars(select(Customer).where(Customer.id.in_(walked)))
     }
+    marks = {order.id: _outcome_of(order) for order in orders if order.customer_id in walked}
+    if share == 1.0:
+        _every_outcome(orders, marks)
     for order in orders:
-        if order.customer_id in walked:
-            mark = _outcome_of(order).model_copy(update=_where(order, doors[order.customer_id]))
+        if order.id in marks:
+            mark = marks[order.id].model_copy(update=_where(order, doors[order.customer_id]))
             delivery_service.mark_order(session, marker, mark, today=today)
+
+
+def _every_outcome(orders: Sequence[Order], marks: dict[int, MarkRequest]) -> None:
+    """A whole day walked shows every outcome: where the dice gave no 'not at home' (or no
+    short delivery) on a route, its last stop's order has one — the same one on every run."""
+    walked = [order for order in orders if order.id in marks]
+    statuses = {mark.status for mark in marks.values()}
+    if walked and DeliveryOutcome.not_delivered not in statuses:
+        last = walked[-1]
+        marks[last.id] = MarkRequest(
+            order_id=last.id,
+            customer_id=last.customer_id,
+            status=DeliveryOutcome.not_delivered,
+            reason=NotDeliveredReason.customer_unavailable,
+        )
+    short = [o for o in walked[:-1] if o.quantity > 1]
+    if short and DeliveryOutcome.partially_delivered not in statuses:
+        order = short[0]
+        marks[order.id] = MarkRequest(
+            order_id=order.id,
+            customer_id=order.customer_id,
+            status=DeliveryOutcome.partially_delivered,
+            quantity_delivered=order.quantity - 1,
+            reason=NotDeliveredReason.out_of_stock,
+            notes="ran short on the van",
+        )
 
 
 def _where(order: Order, door: tuple[float | None, float | None]) -> dict[str, object]:
