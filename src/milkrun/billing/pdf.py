@@ -15,7 +15,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from pathlib import Path
-from typing import Literal
 
 from fpdf.enums import XPos, YPos
 
@@ -298,20 +297,7 @@ def _totals(pdf: Page, bill: Bill) -> None:
         (_("Payments received"), bill.amount_paid_paise, False),
         (_("Balance due"), bill.balance_due_paise, True),
     ]
-    for label, paise, strong in rows:
-        pdf.set_x(x)
-        border: Literal[0, 1] | str = "T" if strong else 0
-        pdf.text_cell(label_w, 6, label, size=10 if strong else 9, bold=strong, border=border)
-        pdf.text_cell(
-            value_w,
-            6,
-            inr(paise),
-            size=10 if strong else 9,
-            bold=strong,
-            align="R",
-            border=border,
-            last=True,
-        )
+    pdf.amount_rows(x, label_w, value_w, rows)
     if bill.payments:
         pdf.ln(2)
         pdf.text_cell(pdf.width, 5, _("Payments received"), size=9, bold=True, last=True)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from milkrun.billing import upi
 from milkrun.billing.pdf_page import Page, inr
@@ -55,20 +55,7 @@ def account(pdf: Page, bill: Bill) -> None:
             (_("Adjustments"), stated.adjustments_paise, False),
             (_("Total due"), stated.total_due_paise, True),
         ]
-    for label, paise, strong in rows:
-        pdf.set_x(x)
-        border: Literal[0, 1] | str = "T" if strong else 0
-        pdf.text_cell(label_w, 6, label, size=10 if strong else 9, bold=strong, border=border)
-        pdf.text_cell(
-            value_w,
-            6,
-            inr(paise),
-            size=10 if strong else 9,
-            bold=strong,
-            align="R",
-            border=border,
-            last=True,
-        )
+    pdf.amount_rows(x, label_w, value_w, rows)
 
 
 QR_SIDE = 27.0  # mm: scans from a phone held at reading distance

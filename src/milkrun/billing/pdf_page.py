@@ -163,6 +163,20 @@ class Page(FPDF):
             new_y=YPos.NEXT if last else YPos.TOP,
         )
 
+    def amount_rows(
+        self, x: float, label_w: float, value_w: float, rows: list[tuple[str, int, bool]]
+    ) -> None:
+        """A column of labelled amounts at ``x`` (totals, the account): a strong row is bold,
+        larger, with a rule above it."""
+        for label, paise, strong in rows:
+            self.set_x(x)
+            border: Literal[0, 1] | str = "T" if strong else 0
+            size = 10 if strong else 9
+            self.text_cell(label_w, 6, label, size=size, bold=strong, border=border)
+            self.text_cell(
+                value_w, 6, inr(paise), size=size, bold=strong, align="R", border=border, last=True
+            )
+
     def rule(self, gap: float = 2) -> None:
         self.ln(gap)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
