@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -92,6 +93,16 @@ def test_the_printed_logins_work(run_cli: RunCli, new_database_url: Callable[[],
         (seed.DELIVERY_BOYS[0][1], seed.STAFF_PASSWORD, "delivery_boy"),
         ("9845010001", seed.CUSTOMER_PASSWORD, "customer"),
     ]
+    # Printed whole, as typed at the login page (a table narrowed to 80 columns once cut the
+    # e-mail addresses and passwords short with an ellipsis).
+    for text in (
+        seed.ADMIN_EMAIL,
+        seed.ADMIN_PASSWORD,
+        seed.STAFF_PASSWORD,
+        seed.CUSTOMER_PASSWORD,
+    ):
+        assert text in result.output, text
+    assert "…" not in result.output
     database = Database(url)
     try:
         settings = Settings(env="test", database_url=url, secret_key=TEST_SECRET)
@@ -106,3 +117,29 @@ def test_the_printed_logins_work(run_cli: RunCli, new_database_url: Callable[[],
                 assert me.json()["role"] == role
     finally:
         database.dispose()
+
+
+def test_the_logins_are_printed_whole_on_a_narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` prints through a pipe, where rich assumes 80 columns: the table once cut the
+    e-mail addresses and passwords short with an ellipsis ("admin@demo.milkru…")."""
+    import io
+
+    from rich.console import Console
+
+    from milkrun.cli import demo
+
+    out = io.StringIO()
+    monkeypatch.setattr(demo, "console", Console(file=out, width=80))
+    logins = seed.Logins(
+        admin=(seed.ADMIN_EMAIL, seed.ADMIN_PASSWORD),
+        hub_admin=("jayanagar@demo.milkrun.in", "demo-hub-2026"),
+        delivery_boys=[("Ravi Kumar", "+919000000001", seed.STAFF_PASSWORD)],
+        customers=[("Manoj Kulkarni", "+919845010003", seed.CUSTOMER_PASSWORD)],
+    )
+    demo._print_logins(logins)
+    printed = out.getvalue()
+    for text in (seed.ADMIN_EMAIL, "jayanagar@demo.milkrun.in", seed.ADMIN_PASSWORD):
+        assert text in printed, printed
+    for text in (seed.STAFF_PASSWORD, seed.CUSTOMER_PASSWORD, "+919845010003"):
+        assert text in printed, printed
+    assert "…" not in printed

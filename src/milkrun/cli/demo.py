@@ -20,18 +20,23 @@ app = typer.Typer(no_args_is_help=True, help="The demo dairy.")
 
 
 def _print_logins(logins: Logins) -> None:
-    table = Table(title="Demo logins (phone or email, password)")
-    table.add_column("Role")
-    table.add_column("Name")
-    table.add_column("Username")
-    table.add_column("Password")
-    table.add_row("admin", "Priya (owner)", logins.admin[0], logins.admin[1])
+    rows = [("admin", "Priya (owner)", *logins.admin)]
     if logins.hub_admin:
-        table.add_row("admin, Jayanagar hub only", "Shwetha", *logins.hub_admin)
-    for name, phone, password in logins.delivery_boys:
-        table.add_row("delivery boy", name, phone, password)
-    for name, phone, password in logins.customers:
-        table.add_row("customer", name, phone, password)
+        rows.append(("admin, Jayanagar hub only", "Shwetha", *logins.hub_admin))
+    rows += [
+        ("delivery boy", name, phone, password) for name, phone, password in logins.delivery_boys
+    ]
+    rows += [("customer", name, phone, password) for name, phone, password in logins.customers]
+    table = Table(title="Demo logins (phone or email, password)")
+    # The username and the password are what a newcomer types: never cut short, even when the
+    # terminal is narrow (or not a terminal: rich then assumes 80 columns); the others fold.
+    table.add_column("Role", overflow="fold")
+    table.add_column("Name", overflow="fold")
+    for column, title in ((2, "Username"), (3, "Password")):
+        widest = max(len(row[column]) for row in rows)
+        table.add_column(title, no_wrap=True, min_width=widest)
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 
