@@ -63,3 +63,24 @@ def test_an_english_bill_stays_english() -> None:
 def test_missing_noto_fonts_say_how_to_install_them(tmp_path: Path) -> None:
     with pytest.raises(pdf.MissingFont, match="fonts-noto-core"):
         pdf.render(a_bill(language="hi"), scripts_in=tmp_path)
+
+
+def test_a_hindi_name_and_a_kannada_address_on_an_english_bill() -> None:
+    """Each script's font is embedded only when the bill's texts need it (registering all four
+    Noto files for every bill tripled its time); a name or an address in another script still
+    finds its font on an English bill."""
+    document = pdf.render(
+        a_bill(customer_name="आशा अय्यर", customer_address="ಜಯನಗರ 4ನೇ ಬ್ಲಾಕ್, Bengaluru")
+    )
+    text = words_of(document)
+    assert "आशा अय्यर" in text
+    assert "ಜಯನಗರ" in text
+    assert b"NotoSansDevanagari" in document
+    assert b"NotoSansKannada" in document
+
+
+def test_an_english_bill_in_latin_letters_embeds_no_script_font() -> None:
+    document = pdf.render(a_bill())
+    assert b"NotoSans" not in document
+    assert b"DejaVuSans" in document
+    assert pdf.scripts_needed(a_bill(language="kn")) == {"NotoKannada"}

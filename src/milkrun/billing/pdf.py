@@ -13,7 +13,9 @@ English, Hindi or Kannada, through ``milkrun.languages``).
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from fpdf.enums import XPos, YPos
@@ -36,6 +38,7 @@ from milkrun.billing.pdf_page import (
     noto_dir,
     percent,
     period,
+    scripts_in,
     weekday_initials,
 )
 from milkrun.languages import N_, _
@@ -46,13 +49,41 @@ _TITLES = (N_("TAX INVOICE"), N_("BILL OF SUPPLY"), N_("INVOICE-CUM-BILL OF SUPP
 __all__ = ["Bill", "BillAdjustment", "BillLine", "BillPayment", "CardRow", "MissingFont", "render"]
 
 
+# The script a language's words are written in (its Noto family in ``pdf_page.SCRIPT_FONTS``).
+LANGUAGE_SCRIPTS = {"hi": "NotoDevanagari", "kn": "NotoKannada"}
+
+
 def render(bill: Bill, *, fonts_in: Path | None = None, scripts_in: Path | None = None) -> bytes:
     """The bill as PDF bytes, in the customer's language."""
     with languages.speaking(bill.language):
+        scripts = check_script_fonts(scripts_in or noto_dir())
+        needed = scripts_needed(bill)
         pdf = Page(
-            check_fonts(fonts_in or font_dir()), check_script_fonts(scripts_in or noto_dir())
+            check_fonts(fonts_in or font_dir()),
+            {family: styles for family, styles in scripts.items() if family in needed},
         )
         return _render(bill, pdf)
+
+
+def scripts_needed(bill: Bill) -> set[str]:
+    """The script fonts the bill needs: its language's, and any its texts are written in (a
+    Hindi name or a Kannada address on an English bill)."""
+    needed = scripts_in(_texts(bill))
+    if bill.language in LANGUAGE_SCRIPTS:
+        needed.add(LANGUAGE_SCRIPTS[bill.language])
+    return needed
+
+
+def _texts(value: object) -> Iterator[str]:
+    """Every text in the bill's data (its dataclasses, lists and strings)."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from _texts(getattr(value, item.name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
 
 
 def _render(bill: Bill, pdf: Page) -> bytes:
