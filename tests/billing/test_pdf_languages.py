@@ -84,3 +84,28 @@ def test_an_english_bill_in_latin_letters_embeds_no_script_font() -> None:
     assert b"NotoSans" not in document
     assert b"DejaVuSans" in document
     assert pdf.scripts_needed(a_bill(language="kn")) == {"NotoKannada"}
+
+
+def test_a_routes_bills_in_one_pdf_each_in_its_language() -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    bills = [
+        a_bill(customer_name="Asha Iyer"),
+        a_bill(language="hi", customer_name="आशा अय्यर", number="MR/2627/000124"),
+        a_bill(language="kn", customer_name="Ravi K", number="MR/2627/000125"),
+    ]
+    document = pdf.render_all(bills, "Route 1 — November 2026")
+    pages = PdfReader(io.BytesIO(document)).pages
+    texts = [CONTROL.sub("", page.extract_text()) for page in pages]
+    assert len(pages) == 3
+    assert "Bill to" in texts[0]
+    assert "Asha Iyer" in texts[0]
+    assert "बिल प्राप्तकर्ता" in texts[1]
+    assert "MR/2627/000124" in texts[1]
+    assert "ಬಿಲ್ ಪಡೆಯುವವರು" in texts[2]
+    assert "Ravi K" in texts[2]
+    # After the Kannada bill's words the digits are DejaVu's again.
+    assert "17 18 19 20 21 22 23 24 25 26 27 28 29 30" in texts[2]
+    assert pdf.render_all([], "nothing").startswith(b"%PDF")
