@@ -94,11 +94,12 @@ def check(
     found = reconcile.reconcile(session, month, today=today)
     took_ms = round((time.perf_counter() - started) * 1000)
     first = month_start(month)
-    values = {
-        "checked_at": clock.now(),
+    checked_at, checked_by = clock.now(), actor.label[:160]
+    values: dict[str, object] = {
+        "checked_at": checked_at,
         "business_date": today,
         "trigger": trigger,
-        "checked_by": actor.label[:160],
+        "checked_by": checked_by,
         "actor_user_id": actor.user_id,
         "is_clean": found.clean,
         "took_ms": took_ms,
@@ -113,10 +114,10 @@ def check(
     session.flush()
     return Stored(
         month=first,
-        checked_at=values["checked_at"],
+        checked_at=checked_at,
         business_date=today,
         trigger=trigger,
-        checked_by=values["checked_by"],
+        checked_by=checked_by,
         took_ms=took_ms,
         found=found,
     )
