@@ -20,10 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from milkrun import __version__
 from milkrun.api import problems
 from milkrun.api.app import build_router
+from milkrun.billing import reconciliations
 from milkrun.config import Settings, get_settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
-from milkrun.deliveries import closing
 from milkrun.errors import MilkrunError
 from milkrun.http.admission import Admission, pool_capacity
 from milkrun.http.body_limit import BodyLimit
@@ -131,7 +131,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             scheduler.lifespan(
                 settings,
                 database,
-                jobs=[closing.catch_up],
+                jobs=[reconciliations.close_days_and_check],
                 materialize=wallet_generation.materializer(settings),
             ),
         ),

@@ -7,6 +7,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from milkrun import clock
+from milkrun.billing import reconciliations
+from milkrun.billing.models import StoredReconciliation
 from milkrun.db import migrate
 from milkrun.db.session import Database
 from tests import factories
@@ -55,6 +57,15 @@ def test_billing_run_and_reconcile_from_the_command_line(
     assert "Billing 2099-01" not in future.output  # refused before a progress bar is drawn
     for invalid in (malformed, no_month, reversed_month):
         assert invalid.exit_code == 1, invalid.output  # an invalid value; 2 is configuration
+    # The close and the run stored the month's check for the owner's page, after committing.
+    database = Database(url)
+    with database.session_scope(write=False) as reader:
+        stored = reader.get(StoredReconciliation, dt.date(2026, 11, 1))
+        assert stored is not None
+        assert stored.trigger == reconciliations.FINALIZE
+        assert stored.checked_by == "cli:billing run"
+        assert stored.is_clean
+    database.dispose()
 
 
 def test_gstr1_from_the_command_line(run_cli: RunCli, new_database_url: object) -> None:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
@@ -208,3 +210,25 @@ class Allocation(Base):
     payment_id: Mapped[int | None]
     credit_invoice_id: Mapped[int | None]
     amount_paise: Mapped[int]
+
+
+class StoredReconciliation(Base):
+    """The last reconciliation of a month (``billing.reconciliations``): when it ran, on which
+    business date, who or what ran it, and its whole answer (every list, its count and its first
+    rows, as ``billing.schemas.Reconciliation`` in JSON). One row per month, replaced by each
+    check; the owner's page shows it instead of re-auditing the month on every visit."""
+
+    __tablename__ = "reconciliations"
+
+    # The first day of the month.
+    month: Mapped[dt.date] = mapped_column(primary_key=True)
+    checked_at: Mapped[dt.datetime]
+    # The business date it ran on: the past orders it counted are those before it.
+    business_date: Mapped[dt.date]
+    # billing.run, billing.finalize, day.close or page (someone pressed Check again).
+    trigger: Mapped[str] = mapped_column(String(20))
+    checked_by: Mapped[str] = mapped_column(String(160))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_clean: Mapped[bool]
+    took_ms: Mapped[int]
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)

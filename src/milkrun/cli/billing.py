@@ -11,9 +11,16 @@ from rich.table import Table
 
 from milkrun import clock
 from milkrun.audit.service import Actor
-from milkrun.billing import gstr1, invoicing, months, reconcile, service
+from milkrun.billing import gstr1, invoicing, months, reconcile, reconciliations, service
 from milkrun.billing.schemas import MONTH_PATTERN, Reconciliation, parse_month
-from milkrun.cli.context import console, errors, refusals, session_scope, settings
+from milkrun.cli.context import (
+    console,
+    errors,
+    refusals,
+    session_scope,
+    settings,
+    store_reconciliations,
+)
 from milkrun.counter_sales import returns as counter_returns
 
 app = typer.Typer(no_args_is_help=True, help="Monthly bills.")
@@ -39,6 +46,7 @@ def run_command(
     with refusals():  # a month that cannot be billed is refused before the progress bar
         months.check_billable_month(first, clock.today(settings().zone))
     steps = invoicing.REBUILD_STEPS + (1 if finalize else 0)
+    actor = Actor.system("cli:billing run", channel="cli")
     with (
         Progress(
             TextColumn("[bold]{task.description}"),
@@ -58,12 +66,14 @@ def run_command(
         result = service.run_billing(
             session,
             first,
-            Actor.system("cli:billing run", channel="cli"),
+            actor,
             settings(),
             finalize=finalize,
             progress=step,
         )
         progress.update(task, description="committing")
+    trigger = reconciliations.FINALIZE if finalize else reconciliations.BILLING_RUN
+    store_reconciliations([first], actor, trigger)
     table = Table(title=f"Billing {result.month}")
     for column in ("drafts", "created", "updated", "deleted", "finalized", "total (₹)"):
         table.add_column(column, justify="right")

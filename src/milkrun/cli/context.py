@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import typer
@@ -10,6 +11,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.orm import Session
 
+from milkrun.audit.service import Actor
+from milkrun.billing import reconciliations
 from milkrun.config import Settings, get_settings
 from milkrun.db.session import Database
 from milkrun.errors import MilkrunError
@@ -68,5 +71,16 @@ def session_scope(*, write: bool = True) -> Iterator[Session]:
             message = f"{where}: {error['msg']}" if where else error["msg"]
             errors.print(message, style="red", soft_wrap=True, markup=False)
         raise typer.Exit(1) from exc
+    finally:
+        database.dispose()
+
+
+def store_reconciliations(months: Iterable[dt.date], actor: Actor, trigger: str) -> None:
+    """After a job's unit of work committed: check and store the reconciliation of ``months``
+    for the owner's page (``billing.reconciliations.refresh``: a failure is logged, never the
+    job's)."""
+    database = Database(settings().database_url)
+    try:
+        reconciliations.refresh(database, months, actor, trigger, settings())
     finally:
         database.dispose()

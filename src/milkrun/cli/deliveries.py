@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 
 from milkrun import clock
-from milkrun.cli.context import console, errors, session_scope, settings
+from milkrun.billing import reconciliations
+from milkrun.cli.context import console, errors, session_scope, settings, store_reconciliations
 from milkrun.deliveries import closes, closing, idempotency
 
 app = typer.Typer(no_args_is_help=True, help="Deliveries.")
@@ -38,9 +39,11 @@ def close_command(
     except ValueError as exc:
         errors.print(f"[red]{date!r} is not a date: use YYYY-MM-DD or yesterday[/red]")
         raise typer.Exit(2) from exc
+    system = closing.system_actor("cli")
     with session_scope() as session:
-        closed = closing.close_day(session, day, closing.system_actor("cli"), settings())
+        closed = closing.close_day(session, day, system, settings())
         report = closes.read_close(session, closed.record)
+    store_reconciliations([day], system, reconciliations.DAY_CLOSE)
     console.print(
         f"Closed {day} ({report.policy}): marked delivered {closed.delivered}, "
         f"not delivered {closed.not_delivered}, left for review {closed.review}"

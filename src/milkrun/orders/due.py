@@ -60,15 +60,20 @@ def due_on(day: dt.date, scope: Deliveries = EVERYTHING, *, with_holds: bool = T
         else_=0,
     )
     quantity = func.coalesce(o.quantity, scheduled)
-    # Pauses covering the date: a small set, looked up once (not once per subscription).
+    # Pauses covering the date, and prepaid customers whose wallet is too low for it
+    # (``milkrun.wallets`` decides): each an anti-join (NOT EXISTS), which the planner estimates
+    # as "most rows pass". As ``NOT IN`` subqueries PostgreSQL took a quarter of the rows to
+    # pass each (22,700 of 94,300 at the benchmark's size) and then probed the terms and the
+    # customers by index once per row.
     covering = and_(Pause.start_date <= day, or_(Pause.end_date.is_(None), Pause.end_date >= day))
-    paused_customers = select(Pause.customer_id).where(covering, Pause.subscription_id.is_(None))
-    paused_subscriptions = select(Pause.subscription_id).where(
-        covering, Pause.subscription_id.is_not(None)
+    customer_paused = exists().where(
+        Pause.customer_id == s.customer_id, Pause.subscription_id.is_(None), covering
     )
-    # Prepaid customers whose wallet is too low for the date (``milkrun.wallets`` decides).
-    held_customers = select(LowBalanceHold.customer_id).where(
-        LowBalanceHold.delivery_date == day, LowBalanceHold.lifted_at.is_(None)
+    subscription_paused = exists().where(Pause.subscription_id == s.id, covering)
+    held = exists().where(
+        LowBalanceHold.customer_id == s.customer_id,
+        LowBalanceHold.delivery_date == day,
+        LowBalanceHold.lifted_at.is_(None),
     )
     statement = (
         select(
@@ -93,14 +98,14 @@ def due_on(day: dt.date, scope: Deliveries = EVERYTHING, *, with_holds: bool = T
             or_(s.end_date.is_(None), s.end_date >= day),
             c.is_active,
             p.is_active,
-            s.customer_id.not_in(paused_customers),
-            s.id.not_in(paused_subscriptions),
+            ~customer_paused,
+            ~subscription_paused,
             quantity > 0,
             calendar.delivers_on(day, c.route_id),
         )
     )
     if with_holds:
-        statement = statement.where(s.customer_id.not_in(held_customers))
+        statement = statement.where(~held)
     if scope.subscription_ids is not None:
         statement = statement.where(s.id.in_(scope.subscription_ids))
     if scope.customer_id is not None:

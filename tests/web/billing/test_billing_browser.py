@@ -108,3 +108,34 @@ def test_the_billing_pages_fit_a_phone(phone_page: Page, live_server: LiveServer
         phone_page.goto(live_server.url + path)
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, path
+
+
+@pytest.mark.browser
+def test_the_owner_checks_the_reconciliation_again(page: Page, live_server: LiveServer) -> None:
+    with live_server.database.session_scope() as session:
+        admin = factories.admin_user(session)
+        route = factories.route(session, name="Jayanagar")
+        milk = factories.product(session, sku="TM500", price="28.00")
+        asha = factories.customer(session, route=route, name="Asha Iyer")
+        made = bf.order(session, customer_id=asha.id, product_id=milk.id, day=dt.date(2026, 11, 3))
+        bf.deliver(session, made, by=admin)
+        admin_phone, asha_id, milk_id, admin_id = admin.phone, asha.id, milk.id, admin.id
+    assert admin_phone
+    log_in(page, live_server.url, admin_phone)
+    page.goto(f"{live_server.url}/admin/billing/reconcile?month=2026-11")
+    expect(page.locator("#checked-at")).to_contain_text("checked from this page")
+    expect(page.locator("#unbilled-title")).to_contain_text("1")
+
+    # Another delivery stored behind the page's back: the stored check stays until asked.
+    with live_server.database.session_scope() as session:
+        more = bf.order(session, customer_id=asha_id, product_id=milk_id, day=dt.date(2026, 11, 4))
+        boss = session.get(type(admin), admin_id)
+        assert boss is not None
+        bf.deliver(session, more, by=boss)
+    page.reload()
+    expect(page.locator("#unbilled-title")).to_contain_text("1")
+
+    page.get_by_role("button", name="Check again").click()
+    expect(page.get_by_role("status").first).to_contain_text("Checked again")
+    expect(page.locator("#unbilled-title")).to_contain_text("2")
+    assert "done=checked" in page.url

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from milkrun import clock
 from milkrun.api.deps import ActorDep, AdminUser, DairyAdmin, SessionDep, SettingsDep
-from milkrun.billing import reconcile, service
+from milkrun.billing import reconcile, reconciliations, service
 from milkrun.billing.schemas import (
     MONTH_PATTERN,
     BillingRunRequest,
@@ -19,6 +19,7 @@ from milkrun.billing.schemas import (
     parse_month,
 )
 from milkrun.counter_sales.returns import gstr1 as gstr1_return
+from milkrun.http.deps import DatabaseDep
 
 router = APIRouter(prefix="/billing", tags=["billing"])
 
@@ -34,12 +35,17 @@ def run_billing(
     actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,
+    database: DatabaseDep,
+    after: BackgroundTasks,
 ) -> BillingRunResult:
     """Bill a month: one draft per customer from what was delivered (rebuilt on every run);
-    with ``finalize`` the drafts are also numbered and issued."""
-    return service.run_billing(
-        session, parse_month(body.month), actor, settings, finalize=body.finalize
-    )
+    with ``finalize`` the drafts are also numbered and issued. The month's reconciliation is
+    checked and stored for the owner's page once the run has committed."""
+    month = parse_month(body.month)
+    result = service.run_billing(session, month, actor, settings, finalize=body.finalize)
+    trigger = reconciliations.FINALIZE if body.finalize else reconciliations.BILLING_RUN
+    after.add_task(reconciliations.refresh, database, [month], actor, trigger, settings)
+    return result
 
 
 @router.get("/reconcile", response_model=Reconciliation)

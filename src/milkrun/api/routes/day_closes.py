@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 
 from milkrun import clock
 from milkrun.api.deps import (
@@ -17,9 +17,11 @@ from milkrun.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from milkrun.billing import reconciliations
 from milkrun.db.pagination import DEFAULT_LIMIT, Page
 from milkrun.deliveries import closes, closing
 from milkrun.deliveries.schemas import DayCloseRead, DayCloseRequest, UnresolvedOrder
+from milkrun.http.deps import DatabaseDep
 from milkrun.periods.errors import DayNotClosed
 
 router = APIRouter(prefix="/day-closes", tags=["deliveries"])
@@ -32,12 +34,17 @@ def close_day(
     actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,
+    database: DatabaseDep,
+    after: BackgroundTasks,
 ) -> DayCloseRead:
     """Close a day that is over: its unmarked orders are resolved by the dairy's policy
     (``MILKRUN_DAY_CLOSE_POLICY``), marked by the day close (the system), audited. Idempotent.
-    Today or a later day: 409 ``day_not_over``."""
-    closed = closing.close_day(
-        session, body.date, closing.system_actor("api", requested_by=actor), settings, trigger="api"
+    Today or a later day: 409 ``day_not_over``. The month's reconciliation is checked and
+    stored for the owner's page once the close has committed."""
+    system = closing.system_actor("api", requested_by=actor)
+    closed = closing.close_day(session, body.date, system, settings, trigger="api")
+    after.add_task(
+        reconciliations.refresh, database, [body.date], system, reconciliations.DAY_CLOSE, settings
     )
     return closes.read_close(session, closed.record)
 

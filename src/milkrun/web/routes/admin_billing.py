@@ -11,13 +11,14 @@ import io
 import re
 import zipfile
 
-from fastapi import APIRouter
+from fastapi import APIRouter, BackgroundTasks
 from fastapi.responses import RedirectResponse, Response
 
-from milkrun.billing import months, overview, pdf, queries, service
+from milkrun.billing import months, overview, pdf, queries, reconciliations, service
 from milkrun.billing.schemas import MONTH_PATTERN, month_text, parse_month
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import DatabaseDep
 from milkrun.web.errors import InvalidMonth
 from milkrun.web.forms import FormText
 from milkrun.web.pages import AdminVisit, DairyVisit, PageVisit
@@ -87,8 +88,18 @@ def billing_month(
     return show(visit, chosen, page=max(1, page), done=DONE.get(done))
 
 
+def _check_after(
+    after: BackgroundTasks, database: DatabaseDep, visit: PageVisit, month: dt.date, trigger: str
+) -> None:
+    """Store the month's reconciliation once the request's unit of work has committed (a
+    background task runs after the response, the commit before it)."""
+    after.add_task(reconciliations.refresh, database, [month], visit.actor, trigger, visit.settings)
+
+
 @router.post("/run", response_model=None)
-def run_month(visit: DairyVisit, month: FormText = "") -> Response:
+def run_month(
+    visit: DairyVisit, database: DatabaseDep, after: BackgroundTasks, month: FormText = ""
+) -> Response:
     try:
         chosen = month_of(visit, month)
     except MilkrunError as exc:
@@ -99,11 +110,14 @@ def run_month(visit: DairyVisit, month: FormText = "") -> Response:
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
         return show(visit, chosen, status_code=exc.status, error=exc.detail)
+    _check_after(after, database, visit, chosen, reconciliations.BILLING_RUN)
     return _back(chosen, "run")
 
 
 @router.post("/finalize", response_model=None)
-def finalize_month(visit: DairyVisit, month: FormText = "") -> Response:
+def finalize_month(
+    visit: DairyVisit, database: DatabaseDep, after: BackgroundTasks, month: FormText = ""
+) -> Response:
     """Issue every draft of the month; refused (409, said in words) before its last day closed."""
     try:
         chosen = month_of(visit, month)
@@ -115,6 +129,7 @@ def finalize_month(visit: DairyVisit, month: FormText = "") -> Response:
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
         return show(visit, chosen, status_code=exc.status, error=exc.detail)
+    _check_after(after, database, visit, chosen, reconciliations.FINALIZE)
     return _back(chosen, "finalized")
 
 

@@ -1,35 +1,76 @@
 """Reconciliation for the owner (/admin/billing/reconcile?month=YYYY-MM): every list of
 ``billing.reconcile`` (delivered not billed, billed not delivered, past orders unresolved,
 corrections not carried, balances that disagree with the ledger), the same answer as GET
-/api/v1/billing/reconcile, with links to each order's route day and to the customers."""
+/api/v1/billing/reconcile, with links to each order's route day and to the customers.
+
+The page shows the month's last stored check (``billing.reconciliations``: stored by the
+billing run, finalizing and each day close), with its time and what happened since that may
+have changed it; a month never checked is checked once on opening and stored. **Check again**
+(POST) checks it live, stores it and comes back."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from milkrun.billing import overview, reconcile
+from milkrun import clock
+from milkrun.billing import months, overview, reconcile, reconciliations
 from milkrun.billing.schemas import month_text
+from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
+from milkrun.http.deps import DatabaseDep
 from milkrun.money import to_paise
-from milkrun.web.pages import AdminVisit
+from milkrun.web.forms import FormText
+from milkrun.web.pages import AdminVisit, PageVisit
 from milkrun.web.routes.admin_billing import month_of
 
 router = APIRouter(prefix="/admin/billing/reconcile")
 
+# Who stored the check, as the page says it.
+TRIGGERS = {
+    reconciliations.PAGE: "checked from this page",
+    reconciliations.BILLING_RUN: "after the billing run",
+    reconciliations.FINALIZE: "after finalizing",
+    reconciliations.DAY_CLOSE: "after a day close",
+}
 
-@router.get("", response_model=None)
-def reconciliation(visit: AdminVisit, month: str | None = None) -> Response:
-    error, status_code = None, 200
-    try:
-        chosen = month_of(visit, month)
-        found = reconcile.reconcile(visit.session, chosen, today=visit.today)
-    except MilkrunError as exc:
-        error, status_code = exc.detail, exc.status
-        chosen = visit.today.replace(day=1)
-        found = reconcile.reconcile(visit.session, chosen, today=visit.today)
+
+def _stored(visit: PageVisit, database: DatabaseDep, month: dt.date) -> reconciliations.Stored:
+    """The month's last check; a month never checked is checked now and stored (in a unit of
+    work of its own: this visit only reads). Refused for a month not begun."""
+    months.check_billable_month(month, visit.today)
+    stored = reconciliations.last(visit.session, month)
+    if stored is None:
+        stored = reconciliations.refresh_month(
+            database, month, visit.actor, reconciliations.PAGE, today=visit.today
+        )
+    if stored is None:  # could not be stored (logged): shown, checked live
+        found = reconcile.reconcile(visit.session, month, today=visit.today)
+        stored = reconciliations.Stored(
+            month=month,
+            checked_at=clock.now(),
+            business_date=visit.today,
+            trigger=reconciliations.PAGE,
+            checked_by=visit.actor.label,
+            took_ms=0,
+            found=found,
+        )
+    return stored
+
+
+def _show(
+    visit: PageVisit,
+    month: dt.date,
+    stored: reconciliations.Stored,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    done: bool = False,
+) -> Response:
+    found = stored.found
     named = itertools.chain(
         (row.customer_id for row in found.delivered_not_billed),
         (row.customer_id for row in found.billed_not_delivered),
@@ -42,10 +83,53 @@ def reconciliation(visit: AdminVisit, month: str | None = None) -> Response:
         "admin/billing/reconcile.html",
         status_code=status_code,
         error=error,
-        month=chosen,
-        month_text=month_text(chosen),
+        done=done,
+        month=month,
+        month_text=month_text(month),
         found=found,
+        stored=stored,
+        stored_by=stored.checked_by.split(":", 1)[-1],
+        stored_how=TRIGGERS.get(stored.trigger, stored.trigger),
+        since=reconciliations.since(visit.session, stored, visit.today),
+        zone=visit.settings.zone,
         delivered_paise=to_paise(found.delivered_total),
         billed_paise=to_paise(found.billed_total),
         customers=customers,
+    )
+
+
+@router.get("", response_model=None)
+def reconciliation(
+    visit: AdminVisit, database: DatabaseDep, month: str | None = None, done: str = ""
+) -> Response:
+    try:
+        chosen = month_of(visit, month)
+        stored = _stored(visit, database, chosen)
+    except MilkrunError as exc:
+        chosen = visit.today.replace(day=1)
+        stored = _stored(visit, database, chosen)
+        return _show(visit, chosen, stored, status_code=exc.status, error=exc.detail)
+    return _show(visit, chosen, stored, done=done == "checked")
+
+
+@router.post("/check", response_model=None)
+def check_again(visit: AdminVisit, database: DatabaseDep, month: FormText = "") -> Response:
+    """Reconcile the month now, live, store it as its last check, and show it."""
+    try:
+        chosen = month_of(visit, month)
+        reconciliations.check(
+            visit.session, chosen, visit.actor, reconciliations.PAGE, today=visit.today
+        )
+    except MilkrunError as exc:
+        mark_failed(visit.session, exc)
+        chosen = visit.today.replace(day=1)
+        return _show(
+            visit,
+            chosen,
+            _stored(visit, database, chosen),
+            status_code=exc.status,
+            error=exc.detail,
+        )
+    return RedirectResponse(
+        f"/admin/billing/reconcile?month={month_text(chosen)}&done=checked", 303
     )
