@@ -34,7 +34,7 @@ plans = st.fixed_dictionaries(
     {
         "days": st.integers(3, 8),
         "threshold": st.sampled_from([None, "0.00", "60.00"]),
-        "paneer": st.booleans(),  # a 5 % GST item on top of the milk: tax in the wallet too
+        "paneer": st.booleans(),  # a 5 % GST item beside the milk (its tax is inside the price)
         "deposits": st.lists(st.tuples(st.integers(1, 8), st.integers(1, 300)), max_size=4),
         "partial": st.lists(st.integers(1, 8), max_size=3),  # days delivered one pouch short
     }
@@ -124,17 +124,10 @@ def test_a_prepaid_wallet_is_the_ledger_read_forward(
                 assert hold.available_paise - hold.needed_paise < hold.threshold_paise == rule
                 continue
             assert orders
-            needed = sum(
-                o.quantity * o.unit_price_paise
-                + (
-                    o.quantity
-                    * o.unit_price_paise
-                    * (500 if o.product_id == dairy.paneer.id else 0)
-                    + 5000
-                )
-                // 10000
-                for o in orders
-            )
+            # Prices are tax-inclusive (``catalog.tax``): the paneer's GST is inside its price,
+            # so a day costs the wallet exactly its orders' prices. (This line once added 5 % on
+            # top for the paneer, and a wallet short of exactly that tax failed the test.)
+            needed = sum(o.quantity * o.unit_price_paise for o in orders)
             assert before.available_paise - needed >= rule
             for order in orders:
                 short = n in plan["partial"] and order.product_id == dairy.milk.id
