@@ -162,6 +162,10 @@ def bill(session: Any, progress: Callable[[str], None] | None = None) -> Any:
     return service.run_billing(session, MONTH, ACTOR, SETTINGS, today=TODAY, progress=progress)
 
 
+def finalize(session: Any, progress: Callable[[str], None] | None = None) -> Any:
+    return service.finalize_month(session, MONTH, ACTOR, SETTINGS, today=TODAY, progress=progress)
+
+
 class StepTimes:
     """The run's progress callback: seconds from each step to the next."""
 
@@ -267,9 +271,9 @@ def main() -> None:
                 database,
                 lambda s: service.run_billing(s, MONTH, ACTOR, SETTINGS, today=TODAY),
             )
-            final, issued, peak3 = timed(
-                database, lambda s: service.finalize_month(s, MONTH, ACTOR, SETTINGS, today=TODAY)
-            )
+            final_steps = StepTimes()
+            final, issued, peak3 = timed(database, partial(finalize, progress=final_steps))
+            print(f"  steps of finalize {attempt + 1}: {final_steps.report()}")
             rec, report, peak4 = timed(database, lambda s: reconcile.reconcile(s, MONTH))
             assert again.total == result.total
             assert again.invoices == result.invoices

@@ -122,9 +122,9 @@ def test_a_draft_finalized_without_a_rerun_bills_what_was_delivered_when_it_is_i
     assert adjustments(session) == []
     session.refresh(draft)
     assert (draft.status, draft.total_paise) == ("finalized", 45000)
-    assert sorted(
-        session.scalars(select(Order.id).where(Order.invoice_id == draft.id))
-    ) == sorted(order.id for order in orders)
+    assert sorted(session.scalars(select(Order.id).where(Order.invoice_id == draft.id))) == sorted(
+        order.id for order in orders
+    )
     assert reconcile.reconcile(session, NOV).clean
     clock.freeze(dt.datetime(2027, 1, 2, 6, 0, tzinfo=dt.UTC))
     bf.run(session, DEC, today=JANUARY_2)

@@ -157,6 +157,7 @@ def link_and_resum(session: Session, scope: Scope, *, progress: Progress | None 
     if linked > statistics.BULK_CHANGE:
         statistics.refresh(session, InvoiceLine.__tablename__)
     deposits.insert_lines(session, scope)
+    step("totalling them, deciding their GST documents")
     lines.refresh_totals(session, scope, now=now)
     lines.set_document_types(session, scope, now=now)
     return linked

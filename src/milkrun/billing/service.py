@@ -145,6 +145,7 @@ def finalize_month(
     settings: Settings,
     *,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> FinalizeMonthResult:
     """Issue every draft of a month (numbered in invoice id order), once the month is over and
     closed; the month is then closed for good (``months.record_close``). The drafts are those
@@ -153,7 +154,7 @@ def finalize_month(
     today = today or clock.today(settings.zone)
     month = months.check_billable_month(month, today)
     months.lock_month(session, month)
-    issued = _issue(session, month, None, settings, today)
+    issued = _issue(session, month, None, settings, today, progress=progress)
     months.record_close(session, month, actor.user_id, issued.count)
     result = FinalizeMonthResult(
         month=month_text(month),
@@ -313,6 +314,7 @@ def _issue(
     today: dt.date,
     *,
     linked: bool = False,
+    progress: Progress | None = None,
 ) -> Issued:
     """Number and issue the month's drafts (or the one draft ``invoice_id``); the caller holds
     the month's lock. Each document type is numbered in its series (``numbering``), in invoice
@@ -337,8 +339,12 @@ def _issue(
         )
         if invoice_id is None or customer is not None:
             invoicing.link_and_resum(
-                session, Scope(month, customer, customer) if customer is not None else Scope(month)
+                session,
+                Scope(month, customer, customer) if customer is not None else Scope(month),
+                progress=progress,
             )
+        if progress:
+            progress("numbering and issuing the drafts, settling credits")
     counts = dict(
         session.execute(
             select(Invoice.document_type, func.count(Invoice.id))
