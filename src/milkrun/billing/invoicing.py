@@ -160,4 +160,8 @@ def link_and_resum(session: Session, scope: Scope, *, progress: Progress | None 
     step("totalling them, deciding their GST documents")
     lines.refresh_totals(session, scope, now=now)
     lines.set_document_types(session, scope, now=now)
+    if linked > statistics.BULK_CHANGE:
+        # Numbering selects the drafts by the document types just set: planned on statistics
+        # that still say "no document type", it took a nested loop over every draft.
+        statistics.refresh(session, Invoice.__tablename__)
     return linked
