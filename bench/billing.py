@@ -15,6 +15,8 @@ marked. Then it times, each committed:
     .venv/bin/python -m bench.billing --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
 
 With a PostgreSQL URL a scratch database is created on that server and dropped at the end.
+``--hand-written`` (PostgreSQL) also times, after each of milkrun's, the hand-written limit's run,
+rerun and finalize (``bench.billing_sql``) on the same data, and prints the ratios of the medians.
 Prints seconds, rows/s, peak Python memory during the run (tracemalloc) and the process's peak
 RSS; ``--repeat`` measures again on the same fixtures (billing reset in between) and prints
 medians.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import resource
 import statistics
 import time
@@ -35,6 +38,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 import milkrun.models  # noqa: F401  (every table on the metadata)
+from bench import billing_sql
 from bench.scratch import scratch_database
 from milkrun import clock
 from milkrun.audit.service import Actor
@@ -42,6 +46,7 @@ from milkrun.billing import reconcile, service
 from milkrun.config import Settings
 from milkrun.db import migrate
 from milkrun.db.session import Database
+from milkrun.deliveries import closing
 from milkrun.money import format_inr, to_paise
 
 MONTH = dt.date(2026, 11, 1)
@@ -157,6 +162,10 @@ def bill(session: Any, progress: Callable[[str], None] | None = None) -> Any:
     return service.run_billing(session, MONTH, ACTOR, SETTINGS, today=TODAY, progress=progress)
 
 
+def finalize(session: Any, progress: Callable[[str], None] | None = None) -> Any:
+    return service.finalize_month(session, MONTH, ACTOR, SETTINGS, today=TODAY, progress=progress)
+
+
 class StepTimes:
     """The run's progress callback: seconds from each step to the next."""
 
@@ -172,6 +181,10 @@ class StepTimes:
             f"{description} {end - at:.2f} s"
             for (description, at), end in zip(self.marks, ends, strict=True)
         )
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def reset_billing(database: Database) -> None:
@@ -199,6 +212,11 @@ def main() -> None:
         help="no ANALYZE after loading: bill a database the planner knows nothing about",
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--hand-written",
+        action="store_true",
+        help="PostgreSQL: alternate each measurement with the hand-written limit (billing_sql)",
+    )
     args = parser.parse_args()
 
     clock.freeze(NOW)
@@ -221,12 +239,27 @@ def main() -> None:
                 connection.exec_driver_sql("CHECKPOINT")
             elif not args.fresh:
                 connection.exec_driver_sql("ANALYZE")
+        # The month's days closed as the scheduler would (orders nobody marked: not
+        # delivered), so that it can be finalized; not timed.
+        closing_settings = SETTINGS.model_copy(update={"day_close_policy": "not_delivered"})
+        with database.session_scope() as session:
+            for offset in range(DAYS):
+                closing.close_day(
+                    session,
+                    MONTH + dt.timedelta(days=offset),
+                    closing.system_actor("bench"),
+                    closing_settings,
+                    today=TODAY,
+                )
         orders, delivered = counts(database)
         print(
             f"{kind}: {customers:,} customers, {orders:,} orders, {delivered:,} delivered;"
             f" fixtures in {time.perf_counter() - started:.1f} s"
         )
         runs, reruns, finals, recs, peaks = [], [], [], [], []
+        hand: dict[str, list[float]] = {"run": [], "rerun": [], "finalize": []}
+        hand_written = args.hand_written and kind == "postgresql"
+        params: billing_sql.Params = {"month": MONTH, "last": dt.date(2026, 11, 30), "today": TODAY}
         for attempt in range(args.repeat):
             if attempt:
                 reset_billing(database)
@@ -238,9 +271,9 @@ def main() -> None:
                 database,
                 lambda s: service.run_billing(s, MONTH, ACTOR, SETTINGS, today=TODAY),
             )
-            final, issued, peak3 = timed(
-                database, lambda s: service.finalize_month(s, MONTH, ACTOR, SETTINGS, today=TODAY)
-            )
+            final_steps = StepTimes()
+            final, issued, peak3 = timed(database, partial(finalize, progress=final_steps))
+            print(f"  steps of finalize {attempt + 1}: {final_steps.report()}")
             rec, report, peak4 = timed(database, lambda s: reconcile.reconcile(s, MONTH))
             assert again.total == result.total
             assert again.invoices == result.invoices
@@ -257,8 +290,19 @@ def main() -> None:
                 f" {peak / 2**20:.1f} MB, process peak RSS so far {rss_after_run:.0f} MB;"
                 f" rerun {rerun:.2f} s; finalize {issued.invoices_finalized:,}"
                 f" ({issued.last_number}) {final:.2f} s; reconcile {rec:.2f} s;"
-                f" Python peaks of those {max(peak2, peak3, peak4) / 2**20:.1f} MB"
+                f" Python peaks of those {max(peak2, peak3, peak4) / 2**20:.1f} MB;"
+                f" load average {load()}"
             )
+            if hand_written:
+                reset_billing(database)
+                hand["run"].append(billing_sql.run(database.engine, params))
+                hand["rerun"].append(billing_sql.run(database.engine, params))
+                hand["finalize"].append(billing_sql.finalize(database.engine, params))
+                print(
+                    "  hand-written: "
+                    + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in hand.items())
+                    + f"; load average {load()}"
+                )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         run = statistics.median(runs)
         print(
@@ -269,6 +313,20 @@ def main() -> None:
             f" {statistics.median(recs):.2f} s; Python peak during a run"
             f" {max(peaks) / 2**20:.1f} MB, process peak RSS {rss:.0f} MB"
         )
+        if hand_written:
+            ours = {
+                "run": run,
+                "rerun": statistics.median(reruns),
+                "finalize": statistics.median(finals),
+            }
+            print(
+                "hand-written limit, medians: "
+                + ", ".join(
+                    f"{name} {statistics.median(values):.2f} s"
+                    f" (milkrun {ours[name] / statistics.median(values):.2f}x)"
+                    for name, values in hand.items()
+                )
+            )
         database.dispose()
 
 

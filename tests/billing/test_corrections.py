@@ -101,24 +101,62 @@ def test_a_correction_upwards_is_a_debit(session: Session, dairy: Dairy) -> None
     assert (debit.amount_paise, debit.tax_paise) == (8572, 428)
 
 
-def test_a_draft_finalized_without_a_rerun_keeps_its_correction_as_an_adjustment(
+def test_a_draft_finalized_without_a_rerun_bills_what_was_delivered_when_it_is_issued(
     session: Session, dairy: Dairy
 ) -> None:
     orders = billed_november(session, dairy, finalize=False)
     bf.correct(session, orders[2], 1, admin=dairy.admin)
     (draft,) = bf.invoices_of(session, dairy.asha.id)
-
-    service.finalize_invoice(session, draft.id, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
-
+    # Provisional: the draft plus the correction is what was delivered.
     (correction,) = adjustments(session)
     assert (correction.against_invoice_id, correction.amount_paise + correction.tax_paise) == (
         draft.id,
         -9000,
     )
     assert reconcile.reconcile(session, NOV).clean
+
+    service.finalize_invoice(session, draft.id, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+
+    # Finalizing links the draft's orders and sums its lines from them: the correction is
+    # absorbed, the issued bill is 5 x ₹90 and its orders are exactly the three it bills.
+    assert adjustments(session) == []
+    session.refresh(draft)
+    assert (draft.status, draft.total_paise) == ("finalized", 45000)
+    assert sorted(session.scalars(select(Order.id).where(Order.invoice_id == draft.id))) == sorted(
+        order.id for order in orders
+    )
+    assert reconcile.reconcile(session, NOV).clean
     clock.freeze(dt.datetime(2027, 1, 2, 6, 0, tzinfo=dt.UTC))
     bf.run(session, DEC, today=JANUARY_2)
-    assert adjustments(session)[0].invoice_id is not None
+    assert adjustments(session) == []
+
+
+def test_an_order_marked_after_the_run_is_billed_by_finalizing_not_left_off_its_lines(
+    session: Session, dairy: Dairy
+) -> None:
+    """The window between a run and finalization: an order marked delivered after the run is
+    on the draft (derived) but not in its lines; finalizing must not link it to an invoice that
+    does not bill it, so it re-sums the lines from what it links."""
+    orders = billed_november(session, dairy, finalize=False)
+    late = bf.order(
+        session,
+        customer_id=dairy.asha.id,
+        product_id=dairy.paneer.id,
+        day=NOV.replace(day=4),
+        quantity=2,
+        price_paise=9000,
+    )
+    bf.deliver(session, late, by=dairy.admin)
+    (draft,) = bf.invoices_of(session, dairy.asha.id)
+    assert draft.total_paise == 54000
+
+    service.finalize_month(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+
+    session.refresh(draft)
+    assert (draft.status, draft.total_paise) == ("finalized", 72000)
+    linked = session.scalars(select(Order.id).where(Order.invoice_id == draft.id))
+    assert sorted(linked) == sorted(order.id for order in [*orders, late])
+    assert reconcile.reconcile(session, NOV).clean
 
 
 def test_the_same_correction_twice_records_one_adjustment(session: Session, dairy: Dairy) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
 from milkrun.audit.models import AuditEvent
-from milkrun.billing import reconcile, service
+from milkrun.billing import queries, reconcile, service
 from milkrun.billing.models import Invoice, InvoiceLine
 from milkrun.catalog import tax
 from milkrun.errors import InvalidInput
@@ -105,6 +105,12 @@ def test_a_draft_bills_what_was_delivered_subscription_and_one_time_alike(
     assert (invoice.subtotal_paise, invoice.tax_paise, invoice.total_paise) == (39914, 1286, 41200)
     # Nil-rated milk and 5 % paneer to a household: an invoice-cum-bill of supply.
     assert invoice.document_type == "invoice_bill_of_supply"
+    # A draft's orders are derived: the run links none; finalizing links exactly those.
+    on_draft = set(session.scalars(select(Order.id).where(queries.orders_on(invoice))))
+    assert on_draft == {delivered.id, partial.id, dearer.id, paneer.id}
+    assert session.scalars(select(Order.id).where(Order.invoice_id.is_not(None))).all() == []
+    bf.close_month(session)
+    service.finalize_invoice(session, invoice.id, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
     session.expire_all()
     billed = {o.id: o.invoice_id for o in session.scalars(select(Order))}
     assert billed[delivered.id] == billed[partial.id] == billed[dearer.id] == invoice.id
@@ -112,6 +118,7 @@ def test_a_draft_bills_what_was_delivered_subscription_and_one_time_alike(
     assert billed[missed.id] is None
     assert billed[unmarked.id] is None
     assert billed[december.id] is None
+    assert set(session.scalars(select(Order.id).where(queries.orders_on(invoice)))) == on_draft
     # Nobody else got anything delivered, so nobody else gets a bill.
     assert bf.invoices_of(session, dairy.ravi.id) == []
 

@@ -21,6 +21,15 @@ _LIVE_BILL = text(
 ).bindparams(bindparam("customer_id", type_=Integer), bindparam("month", type_=Date))
 
 
+# The customer's draft of a month: the orders it bills are derived, never linked (billing's
+# ``billable.on_draft``): a billable order on no invoice of a month its customer has a draft of
+# is on that draft.
+_DRAFT = text(
+    "SELECT id FROM invoices WHERE customer_id = :customer_id AND month = :month"
+    " AND status = 'draft'"
+).bindparams(bindparam("customer_id", type_=Integer), bindparam("month", type_=Date))
+
+
 def lock_billing_month(session: Session, month: dt.date, *, shared: bool = False) -> None:
     """The lock of a billing month (PostgreSQL; SQLite runs one writer at a time anyway).
 
@@ -48,10 +57,13 @@ def record_correction(
     date (``catalog.tax``; a credit is the mirror image of a charge).
 
     Nothing is recorded when the quantity does not change (a new reason for a non-delivery), or
-    for an order on no invoice of a month still open (the next billing run simply bills what was
-    delivered). An order on no invoice of a closed month (finalized: it takes no second bill) is
-    put on its customer's issued invoice of that month and corrected against it, so the next
-    bill carries it; a customer with no live bill that month gets one from a rerun of the month.
+    for an order on no invoice of a month still open whose customer has no draft of it (the
+    next billing run simply bills what was delivered). An order on no issued invoice whose
+    customer has a draft of its month is on that draft (drafts are not linked to their orders:
+    billing derives them) and is corrected against it, provisionally. An order on no invoice of
+    a closed month (finalized: it takes no second bill) is put on its customer's issued invoice
+    of that month and corrected against it, so the next bill carries it; a customer with no
+    live bill that month gets one from a rerun of the month.
     Whether the adjustment is carried by the next bill or absorbed because its invoice was still
     a draft is billing's to decide (see ``milkrun.billing``). The month's billing lock is held
     (shared) and the order read again, so a billing run of the month finishes first or waits.
@@ -59,12 +71,17 @@ def record_correction(
     if quantity_before == quantity_after:
         return None
     found = session.execute(
-        select(Order.delivery_date, Order.invoice_id).where(Order.id == order_id)
+        select(Order.delivery_date, Order.invoice_id, Order.customer_id).where(Order.id == order_id)
     ).first()
     if found is None:
         return None
-    delivery_date, invoice_id = found
-    if invoice_id is None and not period_queries.is_month_closed(session, delivery_date):
+    delivery_date, invoice_id, customer_id = found
+    month = {"customer_id": customer_id, "month": delivery_date.replace(day=1)}
+    if (
+        invoice_id is None
+        and session.scalar(_DRAFT, month) is None
+        and not period_queries.is_month_closed(session, delivery_date)
+    ):
         return None
     lock_billing_month(session, delivery_date, shared=True)
     row = session.execute(
@@ -74,9 +91,9 @@ def record_correction(
     ).one()
     against = row.invoice_id
     if against is None:
-        against = session.scalar(
-            _LIVE_BILL, {"customer_id": row.customer_id, "month": delivery_date.replace(day=1)}
-        )
+        against = session.scalar(_DRAFT, month)
+    if against is None:
+        against = session.scalar(_LIVE_BILL, month)
         if against is None:
             return None
         session.execute(

@@ -14,11 +14,13 @@ What it owns
   derived, recomputed per customer after every payment, finalization and void.
 - The ledger (``ledger.py``), reconciliation (``reconcile.py``), the PDF bill (``pdf.py``).
 
-Invariants (in the schema): an order is on at most one invoice, of its own customer
-(``orders.invoice_id`` -> ``invoices (id, customer_id)``); lines are quantity x unit price, one
-per invoice, product and price; an issued invoice carries a number, issue and due dates; one
-draft per customer and month; totals add up; numbers are unique. On PostgreSQL triggers refuse
-any change to an issued invoice but its payment state (and voiding), and any change to its lines.
+Invariants (in the schema): an order is on at most one issued invoice, of its own customer
+(``orders.invoice_id`` -> ``invoices (id, customer_id)``, written once, by finalizing; a draft's
+orders are derived, ``billable.on_draft``, and no order is ever linked to a draft); lines are
+quantity x unit price, one per invoice, product and price; an issued invoice carries a number,
+issue and due dates; one draft per customer and month; totals add up; numbers are unique. On
+PostgreSQL triggers refuse any change to an issued invoice but its payment state (and voiding),
+and any change to its lines.
 
 Rules: bill quantity_delivered x the order's captured unit price for every delivered or
 partially delivered order of the month, one-time orders included; tax per line, rounded half
@@ -37,8 +39,9 @@ amount with its tax. It needs no knowledge of invoice states, because billing in
 record:
 
 - against a draft, the adjustment is provisional: the next run rebuilds the draft from the
-  deliveries as they are now and deletes it. If the draft is finalized without a rerun, the
-  adjustment is exactly the difference between what the invoice billed and what was delivered.
+  deliveries as they are now and deletes it; so does finalizing, which links the draft's
+  orders and sums its lines again from them (``invoicing.link_and_resum``). Until then the
+  draft plus the adjustment is what was delivered.
 - against an issued invoice it is pending until the run of a later month puts it on that
   month's draft (``billable.pending_adjustments``), as a credit or a debit.
 - voiding an invoice reverses the adjustments against it (the orders are billed afresh at what

@@ -54,6 +54,30 @@ class Scope:
             self.customers(Order.customer_id),
         )
 
+    def orders_on_drafts(self) -> ColumnElement[bool]:
+        """Join the scope's orders to the drafts they are on (``on_draft``)."""
+        return and_(self.drafts(), self.customers(Order.customer_id), on_draft(Invoice, self.month))
+
+
+def on_draft(invoice: Any, month: dt.date) -> ColumnElement[bool]:
+    """Which orders a draft of ``month`` bills (``invoice``: the Invoice entity, an alias, or a
+    row's columns): its customer's billable orders of the month that are on no issued invoice.
+
+    The link of a draft is derived, never written: a billing run and its reruns write no order.
+    Finalizing writes ``orders.invoice_id`` for the drafts it issues (``drafts.link_orders``),
+    so an issued invoice's orders are held by the foreign key and the triggers; one draft per
+    customer and month (``uq_invoices_draft_customer_month``) makes the derivation unambiguous.
+    """
+    return and_(
+        invoice.month == month,
+        invoice.status == InvoiceStatus.draft.value,
+        Order.customer_id == invoice.customer_id,
+        Order.delivery_date >= month,
+        Order.delivery_date <= month_end(month),
+        Order.invoice_id.is_(None),
+        Order.status.in_(BILLED_OUTCOMES),
+    )
+
 
 def pending_adjustments(month: dt.date) -> ColumnElement[bool]:
     """Adjustments the run of ``month`` carries: not yet on an invoice, and against an issued

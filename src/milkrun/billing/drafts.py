@@ -1,10 +1,12 @@
-"""The drafts of a run: one per customer with something to bill, and the orders on it.
+"""The drafts of a run: one per customer with something to bill; and, at finalization, the link
+from each of its orders to the draft being issued.
 
 Rebuilding keeps a draft's row (and id): its lines and provisional corrections are cleared, its
 customer's name and address refreshed; drafts of customers with nothing left to bill are
-deleted, new ones inserted without reading their own rows. Billable orders on no invoice go on
-their customer's draft; orders on a draft that are no longer billable leave it. Issued and void
-invoices are never touched.
+deleted, new ones inserted without reading their own rows. A draft's orders are derived, not
+written (``billable.on_draft``): a run and its reruns write no order at all. Finalizing links
+the orders of the drafts it issues (``link_orders``). Issued and void invoices are never
+touched.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    or_,
     select,
     text,
     update,
@@ -57,9 +58,9 @@ def _exec(session: Session, statement: Any) -> int:
 
 
 def clear(session: Session, scope: Scope) -> None:
-    """Empty the scope's drafts: their lines go, the adjustments they carried wait again,
-    provisional corrections (against a draft) are absorbed by the rebuild, and orders that are
-    no longer billable leave them."""
+    """Empty the scope's drafts: their lines go, the adjustments they carried wait again, and
+    provisional corrections (against a draft) are absorbed by the rebuild. (No order is linked
+    to a draft: nothing to release.)"""
     drafts = select(Invoice.id).where(scope.drafts()).scalar_subquery()
     _exec(session, delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(drafts)))
     _exec(
@@ -67,17 +68,6 @@ def clear(session: Session, scope: Scope) -> None:
     )
     # Corrections of orders while their invoice was a draft: the rebuild bills the new quantity.
     _exec(session, delete(Adjustment).where(Adjustment.against_invoice_id.in_(drafts)))
-    # Orders on a draft that are no longer delivered (a correction) leave it.
-    _exec(
-        session,
-        update(Order)
-        .where(
-            scope.orders(),
-            Order.invoice_id.in_(drafts),
-            Order.status.not_in(BILLED_OUTCOMES),
-        )
-        .values(invoice_id=None),
-    )
 
 
 def billable_customers(session: Session, scope: Scope) -> Any:
@@ -98,14 +88,9 @@ def billable_customers(session: Session, scope: Scope) -> Any:
     table = CoreTable(name, MetaData(), Column("customer_id", Integer, primary_key=True))
     if not postgres:
         session.execute(delete(table))
-    on_drafts = select(Invoice.id).where(scope.drafts()).scalar_subquery()
     delivered = (
         select(Order.customer_id)
-        .where(
-            scope.orders(),
-            Order.status.in_(BILLED_OUTCOMES),
-            or_(Order.invoice_id.is_(None), Order.invoice_id.in_(on_drafts)),
-        )
+        .where(scope.orders(), Order.status.in_(BILLED_OUTCOMES), Order.invoice_id.is_(None))
         .union(
             select(Adjustment.customer_id).where(
                 pending_adjustments(scope.month), scope.customers(Adjustment.customer_id)
@@ -195,38 +180,32 @@ def make(session: Session, scope: Scope, customers: Any, *, now: dt.datetime) ->
     return Made(created=created, updated=updated, deleted=deleted)
 
 
-def assign_orders(session: Session, scope: Scope) -> None:
-    """Put every billable order of the scope that is on no invoice on its customer's draft."""
-    condition = and_(
-        scope.orders(),
-        Order.invoice_id.is_(None),
-        Order.status.in_(BILLED_OUTCOMES),
-    )
+def link_orders(session: Session, scope: Scope) -> int:
+    """Link every order the scope's drafts bill (``billable.on_draft``) to its draft: done by
+    finalizing, in the transaction that issues them, before their lines are summed from the
+    links (``lines.insert_lines(linked=True)``), so the issued lines bill exactly the linked
+    orders. The UPDATE locks the linked orders: a mark of one of them waits for the issue and
+    then finds it on an issued invoice (a correction). Returns how many were linked."""
+    condition = and_(scope.orders(), Order.invoice_id.is_(None), Order.status.in_(BILLED_OUTCOMES))
     if session.get_bind().dialect.name == "postgresql":
         # UPDATE ... FROM: one hash join instead of a lookup per order.
-        assigned = _exec(
+        linked = _exec(
             session,
             update(Order)
-            .where(
-                condition,
-                Invoice.customer_id == Order.customer_id,
-                Invoice.month == scope.month,
-                Invoice.status == InvoiceStatus.draft.value,
-            )
+            .where(condition, scope.drafts(), Invoice.customer_id == Order.customer_id)
             .values(invoice_id=Invoice.id),
         )
     else:
         draft_of_customer = (
             select(Invoice.id)
-            .where(
-                Invoice.customer_id == Order.customer_id,
-                Invoice.month == scope.month,
-                Invoice.status == InvoiceStatus.draft.value,
-            )
+            .where(scope.drafts(), Invoice.customer_id == Order.customer_id)
             .scalar_subquery()
         )
-        assigned = _exec(
-            session, update(Order).where(condition).values(invoice_id=draft_of_customer)
+        with_draft = Order.customer_id.in_(select(Invoice.customer_id).where(scope.drafts()))
+        linked = _exec(
+            session,
+            update(Order).where(condition, with_draft).values(invoice_id=draft_of_customer),
         )
-    if assigned > statistics.BULK_CHANGE:
+    if linked > statistics.BULK_CHANGE:
         statistics.refresh(session, "orders")
+    return linked

@@ -5,7 +5,11 @@ delivery status is delivered or partially delivered and that is on no invoice ye
 orders as much as subscription orders), billed at quantity_delivered x the order's captured
 unit price, in lines per product and unit price, tax per line at the product's rate rounded half
 up; plus the customer's pending adjustments (corrections to orders of issued invoices of earlier
-months). Each billed order points to its draft.
+months). A draft's orders are derived (``billable.on_draft``): a run writes no order.
+
+Finalizing writes the link, once: ``link_and_resum`` links the orders of the drafts it issues
+and sums their lines again from those links, in the issuing transaction under the month's lock,
+so an issued invoice bills exactly the orders linked to it even if a mark came after the run.
 
 Rebuilding a draft keeps its row (and id) and re-derives everything in it; drafts with nothing
 left to bill are deleted; issued and void invoices are never touched. The whole run holds the
@@ -20,7 +24,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -62,12 +66,14 @@ def rebuild_drafts(
     *,
     progress: Progress | None = None,
     scope: Scope | None = None,
+    link: bool = False,
 ) -> Rebuilt:
     """Rebuild the drafts of ``month`` (the caller holds the month's lock).
 
     An order's status (written with its delivery status, in one transaction) says whether it is
-    billable; the delivery status says how many. Only what changed is written: orders already
-    on their draft stay there (a rerun rewrites lines and totals, not three million orders).
+    billable; the delivery status says how many. No order is written (a draft's orders are
+    derived) unless ``link``: a run that finalizes links the orders to the drafts it is about
+    to issue and sums the lines from the links.
     """
     step = progress or (lambda _description: None)
     scope = scope or Scope(month)
@@ -88,11 +94,12 @@ def rebuild_drafts(
     step("making one draft per customer")
     made = drafts.make(session, scope, customers, now=now)
 
-    step("putting delivered orders on their drafts")
-    drafts.assign_orders(session, scope)
+    if link:
+        step("linking delivered orders to the drafts to issue")
+        drafts.link_orders(session, scope)
 
     step("summing lines per product and price")
-    lines.insert_lines(session, scope)
+    lines.insert_lines(session, scope, linked=link)
     if made.created + made.updated >= drafts.MANY_DRAFTS:
         statistics.refresh(session, InvoiceLine.__tablename__)
 
@@ -121,3 +128,40 @@ def rebuild_drafts(
         invoices=int(count),
         total_paise=int(total),
     )
+
+
+def link_and_resum(session: Session, scope: Scope, *, progress: Progress | None = None) -> int:
+    """Before the scope's drafts are issued (the caller holds the month's lock): link the orders
+    they bill (``drafts.link_orders``) and sum their lines again from those links, their
+    provisional corrections absorbed, their container deposits and carried adjustments kept,
+    their totals and GST documents refreshed. A draft whose orders were marked or corrected
+    after the run is thereby issued for what was delivered; one that is unchanged gets the same
+    lines back. No draft is made or dropped here. Returns how many orders were linked."""
+    step = progress or (lambda _description: None)
+    now = clock.now()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL work_mem = '128MB'"))
+    in_scope = select(Invoice.id).where(scope.drafts()).scalar_subquery()
+    step("linking delivered orders to the drafts to issue")
+    session.execute(
+        delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(in_scope)),
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(
+        delete(Adjustment).where(Adjustment.against_invoice_id.in_(in_scope)),
+        execution_options={"synchronize_session": False},
+    )
+    linked = drafts.link_orders(session, scope)
+    step("summing the issued lines from the linked orders")
+    lines.insert_lines(session, scope, linked=True)
+    if linked > statistics.BULK_CHANGE:
+        statistics.refresh(session, InvoiceLine.__tablename__)
+    deposits.insert_lines(session, scope)
+    step("totalling them, deciding their GST documents")
+    lines.refresh_totals(session, scope, now=now)
+    lines.set_document_types(session, scope, now=now)
+    if linked > statistics.BULK_CHANGE:
+        # Numbering selects the drafts by the document types just set: planned on statistics
+        # that still say "no document type", it took a nested loop over every draft.
+        statistics.refresh(session, Invoice.__tablename__)
+    return linked

@@ -41,9 +41,15 @@ _BIG = Integer().with_variant(BigInteger(), "postgresql")
 _BULK = {"synchronize_session": False}
 
 
-def insert_lines(session: Session, scope: Scope) -> None:
+def insert_lines(session: Session, scope: Scope, *, linked: bool = False) -> None:
     """One line per draft, product, unit price and tax rate: the delivered quantity summed,
-    its taxable value and the GST inside quantity x price, split per line (``catalog.tax``)."""
+    its taxable value and the GST inside quantity x price, split per line (``catalog.tax``).
+    A draft's orders are derived (``billable.on_draft``); with ``linked``, when finalizing,
+    they are those linked to it (``drafts.link_orders``, just before, in the same transaction)."""
+    if linked:
+        on_invoice = and_(Invoice.id == Order.invoice_id, scope.drafts(), scope.orders())
+    else:
+        on_invoice = scope.orders_on_drafts()
     periods = tax.rate_periods()
     rate = func.coalesce(periods.c.rate_bps, Product.tax_rate_bps)
     quantity = func.sum(DeliveryStatus.quantity_delivered)
@@ -51,7 +57,7 @@ def insert_lines(session: Session, scope: Scope) -> None:
     gst = tax.tax_in_sql(gross, rate)
     lines = (
         select(
-            Order.invoice_id,
+            Invoice.id,
             Order.product_id,
             func.substr(Product.name + " · " + Product.unit, 1, 200),
             Product.hsn_code,
@@ -63,7 +69,7 @@ def insert_lines(session: Session, scope: Scope) -> None:
         )
         .join(DeliveryStatus, DeliveryStatus.order_id == Order.id)
         .join(Product, Product.id == Order.product_id)
-        .join(Invoice, Invoice.id == Order.invoice_id)
+        .join(Invoice, on_invoice)
         .outerjoin(
             periods,
             and_(
@@ -72,13 +78,9 @@ def insert_lines(session: Session, scope: Scope) -> None:
                 or_(periods.c.until.is_(None), periods.c.until > Order.delivery_date),
             ),
         )
-        .where(
-            scope.drafts(),
-            scope.orders(),
-            DeliveryStatus.status.in_(BILLED_OUTCOMES),
-        )
+        .where(DeliveryStatus.status.in_(BILLED_OUTCOMES))
         .group_by(
-            Order.invoice_id,
+            Invoice.id,
             Order.product_id,
             Order.unit_price_paise,
             Product.name,

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing import pdf, statement, upi
-from milkrun.billing.billable import BILLED_OUTCOMES
+from milkrun.billing.billable import BILLED_OUTCOMES, on_draft
 from milkrun.billing.errors import InvalidStatus, InvoiceNotFound
 from milkrun.billing.models import (
     OVERDUE,
@@ -245,6 +245,20 @@ def account_of(session: Session, invoice: Invoice, zone: ZoneInfo) -> AccountRea
     )
 
 
+def orders_on(invoice: Invoice) -> ColumnElement[bool]:
+    """Which orders are on ``invoice``: for a draft, derived (``billable.on_draft``: its
+    customer's billable orders of its month on no issued invoice); for an issued or void one,
+    those linked to it by finalizing (``orders.invoice_id``; a void one has none left)."""
+    if invoice.status == InvoiceStatus.draft:
+        return and_(Invoice.id == invoice.id, on_draft(Invoice, invoice.month))
+    return and_(
+        Order.customer_id == invoice.customer_id,
+        Order.delivery_date >= invoice.month,
+        Order.delivery_date <= month_end(invoice.month),
+        Order.invoice_id == invoice.id,
+    )
+
+
 def milk_card(session: Session, invoice: Invoice) -> list[pdf.CardRow]:
     """What the invoice billed, day by day and product by product: each order's delivered
     quantity as it was when billed (a correction made since, recorded as an adjustment against
@@ -258,12 +272,7 @@ def milk_card(session: Session, invoice: Invoice) -> list[pdf.CardRow]:
             DeliveryStatus.status,
         )
         .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
-        .where(
-            Order.customer_id == invoice.customer_id,
-            Order.delivery_date >= invoice.month,
-            Order.delivery_date <= month_end(invoice.month),
-            Order.invoice_id == invoice.id,
-        )
+        .where(orders_on(invoice))
     ).all()
     corrected: dict[int, int] = defaultdict(int)
     for order_id, delta in session.execute(

@@ -1,7 +1,8 @@
 """Reconciliation: does what was billed for a month match what was delivered?
 
-Two lists and two totals. Delivered, not billed: delivered orders of the month on no invoice,
-and invoiced groups (invoice, product, unit price) that bill less than their orders delivered.
+Two lists and two totals. Delivered, not billed: delivered orders of the month on no invoice
+(neither linked to an issued one nor on their customer's draft, ``billable.on_draft``), and
+invoiced groups (invoice, product, unit price) that bill less than their orders delivered.
 Billed, not delivered: invoiced groups that bill more than their orders delivered. A group's
 billed quantity is its line plus the corrections recorded against the invoice since; void
 invoices count for nothing. Totals are before tax. After a billing run both lists are empty.
@@ -14,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import case, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.adjustments.models import Adjustment
 from milkrun.billing import leaks
-from milkrun.billing.billable import BILLED_OUTCOMES
+from milkrun.billing.billable import BILLED_OUTCOMES, on_draft
 from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from milkrun.billing.months import check_billable_month, month_end
 from milkrun.billing.schemas import (
@@ -88,6 +89,7 @@ def reconcile(
             *in_month,
             Order.invoice_id.is_(None),
             DeliveryStatus.status.in_(BILLED_OUTCOMES),
+            ~exists().where(on_draft(Invoice, first)),
         )
     )
     unbilled_count = int(session.scalar(select(func.count()).select_from(unbilled.subquery())) or 0)
@@ -141,7 +143,22 @@ def reconcile(
         .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
         .where(*in_month, Order.invoice_id.in_(live))
     )
-    both = union_all(*billed_rows.selects, delivered_rows).subquery("both_sides")
+    # A draft's orders are derived, not linked (``billable.on_draft``).
+    delivered_on_drafts = (
+        select(
+            Invoice.id,
+            Order.product_id,
+            Order.unit_price_paise,
+            literal(0),
+            func.coalesce(delivered, 0),
+            literal(0),
+        )
+        .join(Invoice, on_draft(Invoice, first))
+        .outerjoin(DeliveryStatus, DeliveryStatus.order_id == Order.id)
+    )
+    both = union_all(*billed_rows.selects, delivered_rows, delivered_on_drafts).subquery(
+        "both_sides"
+    )
     billed_total = int(session.scalar(select(func.coalesce(func.sum(both.c.amount), 0))) or 0)
     # One grouping over both sides (a FULL JOIN of two aggregates is quadratic on SQLite).
     billed_quantity = func.sum(both.c.billed)

@@ -16,6 +16,7 @@ from milkrun.adjustments.models import Adjustment
 from milkrun.audit import service as audit
 from milkrun.audit.service import Actor
 from milkrun.billing import invoicing, months, numbering, settlement
+from milkrun.billing.billable import Scope
 from milkrun.billing.errors import (
     ConcurrentChange,
     InvoiceDraft,
@@ -57,12 +58,12 @@ def run_billing(
     today = today or clock.today(settings.zone)
     month = months.check_billable_month(month, today)
     months.lock_month(session, month)
-    rebuilt = invoicing.rebuild_drafts(session, month, progress=progress)
+    rebuilt = invoicing.rebuild_drafts(session, month, progress=progress, link=finalize)
     issued = Issued(0)
     if finalize:
         if progress:
             progress("numbering and issuing the drafts")
-        issued = _issue(session, month, None, settings, today)
+        issued = _issue(session, month, None, settings, today, linked=True)
         months.record_close(session, month, actor.user_id, issued.count)
     result = BillingRunResult(
         month=month_text(month),
@@ -112,8 +113,9 @@ def finalize_invoice(
     today: dt.date | None = None,
 ) -> Invoice:
     """Issue one draft: the next number of the financial year's series, issue date today, due
-    ``invoice_due_days`` later; any credit the customer has pays it. Only a draft can be
-    finalized (an issued or void invoice is 409)."""
+    ``invoice_due_days`` later; any credit the customer has pays it. Its orders are linked to
+    it and its lines summed from them (``invoicing.link_and_resum``), so it bills what is
+    delivered now. Only a draft can be finalized (an issued or void invoice is 409)."""
     invoice = _locked(session, invoice_id)
     _refuse_unless_draft(invoice, "finalized")
     before = audit.snapshot(invoice)
@@ -143,13 +145,16 @@ def finalize_month(
     settings: Settings,
     *,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> FinalizeMonthResult:
-    """Issue every draft of a month as it stands (numbered in invoice id order), once the month
-    is over and closed; the month is then closed for good (``months.record_close``)."""
+    """Issue every draft of a month (numbered in invoice id order), once the month is over and
+    closed; the month is then closed for good (``months.record_close``). The drafts are those
+    the last run made; their orders are linked and their lines summed from them as they are
+    delivered now (``invoicing.link_and_resum``)."""
     today = today or clock.today(settings.zone)
     month = months.check_billable_month(month, today)
     months.lock_month(session, month)
-    issued = _issue(session, month, None, settings, today)
+    issued = _issue(session, month, None, settings, today, progress=progress)
     months.record_close(session, month, actor.user_id, issued.count)
     result = FinalizeMonthResult(
         month=month_text(month),
@@ -307,12 +312,18 @@ def _issue(
     invoice_id: int | None,
     settings: Settings,
     today: dt.date,
+    *,
+    linked: bool = False,
+    progress: Progress | None = None,
 ) -> Issued:
     """Number and issue the month's drafts (or the one draft ``invoice_id``); the caller holds
     the month's lock. Each document type is numbered in its series (``numbering``), in invoice
     id order. Numbers come from the series' counter row in this same transaction, so a
     failure anywhere below rolls them back with everything else: no gaps. Only a month whose
-    last day has closed, with nothing left unresolved, is issued (``months.require_closable``)."""
+    last day has closed, with nothing left unresolved, is issued (``months.require_closable``).
+    Unless the run just ``linked`` them, the drafts' orders are linked to them and their lines
+    summed from those links first (``invoicing.link_and_resum``): the issued lines bill exactly
+    the linked orders."""
     months.require_closable(session, month)
     selector: list[ColumnElement[bool]] = [
         Invoice.month == month,
@@ -320,6 +331,20 @@ def _issue(
     ]
     if invoice_id is not None:
         selector.append(Invoice.id == invoice_id)
+    if not linked:
+        customer = (
+            session.scalar(select(Invoice.customer_id).where(*selector))
+            if invoice_id is not None
+            else None
+        )
+        if invoice_id is None or customer is not None:
+            invoicing.link_and_resum(
+                session,
+                Scope(month, customer, customer) if customer is not None else Scope(month),
+                progress=progress,
+            )
+        if progress:
+            progress("numbering and issuing the drafts, settling credits")
     counts = dict(
         session.execute(
             select(Invoice.document_type, func.count(Invoice.id))

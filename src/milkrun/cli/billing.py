@@ -45,7 +45,7 @@ def run_command(
     first = _month(month)
     with refusals():  # a month that cannot be billed is refused before the progress bar
         months.check_billable_month(first, clock.today(settings().zone))
-    steps = invoicing.REBUILD_STEPS + (1 if finalize else 0)
+    steps = invoicing.REBUILD_STEPS + (2 if finalize else 0)
     actor = Actor.system("cli:billing run", channel="cli")
     with (
         Progress(

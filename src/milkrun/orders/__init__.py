@@ -7,7 +7,7 @@ links an order to the subscription it was materialized from (NULL: a one-time or
 Invariants in the schema: one order per subscription per date; quantity > 0; status is one of
 scheduled, delivered, partially_delivered, not_delivered, cancelled; an order's subscription
 belongs to the order's customer; ``(id, customer_id)`` is unique so that deliveries can reference
-both. ``invoice_id`` is set by billing.
+both. ``invoice_id`` is set by billing when it issues the invoice (a draft's orders are derived).
 
 Rules: materialization (``generate.py``: what is due on a date is ``due.py``, making the orders
 agree with it ``sync.py``) is set-based and idempotent, and only ever changes orders that are

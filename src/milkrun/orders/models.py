@@ -66,7 +66,8 @@ class Order(Timestamped, Base):
     unit_price_paise: Mapped[int]
     route_id: Mapped[int | None] = mapped_column(ForeignKey("routes.id"))
     status: Mapped[str] = mapped_column(String(24), default=OrderStatus.scheduled)
-    # The invoice this order is billed on (a draft or an issued one); set by billing.
+    # The issued invoice this order is billed on, written once by finalizing (a draft's orders
+    # are derived: billing.billable.on_draft); cleared by voiding.
     invoice_id: Mapped[int | None]
 
 
