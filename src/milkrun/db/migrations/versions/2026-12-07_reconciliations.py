@@ -1,7 +1,7 @@
 """the last reconciliation of each month, stored: reconciliations
 
 Revision ID: 0023_reconciliations
-Revises: 0021_counter
+Revises: 0022_bill_link_final
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from milkrun.db.types import UTCDateTime
 
 revision: str = "0023_reconciliations"
-down_revision: str | None = "0021_counter"
+down_revision: str | None = "0022_bill_link_final"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
