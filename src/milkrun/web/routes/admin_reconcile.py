@@ -1,7 +1,9 @@
 """Reconciliation for the owner (/admin/billing/reconcile?month=YYYY-MM): every list of
 ``billing.reconcile`` (delivered not billed, billed not delivered, past orders unresolved,
 corrections not carried, balances that disagree with the ledger), the same answer as GET
-/api/v1/billing/reconcile, with links to each order's route day and to the customers."""
+/api/v1/billing/reconcile, with links to each order's route day and to the customers.
+The dairy's books and its GST return span every hub: an admin limited to one is refused (403,
+said in words), as for a billing run."""
 
 from __future__ import annotations
 
@@ -14,14 +16,14 @@ from milkrun.billing import overview, reconcile
 from milkrun.billing.schemas import month_text
 from milkrun.errors import MilkrunError
 from milkrun.money import to_paise
-from milkrun.web.pages import AdminVisit
+from milkrun.web.pages import DairyVisit
 from milkrun.web.routes.admin_billing import month_of
 
 router = APIRouter(prefix="/admin/billing/reconcile")
 
 
 @router.get("", response_model=None)
-def reconciliation(visit: AdminVisit, month: str | None = None) -> Response:
+def reconciliation(visit: DairyVisit, month: str | None = None) -> Response:
     error, status_code = None, 200
     try:
         chosen = month_of(visit, month)
