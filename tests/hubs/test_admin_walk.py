@@ -111,8 +111,9 @@ def walked(client: TestClient, session: Session, hubs: TwoHubs) -> Walked:
     billing_factories.run(session, today=TODAY)
     issued = {}
     for customer in (hubs.dairy.customer, hubs.south_customer):
-        bill = billing_factories.issued_invoice(session, customer.id, total_paise=5600)
-        bill.customer_name = customer.name
+        bill = billing_factories.issued_invoice(
+            session, customer.id, total_paise=5600, customer_name=customer.name
+        )
         issued[customer.id] = bill.id
     owner = factories.login(session, hubs.owner).headers
     for customer, reference in ((hubs.dairy.customer, "EAST-PAYMENT"), (hubs.south_customer, "S1")):

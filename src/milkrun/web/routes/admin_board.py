@@ -53,6 +53,7 @@ def today_board(visit: AdminVisit, hub: str = "") -> Response:
         every=REFRESH_SECONDS,
         hubs=hubs,
         hub=str(scope.hub_id) if hubs and scope.hub_id else "",
+        one_hub=scope.is_limited,
         refresh=refresh,
     )
 
