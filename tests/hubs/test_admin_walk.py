@@ -243,7 +243,7 @@ def test_no_api_list_of_a_limited_admin_shows_another_hub(
     month = {"month": "2026-11"}
     lists = _api_lists()
     assert len(lists) >= 20
-    leaking = []
+    leaking: list[tuple[str, object]] = []
     for path in lists:
         params = month if ("billing" in path or "statements" in path) else {}
         answer = client.get(path, params=params, headers=south)
@@ -258,12 +258,11 @@ def test_no_api_list_of_a_limited_admin_shows_another_hub(
                 leaking.append((path, "route_id"))
     assert leaking == []
     # Narrowed by another hub's record: nothing.
-    for path, params in (
-        ("/audit-events", {"customer_id": walked.theirs["customer_id"]}),
-        ("/audit-events", {"order_id": walked.theirs["order_id"]}),
-    ):
-        answer = client.get(f"{API}{path}", params=params, headers=south)
-        assert answer.json()["items"] == [], path
+    for name in ("customer_id", "order_id"):
+        answer = client.get(
+            f"{API}/audit-events", params={name: walked.theirs[name]}, headers=south
+        )
+        assert answer.json()["items"] == [], name
 
 
 def test_the_api_details_of_another_hubs_invoice_are_not_found(

@@ -151,7 +151,12 @@ def report_page(
     scope = visit.scope.narrowed(hub_id)
     chosen_hub = {"hub": str(hub_id)} if hub_id is not None else {}
     typed = {"start": start, "end": end, **chosen_hub}
-    common = {"slug": name, "report": report, "hubs": hubs, "hub_name": _hub_name(visit, scope)}
+    common: dict[str, object] = {
+        "slug": name,
+        "report": report,
+        "hubs": hubs,
+        "hub_name": _hub_name(visit, scope),
+    }
     try:
         first, last = _period(report, start, end, visit.today)
         table = report.build(visit.session, first, last, visit.settings, scope)
@@ -159,7 +164,7 @@ def report_page(
         mark_failed(visit.session, exc)
         return visit.render(
             "admin/reports/report.html",
-            exc.status,
+            status_code=exc.status,
             **common,
             typed=typed,
             error=exc.detail,
@@ -175,6 +180,7 @@ def report_page(
     ) | chosen_hub
     return visit.render(
         "admin/reports/report.html",
+        status_code=200,
         **common,
         typed=shown,
         error=None,
