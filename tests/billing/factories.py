@@ -149,7 +149,12 @@ _numbers = iter(range(900_000, 999_999))
 
 
 def issued_invoice(
-    session: Session, customer_id: int, *, month: dt.date = NOVEMBER, total_paise: int = 0
+    session: Session,
+    customer_id: int,
+    *,
+    month: dt.date = NOVEMBER,
+    total_paise: int = 0,
+    customer_name: str = "Someone",
 ) -> Invoice:
     """An issued invoice written directly (for tests about who may read what)."""
     sequence = next(_numbers)
@@ -160,7 +165,7 @@ def issued_invoice(
         series="TS/2627",
         sequence=sequence,
         number=f"TS/2627/{sequence:06d}",
-        customer_name="Someone",
+        customer_name=customer_name,
         customer_address="Somewhere",
         issue_date=TODAY,
         due_date=TODAY + dt.timedelta(days=10),

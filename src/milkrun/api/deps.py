@@ -74,6 +74,14 @@ def admin_scope(user: AdminUser) -> HubScope:
 ScopeDep = Annotated[HubScope, Depends(admin_scope)]
 
 
+def caller_scope(user: CurrentUser) -> HubScope:
+    """The hub the caller sees, whoever it is (a customer's own records are narrowed apart)."""
+    return HubScope.of(user)
+
+
+CallerScope = Annotated[HubScope, Depends(caller_scope)]
+
+
 def dairy_admin(user: AdminUser) -> User:
     """An admin of the whole dairy: a job that spans every hub (generation, a billing run or
     finalize, the day close) is refused to an admin limited to one (403 ``hub_limited_admin``)."""

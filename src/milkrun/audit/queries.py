@@ -21,9 +21,13 @@ def list_events(
     entity_type: str | None = None,
     entity_id: int | None = None,
     action: str | None = None,
+    in_view: ColumnElement[bool] | None = None,
 ) -> tuple[Sequence[AuditEvent], str | None]:
-    """The trail, newest first."""
+    """The trail, newest first; ``in_view``: the events the reader may see (an admin limited to
+    one hub: ``HubScope.has_event``)."""
     statement = select(AuditEvent)
+    if in_view is not None:
+        statement = statement.where(in_view)
     if customer_id is not None:
         statement = statement.where(AuditEvent.customer_id == customer_id)
     if order_id is not None:
@@ -42,7 +46,9 @@ def list_events(
 @dataclass(frozen=True)
 class Filters:
     """What the owner narrows the trail to (every part optional): a period of instants, who
-    acted (a name or part of it), a customer, an order, an action."""
+    acted (a name or part of it), a customer, an order, an action; and what the reader may see
+    at all (``in_view``: an admin limited to one hub sees its hub's events, ``HubScope.has_event``).
+    """
 
     since: dt.datetime | None = None
     until: dt.datetime | None = None
@@ -50,9 +56,12 @@ class Filters:
     customer_id: int | None = None
     order_id: int | None = None
     action: str | None = None
+    in_view: ColumnElement[bool] | None = None
 
     def where(self) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
+        if self.in_view is not None:
+            conditions.append(self.in_view)
         if self.since is not None:
             conditions.append(AuditEvent.occurred_at >= self.since)
         if self.until is not None:

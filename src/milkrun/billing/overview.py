@@ -1,7 +1,8 @@
 """The billing month as the owner reviews it: its invoices per route and state, what the last
 runs did (from the audit trail), whether it may be finalized yet, and the month's invoices a
 page at a time. Reads only; set-based (one grouped query per figure, whatever the month's
-size)."""
+size). Each narrows to the hub in view (``HubScope``: the invoices of its customers); the runs
+span every hub, so an admin limited to one sees none of them (the owner runs and finalizes)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from milkrun.billing.models import Invoice, InvoiceStatus
 from milkrun.billing.months import month_end
 from milkrun.billing.schemas import month_text
 from milkrun.customers.models import Customer
+from milkrun.hubs.scope import EVERY_HUB, HubScope
 from milkrun.money import to_paise
 from milkrun.periods.models import DayClose, MonthClose
 from milkrun.routing.models import Route
@@ -60,7 +62,7 @@ class MonthState:
     issued: int
 
 
-def by_route(session: Session, month: dt.date) -> list[RouteTotal]:
+def by_route(session: Session, month: dt.date, scope: HubScope = EVERY_HUB) -> list[RouteTotal]:
     """The month's invoices per route (a customer's route today): how many drafts, issued and
     void, and the total of those not void."""
     status = Invoice.status
@@ -78,7 +80,7 @@ def by_route(session: Session, month: dt.date) -> list[RouteTotal]:
         .select_from(Invoice)
         .join(Customer, Customer.id == Invoice.customer_id)
         .outerjoin(Route, Route.id == Customer.route_id)
-        .where(Invoice.month == month)
+        .where(Invoice.month == month, scope.has_customer(Invoice.customer_id))
         .group_by(Route.id, Route.name)
         .order_by(Route.name)
     )
@@ -95,8 +97,13 @@ def by_route(session: Session, month: dt.date) -> list[RouteTotal]:
     ]
 
 
-def last_runs(session: Session, month: dt.date, count: int = 2) -> list[Run]:
-    """The month's last ``count`` billing runs, latest first (the page shows what changed)."""
+def last_runs(
+    session: Session, month: dt.date, count: int = 2, scope: HubScope = EVERY_HUB
+) -> list[Run]:
+    """The month's last ``count`` billing runs, latest first (the page shows what changed);
+    none for an admin limited to one hub (a run's figures are the whole dairy's)."""
+    if scope.is_limited:
+        return []
     text = month_text(month)
     events = session.scalars(
         select(AuditEvent)
@@ -126,11 +133,13 @@ def last_runs(session: Session, month: dt.date, count: int = 2) -> list[Run]:
     return runs
 
 
-def state_of(session: Session, month: dt.date) -> MonthState:
+def state_of(session: Session, month: dt.date, scope: HubScope = EVERY_HUB) -> MonthState:
+    """Whether the month may be finalized (its last day closed) and its drafts and bills (of
+    the hub in view)."""
     counts = dict(
         session.execute(
             select(Invoice.status, func.count(Invoice.id))
-            .where(Invoice.month == month)
+            .where(Invoice.month == month, scope.has_customer(Invoice.customer_id))
             .group_by(Invoice.status)
         ).all()
     )
@@ -148,10 +157,18 @@ def state_of(session: Session, month: dt.date) -> MonthState:
 
 
 def month_invoices(
-    session: Session, month: dt.date, *, limit: int, offset: int, status: str | None = None
+    session: Session,
+    month: dt.date,
+    *,
+    limit: int,
+    offset: int,
+    status: str | None = None,
+    scope: HubScope = EVERY_HUB,
 ) -> tuple[Sequence[Invoice], int]:
     """One page of the month's invoices by customer name, and how many there are."""
-    statement = select(Invoice).where(Invoice.month == month)
+    statement = select(Invoice).where(
+        Invoice.month == month, scope.has_customer(Invoice.customer_id)
+    )
     if status:
         statement = statement.where(Invoice.status == status)
     total = int(
@@ -163,12 +180,15 @@ def month_invoices(
     return rows, total
 
 
-def month_issued(session: Session, month: dt.date) -> Sequence[Invoice]:
+def month_issued(
+    session: Session, month: dt.date, scope: HubScope = EVERY_HUB
+) -> Sequence[Invoice]:
     """The month's invoices that are bills (issued, not void), by number: the ZIP's."""
     return session.scalars(
         select(Invoice)
         .where(
             Invoice.month == month,
+            scope.has_customer(Invoice.customer_id),
             Invoice.status.not_in([InvoiceStatus.draft.value, InvoiceStatus.void.value]),
         )
         .order_by(Invoice.sequence, Invoice.id)

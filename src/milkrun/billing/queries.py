@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.adjustments.models import Adjustment
@@ -102,9 +102,13 @@ def list_invoices(
     customer_id: int | None = None,
     status: str | None = None,
     issued_only: bool = False,
+    customers: Select[Any] | None = None,
 ) -> tuple[Sequence[Invoice], str | None]:
-    """Invoices newest first, filtered by month, customer and (displayed) status."""
+    """Invoices newest first, filtered by month, customer and (displayed) status, of
+    ``customers`` (those in view) when given."""
     statement = select(Invoice)
+    if customers is not None:
+        statement = statement.where(Invoice.customer_id.in_(customers))
     if month is not None:
         statement = statement.where(Invoice.month == month)
     if customer_id is not None:

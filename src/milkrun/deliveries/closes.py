@@ -16,32 +16,44 @@ from sqlalchemy.orm import Session
 
 from milkrun.db.pagination import paginate
 from milkrun.deliveries.schemas import DayCloseRead
+from milkrun.hubs.scope import EVERY_HUB, HubScope
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.periods.models import DayClose
 from milkrun.routing.models import Route
 
 
-def unresolved(today: dt.date, since: dt.date | None = None) -> Select[Order]:
+def unresolved(
+    today: dt.date, since: dt.date | None = None, scope: HubScope = EVERY_HUB
+) -> Select[Order]:
     """The orders of days before ``today`` (from ``since``) that nobody, not even the day
-    close, has resolved."""
+    close, has resolved (on the routes of the hub in view)."""
     statement = select(Order).where(
-        Order.delivery_date < today, Order.status == OrderStatus.scheduled.value
+        Order.delivery_date < today,
+        Order.status == OrderStatus.scheduled.value,
+        scope.has_route(Order.route_id),
     )
     if since is not None:
         statement = statement.where(Order.delivery_date >= since)
     return statement
 
 
-def count_unresolved(session: Session, today: dt.date, since: dt.date | None = None) -> int:
-    statement = unresolved(today, since).with_only_columns(func.count(Order.id))
+def count_unresolved(
+    session: Session, today: dt.date, since: dt.date | None = None, scope: HubScope = EVERY_HUB
+) -> int:
+    statement = unresolved(today, since, scope).with_only_columns(func.count(Order.id))
     return int(session.scalar(statement) or 0)
 
 
 def unresolved_page(
-    session: Session, today: dt.date, *, limit: int, cursor: str | None
+    session: Session,
+    today: dt.date,
+    *,
+    limit: int,
+    cursor: str | None,
+    scope: HubScope = EVERY_HUB,
 ) -> tuple[Sequence[Order], str | None]:
     """One page of the review list, oldest order first."""
-    return paginate(session, unresolved(today), Order.id, limit=limit, cursor=cursor)
+    return paginate(session, unresolved(today, scope=scope), Order.id, limit=limit, cursor=cursor)
 
 
 def read_close(session: Session, close: DayClose) -> DayCloseRead:
@@ -96,12 +108,18 @@ class Waiting:
     orders: int
 
 
-def waiting_for_review(session: Session, today: dt.date, limit: int = 20) -> list[Waiting]:
+def waiting_for_review(
+    session: Session, today: dt.date, limit: int = 20, scope: HubScope = EVERY_HUB
+) -> list[Waiting]:
     """The review list grouped by day and route, oldest day first (one grouped statement)."""
     rows = session.execute(
         select(Order.delivery_date, Order.route_id, Route.name, func.count(Order.id))
         .outerjoin(Route, Route.id == Order.route_id)
-        .where(Order.delivery_date < today, Order.status == OrderStatus.scheduled.value)
+        .where(
+            Order.delivery_date < today,
+            Order.status == OrderStatus.scheduled.value,
+            scope.has_route(Order.route_id),
+        )
         .group_by(Order.delivery_date, Order.route_id, Route.name)
         .order_by(Order.delivery_date, Route.name)
         .limit(limit)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, select, true
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from milkrun.audit.models import AuditEvent
 from milkrun.customers import ownership
 from milkrun.customers.models import Customer
 from milkrun.hubs.errors import HubLimitedAdmin, HubNotFound
@@ -83,6 +84,20 @@ class HubScope:
         if self.hub_id is None:
             return true()
         return customer_id.in_(select(Customer.id).where(Customer.route_id.in_(self.routes())))
+
+    def has_event(self) -> ColumnElement[bool]:
+        """A condition on the audit trail: the event concerns a customer in view (an event of
+        one of its orders names the customer too), or a route in view, or that customer or
+        route itself. A limited admin sees nothing of the dairy-wide events (products, prices,
+        billing runs, hubs, staff): they concern every hub, and the owner answers for them."""
+        if self.hub_id is None:
+            return true()
+        customers = select(Customer.id).where(Customer.route_id.in_(self.routes()))
+        return or_(
+            AuditEvent.customer_id.in_(customers),
+            and_(AuditEvent.entity_type == "customer", AuditEvent.entity_id.in_(customers)),
+            and_(AuditEvent.entity_type == "route", AuditEvent.entity_id.in_(self.routes())),
+        )
 
     def ensure_customer(self, session: Session, customer: Customer) -> Customer:
         """The customer, if in view; else 404 as for an unknown one."""

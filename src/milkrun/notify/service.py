@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -29,9 +29,13 @@ def list_messages(
     cursor: str | None,
     status: MessageStatus | None = None,
     customer_id: int | None = None,
+    customers: Select[Any] | None = None,
 ) -> tuple[Sequence[OutboxMessage], str | None]:
-    """Messages newest first; ``status=dead`` is the dead-letter list."""
+    """Messages newest first; ``status=dead`` is the dead-letter list; ``customers``: the
+    customers in view (an admin limited to one hub sees the messages to its hub's customers)."""
     statement = select(OutboxMessage)
+    if customers is not None:
+        statement = statement.where(OutboxMessage.customer_id.in_(customers))
     if status is not None:
         statement = statement.where(OutboxMessage.status == status.value)
     if customer_id is not None:
@@ -51,28 +55,38 @@ def latest_to(session: Session, customer_id: int, count: int = 5) -> Sequence[Ou
     ).all()
 
 
-def counts_by_status(session: Session) -> dict[str, int]:
-    """How many messages are in each state (every state named, zero included)."""
-    found = dict(
-        session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-        ).all()
-    )
+def counts_by_status(session: Session, customers: Select[Any] | None = None) -> dict[str, int]:
+    """How many messages (to ``customers``, when given) are in each state (every state named,
+    zero included)."""
+    statement = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    if customers is not None:
+        statement = statement.where(OutboxMessage.customer_id.in_(customers))
+    found = dict(session.execute(statement).all())
     return {s.value: int(found.get(s.value, 0)) for s in MessageStatus}
 
 
-def get_message(session: Session, message_id: int) -> OutboxMessage:
+def get_message(
+    session: Session, message_id: int, customers: Select[Any] | None = None
+) -> OutboxMessage:
+    """The message; one to a customer outside ``customers`` (when given) is not found."""
     message = session.get(OutboxMessage, message_id)
-    if message is None:
+    outside = (
+        customers is not None
+        and message is not None
+        and not session.scalar(select(literal(message.customer_id).in_(customers)))
+    )
+    if message is None or outside:
         raise MessageNotFound(f"There is no message {message_id}")
     return message
 
 
-def retry(session: Session, message_id: int, actor: audit.Actor) -> OutboxMessage:
+def retry(
+    session: Session, message_id: int, actor: audit.Actor, customers: Select[Any] | None = None
+) -> OutboxMessage:
     """Send a dead letter (or a skipped message, after an opt-in) again: it is due now, with a
     fresh count of attempts and its own idempotency key, so a provider that took it after all
     does not deliver it twice. Anything else is 409."""
-    message = get_message(session, message_id)
+    message = get_message(session, message_id, customers)
     before = {"status": message.status, "attempts": message.attempts}
     moved = session.execute(
         update(MESSAGES)

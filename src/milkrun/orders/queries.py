@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from milkrun.catalog import queries as catalog_queries
@@ -41,8 +42,13 @@ def list_orders(
     subscription_id: int | None = None,
     status: OrderStatus | None = None,
     one_time: bool | None = None,
+    customers: Select[Any] | None = None,
 ) -> tuple[Sequence[Order], str | None]:
+    """Orders by id, filtered; of ``customers`` (those in view: an admin limited to one hub sees
+    its hub's customers' orders) when given."""
     statement = select(Order)
+    if customers is not None:
+        statement = statement.where(Order.customer_id.in_(customers))
     if delivery_date is not None:
         statement = statement.where(Order.delivery_date == delivery_date)
     if date_from is not None:

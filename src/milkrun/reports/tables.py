@@ -2,7 +2,10 @@
 and the CSV download writes, the same rows both: daily requirement per product and route, the
 deliveries each delivery boy marked, sales per product and month, customers per month.
 
-Each is one or two grouped statements over its period, whatever the size of the dairy.
+Each is one or two grouped statements over its period, whatever the size of the dairy. Each
+narrows to the hub in view (``HubScope``): the orders, deliveries and sales of its routes (the
+route an order was delivered on), the customers on its routes; an order or customer on no route
+belongs to no hub and shows only when every hub is in view.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from milkrun.auth.models import User
 from milkrun.catalog.models import Product
 from milkrun.customers.models import Customer
 from milkrun.deliveries.models import DeliveryStatus
+from milkrun.hubs.scope import EVERY_HUB, HubScope
 from milkrun.links.models import SharedDeliveryLink
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.reports import errors
@@ -78,7 +82,9 @@ def check_months(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def requirement(session: Session, start: dt.date, end: dt.date) -> Table:
+def requirement(
+    session: Session, start: dt.date, end: dt.date, scope: HubScope = EVERY_HUB
+) -> Table:
     """Per date, route and product: the quantity of the date's orders (cancelled ones aside)."""
     check_days(start, end)
     rows = session.execute(
@@ -96,6 +102,7 @@ def requirement(session: Session, start: dt.date, end: dt.date) -> Table:
             Order.delivery_date >= start,
             Order.delivery_date <= end,
             Order.status != OrderStatus.cancelled.value,
+            scope.has_route(Order.route_id),
         )
         .group_by(Order.delivery_date, Route.name, Product.name, Product.unit)
         .order_by(Order.delivery_date, Route.name, Product.name)
@@ -131,7 +138,9 @@ def _late(start: dt.date, end: dt.date, zone: ZoneInfo) -> Any:
     return case(*whens, else_=0)
 
 
-def deliveries(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) -> Table:
+def deliveries(
+    session: Session, start: dt.date, end: dt.date, zone: ZoneInfo, scope: HubScope = EVERY_HUB
+) -> Table:
     """Per delivery boy (or shared link): the marks of orders dated in the period, by outcome,
     the reasons of the not delivered ones, and how many were marked late."""
     check_days(start, end)
@@ -146,7 +155,11 @@ def deliveries(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) -
             func.sum(late),
         )
         .join(Order, Order.id == DeliveryStatus.order_id)
-        .where(Order.delivery_date >= start, Order.delivery_date <= end)
+        .where(
+            Order.delivery_date >= start,
+            Order.delivery_date <= end,
+            scope.has_route(Order.route_id),
+        )
         .group_by(
             DeliveryStatus.recorded_by_user_id,
             DeliveryStatus.recorded_by_link_id,
@@ -209,7 +222,7 @@ def deliveries(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) -
     )
 
 
-def sales(session: Session, start: dt.date, end: dt.date) -> Table:
+def sales(session: Session, start: dt.date, end: dt.date, scope: HubScope = EVERY_HUB) -> Table:
     """Per month and product: what was delivered (units) and its value at the orders' prices."""
     months = check_months(start, end)
     month = month_of_date(Order.delivery_date, months).label("month")
@@ -228,6 +241,7 @@ def sales(session: Session, start: dt.date, end: dt.date) -> Table:
             Order.delivery_date >= months[0],
             Order.delivery_date < next_month(months[-1]),
             DeliveryStatus.status.in_(("delivered", "partially_delivered")),
+            scope.has_route(Order.route_id),
         )
         .group_by(month, Product.name, Product.unit)
         .order_by(month, Product.name)
@@ -244,7 +258,9 @@ def sales(session: Session, start: dt.date, end: dt.date) -> Table:
     )
 
 
-def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) -> Table:
+def customers(
+    session: Session, start: dt.date, end: dt.date, zone: ZoneInfo, scope: HubScope = EVERY_HUB
+) -> Table:
     """Per month: customers added, customers who began a pause, customers who left (made
     inactive; dated by their last change)."""
     months = check_months(start, end)
@@ -253,7 +269,11 @@ def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) ->
     added: dict[str, int] = _pairs(
         session.execute(
             select(added_month, func.count())
-            .where(Customer.created_at >= first, Customer.created_at < after)
+            .where(
+                Customer.created_at >= first,
+                Customer.created_at < after,
+                scope.has_customer(Customer.id),
+            )
             .group_by(added_month)
         )
     )
@@ -261,7 +281,12 @@ def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) ->
     left: dict[str, int] = _pairs(
         session.execute(
             select(left_month, func.count())
-            .where(~Customer.is_active, Customer.updated_at >= first, Customer.updated_at < after)
+            .where(
+                ~Customer.is_active,
+                Customer.updated_at >= first,
+                Customer.updated_at < after,
+                scope.has_customer(Customer.id),
+            )
             .group_by(left_month)
         )
     )
@@ -269,7 +294,11 @@ def customers(session: Session, start: dt.date, end: dt.date, zone: ZoneInfo) ->
     paused: dict[str, int] = _pairs(
         session.execute(
             select(pause_month, func.count(func.distinct(Pause.customer_id)))
-            .where(Pause.start_date >= months[0], Pause.start_date < next_month(months[-1]))
+            .where(
+                Pause.start_date >= months[0],
+                Pause.start_date < next_month(months[-1]),
+                scope.has_customer(Pause.customer_id),
+            )
             .group_by(pause_month)
         )
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from milkrun.db.pagination import paginate
@@ -48,8 +48,12 @@ def list_subscriptions(
     cursor: str | None,
     customer_id: int | None = None,
     active_on: dt.date | None = None,
+    customers: Select[Any] | None = None,
 ) -> tuple[Sequence[Subscription], str | None]:
+    """Subscriptions by id, filtered; of ``customers`` (those in view) when given."""
     statement = select(Subscription)
+    if customers is not None:
+        statement = statement.where(Subscription.customer_id.in_(customers))
     if customer_id is not None:
         statement = statement.where(Subscription.customer_id == customer_id)
     if active_on is not None:

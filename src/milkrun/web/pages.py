@@ -218,11 +218,18 @@ class PageVisit:
         return render(self.request, name, status_code, user=self.user, **context)
 
 
+def checked_user(request: Request, session: Session, settings: Settings, *roles: Role) -> User:
+    """The page's user (``page_user``); an admin's, once the records its path names are found in
+    its hub (``http.hub_guard``). Every page's login goes through here."""
+    user = page_user(request, session, settings, *roles)
+    if user.role == Role.admin:
+        hub_guard.ensure_in_hub(session, HubScope.of(user), request.path_params)
+    return user
+
+
 def visit_of(*roles: Role) -> Callable[[Request, Session, Settings], PageVisit]:
     def visit(request: Request, session: SessionDep, settings: SettingsDep) -> PageVisit:
-        user = page_user(request, session, settings, *roles)
-        if user.role == Role.admin:
-            hub_guard.ensure_in_hub(session, HubScope.of(user), request.path_params)
+        user = checked_user(request, session, settings, *roles)
         return PageVisit(request, session, settings, user)
 
     return visit

@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from milkrun import clock
-from milkrun.api.deps import ActorDep, AdminUser, DairyAdmin, SessionDep, SettingsDep
+from milkrun.api.deps import ActorDep, DairyAdmin, SessionDep, SettingsDep
 from milkrun.billing import reconcile, reconciliations, service
 from milkrun.billing.schemas import (
     MONTH_PATTERN,
@@ -50,7 +50,7 @@ def run_billing(
 
 @router.get("/reconcile", response_model=Reconciliation)
 def reconcile_month(
-    month: MonthQuery, _: AdminUser, session: SessionDep, settings: SettingsDep
+    month: MonthQuery, _: DairyAdmin, session: SessionDep, settings: SettingsDep
 ) -> Reconciliation:
     """Delivered orders on no invoice, invoiced quantities with no delivery behind them, and the
     money on both sides (before tax); past orders still unmarked, corrections a finalized month
@@ -75,7 +75,7 @@ class Gstr1Read(BaseModel):
 
 @router.get("/gstr1", response_model=Gstr1Read)
 def gstr1_month(
-    month: MonthQuery, _: AdminUser, session: SessionDep, settings: SettingsDep
+    month: MonthQuery, _: DairyAdmin, session: SessionDep, settings: SettingsDep
 ) -> Gstr1Read:
     """The month's GSTR-1-style return (bills issued and counter sales made that month): B2B,
     B2C summary by rate, nil-rated supplies, HSN summary, documents issued per series (the
@@ -109,7 +109,7 @@ def gstr1_month(
 def gstr1_csv(
     table: Literal["b2b", "b2cs", "nil", "hsn", "docs", "cancelled"],
     month: MonthQuery,
-    _: AdminUser,
+    _: DairyAdmin,
     session: SessionDep,
     settings: SettingsDep,
 ) -> PlainTextResponse:

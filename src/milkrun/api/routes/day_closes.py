@@ -14,6 +14,7 @@ from milkrun.api.deps import (
     Cursor,
     DairyAdmin,
     Limit,
+    ScopeDep,
     SessionDep,
     SettingsDep,
 )
@@ -65,6 +66,7 @@ def recent_closes(
 @router.get("/review", response_model=Page[UnresolvedOrder])
 def review_list(
     _: AdminUser,
+    scope: ScopeDep,
     session: SessionDep,
     settings: SettingsDep,
     limit: Limit = DEFAULT_LIMIT,
@@ -74,7 +76,7 @@ def review_list(
     it (POST /delivery-boy/mark-delivered). With the ``review`` policy the day close leaves its
     unmarked orders here."""
     orders, next_cursor = closes.unresolved_page(
-        session, clock.today(settings.zone), limit=limit, cursor=cursor
+        session, clock.today(settings.zone), limit=limit, cursor=cursor, scope=scope
     )
     return Page[UnresolvedOrder](
         items=[UnresolvedOrder.model_validate(order) for order in orders], next_cursor=next_cursor

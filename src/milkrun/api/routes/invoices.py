@@ -12,6 +12,7 @@ from milkrun.api.deps import (
     DEFAULT_LIMIT,
     ActorDep,
     AdminUser,
+    CallerScope,
     Cursor,
     IdFilter,
     Limit,
@@ -46,6 +47,7 @@ StatusFilter = Annotated[
 @router.get("", response_model=Page[InvoiceRead])
 def list_invoices(
     owner: Owner,
+    scope: CallerScope,
     session: SessionDep,
     settings: SettingsDep,
     month: MonthFilter = None,
@@ -54,7 +56,8 @@ def list_invoices(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[InvoiceRead]:
-    """Invoices, newest first. A customer sees its own issued invoices only."""
+    """Invoices, newest first. A customer sees its own issued invoices only; an admin limited to
+    one hub, its hub's customers'."""
     ownership.ensure_may_act_for(owner, customer_id)
     today = clock.today(settings.zone)
     invoices, next_cursor = queries.list_invoices(
@@ -66,6 +69,7 @@ def list_invoices(
         customer_id=owner if owner is not None else customer_id,
         status=status,
         issued_only=owner is not None,
+        customers=scope.customer_filter,
     )
     return Page[InvoiceRead](
         items=[queries.read_invoice(i, today) for i in invoices], next_cursor=next_cursor

@@ -17,6 +17,7 @@ from milkrun.api.deps import (
     IdFilter,
     Limit,
     PathId,
+    ScopeDep,
     SessionDep,
     SettingsDep,
 )
@@ -43,6 +44,7 @@ def _page(messages: object, next_cursor: str | None) -> Page[MessageRead]:
 @router.get("/outbox", response_model=Page[MessageRead])
 def list_messages(
     _: AdminUser,
+    scope: ScopeDep,
     session: SessionDep,
     status: MessageStatus | None = None,
     customer_id: IdFilter = None,
@@ -52,18 +54,33 @@ def list_messages(
     """Messages, newest first, where each stands (pending, sending, sent, skipped, dead)."""
     return _page(
         *service.list_messages(
-            session, limit=limit, cursor=cursor, status=status, customer_id=customer_id
+            session,
+            limit=limit,
+            cursor=cursor,
+            status=status,
+            customer_id=customer_id,
+            customers=scope.customer_filter,
         )
     )
 
 
 @router.get("/outbox/dead-letters", response_model=Page[MessageRead])
 def list_dead_letters(
-    _: AdminUser, session: SessionDep, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+    _: AdminUser,
+    scope: ScopeDep,
+    session: SessionDep,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> Page[MessageRead]:
     """Messages the relay gave up on after its last attempt, with the last error."""
     return _page(
-        *service.list_messages(session, limit=limit, cursor=cursor, status=MessageStatus.dead)
+        *service.list_messages(
+            session,
+            limit=limit,
+            cursor=cursor,
+            status=MessageStatus.dead,
+            customers=scope.customer_filter,
+        )
     )
 
 
@@ -81,16 +98,22 @@ def list_templates(_: AdminUser, settings: SettingsDep) -> list[TemplateRead]:
 
 
 @router.get("/outbox/{message_id}", response_model=MessageRead)
-def get_message(message_id: PathId, _: AdminUser, session: SessionDep) -> MessageRead:
-    return MessageRead.model_validate(service.get_message(session, message_id))
+def get_message(
+    message_id: PathId, _: AdminUser, scope: ScopeDep, session: SessionDep
+) -> MessageRead:
+    return MessageRead.model_validate(
+        service.get_message(session, message_id, scope.customer_filter)
+    )
 
 
 @router.post("/outbox/{message_id}/retry", response_model=MessageRead)
 def retry_message(
-    message_id: PathId, _: AdminUser, actor: ActorDep, session: SessionDep
+    message_id: PathId, _: AdminUser, scope: ScopeDep, actor: ActorDep, session: SessionDep
 ) -> MessageRead:
     """Send a dead (or skipped) message again; anything else is 409."""
-    return MessageRead.model_validate(service.retry(session, message_id, actor))
+    return MessageRead.model_validate(
+        service.retry(session, message_id, actor, scope.customer_filter)
+    )
 
 
 @router.get("/customers/{customer_id}/message-consents", response_model=list[ConsentRead])

@@ -19,6 +19,7 @@ from milkrun.api.deps import (
     IdFilter,
     Limit,
     PathId,
+    ScopeDep,
     SessionDep,
     SettingsDep,
 )
@@ -81,6 +82,7 @@ def create_order(
 @router.get("", response_model=Page[OrderRead])
 def list_orders(
     _: AdminUser,
+    scope: ScopeDep,
     session: SessionDep,
     delivery_date: BusinessDate | None = None,
     date_from: BusinessDate | None = None,
@@ -105,6 +107,7 @@ def list_orders(
         subscription_id=subscription_id,
         status=status,
         one_time=one_time,
+        customers=scope.customer_filter,
     )
     return _page(list(orders), next_cursor)
 

@@ -33,6 +33,7 @@ from milkrun.api.deps import (
     Cursor,
     IdFilter,
     Limit,
+    ScopeDep,
     SessionDep,
     SettingsDep,
 )
@@ -41,6 +42,7 @@ from milkrun.config import Settings
 from milkrun.cutoff import Window
 from milkrun.date_window import BusinessDate
 from milkrun.db.pagination import Page
+from milkrun.hubs.scope import EVERY_HUB, HubScope
 from milkrun.orders import changes
 from milkrun.subscriptions import queries
 from milkrun.subscriptions.models import Override, Pause, Subscription
@@ -80,9 +82,15 @@ def _page(
     active_on: dt.date | None,
     limit: int,
     cursor: str | None,
+    scope: HubScope = EVERY_HUB,
 ) -> Page[SubscriptionRead]:
     subscriptions, next_cursor = queries.list_subscriptions(
-        session, limit=limit, cursor=cursor, customer_id=customer_id, active_on=active_on
+        session,
+        limit=limit,
+        cursor=cursor,
+        customer_id=customer_id,
+        active_on=active_on,
+        customers=scope.customer_filter,
     )
     return Page[SubscriptionRead](
         items=queries.read_subscriptions(session, subscriptions, clock.today(settings.zone)),
@@ -122,6 +130,7 @@ def create_subscription(
 @router.get("/subscriptions", response_model=Page[SubscriptionRead])
 def list_subscriptions(
     _: AdminUser,
+    scope: ScopeDep,
     session: SessionDep,
     settings: SettingsDep,
     customer_id: IdFilter = None,
@@ -136,6 +145,7 @@ def list_subscriptions(
         active_on=active_on,
         limit=limit,
         cursor=cursor,
+        scope=scope,
     )
 
 

@@ -55,6 +55,7 @@ def audit_trail(
             customer_id=record_id(customer, "customer") if customer.strip() else None,
             order_id=record_id(order, "order") if order.strip() else None,
             action=action.strip() or None,
+            in_view=visit.scope.has_event(),
         )
         try:
             events, next_cursor, total = audit_queries.search_events(

@@ -49,9 +49,11 @@ def show(
     error: str | None = None,
     done: str | None = None,
 ) -> Response:
-    session = visit.session
-    invoices, total = overview.month_invoices(session, month, limit=PAGE, offset=(page - 1) * PAGE)
-    runs = overview.last_runs(session, month)
+    session, scope = visit.session, visit.scope
+    invoices, total = overview.month_invoices(
+        session, month, limit=PAGE, offset=(page - 1) * PAGE, scope=scope
+    )
+    runs = overview.last_runs(session, month, scope=scope)
     return visit.render(
         "admin/billing/month.html",
         status_code=status_code,
@@ -60,8 +62,9 @@ def show(
         previous_month=month_text(months.month_start(month - dt.timedelta(days=1))),
         next_month=month_text(months.next_month(month)),
         this_month=month_text(visit.today),
-        state=overview.state_of(session, month),
-        routes=overview.by_route(session, month),
+        state=overview.state_of(session, month, scope),
+        routes=overview.by_route(session, month, scope),
+        limited=scope.is_limited,
         runs=runs,
         invoices=[queries.read_invoice(i, visit.today) for i in invoices],
         total=total,
@@ -138,7 +141,7 @@ def month_zip(visit: AdminVisit, month: str | None = None) -> Response:
     """Every issued bill of the month as PDF, in one ZIP (named by invoice number)."""
     try:
         chosen = month_of(visit, month)
-        bills = overview.month_issued(visit.session, chosen)
+        bills = overview.month_issued(visit.session, chosen, visit.scope)
         overview.require_some(bills, chosen)
     except MilkrunError as exc:
         chosen = visit.today.replace(day=1) if isinstance(exc, InvalidMonth) else chosen

@@ -1,7 +1,10 @@
 """The month's GSTR-1-style return for the owner (/admin/billing/gstr1?month=YYYY-MM): every
 table of the bills' and the counter sales' return (``counter_sales.returns.gstr1``, the same
 answer as GET /api/v1/billing/gstr1), each with the CSV of exactly its rows
-(/admin/billing/gstr1/{table}.csv?month=)."""
+(/admin/billing/gstr1/{table}.csv?month=).
+
+The dairy's books and its GST return span every hub: an admin limited to one is refused (403,
+said in words), as for a billing run."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from fastapi.responses import Response
 from milkrun.billing.schemas import month_text
 from milkrun.counter_sales.returns import gstr1 as gstr1_return
 from milkrun.errors import MilkrunError
-from milkrun.web.pages import AdminVisit, PageVisit
+from milkrun.web.pages import DairyVisit, PageVisit
 from milkrun.web.routes.admin_billing import month_of
 
 router = APIRouter(prefix="/admin/billing/gstr1")
@@ -27,7 +30,7 @@ def _month(visit: PageVisit, month: str | None) -> dt.date:
 
 
 @router.get("", response_model=None)
-def gstr1_page(visit: AdminVisit, month: str | None = None) -> Response:
+def gstr1_page(visit: DairyVisit, month: str | None = None) -> Response:
     error, status_code = None, 200
     try:
         chosen = _month(visit, month)
@@ -46,7 +49,7 @@ def gstr1_page(visit: AdminVisit, month: str | None = None) -> Response:
 
 
 @router.get("/{table}.csv", response_model=None)
-def gstr1_csv(visit: AdminVisit, table: str, month: str | None = None) -> Response:
+def gstr1_csv(visit: DairyVisit, table: str, month: str | None = None) -> Response:
     """One table of the page, as CSV: the same rows."""
     chosen = _month(visit, month)
     found = gstr1_return(visit.session, chosen, visit.settings).table(table)

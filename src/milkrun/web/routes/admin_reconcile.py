@@ -6,7 +6,10 @@ corrections not carried, balances that disagree with the ledger), the same answe
 The page shows the month's last stored check (``billing.reconciliations``: stored by the
 billing run, finalizing and each day close), with its time and what happened since that may
 have changed it; a month never checked is checked once on opening and stored. **Check again**
-(POST) checks it live, stores it and comes back."""
+(POST) checks it live, stores it and comes back.
+
+The dairy's books and its GST return span every hub: an admin limited to one is refused (403,
+said in words), as for a billing run."""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from milkrun.errors import MilkrunError
 from milkrun.http.deps import DatabaseDep
 from milkrun.money import to_paise
 from milkrun.web.forms import FormText
-from milkrun.web.pages import AdminVisit, PageVisit
+from milkrun.web.pages import DairyVisit, PageVisit
 from milkrun.web.routes.admin_billing import month_of
 
 router = APIRouter(prefix="/admin/billing/reconcile")
@@ -100,7 +103,7 @@ def _show(
 
 @router.get("", response_model=None)
 def reconciliation(
-    visit: AdminVisit, database: DatabaseDep, month: str | None = None, done: str = ""
+    visit: DairyVisit, database: DatabaseDep, month: str | None = None, done: str = ""
 ) -> Response:
     try:
         chosen = month_of(visit, month)
@@ -113,7 +116,7 @@ def reconciliation(
 
 
 @router.post("/check", response_model=None)
-def check_again(visit: AdminVisit, database: DatabaseDep, month: FormText = "") -> Response:
+def check_again(visit: DairyVisit, database: DatabaseDep, month: FormText = "") -> Response:
     """Reconcile the month now, live, store it as its last check, and show it."""
     try:
         chosen = month_of(visit, month)

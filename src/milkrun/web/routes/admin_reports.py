@@ -1,5 +1,6 @@
 """The owner's reports: each a page over a period and, with ``?format=csv``, the CSV of exactly
-the rows the page shows (``reports.tables``)."""
+the rows the page shows (``reports.tables``). An admin limited to one hub sees its hub's rows
+only; an admin of every hub may narrow a report to one hub (``?hub=``), the CSV too."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 from milkrun.config import Settings
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
+from milkrun.hubs import queries as hub_queries
+from milkrun.hubs.scope import HubScope
 from milkrun.money import to_rupees
 from milkrun.reports import tables
 from milkrun.reports.months import first_of
@@ -31,7 +34,7 @@ class Report:
     title: str
     about: str
     by_month: bool
-    build: Callable[[Session, dt.date, dt.date, Settings], tables.Table]
+    build: Callable[[Session, dt.date, dt.date, Settings, HubScope], tables.Table]
 
 
 REPORTS = {
@@ -39,7 +42,7 @@ REPORTS = {
         "Daily requirement",
         "What each route needs per product and day (the generated orders, cancelled ones aside).",
         False,
-        lambda s, a, b, _: tables.requirement(s, a, b),
+        lambda s, a, b, _, hub: tables.requirement(s, a, b, hub),
     ),
     "deliveries": Report(
         "Deliveries per delivery boy",
@@ -47,19 +50,19 @@ REPORTS = {
         + ", ".join(f"{t:%H:%M} ({shift})" for shift, t in tables.LATE_AFTER.items())
         + " on the delivery day.",
         False,
-        lambda s, a, b, settings: tables.deliveries(s, a, b, settings.zone),
+        lambda s, a, b, settings, hub: tables.deliveries(s, a, b, settings.zone, hub),
     ),
     "sales": Report(
         "Sales per product and month",
         "Delivered units and their value at the orders' prices (before tax).",
         True,
-        lambda s, a, b, _: tables.sales(s, a, b),
+        lambda s, a, b, _, hub: tables.sales(s, a, b, hub),
     ),
     "customers": Report(
         "Customers per month",
         "Customers added, customers who began a pause, and customers who left.",
         True,
-        lambda s, a, b, settings: tables.customers(s, a, b, settings.zone),
+        lambda s, a, b, settings, hub: tables.customers(s, a, b, settings.zone, hub),
     ),
 }
 
@@ -113,9 +116,21 @@ def _csv(name: str, table: tables.Table, start: dt.date, end: dt.date) -> Respon
     )
 
 
+def _hub_name(visit: AdminVisit, scope: HubScope) -> str | None:
+    """The hub the rows are of (None: every hub)."""
+    if scope.hub_id is None:
+        return None
+    return next((h.name for h in hub_queries.list_hubs(visit.session, scope)), None)
+
+
 @router.get("/{name}", response_model=None)
 def report_page(
-    visit: AdminVisit, name: str, start: str = "", end: str = "", format: str = "html"
+    visit: AdminVisit,
+    name: str,
+    start: str = "",
+    end: str = "",
+    hub: str = "",
+    format: str = "html",
 ) -> Response:
     report = REPORTS.get(name)
     if report is None:
@@ -129,17 +144,28 @@ def report_page(
             status=404,
             back="/admin/reports",
         )
-    typed = {"start": start, "end": end}
+    # The hubs to choose from: every one for an admin of the whole dairy, none for one limited
+    # to a hub (its own is the only one it sees; another asked for is not among them).
+    hubs = [] if visit.scope.is_limited else hub_queries.list_hubs(visit.session, visit.scope)
+    hub_id = int(hub) if hub.isdigit() and int(hub) in {h.id for h in hubs} else None
+    scope = visit.scope.narrowed(hub_id)
+    chosen_hub = {"hub": str(hub_id)} if hub_id is not None else {}
+    typed = {"start": start, "end": end, **chosen_hub}
+    common: dict[str, object] = {
+        "slug": name,
+        "report": report,
+        "hubs": hubs,
+        "hub_name": _hub_name(visit, scope),
+    }
     try:
         first, last = _period(report, start, end, visit.today)
-        table = report.build(visit.session, first, last, visit.settings)
+        table = report.build(visit.session, first, last, visit.settings, scope)
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
         return visit.render(
             "admin/reports/report.html",
-            exc.status,
-            slug=name,
-            report=report,
+            status_code=exc.status,
+            **common,
             typed=typed,
             error=exc.detail,
             table=None,
@@ -151,11 +177,11 @@ def report_page(
         {"start": first.strftime("%Y-%m"), "end": last.strftime("%Y-%m")}
         if report.by_month
         else {"start": first.isoformat(), "end": last.isoformat()}
-    )
+    ) | chosen_hub
     return visit.render(
         "admin/reports/report.html",
-        slug=name,
-        report=report,
+        status_code=200,
+        **common,
         typed=shown,
         error=None,
         table=table,

@@ -39,18 +39,18 @@ def show(
     error: str | None = None,
     retried: int | None = None,
 ) -> Response:
-    session = visit.session
+    session, customers = visit.session, visit.scope.customer_filter
     chosen = MessageStatus(status) if status in STATES else None
     try:
         messages, next_cursor = notify_service.list_messages(
-            session, limit=PAGE, cursor=cursor, status=chosen
+            session, limit=PAGE, cursor=cursor, status=chosen, customers=customers
         )
     except MilkrunError as exc:  # a cursor this page did not give out: the first page
         messages, next_cursor = notify_service.list_messages(
-            session, limit=PAGE, cursor=None, status=chosen
+            session, limit=PAGE, cursor=None, status=chosen, customers=customers
         )
         status_code, error = exc.status, exc.detail
-    counts = notify_service.counts_by_status(session)
+    counts = notify_service.counts_by_status(session, customers)
     next_link = (
         "/admin/messages?" + urlencode({"status": chosen or "", "cursor": next_cursor})
         if next_cursor
@@ -94,7 +94,7 @@ def retry(visit: AdminVisit, message_id: PathId) -> Response:
     """Send a dead letter (or a skipped message) again; anything else re-renders the outbox
     with the reason and changes nothing."""
     try:
-        notify_service.retry(visit.session, message_id, visit.actor)
+        notify_service.retry(visit.session, message_id, visit.actor, visit.scope.customer_filter)
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
         return show(visit, status_code=exc.status, error=exc.detail)

@@ -32,7 +32,7 @@ from milkrun.links.schemas import LinkCreate
 from milkrun.routing import queries as routing_queries
 from milkrun.routing import service as routing_service
 from milkrun.web.errors import InvalidDeliveryBoy, LabelRequired
-from milkrun.web.pages import PageVisit, page_user, render
+from milkrun.web.pages import PageVisit, checked_user, render
 
 router = APIRouter(prefix="/admin/routes/{route_id}/day")
 
@@ -137,8 +137,9 @@ class Screen(PageVisit):
 def _screen(
     route_id: PathId, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Screen:
-    """The admin's screen (``LoginRequired`` when nobody, or not an admin, is logged in)."""
-    user = page_user(request, session, settings, Role.admin)
+    """The admin's screen (``LoginRequired`` when nobody, or not an admin, is logged in; 404 for
+    a route of another hub than the admin's)."""
+    user = checked_user(request, session, settings, Role.admin)
     return Screen(request, session, settings, user, route_id)
 
 
