@@ -4,6 +4,8 @@ them all, the customer on no route's too."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,7 @@ from tests.hubs.two_hubs import TwoHubs
 from tests.order_book import IST, TODAY
 
 
-def _column(table: tables.Table, title: str) -> list[object]:
+def _column(table: tables.Table, title: str) -> list[Any]:
     index = [c.title for c in table.columns].index(title)
     return [row[index] for row in table.rows]
 
