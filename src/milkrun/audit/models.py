@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from milkrun import clock
@@ -16,7 +16,13 @@ class AuditEvent(Base):
         Index("ix_audit_events_entity", "entity_type", "entity_id"),
         Index("ix_audit_events_customer_id", "customer_id"),
         Index("ix_audit_events_order_id", "order_id"),
-        Index("ix_audit_events_actor_link_id", "actor_link_id"),
+        # For the key check of a shared link (no query filters by it): only rows a link wrote.
+        Index(
+            "ix_audit_events_actor_link_id",
+            "actor_link_id",
+            postgresql_where=text("actor_link_id IS NOT NULL"),
+            sqlite_where=text("actor_link_id IS NOT NULL"),
+        ),
         Index("ix_audit_events_occurred_at", "occurred_at"),
     )
 

@@ -58,13 +58,18 @@ def refresh_stale(session: Session, *tables: str | Table) -> list[str]:
     """Refresh the statistics of those of ``tables`` never analyzed or changed much since
     (PostgreSQL); returns their names. Changes made by transactions that have not committed,
     this one's included, are not counted: after its own bulk writes a job calls ``refresh``."""
+    found = stale(session, *tables)
+    for name in found:
+        # Another job analyzing the same table holds its lock to its end: do not queue behind.
+        session.execute(text(f'ANALYZE (SKIP_LOCKED) "{name}"'))
+    return found
+
+
+def stale(session: Session, *tables: str | Table) -> list[str]:
+    """Those of ``tables`` whose statistics ``refresh_stale`` would refresh (PostgreSQL)."""
     if session.get_bind().dialect.name != "postgresql" or not tables:
         return []
     names = [_name(table) for table in tables]
-    stale = list(
+    return list(
         session.scalars(_STALE, {"names": names, "share": STALE_SHARE, "floor": STALE_FLOOR})
     )
-    for name in stale:
-        # Another job analyzing the same table holds its lock to its end: do not queue behind.
-        session.execute(text(f'ANALYZE (SKIP_LOCKED) "{name}"'))
-    return stale

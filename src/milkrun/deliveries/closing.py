@@ -10,8 +10,10 @@ actor, never a person; or, with ``review``, left unmarked on the owner's review 
 what it did, per outcome.
 
 Set-based: the orders' UPDATE, an INSERT ... SELECT for the statuses and one for the audit
-events (a single statement on PostgreSQL), whatever the size of the day. Idempotent: a second
-close of D resolves only what is still unmarked (nothing, usually) and adds it to the record.
+events (a single statement on PostgreSQL), whatever the size of the day, planned on fresh
+statistics of the orders and statuses it reads (``statistics.refresh_stale``). Idempotent: a
+second close of D resolves only what is still unmarked (nothing, usually) and adds it to the
+record.
 The close of D and the generation of D's orders are serialized (the day's lock).
 
 The server closes each day at ``settings.day_close_time`` on the next day, catching up on any
@@ -46,6 +48,7 @@ from milkrun import clock
 from milkrun.audit import service as audit
 from milkrun.audit.models import AuditEvent
 from milkrun.config import Settings
+from milkrun.db import statistics
 from milkrun.db.session import Database
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.orders.models import Order, OrderStatus
@@ -113,6 +116,9 @@ def close_day(
         )
     policy = settings.day_close_policy
     lock_day(session, day)
+    # What the close reads is planned on fresh statistics (a day materialized or imported in
+    # bulk since the last ANALYZE): see db.statistics.
+    statistics.refresh_stale(session, Order.__tablename__, DeliveryStatus.__tablename__)
     now = clock.now()
     record = session.scalar(select(DayClose).where(DayClose.delivery_date == day))
     first_close = record is None
