@@ -47,9 +47,10 @@ def test_a_void_that_lost_the_race_is_refused_and_audits_nothing(
     # Another request voided it after this one read it (the row changes, this session's
     # copy still says paid).
     session.execute(
-        update(CounterSale.__table__)
-        .where(CounterSale.__table__.c.id == sale.id)
+        update(CounterSale)
+        .where(CounterSale.id == sale.id)
         .values(status=SaleStatus.void.value, void_reason="first")
+        .execution_options(synchronize_session=False)
     )
     with pytest.raises(SaleAlreadyVoid):
         service.void_sale(session, factories.ACTOR, sale.id, "second")

@@ -1,4 +1,5 @@
-"""container type names unique whatever their case: a unique index on lower(name)
+"""hardening: container type names unique whatever their case (a unique index on
+lower(name)); payment_links.cancel_due_at (a void bill's link the gateway could not cancel yet)
 
 Revision ID: 0026_hardening
 Revises: 0021_counter
@@ -9,6 +10,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from milkrun.db.types import UTCDateTime
 
 revision: str = "0026_hardening"
 down_revision: str | None = "0021_counter"
@@ -23,7 +26,11 @@ def upgrade() -> None:
         [sa.text("lower(name)")],
         unique=True,
     )
+    with op.batch_alter_table("payment_links", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("cancel_due_at", UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("payment_links", schema=None) as batch_op:
+        batch_op.drop_column("cancel_due_at")
     op.drop_index("uq_container_types_lower_name", table_name="container_types")
