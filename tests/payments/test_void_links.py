@@ -19,6 +19,7 @@ from milkrun.config import Settings
 from milkrun.db.session import Database
 from milkrun.http.deps import TOKEN_COOKIE
 from milkrun.payment_links import service as link_service
+from milkrun.payment_links.models import PaymentLink
 from milkrun.payments.gateways.razorpay import Razorpay
 from tests import factories
 from tests.conftest import make_client
@@ -45,6 +46,10 @@ def _early_december() -> None:
 def client(online: Settings, database: Database) -> TestClient:
     with make_client(online, database) as test_client:
         return test_client
+
+
+def _state(link: PaymentLink) -> tuple[str, dt.datetime | None]:
+    return link.status, link.cancel_due_at
 
 
 def _events(session: Session, action: str) -> int:
@@ -122,7 +127,7 @@ def test_a_gateway_down_at_the_void_leaves_the_link_to_cancel_later(
 
     assert link_service.cancel_due_links(session, gateway) == 1  # back up
     session.refresh(row)
-    assert (row.status, row.cancel_due_at) == ("cancelled", None)
+    assert _state(row) == ("cancelled", None)
     assert razorpay.links[row.provider_link_id]["status"] == "cancelled"
     assert link_service.cancel_due_links(session, gateway) == 0  # nothing left to do
 

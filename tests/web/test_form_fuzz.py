@@ -31,7 +31,7 @@ def _admin_form_routes(client: TestClient) -> list[tuple[str, list[str]]]:
         if isinstance(route, Mount):
             stack.extend((prefix + route.path, inner) for inner in route.routes)
             continue
-        if not isinstance(route, APIRoute) or "POST" not in route.methods:
+        if not isinstance(route, APIRoute) or "POST" not in (route.methods or set()):
             continue
         path = prefix + route.path
         if path.startswith("/admin"):
