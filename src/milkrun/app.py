@@ -31,6 +31,7 @@ from milkrun.http.compression import DeliveryCompression
 from milkrun.http.security import SecurityHeaders
 from milkrun.notify import relay
 from milkrun.orders import scheduler
+from milkrun.payment_links import service as payment_links
 from milkrun.wallets import generation as wallet_generation
 from milkrun.web import app as web
 from milkrun.web.pages import STATIC_DIR, LoginRequired
@@ -131,7 +132,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             scheduler.lifespan(
                 settings,
                 database,
-                jobs=[reconciliations.close_days_and_check],
+                jobs=[reconciliations.close_days_and_check, payment_links.cancel_due_job],
                 materialize=wallet_generation.materializer(settings),
             ),
         ),

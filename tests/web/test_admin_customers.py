@@ -309,6 +309,18 @@ def test_the_customer_page_shows_subscriptions_week_money_and_history(
     assert "text/html" in owner.get("/admin/customers/999999").headers["content-type"]
 
 
+def test_the_jump_navigation_names_every_section_in_page_order(
+    owner: TestClient, dairy: Dairy
+) -> None:
+    page = owner.get(_page(owner, dairy)).text
+    nav = re.search(r'<nav class="me-nav" aria-label="On this page">(.*?)</nav>', page)
+    assert nav is not None
+    jumps = re.findall(r'href="#([\w-]+)">([^<]+)</a>', nav.group(1))
+    sections = re.findall(r'<section id="([\w-]+)"', page)
+    assert [anchor for anchor, _label in jumps] == sections
+    assert ("messages", "Messages") in jumps
+
+
 def test_owner_adds_a_subscription_and_a_refusal_keeps_what_was_typed(
     owner: TestClient, session: Session, dairy: Dairy
 ) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from milkrun import clock
@@ -30,6 +30,11 @@ class ContainerType(Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # The product the deposit is billed under (a bill line names a product).
     deposit_product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+
+
+# Names are unique whatever their case, enforced by the database (two requests at once both
+# pass the service's check; the second insert then fails here and is answered 409).
+Index("uq_container_types_lower_name", func.lower(ContainerType.name), unique=True)
 
 
 class ContainerMovement(Base):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -205,12 +207,28 @@ def write_off(
 def _name_free(session: Session, name: str, *, but: int | None = None) -> None:
     taken = session.scalar(
         select(ContainerType.id).where(
-            func.lower(ContainerType.name) == name.lower(),
+            # lower() on both sides, as the unique index does (SQLite's lowers ASCII only)
+            func.lower(ContainerType.name) == func.lower(name),
             ContainerType.id != (but or 0),
         )
     )
     if taken is not None:
         raise ContainerTypeNameTaken(f"There is already a container type named {name}")
+
+
+@contextmanager
+def _name_guard(session: Session, name: str, *, but: int | None = None) -> Iterator[None]:
+    """The database's word on a name (its unique index on ``lower(name)``): another request
+    that took the name (or the deposit SKU made from it) since ``_name_free`` looked is a 409,
+    not a 500; nothing of this write is kept."""
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError:
+        _name_free(session, name, but=but)
+        raise ContainerTypeNameTaken(
+            f"Another container type was just saved with a name like {name}: try again"
+        ) from None
 
 
 def _deposit_sku(session: Session, name: str) -> str:
@@ -236,17 +254,18 @@ def create_type(
     under; ``sku`` is that product's (made from the name when not given). Names are unique,
     whatever their case (409)."""
     _name_free(session, name)
-    product = Product(
-        sku=sku or _deposit_sku(session, name),
-        name=f"Deposit · {name}",
-        unit="deposit",
-        is_active=False,
-    )
-    session.add(product)
-    session.flush()
-    kind = ContainerType(name=name, deposit_paise=deposit_paise, deposit_product_id=product.id)
-    session.add(kind)
-    session.flush()
+    with _name_guard(session, name):
+        product = Product(
+            sku=sku or _deposit_sku(session, name),
+            name=f"Deposit · {name}",
+            unit="deposit",
+            is_active=False,
+        )
+        session.add(product)
+        session.flush()
+        kind = ContainerType(name=name, deposit_paise=deposit_paise, deposit_product_id=product.id)
+        session.add(kind)
+        session.flush()
     audit.record(
         session,
         actor,
@@ -269,15 +288,17 @@ def update_type(
     fields = changes.changes()
     if "name" in fields and fields["name"] != kind.name:
         _name_free(session, fields["name"], but=kind.id)
-        kind.name = fields["name"]
-        deposit_product = session.get(Product, kind.deposit_product_id)
-        if deposit_product is not None:
-            deposit_product.name = f"Deposit · {kind.name}"
-    if "deposit" in fields:
-        kind.deposit_paise = to_paise(fields["deposit"])
-    if "is_active" in fields:
-        kind.is_active = bool(fields["is_active"])
-    session.flush()
+    with _name_guard(session, fields.get("name") or kind.name, but=kind.id):
+        if "name" in fields and fields["name"] != kind.name:
+            kind.name = fields["name"]
+            deposit_product = session.get(Product, kind.deposit_product_id)
+            if deposit_product is not None:
+                deposit_product.name = f"Deposit · {kind.name}"
+        if "deposit" in fields:
+            kind.deposit_paise = to_paise(fields["deposit"])
+        if "is_active" in fields:
+            kind.is_active = bool(fields["is_active"])
+        session.flush()
     audit.record(
         session,
         actor,

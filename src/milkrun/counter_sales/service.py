@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -136,11 +136,22 @@ def void_sale(session: Session, actor: Actor, sale_id: int, reason: str) -> Coun
     if sale.status == SaleStatus.void.value:
         raise SaleAlreadyVoid(f"Cash memo {sale.number} is already void")
     before = snapshot(sale)
-    sale.status = SaleStatus.void.value
-    sale.void_reason = reason[:200]
-    sale.voided_at = clock.now()
-    sale.voided_by_user_id = actor.user_id
-    session.flush()
+    # Conditional on the status still being paid (SQLite ignores FOR UPDATE): of two voids at
+    # once, the second waits for the first and moves no row, so one void, one audit event.
+    moved = session.execute(
+        update(CounterSale)
+        .where(CounterSale.id == sale_id, CounterSale.status == SaleStatus.paid.value)
+        .values(
+            status=SaleStatus.void.value,
+            void_reason=reason[:200],
+            voided_at=clock.now(),
+            voided_by_user_id=actor.user_id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if int(moved.rowcount) != 1:  # type: ignore[attr-defined]
+        raise SaleAlreadyVoid(f"Cash memo {sale.number} is already void")
+    session.refresh(sale)
     record(
         session,
         actor,

@@ -16,4 +16,13 @@ UPI QR and no "Pay online" button, and the next visit tries again.
 The gateway's ``payment_link.paid`` webhook, once its signature is verified, becomes a payment
 (``billing.settlement.receive_payment``: settled oldest bill first, audited) whose reference is
 the gateway's payment id, so a retried webhook records nothing twice.
+
+Voiding a bill (``service.void_bill``, from the API and the bill's page) cancels its live link
+at the gateway, so a void bill cannot be paid online. A gateway that is down does not stop the
+void: the link keeps ``status = 'created'`` (it is live at the gateway) and gets
+``cancel_due_at``; the scheduler's job ``service.cancel_due_job`` (on every wake-up, at least
+each minute; with the scheduler off, ``milkrun`` run by cron does not do it — void again later
+or cancel in Razorpay's dashboard) retries until the gateway cancels it. A customer who pays
+the link meanwhile is recorded by the webhook like any payment: the customer's credit (or
+paying their other open bills), never lost.
 """

@@ -47,5 +47,8 @@ class PaymentLink(Base):
     status: Mapped[str] = mapped_column(String(10), default=LinkStatus.created)
     expires_at: Mapped[dt.datetime]
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    # Set when the bill was voided while the gateway could not cancel the link: it is still
+    # live there, and ``service.cancel_due_links`` (the scheduler's job) cancels it later.
+    cancel_due_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=clock.now)

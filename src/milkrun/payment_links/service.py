@@ -18,12 +18,15 @@ from milkrun import clock
 from milkrun.audit import service as audit
 from milkrun.billing import ledger, settlement, statement, upi
 from milkrun.billing import queries as billing_queries
+from milkrun.billing import service as billing_service
 from milkrun.billing.models import ISSUED_STATUSES, Invoice
 from milkrun.config import Settings
 from milkrun.customers.models import Customer
+from milkrun.db.session import Database
 from milkrun.errors import MilkrunError
 from milkrun.payment_links.errors import BillNotPayable
 from milkrun.payment_links.models import LinkStatus, PaymentLink
+from milkrun.payments import gateways
 from milkrun.payments.errors import DuplicateReference, GatewayUnavailable
 from milkrun.payments.gateways.base import LinkRequest, PaymentGateway
 from milkrun.payments.models import Payment
@@ -160,6 +163,91 @@ def _retire(
         before=before,
         after=audit.snapshot(link),
     )
+
+
+def void_bill(
+    session: Session,
+    invoice_id: int,
+    actor: audit.Actor,
+    gateway: PaymentGateway | None,
+    *,
+    reason: str | None,
+) -> Invoice:
+    """Void an issued bill (``billing.service.void_invoice``) and cancel its live payment link
+    at the gateway, so that a void bill cannot be paid online.
+
+    A gateway that is down (or no longer configured) does not stop the void: the link is marked
+    ``cancel_due_at`` and ``cancel_due_links`` (the scheduler's job, on every wake-up) cancels
+    it when the gateway answers. A payment made on it meanwhile is recorded by the webhook as
+    any other (``record_webhook``): a payment of the customer, kept as credit (or paying the
+    customer's other open bills), never lost."""
+    invoice = billing_service.void_invoice(session, invoice_id, actor, reason=reason)
+    link = live_link(session, invoice.id)
+    if link is not None:
+        _cancel_for_void(session, gateway, link, actor)
+    return invoice
+
+
+def _cancel_for_void(
+    session: Session, gateway: PaymentGateway | None, link: PaymentLink, actor: audit.Actor
+) -> None:
+    now = clock.now()
+    if gateway is not None:
+        try:
+            with session.begin_nested():
+                _retire(session, gateway, link, actor, now)
+            return
+        except GatewayUnavailable as exc:
+            log.warning("Payment link %s left to cancel later: %s", link.provider_link_id, exc)
+    before = audit.snapshot(link)
+    link.cancel_due_at = now
+    link.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "payment_link.cancel_due",
+        "payment_link",
+        link.id,
+        before=before,
+        after=audit.snapshot(link),
+    )
+
+
+def cancel_due_links(session: Session, gateway: PaymentGateway) -> int:
+    """Cancel at the gateway the links of void bills that it could not cancel at the void
+    (``cancel_due_at``); how many were settled. A link the gateway still cannot cancel keeps
+    its mark for the next try; one it reports paid is left to its webhook (recorded as a
+    payment of the customer)."""
+    actor = audit.Actor.system("scheduler", channel="scheduler")
+    due = session.scalars(
+        select(PaymentLink)
+        .where(
+            PaymentLink.cancel_due_at.is_not(None),
+            PaymentLink.status == LinkStatus.created.value,
+        )
+        .order_by(PaymentLink.id)
+    ).all()
+    done = 0
+    for link in due:
+        try:
+            with session.begin_nested():
+                link.cancel_due_at = None  # kept when the gateway still fails (rolled back)
+                _retire(session, gateway, link, actor, clock.now())
+            done += 1
+        except GatewayUnavailable as exc:
+            log.warning("Payment link %s still to cancel: %s", link.provider_link_id, exc)
+    return done
+
+
+def cancel_due_job(database: Database, settings: Settings, trigger: str = "scheduler") -> int:
+    """The scheduler's job: ``cancel_due_links`` in one transaction, when a gateway is
+    configured (a link of a void bill is never made without one)."""
+    gateway = gateways.configured(settings)
+    if gateway is None:
+        return 0
+    with database.session_scope() as session:
+        return cancel_due_links(session, gateway)
 
 
 def _create(

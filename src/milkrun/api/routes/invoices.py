@@ -30,6 +30,8 @@ from milkrun.billing.schemas import (
 )
 from milkrun.customers import ownership
 from milkrun.db.pagination import Page
+from milkrun.payment_links import service as payment_links
+from milkrun.payments import gateways
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 me_router = APIRouter(prefix="/me", tags=["me"])
@@ -131,8 +133,15 @@ def void_invoice(
     body: VoidRequest | None = None,
 ) -> InvoiceDetail:
     """Void an issued invoice: its number stays used; its orders are billed again by the next
-    run of its month; payments move to the customer's other invoices or stay as credit."""
-    invoice = service.void_invoice(session, invoice_id, actor, reason=body.reason if body else None)
+    run of its month; payments move to the customer's other invoices or stay as credit; its
+    live payment link is cancelled at the gateway (later, when the gateway is down)."""
+    invoice = payment_links.void_bill(
+        session,
+        invoice_id,
+        actor,
+        gateways.configured(settings),
+        reason=body.reason if body else None,
+    )
     return queries.invoice_detail(session, invoice, clock.today(settings.zone), settings.zone)
 
 

@@ -21,6 +21,7 @@ from milkrun.errors import MilkrunError
 from milkrun.hubs import queries as hub_queries
 from milkrun.hubs import service as hub_service
 from milkrun.hubs.errors import UnknownHub
+from milkrun.inputs.fields import MAX_ID
 from milkrun.orders import holidays
 from milkrun.routing import queries as routing_queries
 from milkrun.routing.errors import UnknownRoute
@@ -42,9 +43,16 @@ def _hub_choice(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not _an_id(text):
         raise UnknownHub(f"There is no hub {text!r}")
     return int(text)
+
+
+def _an_id(text: str) -> bool:
+    """A record id as a form sends it: digits, within the ids a table holds (a longer number
+    is no record, and must not reach the database as an integer it cannot store)."""
+    text = text.strip()
+    return text.isdigit() and 1 <= int(text) <= MAX_ID
 
 
 # --- hubs ---------------------------------------------------------------------------------------
@@ -84,7 +92,7 @@ def open_hub(visit: AdminVisit, name: FormText = "") -> Response:
 @router.post("/hubs/routes", response_model=None)
 def place_route(visit: AdminVisit, route_id: FormText = "", hub_id: FormText = "") -> Response:
     try:
-        if not route_id.strip().isdigit():
+        if not _an_id(route_id):
             raise UnknownRoute(f"There is no route {route_id!r}")
         hub_service.place_route(
             visit.session, int(route_id), _hub_choice(hub_id), visit.actor, visit.scope
@@ -97,7 +105,7 @@ def place_route(visit: AdminVisit, route_id: FormText = "", hub_id: FormText = "
 @router.post("/hubs/admins", response_model=None)
 def limit_admin(visit: AdminVisit, user_id: FormText = "", hub_id: FormText = "") -> Response:
     try:
-        user = int(user_id) if user_id.strip().isdigit() else 0
+        user = int(user_id) if _an_id(user_id) else 0
         hub_service.limit_admin(visit.session, user, _hub_choice(hub_id), visit.actor, visit.scope)
     except MilkrunError as exc:
         return _hubs_page(visit, **refused(visit, exc))

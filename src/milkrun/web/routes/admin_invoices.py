@@ -98,7 +98,13 @@ def void(visit: AdminVisit, invoice_id: PathId, reason: FormText = "") -> Respon
         )
         if not body.reason:
             raise VoidReasonRequired("Say why the bill is voided (up to 200 characters)")
-        service.void_invoice(visit.session, invoice_id, visit.actor, reason=body.reason)
+        payment_links.void_bill(
+            visit.session,
+            invoice_id,
+            visit.actor,
+            gateways.configured(visit.settings),
+            reason=body.reason,
+        )
     except MilkrunError as exc:
         mark_failed(visit.session, exc)
         return show(visit, invoice_id, status_code=exc.status, error=exc.detail, reason=reason)

@@ -150,7 +150,8 @@ def upload(
 @router.post("/confirm", response_model=None)
 def confirm(visit: AdminVisit, line_ids: Annotated[list[str] | None, Form()] = None) -> Response:
     try:
-        ids = [int(i) for i in line_ids or [] if i.isdigit()]
+        # An id past any a table holds names no line (and cannot be sent to the database).
+        ids = [int(i) for i in line_ids or [] if i.isdigit() and 1 <= int(i) <= MAX_ID]
         payments = service.confirm_lines(
             visit.session,
             ids,
