@@ -189,6 +189,12 @@ def test_a_limited_admins_zip_holds_its_hubs_bills(
     answer = client.get("/admin/billing/pdfs.zip?month=2026-11")
     assert answer.status_code == 200
     assert len(zipfile.ZipFile(io.BytesIO(answer.content)).namelist()) == 1
+    # A route's bills in one PDF: its own route's, never the other hub's.
+    month = "/admin/billing/route-bills.pdf?month=2026-11&route="
+    assert client.get(f"{month}{walked.hubs.south.id}").status_code == 200
+    other = client.get(f"{month}{walked.hubs.east.id}")
+    assert other.status_code == 404
+    assert not _leaks(other.text)
     client.cookies.set(TOKEN_COOKIE, factories.login(session, walked.hubs.owner).token)
     answer = client.get("/admin/billing/pdfs.zip?month=2026-11")
     assert len(zipfile.ZipFile(io.BytesIO(answer.content)).namelist()) == 2

@@ -195,6 +195,24 @@ def month_issued(
     ).all()
 
 
+def route_issued(
+    session: Session, month: dt.date, route: Route, scope: HubScope = EVERY_HUB
+) -> Sequence[Invoice]:
+    """The month's bills of the customers on ``route`` today, in its stop order: what the
+    delivery boy hands out with the morning's milk (customers with no stop last, by name)."""
+    scope.ensure_route(route)
+    return session.scalars(
+        select(Invoice)
+        .join(Customer, Customer.id == Invoice.customer_id)
+        .where(
+            Invoice.month == month,
+            Customer.route_id == route.id,
+            Invoice.status.not_in([InvoiceStatus.draft.value, InvoiceStatus.void.value]),
+        )
+        .order_by(Customer.stop_sequence.is_(None), Customer.stop_sequence, Customer.name)
+    ).all()
+
+
 def require_some(invoices: Sequence[Invoice], month: dt.date) -> None:
     if not invoices:
         raise NothingToZip(f"{month:%B %Y} has no issued bills yet: finalize the month first")

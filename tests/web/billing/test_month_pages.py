@@ -99,6 +99,45 @@ def test_the_month_is_finalized_in_one_step_once_closed_and_zipped(
     assert first.startswith(b"%PDF")
 
 
+def test_a_routes_bills_print_in_one_pdf_in_stop_order(
+    admin_client: TestClient, session: Session, november: Month
+) -> None:
+    from pypdf import PdfReader
+
+    from milkrun.customers.models import Customer
+
+    run_and_close(admin_client, session)
+    admin_client.post("/admin/billing/finalize", data={"month": NOVEMBER})
+    route_id = november.asha.route_id
+    stops = session.scalars(
+        select(Customer.name).where(Customer.route_id == route_id).order_by(Customer.stop_sequence)
+    ).all()
+    page = admin_client.get(f"/admin/billing?month={NOVEMBER}")
+    link = f"/admin/billing/route-bills.pdf?month={NOVEMBER}&amp;route={route_id}"
+    assert link in page.text
+    answer = admin_client.get(link.replace("&amp;", "&"))
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    assert "bills-2026-11-" in answer.headers["content-disposition"]
+    pages = PdfReader(io.BytesIO(answer.content)).pages
+    assert len(pages) == len(stops) == 2
+    for stop, drawn in zip(stops, pages, strict=True):
+        assert stop in drawn.extract_text()
+    for route in ("", "x", "99999", str(2**40)):
+        refused = admin_client.get(f"/admin/billing/route-bills.pdf?month={NOVEMBER}&route={route}")
+        assert refused.status_code == 404, route
+        assert "There is no route" in refused.text
+
+
+def test_a_route_with_no_bills_yet_prints_nothing(
+    admin_client: TestClient, november: Month
+) -> None:
+    route_id = november.asha.route_id
+    refused = admin_client.get(f"/admin/billing/route-bills.pdf?month={NOVEMBER}&route={route_id}")
+    assert refused.status_code == 409
+    assert "no issued bills" in refused.text
+
+
 def test_a_zip_of_a_month_with_no_bills_is_refused(
     admin_client: TestClient, november: Month
 ) -> None:

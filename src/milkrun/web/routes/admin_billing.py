@@ -19,6 +19,9 @@ from milkrun.billing.schemas import MONTH_PATTERN, month_text, parse_month
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
 from milkrun.http.deps import DatabaseDep
+from milkrun.inputs.fields import MAX_ID
+from milkrun.routing import queries as routing_queries
+from milkrun.routing.errors import RouteNotFound
 from milkrun.web.errors import InvalidMonth
 from milkrun.web.forms import FormText
 from milkrun.web.pages import AdminVisit, DairyVisit, PageVisit
@@ -134,6 +137,35 @@ def finalize_month(
         return show(visit, chosen, status_code=exc.status, error=exc.detail)
     _check_after(after, database, visit, chosen, reconciliations.FINALIZE)
     return _back(chosen, "finalized")
+
+
+@router.get("/route-bills.pdf", response_model=None)
+def route_bills(visit: AdminVisit, route: str = "", month: str | None = None) -> Response:
+    """A route's bills of the month in one PDF, in its stop order, each from a new page in its
+    customer's language: printed once and handed out with the morning's milk."""
+    try:
+        chosen = month_of(visit, month)
+        if not (route.isdigit() and 1 <= int(route) <= MAX_ID):
+            raise RouteNotFound(f"There is no route {route!r}")
+        found = routing_queries.get_route(visit.session, int(route))
+        bills = overview.route_issued(visit.session, chosen, found, visit.scope)
+        overview.require_some(bills, chosen)
+    except MilkrunError as exc:
+        chosen = visit.today.replace(day=1) if isinstance(exc, InvalidMonth) else chosen
+        return show(visit, chosen, status_code=exc.status, error=exc.detail)
+    document = pdf.render_all(
+        [queries.bill_of(visit.session, invoice, visit.settings) for invoice in bills],
+        f"{found.name}: bills of {month_text(chosen)}",
+    )
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", found.name).strip("-").lower() or f"route-{found.id}"
+    return Response(
+        content=document,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="bills-{month_text(chosen)}-{slug}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @router.get("/pdfs.zip", response_model=None)
