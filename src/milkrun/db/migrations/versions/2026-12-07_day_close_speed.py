@@ -2,7 +2,7 @@
 trail's shared-link actor on rows no link wrote)
 
 Revision ID: 0024_day_close_speed
-Revises: 0021_counter
+Revises: 0023_reconciliations
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024_day_close_speed"
-down_revision: str | None = "0021_counter"
+down_revision: str | None = "0023_reconciliations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 lower(name)); payment_links.cancel_due_at (a void bill's link the gateway could not cancel yet)
 
 Revision ID: 0026_hardening
-Revises: 0021_counter
+Revises: 0024_day_close_speed
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from milkrun.db.types import UTCDateTime
 
 revision: str = "0026_hardening"
-down_revision: str | None = "0021_counter"
+down_revision: str | None = "0024_day_close_speed"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
