@@ -26,7 +26,7 @@ from milkrun.catalog.models import Product
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.cutoff import Window
-from milkrun.subscriptions import bookkeeping, queries
+from milkrun.subscriptions import bookkeeping, queries, validity
 from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Event
 from milkrun.subscriptions.errors import (
     CustomerInactive,
@@ -146,7 +146,7 @@ def create_subscription_unsynced(
     )
     _set_schedule(terms, data.schedule.to_schedule(), data.start_date)
     session.add(terms)
-    session.flush()
+    validity.link(session, subscription.id)
     event = Event(
         "subscription.create",
         "subscription",
@@ -292,7 +292,7 @@ def change_subscription_unsynced(
             ensure_product_sold(session, data.product_id, effective)
         _apply_dated_change(session, subscription, rows, effective, data, actor)
         affected.append(effective)
-    session.flush()
+    validity.link(session, subscription.id)
     if not affected:
         return Change(subscription, None, None)
 
