@@ -38,6 +38,7 @@ from milkrun.db.session import Database
 from milkrun.orders import generate
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.routing.models import Route
+from milkrun.subscriptions import validity
 from milkrun.subscriptions.models import (
     WEEKDAYS,
     Override,
@@ -214,7 +215,9 @@ def build_fixtures(database: Database, subscriptions: int, seed: int) -> dict[st
                     since = starts[s] + dt.timedelta(days=rng.randint(1, 500))
                     yield terms_row(rng, s + 1, since, rng.randint(1, 6), shift)
 
-        terms = insert_rows(connection, SubscriptionTerms, all_terms())
+        terms_rows = list(all_terms())
+        validity.link_rows(terms_rows)
+        terms = insert_rows(connection, SubscriptionTerms, iter(terms_rows))
 
         paused = rng.sample(range(subscriptions), subscriptions // 20)
         insert_rows(
