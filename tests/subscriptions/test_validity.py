@@ -155,3 +155,28 @@ def test_the_database_refuses_a_span_ending_before_it_starts(
                 anchor_day=0,
             )
         )
+
+
+def test_moving_the_start_past_a_change_and_back_keeps_the_rhythm(
+    session: Session, dairy: Dairy
+) -> None:
+    """Found by the property test: the first terms then counted their rhythm from a date after
+    their start (the database refused it, a 500)."""
+    window = cutoff.for_history(dairy.settings)
+    subscription = factories.subscription(
+        session, customer=dairy.customer, product=dairy.milk, start=day(1)
+    )
+    for data in (
+        SubscriptionUpdate(
+            effective_from=day(10), schedule={"kind": "alternate_days", "quantity": 1}
+        ),
+        SubscriptionUpdate(start_date=day(20)),
+        SubscriptionUpdate(start_date=day(5)),
+    ):
+        change_service.change_subscription(session, subscription.id, data, factories.ACTOR, window)
+    (row,) = session.scalars(
+        select(SubscriptionTerms).where(SubscriptionTerms.subscription_id == subscription.id)
+    ).all()
+    assert (row.effective_from, row.effective_to) == (day(5), None)
+    assert row.anchor_date <= day(5)
+    assert (day(10) - row.anchor_date).days % 2 == 0  # still every other day from day(10)

@@ -179,6 +179,13 @@ def _move_start(
         if row.anchor_date == old_start:
             row.anchor_date = new_start
             row.anchor_day = day_number(new_start)
+        elif row.anchor_date > row.effective_from:
+            # First terms whose rhythm counts from a later change (the start was moved past
+            # it, then back): count from whole intervals earlier, the same delivery days.
+            behind = (row.anchor_date - row.effective_from).days
+            back = dt.timedelta(days=-(-behind // row.interval_days) * row.interval_days)
+            row.anchor_date = row.anchor_date - back
+            row.anchor_day = day_number(row.anchor_date)
     subscription.start_date = new_start
     session.flush()
     return rows
