@@ -221,7 +221,17 @@ def main() -> None:
     parser.add_argument(
         "--reuse", metavar="URL", help="time the pages of a database kept by --keep (no build)"
     )
+    parser.add_argument(
+        "--terms",
+        choices=["range", "anti-join"],
+        default="range",
+        help="the terms in force as the code has them, or as the old anti-join (for comparison)",
+    )
     args = parser.parse_args()
+    from bench.terms_in_force import SHAPES
+    from milkrun.orders import due
+
+    due.terms_in_force = SHAPES[args.terms]  # type: ignore[assignment]
 
     if args.reuse:
         database = Database(args.reuse)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import resource
 import statistics
@@ -38,6 +39,7 @@ from milkrun.db.session import Database
 from milkrun.orders import generate
 from milkrun.orders.models import MaterializationRun, Order
 from milkrun.routing.models import Route
+from milkrun.subscriptions import validity
 from milkrun.subscriptions.models import (
     WEEKDAYS,
     Override,
@@ -214,7 +216,9 @@ def build_fixtures(database: Database, subscriptions: int, seed: int) -> dict[st
                     since = starts[s] + dt.timedelta(days=rng.randint(1, 500))
                     yield terms_row(rng, s + 1, since, rng.randint(1, 6), shift)
 
-        terms = insert_rows(connection, SubscriptionTerms, all_terms())
+        terms_rows = list(all_terms())
+        validity.link_rows(terms_rows)
+        terms = insert_rows(connection, SubscriptionTerms, iter(terms_rows))
 
         paused = rng.sample(range(subscriptions), subscriptions // 20)
         insert_rows(
@@ -328,9 +332,17 @@ def main() -> None:
         " hand-written check (bench.materialize_sql), and the ratio of their medians",
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--compare-terms",
+        action="store_true",
+        help="each repeat also with the terms in force as the old anti-join"
+        " (bench.terms_in_force), alternating, and the medians of both",
+    )
     args = parser.parse_args()
 
+    from bench.terms_in_force import SHAPES
     from milkrun import clock
+    from milkrun.orders import due
 
     clock.freeze(NOW)
     with scratch_database(args.database_url, args.keep) as url:
@@ -344,31 +356,39 @@ def main() -> None:
             f" {sizes['customers']:,} customers, {sizes['routes']} routes;"
             f" fixtures in {time.perf_counter() - started:.1f} s"
         )
-        firsts, seconds, peaks = [], [], []
+        shapes = ["range", "anti-join"] if args.compare_terms else ["range"]
+        firsts: dict[str, list[float]] = {shape: [] for shape in shapes}
+        seconds: dict[str, list[float]] = {shape: [] for shape in shapes}
+        peaks = []
         for attempt in range(args.repeat):
-            if attempt:
-                reset_day(database)
-            first, counts, peak = timed_run(database)
-            second, again, _ = timed_run(database)
-            assert not again.changed_anything, again
-            firsts.append(first)
-            seconds.append(second)
-            if args.hand_written and kind == "postgresql":
-                compare_with_hand_written(database, args.hand_written)
-            peaks.append(peak)
-            print(
-                f"  run {attempt + 1}: {counts.created:,} orders in {first:.2f} s"
-                f" ({counts.created / first:,.0f} rows/s); second run {second:.2f} s"
-                f" ({again.unchanged:,} unchanged); traced peak {peak / 2**20:.1f} MB"
-            )
+            for n, shape in enumerate(shapes):
+                due.terms_in_force = SHAPES[shape]  # type: ignore[assignment]
+                if attempt or n:
+                    reset_day(database)
+                first, counts, peak = timed_run(database)
+                second, again, _ = timed_run(database)
+                assert not again.changed_anything, again
+                firsts[shape].append(first)
+                seconds[shape].append(second)
+                if args.hand_written and kind == "postgresql":
+                    compare_with_hand_written(database, args.hand_written)
+                peaks.append(peak)
+                print(
+                    f"  run {attempt + 1} ({shape}): {counts.created:,} orders in {first:.2f} s"
+                    f" ({counts.created / first:,.0f} rows/s); second run {second:.2f} s"
+                    f" ({again.unchanged:,} unchanged); traced peak {peak / 2**20:.1f} MB;"
+                    f" load average {os.getloadavg()[0]:.1f}"
+                )
+        due.terms_in_force = SHAPES["range"]  # type: ignore[assignment]
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        first = statistics.median(firsts)
-        print(
-            f"{kind} median of {args.repeat}: first run {first:.2f} s"
-            f" ({counts.created / first:,.0f} rows/s), second run"
-            f" {statistics.median(seconds):.2f} s, peak Python memory during a run"
-            f" {max(peaks) / 2**20:.1f} MB, process peak RSS {rss:.0f} MB"
-        )
+        for shape in shapes:
+            first = statistics.median(firsts[shape])
+            print(
+                f"{kind} median of {args.repeat} ({shape}): first run {first:.2f} s"
+                f" ({counts.created / first:,.0f} rows/s), second run"
+                f" {statistics.median(seconds[shape]):.2f} s, peak Python memory during a run"
+                f" {max(peaks) / 2**20:.1f} MB, process peak RSS {rss:.0f} MB"
+            )
         database.dispose()
 
 

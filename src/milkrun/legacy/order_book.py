@@ -23,6 +23,7 @@ from milkrun.money import to_paise
 from milkrun.orders.models import Order, OrderStatus
 from milkrun.routing.models import Route, Shift
 from milkrun.subscriptions import queries as subscription_queries
+from milkrun.subscriptions import validity
 from milkrun.subscriptions.models import WEEKDAYS, Override, Pause, Subscription, SubscriptionTerms
 from milkrun.subscriptions.schedule import PauseSpan, day_number, spans_overlap
 
@@ -146,6 +147,7 @@ def import_subscriptions(run: Run) -> None:
                     "reason": reason or "paused in the old system",
                 }
             )
+    validity.link_rows(terms)
     run.insert(TERMS, terms)
     run.insert(PAUSES, pauses)
     run.remember("subscriptions", list(zip((line.doc.id for line in new), ids, strict=True)))

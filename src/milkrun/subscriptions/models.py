@@ -57,6 +57,10 @@ class SubscriptionTerms(Base):
     changed schedule took effect); ``anchor_day`` is the same date as a day number (days since
     1970-01-01), so that "is D a delivery day" is integer arithmetic in any SQL dialect:
     ``(day(D) - anchor_day) % interval_days = 0``.
+
+    ``effective_to`` is the day the next terms of the subscription take over (NULL: none do), so
+    the terms in force on D are the one row with ``effective_from <= D < effective_to``;
+    ``milkrun.subscriptions.validity`` keeps the chain whenever terms are written or removed.
     """
 
     __tablename__ = "subscription_terms"
@@ -80,11 +84,15 @@ class SubscriptionTerms(Base):
             name="quantities_fit_kind",
         ),
         CheckConstraint("anchor_date <= effective_from", name="anchor_not_after_effective"),
+        CheckConstraint(
+            "effective_to IS NULL OR effective_to > effective_from", name="effective_to_after_from"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"))
     effective_from: Mapped[dt.date]
+    effective_to: Mapped[dt.date | None]
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     shift: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(20))

@@ -26,7 +26,7 @@ from milkrun.catalog.models import Product
 from milkrun.customers import queries as customer_queries
 from milkrun.customers.models import Customer
 from milkrun.cutoff import Window
-from milkrun.subscriptions import bookkeeping, queries
+from milkrun.subscriptions import bookkeeping, queries, validity
 from milkrun.subscriptions.bookkeeping import Affected, Change, Deliveries, Event
 from milkrun.subscriptions.errors import (
     CustomerInactive,
@@ -146,7 +146,7 @@ def create_subscription_unsynced(
     )
     _set_schedule(terms, data.schedule.to_schedule(), data.start_date)
     session.add(terms)
-    session.flush()
+    validity.link(session, subscription.id)
     event = Event(
         "subscription.create",
         "subscription",
@@ -179,6 +179,13 @@ def _move_start(
         if row.anchor_date == old_start:
             row.anchor_date = new_start
             row.anchor_day = day_number(new_start)
+        elif row.anchor_date > row.effective_from:
+            # First terms whose rhythm counts from a later change (the start was moved past
+            # it, then back): count from whole intervals earlier, the same delivery days.
+            behind = (row.anchor_date - row.effective_from).days
+            back = dt.timedelta(days=-(-behind // row.interval_days) * row.interval_days)
+            row.anchor_date = row.anchor_date - back
+            row.anchor_day = day_number(row.anchor_date)
     subscription.start_date = new_start
     session.flush()
     return rows
@@ -292,7 +299,7 @@ def change_subscription_unsynced(
             ensure_product_sold(session, data.product_id, effective)
         _apply_dated_change(session, subscription, rows, effective, data, actor)
         affected.append(effective)
-    session.flush()
+    validity.link(session, subscription.id)
     if not affected:
         return Change(subscription, None, None)
 
