@@ -2,7 +2,7 @@
 so the terms in force on a day are found without an anti-join on later terms
 
 Revision ID: 0027_terms_validity
-Revises: 0023_reconciliations
+Revises: 0026_hardening
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0027_terms_validity"
-down_revision: str | None = "0023_reconciliations"
+down_revision: str | None = "0026_hardening"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
