@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from milkrun.auth.errors import UserNotFound
@@ -28,9 +28,17 @@ def login_of_customer(session: Session, customer_id: int) -> User | None:
 
 
 def list_users(
-    session: Session, *, limit: int, cursor: str | None, role: str | None = None
+    session: Session,
+    *,
+    limit: int,
+    cursor: str | None,
+    role: str | None = None,
+    visible: ColumnElement[bool] | None = None,
 ) -> tuple[Sequence[User], str | None]:
+    """Logins by id; ``visible``: the condition of those the caller may see (its hub's)."""
     statement = select(User)
+    if visible is not None:
+        statement = statement.where(visible)
     if role is not None:
         statement = statement.where(User.role == role)
     return paginate(session, statement, User.id, limit=limit, cursor=cursor)
@@ -39,20 +47,30 @@ def list_users(
 STAFF_ROLES = ("admin", "delivery_boy")
 
 
-def _staff(role: str | None) -> Select[User]:
+def _staff(role: str | None, visible: ColumnElement[bool] | None) -> Select[User]:
     roles = [role] if role in STAFF_ROLES else list(STAFF_ROLES)
-    return select(User).where(User.role.in_(roles))
+    statement = select(User).where(User.role.in_(roles))
+    return statement if visible is None else statement.where(visible)
 
 
 def list_staff(
-    session: Session, *, limit: int, cursor: str | None, role: str | None = None
+    session: Session,
+    *,
+    limit: int,
+    cursor: str | None,
+    role: str | None = None,
+    visible: ColumnElement[bool] | None = None,
 ) -> tuple[Sequence[User], str | None]:
-    """Staff logins (admins and delivery boys; one of them with ``role``), by id."""
-    return paginate(session, _staff(role), User.id, limit=limit, cursor=cursor)
+    """Staff logins (admins and delivery boys; one of them with ``role``), by id; ``visible``:
+    the condition of those the caller may see (its hub's)."""
+    return paginate(session, _staff(role, visible), User.id, limit=limit, cursor=cursor)
 
 
-def count_staff(session: Session, *, role: str | None = None) -> int:
-    return session.scalar(select(func.count()).select_from(_staff(role).subquery())) or 0
+def count_staff(
+    session: Session, *, role: str | None = None, visible: ColumnElement[bool] | None = None
+) -> int:
+    statement = _staff(role, visible).subquery()
+    return session.scalar(select(func.count()).select_from(statement)) or 0
 
 
 def names_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, User]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, literal, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from milkrun.audit.models import AuditEvent
+from milkrun.auth.errors import UserNotFound
+from milkrun.auth.models import Role, User
 from milkrun.customers import ownership
 from milkrun.customers.models import Customer
 from milkrun.hubs.errors import HubLimitedAdmin, HubNotFound
@@ -111,6 +113,39 @@ class HubScope:
         if self.hub_id is not None and route.hub_id != self.hub_id:
             raise RouteNotFound(f"There is no route {route.id}")
         return route
+
+    def has_staff(self, user_id: Column, role: Column) -> ColumnElement[bool]:
+        """A condition on a login: one this admin may see and manage. An admin of one hub
+        manages delivery boys who walk no route outside its hub (a new one, on no route yet,
+        included); never an admin (a login it could give itself every hub with) nor a
+        customer's login (the customer's page manages those)."""
+        if self.hub_id is None:
+            return true()
+        elsewhere = exists().where(
+            Route.delivery_boy_id == user_id,
+            or_(Route.hub_id.is_(None), Route.hub_id != self.hub_id),
+        )
+        return and_(role == Role.delivery_boy.value, ~elsewhere)
+
+    @property
+    def staff_filter(self) -> ColumnElement[bool] | None:
+        """The condition on ``users`` of the logins in view, for a list to keep; None when
+        every login is."""
+        return None if self.hub_id is None else self.has_staff(User.id, User.role)
+
+    def ensure_staff(self, session: Session, user: User) -> User:
+        """The login, if this admin may manage it; else 404 as for an unknown one."""
+        if self.hub_id is not None:
+            condition = self.has_staff(literal(user.id), literal(user.role))
+            if not session.scalar(select(condition)):
+                raise UserNotFound(f"There is no user {user.id}")
+        return user
+
+    def ensure_creates(self, role: str) -> None:
+        """An admin of one hub creates delivery boys' logins only: an admin's login is the
+        owner's to give (else a hub's admin could make itself an admin of every hub)."""
+        if self.hub_id is not None and role != Role.delivery_boy.value:
+            raise HubLimitedAdmin("An admin of one hub may create delivery boys' logins only")
 
     def ensure_unlimited(self, what: str) -> None:
         """Refuse an admin limited to one hub what spans the hubs."""

@@ -44,10 +44,14 @@ DONE = {
 
 
 def _staff_member(visit: PageVisit, user_id: int) -> User:
+    """A staff login the admin may manage (an admin of one hub: its delivery boys)."""
     user = queries.get_user(visit.session, user_id)
     if user.role not in ROLES:
         raise UserNotFound(f"There is no staff login {user_id}")
-    return user
+    try:
+        return visit.scope.ensure_staff(visit.session, user)
+    except UserNotFound:
+        raise UserNotFound(f"There is no staff login {user_id}") from None
 
 
 @router.get("", response_model=None)
@@ -56,11 +60,15 @@ def staff(visit: AdminVisit, role: str = "all", cursor: str | None = None) -> Re
     chosen = role if role in ROLES else None
     notice = None
     try:
-        rows, next_cursor = queries.list_staff(session, limit=PAGE, cursor=cursor, role=chosen)
+        rows, next_cursor = queries.list_staff(
+            session, limit=PAGE, cursor=cursor, role=chosen, visible=visit.scope.staff_filter
+        )
     except InvalidCursor:
         notice = "That page link is not valid (it may have been cut short); this is the first page."
         cursor = None
-        rows, next_cursor = queries.list_staff(session, limit=PAGE, cursor=None, role=chosen)
+        rows, next_cursor = queries.list_staff(
+            session, limit=PAGE, cursor=None, role=chosen, visible=visit.scope.staff_filter
+        )
     routes = routing_queries.all_routes(session)
     walks: dict[int, list[str]] = {}
     for route in routes:
@@ -72,7 +80,7 @@ def staff(visit: AdminVisit, role: str = "all", cursor: str | None = None) -> Re
         walks=walks,
         roles=ROLES,
         role=chosen or "all",
-        total=queries.count_staff(session, role=chosen),
+        total=queries.count_staff(session, role=chosen, visible=visit.scope.staff_filter),
         next_cursor=next_cursor,
         first_page=cursor is None,
         notice=notice,
@@ -82,7 +90,9 @@ def staff(visit: AdminVisit, role: str = "all", cursor: str | None = None) -> Re
 def _new_page(
     visit: PageVisit, form: dict[str, str], status_code: int = 200, **extra: Any
 ) -> Response:
-    return visit.render("admin/staff/new.html", status_code, form=form, roles=ROLES, **extra)
+    # An admin of one hub creates delivery boys only (``HubScope.ensure_creates``).
+    roles = {"delivery_boy": ROLES["delivery_boy"]} if visit.scope.is_limited else ROLES
+    return visit.render("admin/staff/new.html", status_code, form=form, roles=roles, **extra)
 
 
 @router.get("/new", response_model=None)
@@ -102,6 +112,7 @@ def create_staff(
     form = {"role": role, "name": name, "phone": phone, "email": email}
     try:
         data = valid_form(UserCreate, blank_to_none(form) | {"password": password}, WORDS)
+        visit.scope.ensure_creates(data.role)
         user = service.create_staff(visit.session, data, visit.actor)
     except MilkrunError as exc:
         return _new_page(visit, form, **refused(visit, exc))
