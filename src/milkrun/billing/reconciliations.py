@@ -26,7 +26,7 @@ from milkrun.audit import service as audit
 from milkrun.audit.models import AuditEvent
 from milkrun.billing import reconcile
 from milkrun.billing.models import StoredReconciliation
-from milkrun.billing.months import month_start
+from milkrun.billing.months import check_billable_month, month_start
 from milkrun.billing.schemas import Reconciliation
 from milkrun.config import Settings
 from milkrun.db.session import Database
@@ -196,6 +196,35 @@ def refresh_month(
     except Exception:  # the caller's work is done; a stale page is the lesser harm
         log.exception("the reconciliation of %s was not stored (%s)", month, trigger)
         return None
+
+
+def shown(
+    session: Session,
+    database: Database,
+    month: dt.date,
+    actor: audit.Actor,
+    *,
+    today: dt.date,
+) -> Stored:
+    """The month's check as the owner's page shows it: the last one stored; a month never
+    checked is checked now and stored (in a unit of work of its own: the visit only reads), or,
+    when that fails (logged), checked live and shown unstored. Refused for a month not begun."""
+    check_billable_month(month, today)
+    stored = last(session, month)
+    if stored is None:
+        stored = refresh_month(database, month, actor, PAGE, today=today)
+    if stored is None:
+        found = reconcile.reconcile(session, month, today=today)
+        stored = Stored(
+            month=month,
+            checked_at=clock.now(),
+            business_date=today,
+            trigger=PAGE,
+            checked_by=actor.label,
+            took_ms=0,
+            found=found,
+        )
+    return stored
 
 
 def close_days_and_check(

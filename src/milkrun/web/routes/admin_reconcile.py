@@ -19,8 +19,7 @@ import itertools
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
-from milkrun import clock
-from milkrun.billing import months, overview, reconcile, reconciliations
+from milkrun.billing import overview, reconciliations
 from milkrun.billing.schemas import month_text
 from milkrun.db.session import mark_failed
 from milkrun.errors import MilkrunError
@@ -42,26 +41,7 @@ TRIGGERS = {
 
 
 def _stored(visit: PageVisit, database: DatabaseDep, month: dt.date) -> reconciliations.Stored:
-    """The month's last check; a month never checked is checked now and stored (in a unit of
-    work of its own: this visit only reads). Refused for a month not begun."""
-    months.check_billable_month(month, visit.today)
-    stored = reconciliations.last(visit.session, month)
-    if stored is None:
-        stored = reconciliations.refresh_month(
-            database, month, visit.actor, reconciliations.PAGE, today=visit.today
-        )
-    if stored is None:  # could not be stored (logged): shown, checked live
-        found = reconcile.reconcile(visit.session, month, today=visit.today)
-        stored = reconciliations.Stored(
-            month=month,
-            checked_at=clock.now(),
-            business_date=visit.today,
-            trigger=reconciliations.PAGE,
-            checked_by=visit.actor.label,
-            took_ms=0,
-            found=found,
-        )
-    return stored
+    return reconciliations.shown(visit.session, database, month, visit.actor, today=visit.today)
 
 
 def _show(
