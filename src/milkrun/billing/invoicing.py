@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -78,9 +78,7 @@ def rebuild_drafts(
     step = progress or (lambda _description: None)
     scope = scope or Scope(month)
     now = clock.now()
-    if session.get_bind().dialect.name == "postgresql":
-        # A batch job: room for its joins and aggregates in memory.
-        session.execute(text("SET LOCAL work_mem = '128MB'"))
+    statistics.room_to_sort(session, 128)  # a batch job: its joins and aggregates in memory
     # A month bulk-loaded or bulk-changed since the last ANALYZE (an import, a fresh database
     # before autovacuum came by) would be planned as if empty: nested loops over millions.
     statistics.refresh_stale(session, *BILLING_TABLES)
@@ -139,8 +137,7 @@ def link_and_resum(session: Session, scope: Scope, *, progress: Progress | None 
     lines back. No draft is made or dropped here. Returns how many orders were linked."""
     step = progress or (lambda _description: None)
     now = clock.now()
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL work_mem = '128MB'"))
+    statistics.room_to_sort(session, 128)
     in_scope = select(Invoice.id).where(scope.drafts()).scalar_subquery()
     step("linking delivered orders to the drafts to issue")
     session.execute(

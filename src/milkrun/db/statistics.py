@@ -73,3 +73,10 @@ def stale(session: Session, *tables: str | Table) -> list[str]:
     return list(
         session.scalars(_STALE, {"names": names, "share": STALE_SHARE, "floor": STALE_FLOOR})
     )
+
+
+def room_to_sort(session: Session, megabytes: int) -> None:
+    """Let PostgreSQL sort and hash a bulk statement's rows in memory (``work_mem``, for this
+    transaction only) instead of spilling them to disk at the default 4 MB. SQLite: nothing."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL work_mem = '{int(megabytes)}MB'"))

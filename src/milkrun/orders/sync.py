@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from milkrun import clock
-from milkrun.db import locks
+from milkrun.db import locks, statistics
 from milkrun.db.types import UTCDateTime
 from milkrun.orders.due import due_on
 from milkrun.orders.models import Order, OrderStatus
@@ -84,8 +84,8 @@ def _room_to_sort(session: Session) -> None:
     transaction only) instead of spilling to disk at the default 4 MB. And no JIT: compiling
     a statement that runs in well under a second (its cost is high only because the day is
     big) took longer than it saved."""
+    statistics.room_to_sort(session, 64)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL work_mem = '64MB'"))
         session.execute(text("SET LOCAL jit = off"))
 
 
