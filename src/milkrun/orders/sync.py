@@ -79,11 +79,11 @@ def lock_day(session: Session, day: dt.date) -> None:
     locks.hold_delivery_date(session, day)
 
 
-def _room_to_sort(session: Session) -> None:
-    """A whole day's sync sorts and hashes ~100k rows: let PostgreSQL do it in memory (for this
-    transaction only) instead of spilling to disk at the default 4 MB. And no JIT: compiling
-    a statement that runs in well under a second (its cost is high only because the day is
-    big) took longer than it saved."""
+def room_for_a_day(session: Session) -> None:
+    """A whole day's sync (or its dry run, or the generation page's breakdown) sorts and hashes
+    ~100k rows: let PostgreSQL do it in memory (for this transaction only) instead of spilling
+    to disk at the default 4 MB. And no JIT: compiling a statement that runs in well under a
+    second (its cost is high only because the day is big) took longer than it saved."""
     statistics.room_to_sort(session, 64)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
@@ -97,7 +97,7 @@ def sync_day(
     session.flush()
     lock_day(session, day)
     if scope.is_everything:
-        _room_to_sort(session)
+        room_for_a_day(session)
     in_scope = _orders_in_scope(day, scope)
     any_orders = session.scalar(select(exists().where(*in_scope)))
     due = due_on(day, scope).subquery("due")
@@ -109,7 +109,7 @@ def sync_day(
         return Counts(created=_insert_missing(session, day, due))
 
     if session.get_bind().dialect.name == "postgresql":
-        total_due, missing, changing, cancelling = _tally_in_one(session, due, in_scope)
+        total_due, missing, changing, cancelling = _tally_in_one(session, day, scope)
     else:
         total_due, missing, changing, cancelling = _tally(session, day, due, in_scope)
     unchanged = total_due - missing - changing
@@ -172,33 +172,82 @@ def _differs(order: Any, due: Any) -> ColumnElement[bool]:
     )
 
 
-def _tally_in_one(
-    session: Session, due: Any, in_scope: list[ColumnElement[bool]]
-) -> tuple[int, int, int, int]:
-    """(due, missing, changing, cancelling) in one statement: what is due ``FULL JOIN`` the
-    day's orders. A full join is a hash (or merge) join whatever the estimates say, so a plan
-    made on statistics from before the day's orders existed cannot probe the orders once per
-    due subscription (PostgreSQL; SQLite has full joins only from 3.39)."""
-    order = select(ORDERS).where(*in_scope).subquery("day_orders")
-    is_due = due.c.subscription_id.is_not(None)
+# What syncing does to one subscription order of the day (``what_sync_does``).
+CREATE, CHANGE, CANCEL, KEEP = "create", "change", "cancel", "keep"
+
+
+def _what_sync_does(order: Any, due: Any) -> ColumnElement[str | None]:
+    """One row of what is due ``FULL JOIN`` the day's orders, in the module docstring's terms:
+    ``create`` (due, no order), ``change`` (due, its open order differs), ``keep`` (due, the
+    order agrees or is not open), ``cancel`` (a scheduled order on no invoice, no longer due);
+    NULL for an order no longer due that is not scheduled (delivered, marked, invoiced)."""
     is_open = and_(order.c.invoice_id.is_(None), order.c.status.in_(_OPEN))
     stays_scheduled = and_(
         order.c.invoice_id.is_(None), order.c.status == OrderStatus.scheduled.value
     )
+    return case(
+        (order.c.id.is_(None), CREATE),
+        (
+            due.c.subscription_id.is_not(None),
+            case((and_(is_open, _differs(order, due)), CHANGE), else_=KEEP),
+        ),
+        (stays_scheduled, CANCEL),
+    )
 
-    def count(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    tally = session.execute(
-        select(
-            count(is_due),
-            count(and_(is_due, order.c.id.is_(None))),
-            count(and_(is_due, is_open, _differs(order, due))),
-            count(and_(due.c.subscription_id.is_(None), stays_scheduled)),
-        ).select_from(due.join(order, order.c.subscription_id == due.c.subscription_id, full=True))
-    ).one()
-    total_due, missing, changing, cancelling = (int(v) for v in tally)
-    return total_due, missing, changing, cancelling
+def what_sync_does(
+    session: Session,
+    day: dt.date,
+    scope: Deliveries = EVERYTHING,
+    *,
+    per_line: bool = False,
+    any_orders: bool | None = None,
+) -> list[tuple[Any, ...]]:
+    """What syncing ``day`` (within ``scope``) would do, counted in one statement: rows of
+    (what, how many), or with ``per_line`` (route_id, product_id, what, how many), the route
+    and product being what is due or else the order's. PostgreSQL, or SQLite from 3.39 (full
+    joins). A day without orders (``any_orders`` false) is counted from the due relation alone:
+    everything due is created."""
+    due = due_on(day, scope).subquery("due")
+    in_scope = _orders_in_scope(day, scope)
+    if any_orders is None:
+        any_orders = bool(session.scalar(select(exists().where(*in_scope))))
+    if not any_orders:
+        keys: list[Any] = [due.c.route_id, due.c.product_id] if per_line else []
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(*keys, literal(CREATE), func.count()).select_from(due).group_by(*keys)
+            )
+        ]
+    order = select(ORDERS).where(*in_scope).subquery("day_orders")
+    what = _what_sync_does(order, due)
+    keys = (
+        [
+            func.coalesce(due.c.route_id, order.c.route_id),
+            func.coalesce(due.c.product_id, order.c.product_id),
+        ]
+        if per_line
+        else []
+    )
+    # A full join is a hash (or merge) join whatever the estimates say, so a plan made on
+    # statistics from before the day's orders existed cannot probe the orders once per due
+    # subscription.
+    joined = due.join(order, order.c.subscription_id == due.c.subscription_id, full=True)
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(*keys, what, func.count()).select_from(joined).group_by(*keys, what)
+        )
+    ]
+
+
+def _tally_in_one(session: Session, day: dt.date, scope: Deliveries) -> tuple[int, int, int, int]:
+    """(due, missing, changing, cancelling) from ``what_sync_does`` (PostgreSQL; SQLite has
+    full joins only from 3.39)."""
+    counted = {what: int(n) for what, n in what_sync_does(session, day, scope, any_orders=True)}
+    missing, changing = counted.get(CREATE, 0), counted.get(CHANGE, 0)
+    return missing + changing + counted.get(KEEP, 0), missing, changing, counted.get(CANCEL, 0)
 
 
 def _tally(
