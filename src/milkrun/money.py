@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Any
 
 from babel.numbers import format_currency, format_decimal
 from pydantic import Field, WithJsonSchema
+from sqlalchemy import ColumnElement, String, case, cast, func, literal
 
 from milkrun.errors import InvalidInput
 
@@ -36,6 +37,16 @@ def to_paise(value: str | Decimal | int) -> int:
 def to_rupees(paise: int) -> str:
     """Paise as the API's decimal string: 4250 -> "42.50"."""
     return str((Decimal(paise) / PAISE_PER_RUPEE).quantize(Decimal("0.01")))
+
+
+def rupees_in_sql(paise: Any) -> ColumnElement[str]:
+    """``to_rupees`` in SQL (the same text on SQLite and PostgreSQL), for writing many
+    messages in one INSERT ... SELECT; a test pins that the two agree."""
+    whole = func.abs(paise)
+    sign = case((paise < 0, "-"), else_="")
+    rupees = cast(whole.op("/")(PAISE_PER_RUPEE), String)  # integer division on both
+    cents = func.substr(cast(whole % PAISE_PER_RUPEE + PAISE_PER_RUPEE, String), 2)
+    return sign + rupees + literal(".") + cents
 
 
 # Indian digit grouping in every language: Babel's Kannada (kn_IN) would group by thousands.

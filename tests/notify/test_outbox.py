@@ -4,8 +4,11 @@ has its message, a refused one has none."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Date, Integer, Select, String, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from milkrun import clock
@@ -185,3 +188,58 @@ def test_every_template_has_english_hindi_and_kannada() -> None:
             assert "{{" not in registered
             for name in template.parameters:
                 assert "{{ " + name + " }}" in template.text(language), (template.name, language)
+
+
+BILLS = [
+    # invoice id, customer, number, month, total paise, due date
+    (1, 1, "MR/2627/000001", dt.date(2026, 11, 1), 5600, dt.date(2026, 12, 8)),
+    (2, 2, "BOS/2627/1234567", dt.date(2027, 1, 1), 0, dt.date(2027, 2, 8)),
+    (3, 3, "MR/2627/000003", dt.date(2026, 2, 1), -5, None),
+    (4, 4, None, dt.date(2026, 12, 1), 123_456_789, dt.date(2026, 12, 31)),
+    (5, 5, "MR/2627/000005", dt.date(2026, 11, 1), -100_099, dt.date(2026, 12, 1)),
+    (6, 6, "MR/2627/000006", dt.date(2026, 11, 1), 7, dt.date(2026, 12, 1)),
+]
+
+
+def _bills(data: list[tuple[Any, ...]] = BILLS) -> Select[Any]:
+    """The bills as a SELECT of literals (SQLite has no named VALUES list)."""
+    names = ("invoice_id", "customer_id", "number", "month", "total_paise", "due_date")
+    types = (Integer, Integer, String, Date, Integer, Date)
+    rows = [
+        select(*(literal(v, t).label(n) for v, t, n in zip(row, types, names, strict=True)))
+        for row in data
+    ]
+    return select(union_all(*rows).subquery("bills"))
+
+
+def test_the_sql_params_of_a_finalized_bill_are_the_python_params(session: Session) -> None:
+    """A month's bills are announced by one INSERT ... SELECT: what its SQL writes in each
+    message is what ``bill_finalized_params`` says, money and dates alike, on either database."""
+    bills = _bills().subquery("bills")
+    in_sql = session.execute(
+        select(bills, outbox.bill_finalized_params_in_sql(session, bills).label("params"))
+    ).all()
+    assert len(in_sql) == len(BILLS)
+    for row in in_sql:
+        assert row.params == outbox.bill_finalized_params(row), row
+    assert outbox.bill_finalized_params(in_sql[2])["amount"] == "-0.05"
+
+
+def test_bills_finalized_writes_one_pending_message_a_bill(session: Session) -> None:
+    customers = [factories.customer(session) for _ in BILLS]
+    bills = [(i, c.id, *rest) for (i, _, *rest), c in zip(BILLS, customers, strict=True)]
+    outbox.bills_finalized(session, _bills(bills))
+
+    written = [m for c in customers for m in messages(session, customer_id=c.id)]
+    assert [m.entity_id for m in written] == [bill[0] for bill in BILLS]
+    keys = {m.idempotency_key for m in written}
+    assert len(keys) == len(BILLS)
+    for message in written:
+        assert message.template == "bill_finalized"
+        assert message.status == "pending"
+        assert message.attempts == 0
+        assert message.entity_type == "invoice"
+        assert message.is_urgent is REGISTRY["bill_finalized"].is_urgent
+        assert message.next_attempt_at is not None
+        assert str(uuid.UUID(message.idempotency_key)) == message.idempotency_key
+        assert uuid.UUID(message.idempotency_key).version == 4

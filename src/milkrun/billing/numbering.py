@@ -74,16 +74,17 @@ def format_number(series: str, sequence: int) -> str:
     return number
 
 
-def number_in_sql(session: Session, series: str, sequence: Any) -> ColumnElement[str]:
-    """``format_number`` in SQL, for numbering many invoices in one UPDATE: the series, a slash
-    and the sequence as at least ``MIN_DIGITS`` digits."""
+def number_in_sql(session: Session, series: Any, sequence: Any) -> ColumnElement[str]:
+    """``format_number`` in SQL, for numbering many invoices in one UPDATE: the series (a name
+    or a column of names), a slash and the sequence as at least ``MIN_DIGITS`` digits."""
     if session.get_bind().dialect.name == "postgresql":
         digits = cast(sequence, Text)
         width = case((func.length(digits) > MIN_DIGITS, func.length(digits)), else_=MIN_DIGITS)
         padded = func.lpad(digits, width, "0")
     else:
         padded = func.printf(f"%0{MIN_DIGITS}d", sequence)
-    return literal(series + "/") + padded
+    named = literal(series) if isinstance(series, str) else cast(series, Text)
+    return named + literal("/") + padded
 
 
 def take_numbers(session: Session, series: str, count: int) -> int:

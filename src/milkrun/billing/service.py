@@ -363,8 +363,9 @@ def _issue(
     now = clock.now()
     first_number: str | None = None
     last_number: str | None = None
+    series_of: dict[str, str] = {}
+    offset_of: dict[str, int] = {}
     for series, document_types in groups.items():
-        in_series = [*selector, Invoice.document_type.in_(document_types)]
         in_count = sum(int(counts[d]) for d in document_types)
         first = numbering.take_numbers(session, series, in_count)
         try:
@@ -372,40 +373,48 @@ def _issue(
             last_number = numbering.format_number(series, first + in_count - 1)
         except ValueError as exc:
             raise InvoiceSeriesFull(str(exc)) from exc
-        ranked = (
-            select(
-                Invoice.id.label("id"), func.row_number().over(order_by=Invoice.id).label("rank")
-            )
-            .where(*in_series)
-            .subquery("ranked")
+        for document_type in document_types:
+            series_of[document_type] = series
+            offset_of[document_type] = first - 1
+    # Every series in one UPDATE: each draft's rank in its series (invoice id order) after the
+    # numbers the series had before.
+    in_series = case(series_of, value=Invoice.document_type)
+    ranked = (
+        select(
+            Invoice.id.label("id"),
+            in_series.label("series"),
+            (
+                func.row_number().over(partition_by=in_series, order_by=Invoice.id)
+                + case(offset_of, value=Invoice.document_type)
+            ).label("sequence"),
         )
-        sequence = ranked.c.rank + (first - 1)
-        issued = session.execute(
-            update(Invoice)
-            .where(Invoice.id == ranked.c.id)
-            .values(
-                status=case(
-                    (Invoice.total_paise <= 0, InvoiceStatus.paid.value),
-                    else_=InvoiceStatus.finalized.value,
-                ),
-                series=series,
-                sequence=sequence,
-                number=numbering.number_in_sql(session, series, sequence),
-                issue_date=today,
-                due_date=today + dt.timedelta(days=settings.invoice_due_days),
-                finalized_at=now,
-                amount_paid_paise=0,
-                updated_at=now,
+        .where(*selector)
+        .subquery("ranked")
+    )
+    issued = session.execute(
+        update(Invoice)
+        .where(Invoice.id == ranked.c.id)
+        .values(
+            status=case(
+                (Invoice.total_paise <= 0, InvoiceStatus.paid.value),
+                else_=InvoiceStatus.finalized.value,
             ),
-            execution_options={"synchronize_session": False},
-        )
-        if int(getattr(issued, "rowcount", 0)) != in_count:
-            raise ConcurrentChange("The drafts changed while they were being numbered; try again")
+            series=ranked.c.series,
+            sequence=ranked.c.sequence,
+            number=numbering.number_in_sql(session, ranked.c.series, ranked.c.sequence),
+            issue_date=today,
+            due_date=today + dt.timedelta(days=settings.invoice_due_days),
+            finalized_at=now,
+            amount_paid_paise=0,
+            updated_at=now,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    if int(getattr(issued, "rowcount", 0)) != count:
+        raise ConcurrentChange("The drafts changed while they were being numbered; try again")
 
     issued_now = [Invoice.month == month, Invoice.finalized_at == now]
-    outbox.bills_finalized(
-        session, session.execute(_ISSUED_BILLS.where(*issued_now, *selector[2:]))
-    )
+    outbox.bills_finalized(session, _ISSUED_BILLS.where(*issued_now, *selector[2:]))
     customers: settlement.Customers
     if invoice_id is not None:
         customers = list(

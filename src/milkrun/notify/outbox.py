@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import JSON, ColumnElement, Select, String, Table, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from milkrun import clock
-from milkrun.money import to_rupees
+from milkrun.money import rupees_in_sql, to_rupees
 from milkrun.notify.errors import UnknownTemplate
 from milkrun.notify.models import MessageStatus, OutboxMessage
 from milkrun.notify.templates import REGISTRY
@@ -33,6 +33,52 @@ def shown(day: dt.date) -> str:
     return f"{day:%d-%m-%Y}"
 
 
+def month_shown(month: dt.date) -> str:
+    """A month as the message shows it: 11-2026."""
+    return f"{month:%m-%Y}"
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def shown_in_sql(session: Session, day: Any) -> ColumnElement[str]:
+    """``shown`` in SQL (NULL for NULL)."""
+    if _dialect(session) == "postgresql":
+        return func.to_char(day, "DD-MM-YYYY")
+    return func.strftime("%d-%m-%Y", day)
+
+
+def month_shown_in_sql(session: Session, month: Any) -> ColumnElement[str]:
+    """``month_shown`` in SQL."""
+    if _dialect(session) == "postgresql":
+        return func.to_char(month, "MM-YYYY")
+    return func.strftime("%m-%Y", month)
+
+
+def _idempotency_key_in_sql(session: Session) -> ColumnElement[str]:
+    """A random (version 4) UUID per row, as ``str(uuid.uuid4())`` writes it."""
+    if _dialect(session) == "postgresql":
+        return func.gen_random_uuid().cast(String)
+
+    def hex_of(n: int) -> ColumnElement[str]:
+        return func.lower(func.hex(func.randomblob(n)))
+
+    variant = func.substr("89ab", 1 + func.abs(func.random()) % 4, 1)
+    return (
+        hex_of(4)
+        + literal("-")
+        + hex_of(2)
+        + literal("-4")
+        + func.substr(hex_of(2), 2)
+        + literal("-")
+        + variant
+        + func.substr(hex_of(2), 2)
+        + literal("-")
+        + hex_of(6)
+    )
+
+
 def _row(
     template: str,
     params: dict[str, Any],
@@ -43,21 +89,28 @@ def _row(
     dedup_key: str | None,
     now: dt.datetime,
 ) -> dict[str, Any]:
-    found = REGISTRY.get(template)
-    if found is None:
-        raise UnknownTemplate(f"There is no message template {template!r}")
     if customer_id is None and recipient is None:
         raise ValueError("a message goes to a customer or to a recipient's address")
     return {
         "idempotency_key": str(uuid.uuid4()),
         "dedup_key": dedup_key,
-        "template": template,
-        "is_urgent": found.is_urgent,
         "customer_id": customer_id,
         "recipient": recipient,
         "params": params,
         "entity_type": entity[0] if entity else None,
         "entity_id": entity[1] if entity else None,
+        **_fixed(template, now),
+    }
+
+
+def _fixed(template: str, now: dt.datetime) -> dict[str, Any]:
+    """The columns of a new message that its template and the time decide: due now, pending."""
+    found = REGISTRY.get(template)
+    if found is None:
+        raise UnknownTemplate(f"There is no message template {template!r}")
+    return {
+        "template": template,
+        "is_urgent": found.is_urgent,
         "status": MessageStatus.pending.value,
         "attempts": 0,
         "next_attempt_at": now,
@@ -107,29 +160,47 @@ class IssuedBill(Protocol):
     def due_date(self) -> dt.date | None: ...
 
 
-def bills_finalized(session: Session, bills: Iterable[IssuedBill]) -> None:
-    """The bills of a finalize (one, or a whole month's), one message each, in one
-    executemany."""
-    now = clock.now()
-    rows = [
-        _row(
-            "bill_finalized",
-            {
-                "number": bill.number or "",
-                "month": f"{bill.month:%m-%Y}",
-                "amount": to_rupees(bill.total_paise),
-                "due_date": shown(bill.due_date) if bill.due_date else "",
-            },
-            customer_id=bill.customer_id,
-            recipient=None,
-            entity=("invoice", bill.invoice_id),
-            dedup_key=None,
-            now=now,
-        )
-        for bill in bills
-    ]
-    if rows:
-        session.execute(_APPEND, rows)
+def bill_finalized_params(bill: IssuedBill) -> dict[str, Any]:
+    """What a ``bill_finalized`` message says of its bill; ``bill_finalized_params_in_sql`` is
+    the same in SQL (a test pins that the two agree on both databases)."""
+    return {
+        "number": bill.number or "",
+        "month": month_shown(bill.month),
+        "amount": to_rupees(bill.total_paise),
+        "due_date": shown(bill.due_date) if bill.due_date else "",
+    }
+
+
+def bill_finalized_params_in_sql(session: Session, bills: Any) -> ColumnElement[Any]:
+    """``bill_finalized_params`` of the rows of ``bills`` (a subquery with the columns of
+    ``IssuedBill``), as a JSON object built by the database."""
+    postgres = _dialect(session) == "postgresql"
+    pairs = {
+        "number": func.coalesce(bills.c.number, ""),
+        "month": month_shown_in_sql(session, bills.c.month),
+        "amount": rupees_in_sql(bills.c.total_paise),
+        "due_date": func.coalesce(shown_in_sql(session, bills.c.due_date), ""),
+    }
+    build = func.json_build_object if postgres else func.json_object
+    arguments = [part for key, value in pairs.items() for part in (literal(key), value)]
+    return build(*arguments, type_=JSON)
+
+
+def bills_finalized(session: Session, bills: Select[*tuple[Any, ...]]) -> None:
+    """The bills of a finalize (one, or a whole month's): one message each, written by one
+    INSERT ... SELECT from ``bills`` (columns named as ``IssuedBill``'s), nothing read into
+    Python."""
+    found = bills.subquery("bills")
+    fixed = _fixed("bill_finalized", clock.now())
+    columns: dict[str, Any] = {
+        "idempotency_key": _idempotency_key_in_sql(session),
+        "customer_id": found.c.customer_id,
+        "params": bill_finalized_params_in_sql(session, found),
+        "entity_type": literal("invoice"),
+        "entity_id": found.c.invoice_id,
+        **{name: literal(value, MESSAGES.c[name].type) for name, value in fixed.items()},
+    }
+    session.execute(insert(MESSAGES).from_select(list(columns), select(*columns.values())))
 
 
 def payment_recorded(
