@@ -1,7 +1,8 @@
 """The status -> close key (``delivery_statuses.recorded_by_close_id``): a status names a close
-that exists, and a close that statuses name stays. PostgreSQL checks it once per statement with
-triggers (migration ``0028_day_close_keys``: a day's close writes one status per order, all
-naming one close), SQLite with its foreign key; both refuse the same writes, and on PostgreSQL
+that exists, and a close that statuses name stays; the same for the keys of who recorded a
+status or acted in the trail. PostgreSQL checks them once per statement with triggers (migration
+``0028_day_close_keys``: a day's close writes one status and one event per order, all naming one
+close), SQLite with its foreign keys; both refuse the same writes, and on PostgreSQL
 a delete of the close and a status naming it, racing, never leave a status naming nothing."""
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from milkrun import clock
+from milkrun.audit.models import AuditEvent
+from milkrun.auth.models import User
 from milkrun.config import Settings
 from milkrun.db.session import Database
 from milkrun.deliveries import closing
 from milkrun.deliveries.models import DeliveryStatus
+from milkrun.links.models import SharedDeliveryLink
 from milkrun.periods.models import DayClose
 from tests.deliveries import factories as df
 
@@ -184,3 +188,41 @@ def test_a_delete_of_a_close_being_named_waits_and_is_refused(
             DeliveryStatus.order_id == order_id
         )
         assert reading.scalar(named) == close_id
+
+
+def test_the_recorder_keys_refuse_what_does_not_exist(session: Session, settings: Settings) -> None:
+    """The same for the keys of who recorded a status (a login, a link) and who acted in the
+    trail, which the close leaves empty: a row naming nothing is refused."""
+    day = df.delivery_day(session, date=yesterday(), stops=1)
+    order = day.orders[0]
+    user_id = day.boy.user.id
+    link, _token = df.link(session, day.route, df.today())
+    missing = 10**6
+    row = status_row(order.id, order.customer_id, 0)
+    del row["recorded_by_close_id"]
+    for column in ("recorded_by_user_id", "recorded_by_link_id"):
+        with pytest.raises(IntegrityError), session.begin_nested():
+            session.execute(insert(DeliveryStatus).values(**row, **{column: missing}))
+    event = {
+        "occurred_at": clock.now(),
+        "actor_label": "tests",
+        "channel": "test",
+        "action": "thing.create",
+        "entity_type": "thing",
+    }
+    for column in ("actor_user_id", "actor_link_id"):
+        with pytest.raises(IntegrityError), session.begin_nested():
+            session.execute(insert(AuditEvent).values(**event, **{column: missing}))
+    assert df.status_of(session, order.id) is None
+
+    session.execute(insert(DeliveryStatus).values(**row, recorded_by_link_id=link.id))
+    session.execute(insert(AuditEvent).values(**event, actor_user_id=user_id))
+    session.execute(insert(AuditEvent).values(**event, actor_link_id=link.id))
+    # A login or a link named so stays.
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(delete(SharedDeliveryLink).where(SharedDeliveryLink.id == link.id))
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(delete(User).where(User.id == user_id))
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(update(User).where(User.id == user_id).values(id=missing))
+    assert session.scalar(select(User.id).where(User.id == user_id)) == user_id

@@ -17,9 +17,18 @@ config = context.config
 target_metadata = Base.metadata
 
 
-# On PostgreSQL the status -> close key is two triggers checked once per statement (migration
-# 0028_day_close_keys); the models keep it as a foreign key (SQLite's, and the flush order).
-KEYS_AS_TRIGGERS = {"postgresql": {"fk_delivery_statuses_recorded_by_close_id_day_closes"}}
+# On PostgreSQL these keys are triggers checked once per statement (migration
+# 0028_day_close_keys: a day's close writes a status and an event per order); the models keep
+# them as foreign keys (SQLite's, and the flush order).
+KEYS_AS_TRIGGERS = {
+    "postgresql": {
+        "fk_delivery_statuses_recorded_by_user_id_users",
+        "fk_delivery_statuses_recorded_by_link_id_shared_delivery_links",
+        "fk_delivery_statuses_recorded_by_close_id_day_closes",
+        "fk_audit_events_actor_user_id_users",
+        "fk_audit_events_actor_link_id_shared_delivery_links",
+    }
+}
 
 
 def _configure(connection: Connection) -> None:

@@ -1,21 +1,25 @@
-"""day close keys: on PostgreSQL the status -> close key (delivery_statuses.recorded_by_close_id
--> day_closes) is checked once per statement, not once per row
+"""day close keys: on PostgreSQL the keys of who recorded a status or acted in the trail are checked
+once per statement, not once per row
 
-A day's close writes 63,784 statuses naming one close; the foreign key checked each of them
-(a ``SELECT ... FOR KEY SHARE`` of the same row, 0.23 s of the close's 1.89 s of server CPU).
-Here the key is two triggers that keep its meaning:
-- after each INSERT and each UPDATE of delivery_statuses, the distinct closes the new rows name
-  (their transition table) are locked ``FOR KEY SHARE`` and must exist, else the statement
+A day's close writes 63,784 statuses naming one close and 63,784 events, each row's keys
+checked by a trigger of its own: the status -> close key (a ``SELECT ... FOR KEY SHARE`` of the
+same close each time, 0.23 s of the close's 1.89 s of server CPU), and four keys on columns the
+close leaves NULL (the status's user and link, the event's user and link: fired per row even
+so, 0.15 s). Here each of these five keys is two kinds of trigger that keep its meaning:
+- after each INSERT and each UPDATE of the table, the distinct values the new rows name (the
+  statement's transition table) are locked ``FOR KEY SHARE`` and must exist, else the statement
   fails with ``foreign_key_violation`` (23503, an IntegrityError, as the key did);
-- a close that statuses name can be neither deleted nor renumbered (``foreign_key_violation``).
-The lock has the key's effect under concurrency: a delete of the close waits for the writer of
-the statuses, and its trigger then reads the committed statuses (a new snapshot per statement
-in READ COMMITTED); a writer naming a close being deleted waits, then finds it gone.
-Not covered (the key refused it): ``TRUNCATE day_closes`` alone; nothing in milkrun does it.
+- a row that statuses or events name (a close, a login, a shared link) can be neither deleted
+  nor renumbered (``foreign_key_violation``).
+The lock has the key's effect under concurrency: a delete waits for the writer naming the row,
+and its trigger then reads the committed rows (a new snapshot per statement in READ
+COMMITTED); a writer naming a row being deleted waits, then finds it gone.
+Not covered (the keys refused it): ``TRUNCATE`` of day_closes, users or shared_delivery_links
+alone; nothing in milkrun does it.
 
-SQLite keeps its foreign key (its writers are serialized and the close costs little there);
-the model keeps ``ForeignKey("day_closes.id")`` and the models-vs-migrations check leaves this
-one key alone on PostgreSQL (``milkrun.db.migrations.env``).
+SQLite keeps its foreign keys (its writers are serialized and the close costs little there);
+the models keep them, and the models-vs-migrations check leaves these five alone on PostgreSQL
+(``KEYS_AS_TRIGGERS`` in ``milkrun.db.migrations.env``).
 
 Revision ID: 0028_day_close_keys
 Revises: 0027_terms_validity
@@ -31,38 +35,61 @@ down_revision: str | None = "0027_terms_validity"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KEY = "fk_delivery_statuses_recorded_by_close_id_day_closes"
+# (table, column, referenced table): each key is named fk_<table>_<column>_<referenced>.
+KEYS = [
+    ("delivery_statuses", "recorded_by_user_id", "users"),
+    ("delivery_statuses", "recorded_by_link_id", "shared_delivery_links"),
+    ("delivery_statuses", "recorded_by_close_id", "day_closes"),
+    ("audit_events", "actor_user_id", "users"),
+    ("audit_events", "actor_link_id", "shared_delivery_links"),
+]
+NAMING = ["delivery_statuses", "audit_events"]
+NAMED = ["users", "shared_delivery_links", "day_closes"]
 
-STATUSES_NAME_A_CLOSE = """
-CREATE FUNCTION delivery_statuses_name_a_close() RETURNS trigger AS $$
+# Arguments: column, referenced table, column, referenced table, ...
+NAMES_EXIST = """
+CREATE FUNCTION names_exist() RETURNS trigger AS $$
 DECLARE
     named integer;
+    found_rows integer;
 BEGIN
-    FOR named IN
-        SELECT DISTINCT recorded_by_close_id FROM new_statuses
-        WHERE recorded_by_close_id IS NOT NULL
-    LOOP
-        PERFORM 1 FROM day_closes WHERE id = named FOR KEY SHARE;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'delivery_statuses.recorded_by_close_id: no day close %', named
-                USING ERRCODE = 'foreign_key_violation';
-        END IF;
+    FOR i IN 0 .. TG_NARGS - 1 BY 2 LOOP
+        FOR named IN EXECUTE format(
+            'SELECT DISTINCT %1$I FROM new_rows WHERE %1$I IS NOT NULL', TG_ARGV[i]
+        ) LOOP
+            EXECUTE format('SELECT 1 FROM %I WHERE id = $1 FOR KEY SHARE', TG_ARGV[i + 1])
+                USING named;
+            GET DIAGNOSTICS found_rows = ROW_COUNT;
+            IF found_rows = 0 THEN
+                RAISE EXCEPTION '%.%: no % with id %',
+                    TG_TABLE_NAME, TG_ARGV[i], TG_ARGV[i + 1], named
+                    USING ERRCODE = 'foreign_key_violation';
+            END IF;
+        END LOOP;
     END LOOP;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql
 """
 
-CLOSE_KEPT_WHILE_NAMED = """
-CREATE FUNCTION day_closes_kept_while_named() RETURNS trigger AS $$
+# Arguments: naming table, its column, naming table, its column, ...
+KEPT_WHILE_NAMED = """
+CREATE FUNCTION kept_while_named() RETURNS trigger AS $$
+DECLARE
+    named boolean;
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.id = OLD.id THEN
         RETURN NEW;
     END IF;
-    IF EXISTS (SELECT 1 FROM delivery_statuses WHERE recorded_by_close_id = OLD.id) THEN
-        RAISE EXCEPTION 'day close % is named by delivery statuses: % refused', OLD.id, TG_OP
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
+    FOR i IN 0 .. TG_NARGS - 1 BY 2 LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I = $1)', TG_ARGV[i], TG_ARGV[i + 1])
+            INTO named USING OLD.id;
+        IF named THEN
+            RAISE EXCEPTION '% % is named by %.%: % refused',
+                TG_TABLE_NAME, OLD.id, TG_ARGV[i], TG_ARGV[i + 1], TG_OP
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+    END LOOP;
     IF TG_OP = 'UPDATE' THEN
         RETURN NEW;
     END IF;
@@ -72,31 +99,47 @@ $$ LANGUAGE plpgsql
 """
 
 
+def _key(table: str, column: str, referenced: str) -> str:
+    return f"fk_{table}_{column}_{referenced}"
+
+
+def _arguments(*names: str) -> str:
+    return ", ".join(f"'{name}'" for name in names)
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.drop_constraint(KEY, "delivery_statuses", type_="foreignkey")
-    op.execute(STATUSES_NAME_A_CLOSE)
-    # A trigger with a transition table has one event: one for INSERT, one for UPDATE.
-    for event in ("INSERT", "UPDATE"):
+    for table, column, referenced in KEYS:
+        op.drop_constraint(_key(table, column, referenced), table, type_="foreignkey")
+    op.execute(NAMES_EXIST)
+    op.execute(KEPT_WHILE_NAMED)
+    for table in NAMING:
+        pairs = [name for t, c, r in KEYS if t == table for name in (c, r)]
+        # A trigger with a transition table has one event: one for INSERT, one for UPDATE.
+        for event in ("INSERT", "UPDATE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_names_exist_{event.lower()} AFTER {event} ON {table}"
+                " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
+                f" EXECUTE FUNCTION names_exist({_arguments(*pairs)})"
+            )
+    for named in NAMED:
+        pairs = [name for t, c, r in KEYS if r == named for name in (t, c)]
         op.execute(
-            f"CREATE TRIGGER delivery_statuses_name_a_close_{event.lower()}"
-            f" AFTER {event} ON delivery_statuses REFERENCING NEW TABLE AS new_statuses"
-            " FOR EACH STATEMENT EXECUTE FUNCTION delivery_statuses_name_a_close()"
+            f"CREATE TRIGGER {named}_kept_while_named BEFORE DELETE OR UPDATE OF id ON {named}"
+            f" FOR EACH ROW EXECUTE FUNCTION kept_while_named({_arguments(*pairs)})"
         )
-    op.execute(CLOSE_KEPT_WHILE_NAMED)
-    op.execute(
-        "CREATE TRIGGER day_closes_kept_while_named BEFORE DELETE OR UPDATE OF id ON day_closes"
-        " FOR EACH ROW EXECUTE FUNCTION day_closes_kept_while_named()"
-    )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("DROP TRIGGER day_closes_kept_while_named ON day_closes")
-    op.execute("DROP FUNCTION day_closes_kept_while_named()")
-    for event in ("insert", "update"):
-        op.execute(f"DROP TRIGGER delivery_statuses_name_a_close_{event} ON delivery_statuses")
-    op.execute("DROP FUNCTION delivery_statuses_name_a_close()")
-    op.create_foreign_key(KEY, "delivery_statuses", "day_closes", ["recorded_by_close_id"], ["id"])
+    for named in NAMED:
+        op.execute(f"DROP TRIGGER {named}_kept_while_named ON {named}")
+    for table in NAMING:
+        for event in ("insert", "update"):
+            op.execute(f"DROP TRIGGER {table}_names_exist_{event} ON {table}")
+    op.execute("DROP FUNCTION kept_while_named()")
+    op.execute("DROP FUNCTION names_exist()")
+    for table, column, referenced in KEYS:
+        op.create_foreign_key(_key(table, column, referenced), table, referenced, [column], ["id"])
