@@ -28,6 +28,8 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    # Both actor keys are checked once per statement on PostgreSQL, by triggers (the day close
+    # writes one event per order: migration 0028_day_close_keys).
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The shared delivery link that acted (its label is in actor_label), when not a login.
     actor_link_id: Mapped[int | None] = mapped_column(ForeignKey("shared_delivery_links.id"))

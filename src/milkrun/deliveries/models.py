@@ -83,6 +83,8 @@ class DeliveryStatus(Timestamped, Base):
     quantity_delivered: Mapped[int]
     reason: Mapped[str | None] = mapped_column(String(24))
     notes: Mapped[str | None] = mapped_column(String(500))
+    # The three recorder keys are checked once per statement on PostgreSQL, by triggers (a
+    # day's close writes one status per order, all naming one close: 0028_day_close_keys).
     recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_by_link_id: Mapped[int | None] = mapped_column(ForeignKey("shared_delivery_links.id"))
     recorded_by_close_id: Mapped[int | None] = mapped_column(ForeignKey("day_closes.id"))
