@@ -25,6 +25,7 @@ from milkrun.db.session import Database
 from milkrun.deliveries import closing
 from milkrun.deliveries.models import DeliveryStatus
 from milkrun.links.models import SharedDeliveryLink
+from milkrun.orders.models import Order
 from milkrun.periods.models import DayClose
 from tests.deliveries import factories as df
 
@@ -226,3 +227,57 @@ def test_the_recorder_keys_refuse_what_does_not_exist(session: Session, settings
     with pytest.raises(IntegrityError), session.begin_nested():
         session.execute(update(User).where(User.id == user_id).values(id=missing))
     assert session.scalar(select(User.id).where(User.id == user_id)) == user_id
+
+
+def test_a_status_names_an_order_of_its_customer(session: Session, settings: Settings) -> None:
+    """The status -> order key (``0029_status_order_key`` on PostgreSQL, one anti-join per
+    statement; SQLite's foreign key): a status of no order, or of an order of another customer,
+    is refused by an insert as by an update; the order that exists is accepted."""
+    day = df.delivery_day(session, date=yesterday(), stops=2)
+    closed = close(session, settings, day.date)
+    first, second = day.orders
+    assert first.customer_id != second.customer_id
+    session.execute(delete(DeliveryStatus).where(DeliveryStatus.order_id == second.id))
+    missing = max(first.id, second.id) + 1000
+
+    for order_id, customer_id in ((missing, second.customer_id), (second.id, first.customer_id)):
+        with pytest.raises(IntegrityError), session.begin_nested():
+            session.execute(
+                insert(DeliveryStatus).values(status_row(order_id, customer_id, closed.record.id))
+            )
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(
+            update(DeliveryStatus)
+            .where(DeliveryStatus.order_id == first.id)
+            .values(order_id=second.id)  # the other customer's order
+        )
+
+    assert df.status_of(session, second.id) is None
+    session.execute(
+        insert(DeliveryStatus).values(status_row(second.id, second.customer_id, closed.record.id))
+    )
+    status = df.status_of(session, second.id)
+    assert status is not None
+    assert status.customer_id == second.customer_id
+
+
+def test_an_order_is_never_deleted_nor_moved(
+    session: Session, settings: Settings, db_kind: str
+) -> None:
+    """On PostgreSQL an order keeps its identity whatever names it (the status key above needs
+    no lock because of it): a delete or a change of its id or customer is refused; its other
+    columns change freely."""
+    if db_kind != "postgresql":
+        pytest.skip("SQLite keeps the status -> order foreign key (and its own rules)")
+    day = df.delivery_day(session, date=yesterday(), stops=2)
+    first, second = day.orders
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(delete(Order).where(Order.id == first.id))
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(update(Order).where(Order.id == first.id).values(id=first.id + 1000))
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(
+            update(Order).where(Order.id == first.id).values(customer_id=second.customer_id)
+        )
+    session.execute(update(Order).where(Order.id == first.id).values(quantity=3))
+    assert session.scalar(select(Order.quantity).where(Order.id == first.id)) == 3

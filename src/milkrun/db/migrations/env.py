@@ -27,6 +27,7 @@ KEYS_AS_TRIGGERS = {
         "fk_delivery_statuses_recorded_by_close_id_day_closes",
         "fk_audit_events_actor_user_id_users",
         "fk_audit_events_actor_link_id_shared_delivery_links",
+        "fk_delivery_statuses_order_id_orders",
     }
 }
 
