@@ -67,51 +67,62 @@ LINE_COLUMNS = (
     "tax_rate_bps",
     "tax_paise",
 )
-_DERIVED = CoreTable(
-    DERIVED_LINES,
-    MetaData(),
-    Column("invoice_id", Integer),
-    Column("product_id", Integer),
-    Column("description", String(200)),
-    Column("hsn_code", String(8)),
-    Column("quantity", Integer),
-    Column("unit_price_paise", Integer),
-    Column("amount_paise", _BIG),
-    Column("tax_rate_bps", Integer),
-    Column("tax_paise", _BIG),
-)
+MISSING_LINES = "billing_missing_lines"
 
 
-def _derived_table(session: Session) -> CoreTable:
-    """The empty temporary table of derived lines. (PostgreSQL drops it at commit; SQLite keeps
-    one per connection, emptied here and by ``forget``: dropping a table there fails while any
+def _line_table(name: str) -> CoreTable:
+    return CoreTable(
+        name,
+        MetaData(),
+        Column("invoice_id", Integer),
+        Column("product_id", Integer),
+        Column("description", String(200)),
+        Column("hsn_code", String(8)),
+        Column("quantity", Integer),
+        Column("unit_price_paise", Integer),
+        Column("amount_paise", _BIG),
+        Column("tax_rate_bps", Integer),
+        Column("tax_paise", _BIG),
+    )
+
+
+_DERIVED = _line_table(DERIVED_LINES)
+_MISSING = _line_table(MISSING_LINES)
+
+
+def _temporary(session: Session, table: CoreTable) -> CoreTable:
+    """An empty temporary table of lines. (PostgreSQL drops it at commit; SQLite keeps one per
+    connection, emptied here and by ``forget``: dropping a table there fails while any
     statement is open.)"""
+    name = table.name
     columns = (
         "invoice_id integer, product_id integer, description varchar(200), hsn_code varchar(8),"
         " quantity integer, unit_price_paise integer, amount_paise bigint, tax_rate_bps integer,"
         " tax_paise bigint"
     )
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{DERIVED_LINES}"))
-        session.execute(text(f"CREATE TEMPORARY TABLE {DERIVED_LINES} ({columns}) ON COMMIT DROP"))
+        session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{name}"))
+        session.execute(text(f"CREATE TEMPORARY TABLE {name} ({columns}) ON COMMIT DROP"))
     else:
-        session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {DERIVED_LINES} ({columns})"))
+        session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({columns})"))
         session.execute(
             text(
-                f"CREATE INDEX IF NOT EXISTS temp.{DERIVED_LINES}_key ON {DERIVED_LINES}"
+                f"CREATE INDEX IF NOT EXISTS temp.{name}_key ON {name}"
                 " (invoice_id, product_id, unit_price_paise, tax_rate_bps)"
             )
         )
-        session.execute(delete(_DERIVED))
-    return _DERIVED
+        session.execute(delete(table))
+    return table
 
 
 def forget(session: Session) -> None:
-    """Empty the derived lines (SQLite keeps the temporary table per connection)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{DERIVED_LINES}"))
-    else:
-        session.execute(delete(_DERIVED))
+    """Empty the temporary tables of lines (SQLite keeps them per connection)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for table in (_DERIVED, _MISSING):
+        if postgres:
+            session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{table.name}"))
+        else:
+            session.execute(delete(table))
 
 
 def _order_lines(scope: Scope, *, linked: bool) -> Any:
@@ -168,7 +179,7 @@ def derive(session: Session, scope: Scope, *, linked: bool = False) -> CoreTable
     """Every line the scope's drafts bill, in a temporary table: the orders' lines
     (``_order_lines``; ``linked`` when finalizing) and the container deposits' lines
     (``deposits.lines``, the deposits already assigned to the drafts)."""
-    derived = _derived_table(session)
+    derived = _temporary(session, _DERIVED)
     session.execute(insert(derived).from_select(LINE_COLUMNS, _order_lines(scope, linked=linked)))
     session.execute(insert(derived).from_select(LINE_COLUMNS, deposits.lines(scope)))
     statistics.refresh(session, DERIVED_LINES)
@@ -201,8 +212,20 @@ def write(session: Session, scope: Scope, derived: CoreTable) -> int:
         delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(in_scope), ~exists().where(same)),
         execution_options=_BULK,
     )
-    missing = select(*(derived.c[name] for name in LINE_COLUMNS)).where(~exists().where(same))
-    session.execute(insert(InvoiceLine).from_select(LINE_COLUMNS, missing))
+    # The missing lines are found first, into a table of their own: an INSERT that looks for
+    # its rows in the table it fills reads its own rows (a nested loop there is quadratic).
+    missing = _temporary(session, _MISSING)
+    session.execute(
+        insert(missing).from_select(
+            LINE_COLUMNS,
+            select(*(derived.c[name] for name in LINE_COLUMNS)).where(~exists().where(same)),
+        )
+    )
+    session.execute(
+        insert(InvoiceLine).from_select(
+            LINE_COLUMNS, select(*(missing.c[name] for name in LINE_COLUMNS))
+        )
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
