@@ -13,8 +13,12 @@ marked. Then it times, each committed:
 
     .venv/bin/python -m bench.billing --customers 10000                # SQLite, a temporary file
     .venv/bin/python -m bench.billing --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
+    .venv/bin/python -m bench.billing --database-url ... --keep          # prints the kept name
+    .venv/bin/python -m bench.billing --database-url ... --reuse milkrun_bench_1234abcd
 
-With a PostgreSQL URL a scratch database is created on that server and dropped at the end.
+With a PostgreSQL URL a scratch database is created on that server and dropped at the end;
+``--keep`` keeps it, and ``--reuse NAME`` bills a copy of such a kept database (``CREATE DATABASE
+... TEMPLATE``, seconds instead of minutes; its billing reset first) and drops the copy.
 ``--hand-written`` (PostgreSQL) also times, after each of milkrun's, the hand-written limit's run,
 rerun and finalize (``bench.billing_sql``) on the same data, and prints the ratios of the medians.
 Prints seconds, rows/s, peak Python memory during the run (tracemalloc) and the process's peak
@@ -201,6 +205,38 @@ def reset_billing(database: Database) -> None:
             connection.execute(text("ALTER TABLE invoice_lines ENABLE TRIGGER USER"))
 
 
+def settle(database: Database, *, fresh: bool = False) -> None:
+    """Planner statistics, and the load's dirty pages written out, as in a database that has
+    been running a while (a checkpoint mid-run would time the load too)."""
+    with database.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        if connection.dialect.name == "postgresql":
+            if not fresh:
+                connection.exec_driver_sql("VACUUM ANALYZE")
+            connection.exec_driver_sql("CHECKPOINT")
+        elif not fresh:
+            connection.exec_driver_sql("ANALYZE")
+
+
+def prepare(database: Database, customers: int, *, fresh: bool) -> None:
+    """The month built, settled, and its days closed."""
+    with database.engine.begin() as connection:
+        build_fixtures(connection, customers)
+    settle(database, fresh=fresh)
+    # The month's days closed as the scheduler would (orders nobody marked: not
+    # delivered), so that it can be finalized; not timed.
+    closing_settings = SETTINGS.model_copy(update={"day_close_policy": "not_delivered"})
+    with database.session_scope() as session:
+        for offset in range(DAYS):
+            closing.close_day(
+                session,
+                MONTH + dt.timedelta(days=offset),
+                closing.system_actor("bench"),
+                closing_settings,
+                today=TODAY,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="PostgreSQL server (default: SQLite temp file)")
@@ -213,6 +249,12 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument(
+        "--reuse",
+        metavar="DATABASE",
+        help="PostgreSQL: bill a copy of a database kept by --keep (same server) instead of"
+        " building the month again (its billing is reset first; --customers is ignored)",
+    )
+    parser.add_argument(
         "--hand-written",
         action="store_true",
         help="PostgreSQL: alternate each measurement with the hand-written limit (billing_sql)",
@@ -222,39 +264,27 @@ def main() -> None:
     clock.freeze(NOW)
     postgres = bool(args.database_url) and not args.database_url.startswith("sqlite")
     customers = args.customers or (100_000 if postgres else 10_000)
-    with scratch_database(args.database_url, args.keep) as url:
+    if args.reuse and not postgres:
+        parser.error("--reuse needs a PostgreSQL --database-url")
+    with scratch_database(args.database_url, args.keep, template=args.reuse) as url:
         migrate.upgrade(url)
         database = Database(url)
         kind = database.engine.dialect.name
         started = time.perf_counter()
-        with database.engine.begin() as connection:
-            build_fixtures(connection, customers)
-        with database.engine.connect() as connection:
-            # Planner statistics, and the load's dirty pages written out, as in a database
-            # that has been running a while (a checkpoint mid-run would time the load too).
-            connection.execution_options(isolation_level="AUTOCOMMIT")
-            if kind == "postgresql":
-                if not args.fresh:
-                    connection.exec_driver_sql("VACUUM ANALYZE")
-                connection.exec_driver_sql("CHECKPOINT")
-            elif not args.fresh:
-                connection.exec_driver_sql("ANALYZE")
-        # The month's days closed as the scheduler would (orders nobody marked: not
-        # delivered), so that it can be finalized; not timed.
-        closing_settings = SETTINGS.model_copy(update={"day_close_policy": "not_delivered"})
-        with database.session_scope() as session:
-            for offset in range(DAYS):
-                closing.close_day(
-                    session,
-                    MONTH + dt.timedelta(days=offset),
-                    closing.system_actor("bench"),
-                    closing_settings,
-                    today=TODAY,
+        if args.reuse:
+            reset_billing(database)
+            settle(database)
+            with database.engine.connect() as connection:
+                customers = int(
+                    connection.execute(text("SELECT count(*) FROM customers")).scalar_one()
                 )
+        else:
+            prepare(database, customers, fresh=args.fresh)
         orders, delivered = counts(database)
         print(
             f"{kind}: {customers:,} customers, {orders:,} orders, {delivered:,} delivered;"
             f" fixtures in {time.perf_counter() - started:.1f} s"
+            + (f" (a copy of {args.reuse})" if args.reuse else "")
         )
         runs, reruns, finals, recs, peaks = [], [], [], [], []
         hand: dict[str, list[float]] = {"run": [], "rerun": [], "finalize": []}

@@ -261,3 +261,38 @@ def test_issued_at_uses_the_business_clock(session: Session, dairy: Dairy) -> No
     issued = service.finalize_invoice(session, draft.id, factories.ACTOR, bf.SETTINGS)
 
     assert issued.issue_date == dt.date(2027, 1, 1)
+
+
+def test_finalizing_rewrites_only_the_drafts_that_changed_since_the_run(
+    session: Session, dairy: Dairy
+) -> None:
+    made = {
+        customer.id: delivered(session, dairy, customer.id)
+        for customer in (dairy.asha, dairy.ravi, dairy.meera)
+    }
+    bf.close_month(session)
+    bf.run(session)
+    before = {
+        line.id: (line.invoice_id, line.quantity, line.amount_paise)
+        for line in session.scalars(select(InvoiceLine))
+    }
+    # A correction after the run, before the close: Asha's bill must bill it.
+    bf.correct(session, made[dairy.asha.id][0], 1, admin=dairy.admin)
+
+    service.finalize_month(session, NOV, factories.ACTOR, bf.SETTINGS, today=bf.TODAY)
+
+    session.expire_all()
+    after = {
+        line.id: (line.invoice_id, line.quantity, line.amount_paise)
+        for line in session.scalars(select(InvoiceLine))
+    }
+    (asha,) = bf.invoices_of(session, dairy.asha.id)
+    untouched = {i: line for i, line in before.items() if line[0] != asha.id}
+    assert {i: line for i, line in after.items() if line[0] != asha.id} == untouched
+    assert [line for line in after.values() if line[0] == asha.id] == [(asha.id, 5, 5 * 2800)]
+    assert (asha.status, asha.total_paise) == ("finalized", 5 * 2800)
+    linked = session.scalars(select(Order).where(Order.customer_id == dairy.asha.id))
+    assert {order.invoice_id for order in linked} == {asha.id}
+    for customer in (dairy.ravi, dairy.meera):
+        (invoice,) = bf.invoices_of(session, customer.id)
+        assert (invoice.status, invoice.total_paise) == ("finalized", 6 * 2800)

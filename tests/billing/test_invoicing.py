@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from milkrun import clock
 from milkrun.adjustments.models import Adjustment
 from milkrun.audit.models import AuditEvent
 from milkrun.billing import queries, reconcile, service
@@ -190,6 +191,55 @@ def test_a_rerun_picks_up_late_marks_and_corrections_of_drafts(
     assert lines_of(session, invoice) == [(dairy.milk.id, 2800, 3, 8400, 0)]
     # ... and the rebuild absorbs it: the draft now bills what was delivered.
     assert session.scalar(select(func.count(Adjustment.id))) == 0
+
+
+def stored_lines(session: Session) -> dict[int, set[tuple[int, int, int, int]]]:
+    """Each invoice's lines as stored: (line id, product, quantity, amount)."""
+    found: dict[int, set[tuple[int, int, int, int]]] = {}
+    for line in session.scalars(select(InvoiceLine)):
+        found.setdefault(line.invoice_id, set()).add(
+            (line.id, line.product_id, line.quantity, line.amount_paise)
+        )
+    return found
+
+
+def test_a_rerun_rewrites_only_the_drafts_that_changed(session: Session, dairy: Dairy) -> None:
+    made = {
+        customer.id: [
+            bf.deliver(
+                session,
+                bf.order(session, customer_id=customer.id, product_id=dairy.milk.id, day=day(n)),
+                by=dairy.admin,
+            )
+            for n in range(1, 4)
+        ]
+        for customer in (dairy.asha, dairy.ravi)
+    }
+    bf.run(session)
+    (asha,) = bf.invoices_of(session, dairy.asha.id)
+    (ravi,) = bf.invoices_of(session, dairy.ravi.id)
+    before = stored_lines(session)
+    stamped = {i.id: i.updated_at for i in (asha, ravi)}
+
+    clock.freeze(dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC))
+    bf.run(session)  # nothing changed: not one line or draft written
+    session.expire_all()
+    assert stored_lines(session) == before
+    assert {i.id: i.updated_at for i in session.scalars(select(Invoice))} == stamped
+
+    bf.correct(session, made[dairy.asha.id][0], 1, admin=dairy.admin)  # 2 -> 1
+    bf.run(session)
+
+    after = stored_lines(session)
+    assert after[ravi.id] == before[ravi.id]  # the same rows, untouched
+    ((_id, product, quantity, amount),) = after[asha.id]
+    assert (product, quantity, amount) == (dairy.milk.id, 5, 5 * 2800)
+    assert after[asha.id] != before[asha.id]
+    (asha,) = bf.invoices_of(session, dairy.asha.id)
+    (ravi,) = bf.invoices_of(session, dairy.ravi.id)
+    assert (asha.total_paise, ravi.total_paise) == (5 * 2800, 6 * 2800)
+    assert asha.updated_at != stamped[asha.id]
+    assert ravi.updated_at == stamped[ravi.id]
 
 
 def test_a_draft_with_nothing_left_to_bill_is_dropped(session: Session, dairy: Dairy) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import Integer, and_, case, func, literal, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from milkrun.billing.billable import Scope
-from milkrun.billing.models import Invoice, InvoiceLine, InvoiceStatus
+from milkrun.billing.models import Invoice, InvoiceStatus
 from milkrun.containers.models import ContainerMovement, ContainerType
 
 _BULK = {"synchronize_session": False}
@@ -54,8 +54,9 @@ def assign(session: Session, scope: Scope) -> None:
     )
 
 
-def insert_lines(session: Session, scope: Scope) -> None:
-    """One deposit line per draft and container type whose deposits do not net to zero."""
+def lines(scope: Scope) -> Any:
+    """One deposit line per draft and container type whose deposits do not net to zero (the
+    columns of ``lines.LINE_COLUMNS``; no HSN code, no tax)."""
     net = func.sum(ContainerMovement.deposit_paise)
     sign = case((net > 0, 1), else_=-1)
     description = func.substr(
@@ -64,11 +65,12 @@ def insert_lines(session: Session, scope: Scope) -> None:
         1,
         200,
     )
-    lines = (
+    return (
         select(
             ContainerMovement.invoice_id,
             ContainerType.deposit_product_id,
             description,
+            null(),
             sign,
             func.abs(net),
             net,
@@ -85,19 +87,4 @@ def insert_lines(session: Session, scope: Scope) -> None:
             ContainerType.name,
         )
         .having(net != 0)
-    )
-    session.execute(
-        insert(InvoiceLine).from_select(
-            [
-                "invoice_id",
-                "product_id",
-                "description",
-                "quantity",
-                "unit_price_paise",
-                "amount_paise",
-                "tax_rate_bps",
-                "tax_paise",
-            ],
-            lines,
-        )
     )

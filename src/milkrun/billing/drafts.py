@@ -1,9 +1,10 @@
 """The drafts of a run: one per customer with something to bill; and, at finalization, the link
 from each of its orders to the draft being issued.
 
-Rebuilding keeps a draft's row (and id): its lines and provisional corrections are cleared, its
-customer's name and address refreshed; drafts of customers with nothing left to bill are
-deleted, new ones inserted without reading their own rows. A draft's orders are derived, not
+Rebuilding keeps a draft's row (and id): its provisional corrections are absorbed, its lines
+rewritten where they differ (``lines.write``), its customer's name and address refreshed if
+they changed; drafts of customers with nothing left to bill are deleted (with their lines), new
+ones inserted without reading their own rows. A draft's orders are derived, not
 written (``billable.on_draft``): a run and its reruns write no order at all. Finalizing links
 the orders of the drafts it issues (``link_orders``). Issued and void invoices are never
 touched.
@@ -24,6 +25,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     text,
     update,
@@ -57,12 +59,12 @@ def _exec(session: Session, statement: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def clear(session: Session, scope: Scope) -> None:
-    """Empty the scope's drafts: their lines go, the adjustments they carried wait again, and
-    provisional corrections (against a draft) are absorbed by the rebuild. (No order is linked
-    to a draft: nothing to release.)"""
+def release(session: Session, scope: Scope) -> None:
+    """Before the scope's drafts are rebuilt: the adjustments they carried wait again, and
+    provisional corrections (against a draft) are absorbed by the rebuild. Their lines stay:
+    the rebuild writes only the lines that differ (``lines.write``). (No order is linked to a
+    draft: nothing to release.)"""
     drafts = select(Invoice.id).where(scope.drafts()).scalar_subquery()
-    _exec(session, delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(drafts)))
     _exec(
         session, update(Adjustment).where(Adjustment.invoice_id.in_(drafts)).values(invoice_id=None)
     )
@@ -113,25 +115,26 @@ def _empty_temporary(session: Session, table: Any) -> None:
 def make(session: Session, scope: Scope, customers: Any, *, now: dt.datetime) -> Made:
     """One draft per customer of ``customers`` (``billable_customers``), and none for anyone
     else in the scope; empties ``customers``."""
-    deleted = _exec(
+    dropped = and_(scope.drafts(), Invoice.customer_id.not_in(select(customers.c.customer_id)))
+    _exec(
         session,
-        delete(Invoice).where(
-            scope.drafts(), Invoice.customer_id.not_in(select(customers.c.customer_id))
-        ),
+        delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(select(Invoice.id).where(dropped))),
     )
-    updated = _exec(
+    deleted = _exec(session, delete(Invoice).where(dropped))
+    # Every draft left is rebuilt in place ("updated"); only a changed name or address is
+    # written (a rerun that changes nothing rewrites no draft).
+    updated = int(session.scalar(select(func.count(Invoice.id)).where(scope.drafts())) or 0)
+    _exec(
         session,
         update(Invoice)
-        .where(scope.drafts())
-        .values(
-            customer_name=select(Customer.name)
-            .where(Customer.id == Invoice.customer_id)
-            .scalar_subquery(),
-            customer_address=select(Customer.address)
-            .where(Customer.id == Invoice.customer_id)
-            .scalar_subquery(),
-            updated_at=now,
-        ),
+        .where(
+            scope.drafts(),
+            Invoice.customer_id == Customer.id,
+            or_(
+                Invoice.customer_name != Customer.name, Invoice.customer_address != Customer.address
+            ),
+        )
+        .values(customer_name=Customer.name, customer_address=Customer.address, updated_at=now),
     )
     # Customers who have their draft already are taken off the list first: an INSERT that
     # looks for drafts in the table it fills reads its own rows (quadratic on PostgreSQL).

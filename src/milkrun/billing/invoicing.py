@@ -8,11 +8,14 @@ up; plus the customer's pending adjustments (corrections to orders of issued inv
 months). A draft's orders are derived (``billable.on_draft``): a run writes no order.
 
 Finalizing writes the link, once: ``link_and_resum`` links the orders of the drafts it issues
-and sums their lines again from those links, in the issuing transaction under the month's lock,
-so an issued invoice bills exactly the orders linked to it even if a mark came after the run.
+and derives their lines again from those links, in the issuing transaction under the month's
+lock, so an issued invoice bills exactly the orders linked to it even if a mark came after the
+run.
 
-Rebuilding a draft keeps its row (and id) and re-derives everything in it; drafts with nothing
-left to bill are deleted; issued and void invoices are never touched. The whole run holds the
+Rebuilding a draft keeps its row (and id) and re-derives everything in it: every line into a
+temporary table, then only the lines, totals and documents that differ are written (``lines``),
+so a rerun or a close that changes nothing writes almost nothing; drafts with nothing left to
+bill are deleted; issued and void invoices are never touched. The whole run holds the
 month's lock (``months.lock_month``): twenty concurrent runs queue and each rebuilds the same
 drafts. The steps: what is billable (``billable``), the drafts and their orders (``drafts``),
 their lines, carried adjustments and totals (``lines``).
@@ -48,7 +51,7 @@ BILLING_TABLES = (
     Adjustment.__tablename__,
 )
 # How many times rebuild_drafts reports progress (a progress bar's length).
-REBUILD_STEPS = 8
+REBUILD_STEPS = 7
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,8 @@ def rebuild_drafts(
     # before autovacuum came by) would be planned as if empty: nested loops over millions.
     statistics.refresh_stale(session, *BILLING_TABLES)
 
-    step("clearing the drafts' lines and provisional corrections")
-    drafts.clear(session, scope)
+    step("releasing the drafts' carried adjustments and provisional corrections")
+    drafts.release(session, scope)
 
     step("finding customers with something to bill")
     customers = drafts.billable_customers(session, scope)
@@ -97,22 +100,20 @@ def rebuild_drafts(
         drafts.link_orders(session, scope)
 
     step("summing lines per product and price")
-    lines.insert_lines(session, scope, linked=link)
-    if made.created + made.updated >= drafts.MANY_DRAFTS:
-        statistics.refresh(session, InvoiceLine.__tablename__)
-
-    step("putting container deposits on their drafts")
     deposits.assign(session, scope)
-    deposits.insert_lines(session, scope)
+    derived = lines.derive(session, scope, linked=link)
+
+    step("writing the lines that changed")
+    removed = lines.write(session, scope, derived)
+    if made.created + made.deleted >= drafts.MANY_DRAFTS or removed >= statistics.BULK_CHANGE:
+        statistics.refresh(session, InvoiceLine.__tablename__)
 
     step("carrying pending adjustments")
     lines.carry_adjustments(session, scope)
 
-    step("totalling the drafts")
-    lines.refresh_totals(session, scope, now=now)
-
-    step("deciding each draft's GST document")
-    lines.set_document_types(session, scope, now=now)
+    step("totalling the drafts, deciding their GST documents")
+    lines.refresh_drafts(session, scope, derived, now=now)
+    lines.forget(session)
 
     count, total = session.execute(
         select(func.count(Invoice.id), func.coalesce(func.sum(Invoice.total_paise), 0)).where(
@@ -130,34 +131,31 @@ def rebuild_drafts(
 
 def link_and_resum(session: Session, scope: Scope, *, progress: Progress | None = None) -> int:
     """Before the scope's drafts are issued (the caller holds the month's lock): link the orders
-    they bill (``drafts.link_orders``) and sum their lines again from those links, their
-    provisional corrections absorbed, their container deposits and carried adjustments kept,
-    their totals and GST documents refreshed. A draft whose orders were marked or corrected
-    after the run is thereby issued for what was delivered; one that is unchanged gets the same
-    lines back. No draft is made or dropped here. Returns how many orders were linked."""
+    they bill (``drafts.link_orders``) and derive their lines again from those links, their
+    provisional corrections absorbed, their container deposits and carried adjustments kept;
+    then write only what differs from the drafts as the run left them (``lines.write``,
+    ``lines.refresh_drafts``). A draft whose orders were marked or corrected after the run is
+    thereby issued for what was delivered; one that is unchanged is not written at all. No
+    draft is made or dropped here. Returns how many orders were linked."""
     step = progress or (lambda _description: None)
     now = clock.now()
     statistics.room_to_sort(session, 128)
     in_scope = select(Invoice.id).where(scope.drafts()).scalar_subquery()
     step("linking delivered orders to the drafts to issue")
     session.execute(
-        delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(in_scope)),
-        execution_options={"synchronize_session": False},
-    )
-    session.execute(
         delete(Adjustment).where(Adjustment.against_invoice_id.in_(in_scope)),
         execution_options={"synchronize_session": False},
     )
     linked = drafts.link_orders(session, scope)
     step("summing the issued lines from the linked orders")
-    lines.insert_lines(session, scope, linked=True)
-    if linked > statistics.BULK_CHANGE:
+    derived = lines.derive(session, scope, linked=True)
+    removed = lines.write(session, scope, derived)
+    if removed >= statistics.BULK_CHANGE:
         statistics.refresh(session, InvoiceLine.__tablename__)
-    deposits.insert_lines(session, scope)
     step("totalling them, deciding their GST documents")
-    lines.refresh_totals(session, scope, now=now)
-    lines.set_document_types(session, scope, now=now)
-    if linked > statistics.BULK_CHANGE:
+    changed = lines.refresh_drafts(session, scope, derived, now=now)
+    lines.forget(session)
+    if changed >= statistics.BULK_CHANGE:
         # Numbering selects the drafts by the document types just set: planned on statistics
         # that still say "no document type", it took a nested loop over every draft.
         statistics.refresh(session, Invoice.__tablename__)
