@@ -7,12 +7,13 @@ month's PDF bills. Each change calls the service the JSON API calls (POST /billi
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
+import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator
 
 from fastapi import APIRouter, BackgroundTasks
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from milkrun.billing import months, overview, pdf, queries, reconciliations, service
 from milkrun.billing.schemas import MONTH_PATTERN, month_text, parse_month
@@ -178,17 +179,51 @@ def month_zip(visit: AdminVisit, month: str | None = None) -> Response:
     except MilkrunError as exc:
         chosen = visit.today.replace(day=1) if isinstance(exc, InvalidMonth) else chosen
         return show(visit, chosen, status_code=exc.status, error=exc.detail)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for invoice in bills:
-            document = pdf.render(queries.bill_of(visit.session, invoice, visit.settings))
-            name = (invoice.number or f"invoice-{invoice.id}").replace("/", "-")
-            archive.writestr(f"{name}.pdf", document)
-    return Response(
-        content=buffer.getvalue(),
+    members = (
+        (
+            f"{(invoice.number or f'invoice-{invoice.id}').replace('/', '-')}.pdf",
+            pdf.render(queries.bill_of(visit.session, invoice, visit.settings)),
+        )
+        for invoice in bills
+    )
+    archive = zip_of(members)
+    return StreamingResponse(
+        chunks_of(archive),
         media_type="application/zip",
         headers={
             "Content-Disposition": f'attachment; filename="bills-{month_text(chosen)}.zip"',
             "Cache-Control": "private, no-store",
         },
     )
+
+
+# A month's ZIP is built in memory up to this size, on disk beyond it: a dairy's 10,000 bills
+# never hold all their PDFs in RAM (each is rendered, compressed into the file and let go).
+ZIP_IN_MEMORY = 8 * 1024 * 1024
+CHUNK = 64 * 1024
+
+
+def zip_of(
+    members: Iterable[tuple[str, bytes]], *, in_memory: int = ZIP_IN_MEMORY
+) -> tempfile.SpooledTemporaryFile[bytes]:
+    """The members (name, content) deflated into one ZIP, in a spooled temporary file (in
+    memory while small, a file on disk beyond ``in_memory``), rewound for reading."""
+    spooled: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+        in_memory  # closed by chunks_of, once sent
+    )
+    try:
+        with zipfile.ZipFile(spooled, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in members:
+                archive.writestr(name, content)
+        spooled.seek(0)
+    except BaseException:
+        spooled.close()
+        raise
+    return spooled
+
+
+def chunks_of(spooled: tempfile.SpooledTemporaryFile[bytes]) -> Iterator[bytes]:
+    """The file's bytes in chunks, closing (and so deleting) it once sent or abandoned."""
+    with spooled:
+        while chunk := spooled.read(CHUNK):
+            yield chunk
