@@ -1,7 +1,9 @@
 """The owner's billing month (/admin/billing?month=YYYY-MM): run billing (the drafts), review
 them with totals per route and what the last run changed, finalize the whole month in one step
 once its last day has closed (the domain's refusal is shown in words), and a ZIP of all the
-month's PDF bills. Each change calls the service the JSON API calls (POST /billing/runs;
+month's PDF bills. An admin of every hub may narrow the month to one hub (``?hub=``, kept in
+its links and its ZIP; a run and finalizing still span every hub); one limited to a hub sees
+its hub's. Each change calls the service the JSON API calls (POST /billing/runs;
 ``billing.service.finalize_month``); voiding one bill is on the invoice's page."""
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
@@ -25,6 +28,7 @@ from milkrun.routing import queries as routing_queries
 from milkrun.routing.errors import RouteNotFound
 from milkrun.web.errors import InvalidMonth
 from milkrun.web.forms import FormText
+from milkrun.web.hub_choice import hub_choice
 from milkrun.web.pages import AdminVisit, DairyVisit, PageVisit
 
 router = APIRouter(prefix="/admin/billing")
@@ -52,12 +56,17 @@ def show(
     status_code: int = 200,
     error: str | None = None,
     done: str | None = None,
+    hub: str = "",
 ) -> Response:
-    session, scope = visit.session, visit.scope
+    session, chosen = visit.session, hub_choice(visit, hub)
+    scope = chosen.scope
     invoices, total = overview.month_invoices(
         session, month, limit=PAGE, offset=(page - 1) * PAGE, scope=scope
     )
-    runs = overview.last_runs(session, month, scope=scope)
+    # A run and finalizing span every hub: their figures are the admin's whole view's.
+    runs = overview.last_runs(session, month, scope=visit.scope)
+    state = overview.state_of(session, month, scope)
+    everywhere = overview.state_of(session, month, visit.scope) if chosen.query else state
     return visit.render(
         "admin/billing/month.html",
         status_code=status_code,
@@ -66,9 +75,15 @@ def show(
         previous_month=month_text(months.month_start(month - dt.timedelta(days=1))),
         next_month=month_text(months.next_month(month)),
         this_month=month_text(visit.today),
-        state=overview.state_of(session, month, scope),
+        state=state,
+        drafts_everywhere=everywhere.drafts,
         routes=overview.by_route(session, month, scope),
-        limited=scope.is_limited,
+        limited=visit.scope.is_limited,
+        hubs=chosen.hubs,
+        hub=chosen.hub,
+        hub_name=next((h.name for h in chosen.hubs if h.id == chosen.hub_id), None),
+        # The choice in the page's links ("&hub=N", or nothing).
+        hub_query=f"&{urlencode(chosen.query)}" if chosen.query else "",
         runs=runs,
         invoices=[queries.read_invoice(i, visit.today) for i in invoices],
         total=total,
@@ -86,13 +101,15 @@ def _back(month: dt.date, done: str) -> Response:
 
 @router.get("", response_model=None)
 def billing_month(
-    visit: AdminVisit, month: str | None = None, page: int = 1, done: str = ""
+    visit: AdminVisit, month: str | None = None, page: int = 1, done: str = "", hub: str = ""
 ) -> Response:
     try:
         chosen = month_of(visit, month)
     except MilkrunError as exc:
-        return show(visit, visit.today.replace(day=1), status_code=exc.status, error=exc.detail)
-    return show(visit, chosen, page=max(1, page), done=DONE.get(done))
+        return show(
+            visit, visit.today.replace(day=1), status_code=exc.status, error=exc.detail, hub=hub
+        )
+    return show(visit, chosen, page=max(1, page), done=DONE.get(done), hub=hub)
 
 
 def _check_after(
@@ -170,15 +187,16 @@ def route_bills(visit: AdminVisit, route: str = "", month: str | None = None) ->
 
 
 @router.get("/pdfs.zip", response_model=None)
-def month_zip(visit: AdminVisit, month: str | None = None) -> Response:
-    """Every issued bill of the month as PDF, in one ZIP (named by invoice number)."""
+def month_zip(visit: AdminVisit, month: str | None = None, hub: str = "") -> Response:
+    """Every issued bill of the month (of the hub chosen) as PDF, in one ZIP (named by invoice
+    number)."""
     try:
         chosen = month_of(visit, month)
-        bills = overview.month_issued(visit.session, chosen, visit.scope)
+        bills = overview.month_issued(visit.session, chosen, hub_choice(visit, hub).scope)
         overview.require_some(bills, chosen)
     except MilkrunError as exc:
         chosen = visit.today.replace(day=1) if isinstance(exc, InvalidMonth) else chosen
-        return show(visit, chosen, status_code=exc.status, error=exc.detail)
+        return show(visit, chosen, status_code=exc.status, error=exc.detail, hub=hub)
     members = (
         (
             f"{(invoice.number or f'invoice-{invoice.id}').replace('/', '-')}.pdf",
