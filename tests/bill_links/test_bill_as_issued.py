@@ -4,7 +4,9 @@ to it (the figures stay as issued) — on the bill link, its PDF, the admin's PD
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -32,10 +34,12 @@ def switch(session: Session, customer_id: int, *, prepaid: bool) -> None:
     )
 
 
-def pay(session: Session, customer_id: int, rupees: str) -> None:
+def pay(session: Session, customer_id: int, rupees: str, on: dt.datetime | None = None) -> None:
     wallets.receive_payment(
         session,
-        PaymentCreate(customer_id=customer_id, amount=Decimal(rupees), method="upi"),
+        PaymentCreate(
+            customer_id=customer_id, amount=Decimal(rupees), method="upi", received_at=on
+        ),
         factories.ACTOR,
         threshold_paise=0,
         today=bf.TODAY,
@@ -67,8 +71,11 @@ def test_a_postpaid_bill_stays_a_bill_to_pay_when_the_customer_turns_prepaid(
     assert "Your account" in after
     assert "Your prepaid wallet" not in after
     assert after == before
-    link = client.get(path_of(make_link(client, admin, invoice)) + "/pdf")
-    assert "Your prepaid wallet" not in pdf_text(link.content)
+    path = path_of(make_link(client, admin, invoice))
+    assert "Your prepaid wallet" not in pdf_text(client.get(path + "/pdf").content)
+    page = client.get(path).text
+    assert "Your account" in page
+    assert "Your prepaid wallet" not in page
 
 
 def test_a_prepaid_bill_stays_the_wallets_statement_when_the_customer_turns_postpaid(
@@ -76,7 +83,8 @@ def test_a_prepaid_bill_stays_the_wallets_statement_when_the_customer_turns_post
 ) -> None:
     customer = factories.customer(session, name="Meera Rao")
     switch(session, customer.id, prepaid=True)
-    invoice = bill_for(session, customer.id)
+    pay(session, customer.id, "100.00", dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC))
+    invoice = bill_for(session, customer.id)  # ₹42.50 of deliveries
     assert invoice.is_prepaid is True
 
     switch(session, customer.id, prepaid=False)
@@ -84,6 +92,13 @@ def test_a_prepaid_bill_stays_the_wallets_statement_when_the_customer_turns_post
     text = admin_pdf(client, admin, invoice)
     assert "Your prepaid wallet" in text
     assert "Your account" not in text
+    assert "Top-ups since ₹100.00" in text
+    assert "Left in the wallet ₹57.50" in text
+    page = client.get(path_of(make_link(client, admin, invoice))).text
+    assert "Your prepaid wallet" in page
+    assert "Your account" not in page
+    assert re.search(r"Top-ups since</td><td[^>]*>₹100\.00<", page)
+    assert re.search(r"Left in the wallet</th><th[^>]*>₹57\.50<", page)
 
 
 def test_a_payment_after_the_bill_is_shown_next_to_it_and_not_asked_for_again(

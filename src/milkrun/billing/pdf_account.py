@@ -57,7 +57,7 @@ def account(pdf: Page, bill: Bill) -> None:
         pdf.text_cell(label_w + value_w, 5, _("Your prepaid wallet"), size=9, bold=True, last=True)
         rows = [
             (_("In the wallet before this bill"), -stated.previous_balance_paise, False),
-            (_("Top-ups since"), stated.payments_and_credits_paise, False),
+            (_("Top-ups since"), -stated.payments_and_credits_paise, False),
             (_("This month's deliveries"), -stated.charges_paise, False),
             (_("Adjustments"), -stated.adjustments_paise, False),
             (_("Left in the wallet"), -stated.total_due_paise, True),
