@@ -92,7 +92,8 @@ WHERE i.customer_id = orders.customer_id AND i.month = :month AND i.status = 'dr
 NUMBER = """
 UPDATE invoices SET status = 'finalized', series = 'HW', sequence = r.rank,
     number = 'HW/' || lpad(r.rank::text, 6, '0'), issue_date = :today, due_date = :today + 7,
-    finalized_at = now(), updated_at = now()
+    finalized_at = now(), updated_at = now(),
+    is_prepaid = (SELECT c.is_prepaid FROM customers c WHERE c.id = invoices.customer_id)
 FROM (SELECT id, row_number() OVER (ORDER BY id) AS rank FROM invoices
       WHERE month = :month AND status = 'draft') r
 WHERE invoices.id = r.id

@@ -114,6 +114,7 @@ def build(session: Session, customers: int) -> None:
                 "issue_date": dt.date(2026, 12, 1),
                 "due_date": dt.date(2026, 12, 10),
                 "finalized_at": NOW,
+                "is_prepaid": False,
             }
             for i in range(1, customers + 1)
         ],

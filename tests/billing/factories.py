@@ -162,6 +162,7 @@ def issued_invoice(
         customer_id=customer_id,
         month=month,
         status="finalized",
+        is_prepaid=False,
         series="TS/2627",
         sequence=sequence,
         number=f"TS/2627/{sequence:06d}",

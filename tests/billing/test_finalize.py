@@ -200,6 +200,7 @@ def test_finalize_and_void_write_one_audit_event_each(session: Session, dairy: D
         "UPDATE invoices SET number = 'MR/2627/999999' WHERE id = :id",
         "UPDATE invoices SET document_type = 'tax_invoice' WHERE id = :id",
         "UPDATE invoices SET customer_gstin = '29ABCDE1234F1Z5' WHERE id = :id",
+        "UPDATE invoices SET is_prepaid = NOT is_prepaid WHERE id = :id",
         "UPDATE invoices SET status = 'draft', number = NULL, series = NULL, sequence = NULL,"
         " issue_date = NULL, due_date = NULL, finalized_at = NULL WHERE id = :id",
         "DELETE FROM invoices WHERE id = :id",

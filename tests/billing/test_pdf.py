@@ -129,7 +129,7 @@ def test_a_prepaid_customers_bill_states_its_wallet() -> None:
     stated = Statement(
         previous_number="MR/2627/000100",
         previous_balance_paise=-50000,
-        payments_and_credits_paise=100000,
+        payments_and_credits_paise=-100000,  # a credit to the account, as the ledger has it
         charges_paise=84000,
         adjustments_paise=0,
         total_due_paise=-66000,

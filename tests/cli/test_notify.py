@@ -87,6 +87,7 @@ def test_remind_dues_writes_one_reminder_per_overdue_bill(
                 customer_id=customer_id,
                 month=dt.date(2026, 10, 1),
                 status="finalized",
+                is_prepaid=False,
                 series="TS/2627",
                 sequence=1,
                 number="TS/2627/000001",

@@ -141,6 +141,8 @@ def _extra_pages(walked: Walked) -> list[str]:
         f"/admin/board/progress?hub={hubs.indiranagar.id}",
         "/admin/billing?month=2026-11",
         "/admin/billing?month=2026-12",
+        f"/admin/billing?month=2026-11&hub={hubs.indiranagar.id}",
+        f"/admin/billing/pdfs.zip?month=2026-11&hub={hubs.indiranagar.id}",
         f"/admin/audit?customer={walked.theirs['customer_id']}",
         f"/admin/audit?order={walked.theirs['order_id']}",
         f"/admin/customers?hub={hubs.indiranagar.id}",
@@ -198,6 +200,40 @@ def test_a_limited_admins_zip_holds_its_hubs_bills(
     client.cookies.set(TOKEN_COOKIE, factories.login(session, walked.hubs.owner).token)
     answer = client.get("/admin/billing/pdfs.zip?month=2026-11")
     assert len(zipfile.ZipFile(io.BytesIO(answer.content)).namelist()) == 2
+
+
+def test_the_owner_narrows_the_billing_month_to_a_hub(
+    client: TestClient, session: Session, walked: Walked
+) -> None:
+    hubs = walked.hubs
+    client.cookies.set(TOKEN_COOKIE, factories.login(session, hubs.owner).token)
+    whole = client.get("/admin/billing?month=2026-11").text
+    assert 'aria-label="Choose a hub"' in whole
+    assert "Asha Iyer" in whole
+    assert "Lakshmi Rao" in whole
+
+    south = client.get(f"/admin/billing?month=2026-11&hub={hubs.jayanagar.id}").text
+
+    assert "Lakshmi Rao" in south
+    assert not _leaks(south)
+    assert f'<option value="{hubs.jayanagar.id}" selected>' in south
+    assert f"/admin/billing/pdfs.zip?month=2026-11&amp;hub={hubs.jayanagar.id}" in south
+    assert "Run billing" in south  # a run still spans every hub: the owner's to do
+    answer = client.get(f"/admin/billing/pdfs.zip?month=2026-11&hub={hubs.jayanagar.id}")
+    assert len(zipfile.ZipFile(io.BytesIO(answer.content)).namelist()) == 1
+    # A hub that is not among the choices shows every hub, as none chosen.
+    assert "Asha Iyer" in client.get("/admin/billing?month=2026-11&hub=999999").text
+
+
+def test_a_limited_admin_has_no_hub_to_choose_on_the_billing_month(
+    client: TestClient, session: Session, walked: Walked
+) -> None:
+    hubs = walked.hubs
+    client.cookies.set(TOKEN_COOKIE, factories.login(session, hubs.south_admin).token)
+    page = client.get(f"/admin/billing?month=2026-11&hub={hubs.indiranagar.id}").text
+    assert 'aria-label="Choose a hub"' not in page
+    assert "Lakshmi Rao" in page
+    assert not _leaks(page)
 
 
 def test_the_owner_sees_what_the_limited_admin_does_not(

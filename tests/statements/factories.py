@@ -52,5 +52,6 @@ def bill(
     invoice.issue_date = bf.TODAY
     invoice.due_date = bf.TODAY + dt.timedelta(days=10)
     invoice.finalized_at = dt.datetime(2026, 12, 3, 4, 0, tzinfo=dt.UTC)
+    invoice.is_prepaid = False
     session.flush()
     return invoice

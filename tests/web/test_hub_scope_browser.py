@@ -1,7 +1,7 @@
 """The reports and the board per hub, in a browser: the Jayanagar manager's reports show its
 hub's rows only (no hub to choose), on a phone and a laptop; the owner narrows the board to one
 hub with its filter, which stays in the URL and in the board's own refresh request, and narrows a
-report the same way. Nothing is wider than a 390-px screen."""
+report and the billing month the same way. Nothing is wider than a 390-px screen."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from milkrun import clock
 from milkrun.orders import generate
+from tests.billing import factories as billing_factories
 from tests.factories import ACTOR
 from tests.hubs.two_hubs import TwoHubs, make_two_hubs
 from tests.order_book import TODAY
@@ -123,5 +124,74 @@ def test_the_owner_narrows_the_board_and_a_report_to_a_hub(
         if size == "phone":
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
         _shot(page, f"admin-report-hub-filter-{size}.png")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("viewport", "size"), [(PHONE, "phone"), (LAPTOP, "desktop")])
+def test_the_owner_narrows_the_billing_month_to_a_hub(
+    live_server: LiveServer, browser: Browser, viewport: dict[str, int], size: str
+) -> None:
+    hubs = _dairy(live_server)
+    with live_server.database.session_scope() as session:
+        for customer in (hubs.dairy.customer, hubs.south_customer):
+            billing_factories.issued_invoice(
+                session, customer.id, total_paise=5600, customer_name=customer.name
+            )
+    clock.freeze(NOW)
+    page = _page(browser, viewport)
+    try:
+        assert hubs.owner.phone is not None
+        log_in(page, live_server.url, hubs.owner.phone)
+        page.goto(f"{live_server.url}/admin/billing?month=2026-11")
+        invoices = page.locator("#invoices")
+        expect(invoices).to_contain_text("Asha Iyer")
+        expect(invoices).to_contain_text("Lakshmi Rao")
+        hub = page.locator(".hub-filter").get_by_label("Hub")
+        hub.select_option(label="Jayanagar")
+        page.locator(".hub-filter").get_by_role("button", name="Show").click()
+        expect(page).to_have_url(
+            f"{live_server.url}/admin/billing?month=2026-11&hub={hubs.jayanagar.id}"
+        )
+        expect(page.locator("#hub-in-view")).to_contain_text("Jayanagar")
+        expect(invoices).to_contain_text("Lakshmi Rao")
+        expect(invoices).not_to_contain_text("Asha Iyer")
+        expect(hub).to_have_value(str(hubs.jayanagar.id))
+        zip_link = page.get_by_role("link", name="All PDFs (ZIP)")
+        assert f"hub={hubs.jayanagar.id}" in (zip_link.get_attribute("href") or "")
+        previous = page.get_by_role("link", name="‹ 2026-10")
+        assert f"hub={hubs.jayanagar.id}" in (previous.get_attribute("href") or "")
+        if size == "phone":
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        _shot(page, f"admin-billing-hub-filter-{size}.png")
+
+        hub.select_option(label="All hubs")
+        page.locator(".hub-filter").get_by_role("button", name="Show").click()
+        expect(invoices).to_contain_text("Asha Iyer")
+        expect(page.locator("#hub-in-view")).to_have_count(0)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_a_hub_manager_has_no_hub_to_choose_on_the_billing_month(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    hubs = _dairy(live_server)
+    with live_server.database.session_scope() as session:
+        billing_factories.issued_invoice(
+            session, hubs.south_customer.id, total_paise=5600, customer_name="Lakshmi Rao"
+        )
+    clock.freeze(NOW)
+    page = _page(browser, PHONE)
+    try:
+        assert hubs.south_admin.phone is not None
+        log_in(page, live_server.url, hubs.south_admin.phone)
+        page.goto(f"{live_server.url}/admin/billing?month=2026-11&hub={hubs.indiranagar.id}")
+        expect(page.locator("#invoices")).to_contain_text("Lakshmi Rao")
+        expect(page.locator(".hub-filter")).to_have_count(0)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        _shot(page, "admin-billing-hub-manager-phone.png")
     finally:
         page.context.close()

@@ -84,6 +84,9 @@ class Invoice(Timestamped, Base):
         CheckConstraint("due_date IS NULL OR due_date >= issue_date", name="due_after_issue"),
         CheckConstraint("total_paise = subtotal_paise + tax_paise", name="total_adds_up"),
         CheckConstraint("amount_paid_paise >= 0", name="amount_paid_not_negative"),
+        CheckConstraint(
+            "status = 'draft' OR is_prepaid IS NOT NULL", name="prepaid_known_once_issued"
+        ),
         UniqueConstraint("id", "customer_id"),
         UniqueConstraint("number"),
         UniqueConstraint("series", "sequence"),
@@ -125,6 +128,9 @@ class Invoice(Timestamped, Base):
     finalized_at: Mapped[dt.datetime | None]
     voided_at: Mapped[dt.datetime | None]
     void_reason: Mapped[str | None] = mapped_column(String(200))
+    # What the bill is, frozen when it is issued: a prepaid customer's statement of its wallet
+    # (True) or a bill to pay (False). NULL on a draft: the customer's flag now decides.
+    is_prepaid: Mapped[bool | None]
 
 
 class InvoiceLine(Base):

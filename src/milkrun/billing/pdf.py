@@ -23,7 +23,7 @@ from fpdf.enums import XPos, YPos
 from milkrun import languages
 from milkrun.billing.bill import Bill, BillAdjustment, BillLine, BillPayment, CardRow
 from milkrun.billing.models import DOCUMENT_TITLES, DocumentType
-from milkrun.billing.pdf_account import account, amount_due, pay_by_upi
+from milkrun.billing.pdf_account import account, amount_due, pay_by_upi, since_issue
 from milkrun.billing.pdf_page import (
     GREY,
     SHADE,
@@ -391,6 +391,8 @@ def _footer(pdf: Page, bill: Bill) -> None:
         note = _("Prepaid: this month was paid from your wallet; %(amount)s is left in it.") % {
             "amount": inr(-amount_due(bill))
         }
+    elif (paid_since := since_issue(bill)) is not None:
+        note = paid_since
     elif amount_due(bill) > 0 and bill.due_date is not None:
         note = _("Please pay %(amount)s by %(date)s.") % {
             "amount": inr(amount_due(bill)),

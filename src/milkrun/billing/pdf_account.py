@@ -7,7 +7,7 @@ import io
 from typing import TYPE_CHECKING
 
 from milkrun.billing import upi
-from milkrun.billing.pdf_page import Page, inr
+from milkrun.billing.pdf_page import Page, inr, long_date
 from milkrun.languages import _
 
 if TYPE_CHECKING:
@@ -18,6 +18,27 @@ def amount_due(bill: Bill) -> int:
     """What the customer is asked to pay: the account's total due (previous balance included)
     on an issued bill; what is left of the bill itself otherwise."""
     return bill.statement.total_due_paise if bill.statement is not None else bill.balance_due_paise
+
+
+def owed_now(bill: Bill) -> int:
+    """What is asked for now (the UPI link, the gateway's, a message): what is still due of the
+    bill's total due (a payment since the bill is not asked for twice)."""
+    return bill.statement.still_due_paise if bill.statement is not None else bill.balance_due_paise
+
+
+def since_issue(bill: Bill) -> str | None:
+    """The account now, when a payment came after the bill (its figures stay as issued): what
+    was paid since and what is still due of the total the bill asked for."""
+    stated = bill.statement
+    if stated is None or not stated.paid_after_issue or stated.last_paid_on is None:
+        return None
+    paid = {"amount": inr(stated.paid_since_paise), "date": long_date(stated.last_paid_on)}
+    if stated.still_due_paise <= 0:
+        return _("Since this bill: paid %(amount)s (last on %(date)s), paid in full.") % paid
+    return _("Since this bill: paid %(amount)s (last on %(date)s); %(due)s still due.") % {
+        **paid,
+        "due": inr(stated.still_due_paise),
+    }
 
 
 def account(pdf: Page, bill: Bill) -> None:
@@ -36,7 +57,7 @@ def account(pdf: Page, bill: Bill) -> None:
         pdf.text_cell(label_w + value_w, 5, _("Your prepaid wallet"), size=9, bold=True, last=True)
         rows = [
             (_("In the wallet before this bill"), -stated.previous_balance_paise, False),
-            (_("Top-ups since"), stated.payments_and_credits_paise, False),
+            (_("Top-ups since"), -stated.payments_and_credits_paise, False),
             (_("This month's deliveries"), -stated.charges_paise, False),
             (_("Adjustments"), -stated.adjustments_paise, False),
             (_("Left in the wallet"), -stated.total_due_paise, True),
@@ -76,7 +97,7 @@ def pay_by_upi(pdf: Page, bill: Bill, link: str) -> None:
     pdf.text_cell(
         width,
         5,
-        _("Scan with any UPI app to pay %(amount)s.") % {"amount": inr(amount_due(bill))},
+        _("Scan with any UPI app to pay %(amount)s.") % {"amount": inr(owed_now(bill))},
         size=9,
         last=True,
     )

@@ -324,7 +324,9 @@ def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
         customer_name=invoice.customer_name,
         customer_address=invoice.customer_address,
         language=customer.language or "en",
-        is_prepaid=customer.is_prepaid,
+        # What the bill was when issued (a later switch does not rewrite it); a draft's is the
+        # customer's now.
+        is_prepaid=customer.is_prepaid if invoice.is_prepaid is None else invoice.is_prepaid,
         month=invoice.month,
         status=invoice.status,
         number=invoice.number,
@@ -338,7 +340,7 @@ def bill_of(session: Session, invoice: Invoice, settings: Settings) -> pdf.Bill:
         statement=stated,
         upi_link=upi.link_for(
             settings,
-            amount_paise=stated.total_due_paise if stated else 0,
+            amount_paise=stated.still_due_paise if stated else 0,
             bill_number=invoice.number,
         ),
         upi_vpa=settings.upi_vpa,

@@ -29,6 +29,7 @@ from milkrun.billing.invoicing import Progress
 from milkrun.billing.models import ISSUED_STATUSES, Invoice, InvoiceStatus
 from milkrun.billing.schemas import BillingRunResult, FinalizeMonthResult, month_text
 from milkrun.config import Settings
+from milkrun.customers.models import Customer
 from milkrun.money import to_rupees
 from milkrun.notify import outbox
 from milkrun.orders.models import Order
@@ -406,6 +407,10 @@ def _issue(
             due_date=today + dt.timedelta(days=settings.invoice_due_days),
             finalized_at=now,
             amount_paid_paise=0,
+            # What the bill is (a prepaid wallet's statement or a bill to pay), as issued.
+            is_prepaid=select(Customer.is_prepaid)
+            .where(Customer.id == Invoice.customer_id)
+            .scalar_subquery(),
             updated_at=now,
         ),
         execution_options={"synchronize_session": False},

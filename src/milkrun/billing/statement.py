@@ -10,10 +10,16 @@ corrections it carries; payments and credits are the rest of what moved the ledg
     previous balance + payments and credits + charges + adjustments = total due
 
 and the total due is what the ledger says the customer owed when the bill was issued.
+
+Those figures are the bill as issued and never change. What the customer has paid since (the
+payments after the bill's entry) and what is still owed of that total due now (never more than
+the customer owes now: a later bill does not add to it) are the account's current state, which
+the pages and the PDF show next to the bill, not in it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -33,6 +39,16 @@ class Statement:
     charges_paise: int
     adjustments_paise: int
     total_due_paise: int
+    # Now, not as issued: the payments since the bill (the day of the last) and what is still
+    # owed of ``total_due_paise`` (the customer's balance now, if less).
+    paid_since_paise: int = 0
+    last_paid_on: dt.date | None = None
+    still_due_paise: int = 0
+
+    @property
+    def paid_after_issue(self) -> bool:
+        """A bill that asked for something, and a payment came after it."""
+        return self.total_due_paise > 0 and self.paid_since_paise > 0
 
 
 def statement_of(session: Session, invoice: Invoice, zone: ZoneInfo) -> Statement | None:
@@ -50,14 +66,18 @@ def statement_of(session: Session, invoice: Invoice, zone: ZoneInfo) -> Statemen
     running = 0
     previous_balance, previous_id, charges = 0, None, 0
     total_due: int | None = None
+    paid_since, last_paid_on = 0, None
     for entry in ledger.entries_of(session, invoice.customer_id, zone):
         running += entry.paise
+        if total_due is not None:
+            if entry.kind == "payment":
+                paid_since, last_paid_on = paid_since - entry.paise, entry.day
+            continue
         if entry.kind != "invoice":
             continue
         if entry.invoice_id == invoice.id:
             total_due, charges = running, entry.paise
-            break
-        if entry.invoice_id in live:
+        elif entry.invoice_id in live:
             previous_balance, previous_id = running, entry.invoice_id
     if total_due is None:  # pragma: no cover - an issued bill is always in its ledger
         return None
@@ -81,4 +101,7 @@ def statement_of(session: Session, invoice: Invoice, zone: ZoneInfo) -> Statemen
         charges_paise=charges,
         adjustments_paise=carried,
         total_due_paise=total_due,
+        paid_since_paise=paid_since,
+        last_paid_on=last_paid_on,
+        still_due_paise=max(0, min(total_due, running)),
     )

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from milkrun import clock
 from milkrun.audit import service as audit
-from milkrun.billing import ledger, settlement, statement, upi
 from milkrun.billing import queries as billing_queries
 from milkrun.billing import service as billing_service
+from milkrun.billing import settlement, statement, upi
 from milkrun.billing.models import ISSUED_STATUSES, Invoice
 from milkrun.config import Settings
 from milkrun.customers.models import Customer
@@ -64,10 +64,7 @@ def amount_owed(session: Session, invoice: Invoice, settings: Settings) -> int:
     """What a link for this bill asks for: the total due the bill states (its balance and the
     earlier ones), less what the customer paid since — never more than the customer owes now."""
     stated = statement.statement_of(session, invoice, settings.zone)
-    if stated is None:
-        return 0
-    owed_now = ledger.balance(session, invoice.customer_id, settings.zone)
-    return max(0, min(stated.total_due_paise, owed_now))
+    return stated.still_due_paise if stated is not None else 0
 
 
 def shown_link(

@@ -53,6 +53,10 @@ class Bill:
     previous_balance_paise: int = 0
     payments_and_credits_paise: int = 0
     total_due_paise: int = 0
+    # Now, not as issued (billing.statement): paid since the bill, on which day last, still due.
+    paid_since_paise: int = 0
+    last_paid_on: dt.date | None = None
+    still_due_paise: int = 0
     # How to pay by UPI (the newest bill only, when the dairy has a UPI ID and something is due):
     # the upi://pay link and its QR code as inline SVG.
     upi_link: str | None = None
@@ -94,7 +98,7 @@ def bills(
         status = billing_queries.display_status(invoice, today)
         stated = statement.statement_of(session, invoice, zone)
         link = (
-            upi.link_for(settings, amount_paise=stated.total_due_paise, bill_number=invoice.number)
+            upi.link_for(settings, amount_paise=stated.still_due_paise, bill_number=invoice.number)
             if stated is not None and offer_upi and status != "paid"
             else None
         )
@@ -118,6 +122,11 @@ def bills(
                 previous_balance_paise=stated.previous_balance_paise if stated else 0,
                 payments_and_credits_paise=stated.payments_and_credits_paise if stated else 0,
                 total_due_paise=stated.total_due_paise if stated else 0,
+                paid_since_paise=stated.paid_since_paise
+                if stated and stated.paid_after_issue
+                else 0,
+                last_paid_on=stated.last_paid_on if stated and stated.paid_after_issue else None,
+                still_due_paise=stated.still_due_paise if stated else 0,
                 upi_link=link,
                 upi_qr=upi.qr_svg(link) if link else None,
                 pay_url=online.url if online is not None else None,

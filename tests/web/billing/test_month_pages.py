@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 import zipfile
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from milkrun.billing.models import Invoice
 from milkrun.http.deps import TOKEN_COOKIE
+from milkrun.web.routes import admin_billing
 from tests.billing import factories as bf
 from tests.factories import Login
 from tests.web.billing.conftest import (
@@ -97,6 +99,47 @@ def test_the_month_is_finalized_in_one_step_once_closed_and_zipped(
     assert all(n.endswith(".pdf") and "/" not in n for n in names)
     first = zipfile.ZipFile(io.BytesIO(archive.content)).read(names[0])
     assert first.startswith(b"%PDF")
+
+
+def test_the_months_zip_streams_each_bill_as_its_own_pdf(
+    admin_client: TestClient, session: Session, november: Month
+) -> None:
+    """The ZIP is streamed from a spooled file (not a response body held whole); each member is
+    byte for byte the bill's own PDF."""
+    run_and_close(admin_client, session)
+    admin_client.post("/admin/billing/finalize", data={"month": NOVEMBER})
+
+    with admin_client.stream("GET", f"/admin/billing/pdfs.zip?month={NOVEMBER}") as answer:
+        assert answer.status_code == 200
+        assert "content-length" not in answer.headers  # streamed, not one body
+        content = b"".join(answer.iter_bytes())
+
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    assert archive.testzip() is None
+    bills = session.scalars(
+        select(Invoice).where(Invoice.number.is_not(None)).order_by(Invoice.id)
+    ).all()
+    assert archive.namelist() == [f"{b.number.replace('/', '-')}.pdf" for b in bills if b.number]
+    for bill in bills:
+        alone = admin_client.get(f"/admin/invoices/{bill.id}/pdf")
+        assert alone.status_code == 200, alone.text
+        assert archive.read(f"{(bill.number or '').replace('/', '-')}.pdf") == alone.content
+
+
+def test_a_big_zip_goes_to_disk_and_its_file_is_gone_once_sent() -> None:
+    # Incompressible members, 320 KB in all: beyond the 64 KiB kept in memory.
+    members = [(f"MR-2627-{n:06d}.pdf", random.Random(n).randbytes(40_000)) for n in range(1, 9)]
+    spooled = admin_billing.zip_of(iter(members), in_memory=64 * 1024)
+    try:
+        assert spooled._rolled  # on disk, not in memory
+    except AssertionError:
+        spooled.close()
+        raise
+    content = b"".join(admin_billing.chunks_of(spooled))
+    assert spooled.closed
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    assert [(i.filename, archive.read(i)) for i in archive.infolist()] == members
+    assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in archive.infolist())
 
 
 def test_a_routes_bills_print_in_one_pdf_in_stop_order(

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from milkrun.bill_links import service
+from milkrun.billing import pdf_account
 from milkrun.billing import queries as billing_queries
 from milkrun.billing.errors import InvoiceNotFound
 from milkrun.customers import queries as customer_queries
@@ -44,7 +45,7 @@ def send_bill_link(visit: AdminVisit, customer_id: PathId, invoice_id: PathId) -
         )
     url = service.url_of(token, settings.base_url)
     bill = billing_queries.bill_of(session, invoice, settings)
-    due = bill.statement.total_due_paise if bill.statement else bill.balance_due_paise
+    due = pdf_account.owed_now(bill)  # what is still due now (a payment since is not asked again)
     text = (
         f"{settings.business_name}: your bill {invoice.number} for {invoice.month:%B %Y}, "
         f"{format_inr(due)} due. See it and pay: {url}"

@@ -1,18 +1,22 @@
 """The owner's billing month (/admin/billing?month=YYYY-MM): run billing (the drafts), review
 them with totals per route and what the last run changed, finalize the whole month in one step
 once its last day has closed (the domain's refusal is shown in words), and a ZIP of all the
-month's PDF bills. Each change calls the service the JSON API calls (POST /billing/runs;
+month's PDF bills. An admin of every hub may narrow the month to one hub (``?hub=``, kept in
+its links and its ZIP; a run and finalizing still span every hub); one limited to a hub sees
+its hub's. Each change calls the service the JSON API calls (POST /billing/runs;
 ``billing.service.finalize_month``); voiding one bill is on the invoice's page."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
+import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from milkrun.billing import months, overview, pdf, queries, reconciliations, service
 from milkrun.billing.schemas import MONTH_PATTERN, month_text, parse_month
@@ -24,6 +28,7 @@ from milkrun.routing import queries as routing_queries
 from milkrun.routing.errors import RouteNotFound
 from milkrun.web.errors import InvalidMonth
 from milkrun.web.forms import FormText
+from milkrun.web.hub_choice import hub_choice
 from milkrun.web.pages import AdminVisit, DairyVisit, PageVisit
 
 router = APIRouter(prefix="/admin/billing")
@@ -51,12 +56,17 @@ def show(
     status_code: int = 200,
     error: str | None = None,
     done: str | None = None,
+    hub: str = "",
 ) -> Response:
-    session, scope = visit.session, visit.scope
+    session, chosen = visit.session, hub_choice(visit, hub)
+    scope = chosen.scope
     invoices, total = overview.month_invoices(
         session, month, limit=PAGE, offset=(page - 1) * PAGE, scope=scope
     )
-    runs = overview.last_runs(session, month, scope=scope)
+    # A run and finalizing span every hub: their figures are the admin's whole view's.
+    runs = overview.last_runs(session, month, scope=visit.scope)
+    state = overview.state_of(session, month, scope)
+    everywhere = overview.state_of(session, month, visit.scope) if chosen.query else state
     return visit.render(
         "admin/billing/month.html",
         status_code=status_code,
@@ -65,9 +75,15 @@ def show(
         previous_month=month_text(months.month_start(month - dt.timedelta(days=1))),
         next_month=month_text(months.next_month(month)),
         this_month=month_text(visit.today),
-        state=overview.state_of(session, month, scope),
+        state=state,
+        drafts_everywhere=everywhere.drafts,
         routes=overview.by_route(session, month, scope),
-        limited=scope.is_limited,
+        limited=visit.scope.is_limited,
+        hubs=chosen.hubs,
+        hub=chosen.hub,
+        hub_name=next((h.name for h in chosen.hubs if h.id == chosen.hub_id), None),
+        # The choice in the page's links ("&hub=N", or nothing).
+        hub_query=f"&{urlencode(chosen.query)}" if chosen.query else "",
         runs=runs,
         invoices=[queries.read_invoice(i, visit.today) for i in invoices],
         total=total,
@@ -85,13 +101,15 @@ def _back(month: dt.date, done: str) -> Response:
 
 @router.get("", response_model=None)
 def billing_month(
-    visit: AdminVisit, month: str | None = None, page: int = 1, done: str = ""
+    visit: AdminVisit, month: str | None = None, page: int = 1, done: str = "", hub: str = ""
 ) -> Response:
     try:
         chosen = month_of(visit, month)
     except MilkrunError as exc:
-        return show(visit, visit.today.replace(day=1), status_code=exc.status, error=exc.detail)
-    return show(visit, chosen, page=max(1, page), done=DONE.get(done))
+        return show(
+            visit, visit.today.replace(day=1), status_code=exc.status, error=exc.detail, hub=hub
+        )
+    return show(visit, chosen, page=max(1, page), done=DONE.get(done), hub=hub)
 
 
 def _check_after(
@@ -169,26 +187,61 @@ def route_bills(visit: AdminVisit, route: str = "", month: str | None = None) ->
 
 
 @router.get("/pdfs.zip", response_model=None)
-def month_zip(visit: AdminVisit, month: str | None = None) -> Response:
-    """Every issued bill of the month as PDF, in one ZIP (named by invoice number)."""
+def month_zip(visit: AdminVisit, month: str | None = None, hub: str = "") -> Response:
+    """Every issued bill of the month (of the hub chosen) as PDF, in one ZIP (named by invoice
+    number)."""
     try:
         chosen = month_of(visit, month)
-        bills = overview.month_issued(visit.session, chosen, visit.scope)
+        bills = overview.month_issued(visit.session, chosen, hub_choice(visit, hub).scope)
         overview.require_some(bills, chosen)
     except MilkrunError as exc:
         chosen = visit.today.replace(day=1) if isinstance(exc, InvalidMonth) else chosen
-        return show(visit, chosen, status_code=exc.status, error=exc.detail)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for invoice in bills:
-            document = pdf.render(queries.bill_of(visit.session, invoice, visit.settings))
-            name = (invoice.number or f"invoice-{invoice.id}").replace("/", "-")
-            archive.writestr(f"{name}.pdf", document)
-    return Response(
-        content=buffer.getvalue(),
+        return show(visit, chosen, status_code=exc.status, error=exc.detail, hub=hub)
+    members = (
+        (
+            f"{(invoice.number or f'invoice-{invoice.id}').replace('/', '-')}.pdf",
+            pdf.render(queries.bill_of(visit.session, invoice, visit.settings)),
+        )
+        for invoice in bills
+    )
+    archive = zip_of(members)
+    return StreamingResponse(
+        chunks_of(archive),
         media_type="application/zip",
         headers={
             "Content-Disposition": f'attachment; filename="bills-{month_text(chosen)}.zip"',
             "Cache-Control": "private, no-store",
         },
     )
+
+
+# A month's ZIP is built in memory up to this size, on disk beyond it: a dairy's 10,000 bills
+# never hold all their PDFs in RAM (each is rendered, compressed into the file and let go).
+ZIP_IN_MEMORY = 8 * 1024 * 1024
+CHUNK = 64 * 1024
+
+
+def zip_of(
+    members: Iterable[tuple[str, bytes]], *, in_memory: int = ZIP_IN_MEMORY
+) -> tempfile.SpooledTemporaryFile[bytes]:
+    """The members (name, content) deflated into one ZIP, in a spooled temporary file (in
+    memory while small, a file on disk beyond ``in_memory``), rewound for reading."""
+    spooled: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+        in_memory  # closed by chunks_of, once sent
+    )
+    try:
+        with zipfile.ZipFile(spooled, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in members:
+                archive.writestr(name, content)
+        spooled.seek(0)
+    except BaseException:
+        spooled.close()
+        raise
+    return spooled
+
+
+def chunks_of(spooled: tempfile.SpooledTemporaryFile[bytes]) -> Iterator[bytes]:
+    """The file's bytes in chunks, closing (and so deleting) it once sent or abandoned."""
+    with spooled:
+        while chunk := spooled.read(CHUNK):
+            yield chunk

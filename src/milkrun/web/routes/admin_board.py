@@ -7,29 +7,28 @@ refresh's request); one limited to a hub sees its hub's."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from milkrun.deliveries import closes
-from milkrun.hubs import queries as hub_queries
 from milkrun.hubs.models import Hub
 from milkrun.hubs.scope import HubScope
 from milkrun.reports import board as board_queries
+from milkrun.web.hub_choice import hub_choice
 from milkrun.web.pages import AdminVisit, PageVisit
 
 router = APIRouter(prefix="/admin")
 REFRESH_SECONDS = 30
 
 
-def _in_view(visit: PageVisit, hub: str) -> tuple[HubScope, list[Hub], str]:
-    """The hub the board shows: the admin's own, or the one an admin of every hub chose (a hub
-    that is not among the choices shows every hub); the hubs to choose from; the refresh URL."""
-    hubs = [] if visit.scope.is_limited else list(hub_queries.list_hubs(visit.session, visit.scope))
-    hub_id = int(hub) if hub.isdigit() and int(hub) in {h.id for h in hubs} else None
-    refresh = "/admin/board/progress" + (f"?{urlencode({'hub': hub_id})}" if hub_id else "")
-    return visit.scope.narrowed(hub_id), hubs, refresh
+def _in_view(visit: PageVisit, hub: str) -> tuple[HubScope, Sequence[Hub], str]:
+    """The hub the board shows (``web.hub_choice``); the hubs to choose from; the refresh URL."""
+    chosen = hub_choice(visit, hub)
+    refresh = "/admin/board/progress" + (f"?{urlencode(chosen.query)}" if chosen.query else "")
+    return chosen.scope, chosen.hubs, refresh
 
 
 @router.get("", response_model=None)

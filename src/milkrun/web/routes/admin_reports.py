@@ -24,6 +24,7 @@ from milkrun.money import to_rupees
 from milkrun.reports import tables
 from milkrun.reports.months import first_of
 from milkrun.web.forms import form_date
+from milkrun.web.hub_choice import hub_choice
 from milkrun.web.pages import AdminVisit
 
 router = APIRouter(prefix="/admin/reports")
@@ -146,10 +147,8 @@ def report_page(
         )
     # The hubs to choose from: every one for an admin of the whole dairy, none for one limited
     # to a hub (its own is the only one it sees; another asked for is not among them).
-    hubs = [] if visit.scope.is_limited else hub_queries.list_hubs(visit.session, visit.scope)
-    hub_id = int(hub) if hub.isdigit() and int(hub) in {h.id for h in hubs} else None
-    scope = visit.scope.narrowed(hub_id)
-    chosen_hub = {"hub": str(hub_id)} if hub_id is not None else {}
+    chosen = hub_choice(visit, hub)
+    hubs, scope, chosen_hub = chosen.hubs, chosen.scope, chosen.query
     typed = {"start": start, "end": end, **chosen_hub}
     common: dict[str, object] = {
         "slug": name,

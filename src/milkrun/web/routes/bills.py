@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from milkrun import clock
 from milkrun.bill_links import service
 from milkrun.bill_links.models import BillLink
-from milkrun.billing import pdf, upi
+from milkrun.billing import pdf, pdf_account, upi
 from milkrun.billing import queries as billing_queries
 from milkrun.billing.models import Invoice
 from milkrun.db.session import mark_failed
@@ -60,7 +60,7 @@ def bill_page(
         return opened
     link, invoice = opened
     bill = billing_queries.bill_of(session, invoice, settings)
-    amount_due = bill.statement.total_due_paise if bill.statement else bill.balance_due_paise
+    amount_due = pdf_account.amount_due(bill)
     # The gateway's link is made here, lazily, the first time the bill is opened with something
     # owed (never while it was finalized); a gateway that fails leaves the page with UPI only.
     pay_link = payment_links.offer_link(session, invoice, gateways.configured(settings), settings)
@@ -71,6 +71,7 @@ def bill_page(
         bill=bill,
         status=billing_queries.display_status(invoice, clock.today(settings.zone)),
         amount_due_paise=amount_due,
+        owed_now_paise=pdf_account.owed_now(bill),
         upi_link=bill.upi_link,
         upi_qr=upi.qr_svg(bill.upi_link) if bill.upi_link else None,
         upi_vpa=settings.upi_vpa,
