@@ -207,14 +207,22 @@ def write(session: Session, scope: Scope, derived: CoreTable) -> int:
     not touched. Returns how many lines were deleted (what was inserted is not counted: INSERT
     ... SELECT reports no row count through every driver)."""
     in_scope = select(Invoice.id).where(scope.drafts())
+    # The missing lines are found first, into a table of their own: an INSERT that looks for
+    # its rows in the table it fills reads its own rows (a nested loop there is quadratic).
+    missing = _temporary(session, _MISSING)
+    stored = session.scalar(select(exists().where(InvoiceLine.invoice_id.in_(in_scope))))
+    if not stored:  # a first run: nothing to compare, every derived line is missing
+        session.execute(
+            insert(InvoiceLine).from_select(
+                LINE_COLUMNS, select(*(derived.c[name] for name in LINE_COLUMNS))
+            )
+        )
+        return 0
     same = _same_line(derived)
     result = session.execute(
         delete(InvoiceLine).where(InvoiceLine.invoice_id.in_(in_scope), ~exists().where(same)),
         execution_options=_BULK,
     )
-    # The missing lines are found first, into a table of their own: an INSERT that looks for
-    # its rows in the table it fills reads its own rows (a nested loop there is quadratic).
-    missing = _temporary(session, _MISSING)
     session.execute(
         insert(missing).from_select(
             LINE_COLUMNS,
