@@ -62,6 +62,7 @@ def attempt(database: Database, *, profile: bool, explain: bool) -> float:
         connection = session.connection()
         if explain:
             raw = connection.connection.driver_connection
+            assert raw is not None
             raw.add_notice_handler(lambda diag: notices.append(diag.message_primary or ""))
             for setting in (
                 "LOAD 'auto_explain'",

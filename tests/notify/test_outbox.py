@@ -205,7 +205,7 @@ def _bills(data: list[tuple[Any, ...]] = BILLS) -> Select[Any]:
     """The bills as a SELECT of literals (SQLite has no named VALUES list)."""
     names = ("invoice_id", "customer_id", "number", "month", "total_paise", "due_date")
     types = (Integer, Integer, String, Date, Integer, Date)
-    rows = [
+    rows: list[Any] = [
         select(*(literal(v, t).label(n) for v, t, n in zip(row, types, names, strict=True)))
         for row in data
     ]

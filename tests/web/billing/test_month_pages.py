@@ -131,7 +131,7 @@ def test_a_big_zip_goes_to_disk_and_its_file_is_gone_once_sent() -> None:
     members = [(f"MR-2627-{n:06d}.pdf", random.Random(n).randbytes(40_000)) for n in range(1, 9)]
     spooled = admin_billing.zip_of(iter(members), in_memory=64 * 1024)
     try:
-        assert spooled._rolled  # on disk, not in memory
+        assert spooled._rolled  # type: ignore[attr-defined]  # on disk, not in memory
     except AssertionError:
         spooled.close()
         raise
