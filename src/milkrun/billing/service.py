@@ -388,7 +388,9 @@ def _issue(
                 func.row_number().over(partition_by=in_series, order_by=Invoice.id)
                 + case(offset_of, value=Invoice.document_type)
             ).label("sequence"),
+            Customer.is_prepaid.label("is_prepaid"),
         )
+        .join(Customer, Customer.id == Invoice.customer_id)
         .where(*selector)
         .subquery("ranked")
     )
@@ -408,9 +410,7 @@ def _issue(
             finalized_at=now,
             amount_paid_paise=0,
             # What the bill is (a prepaid wallet's statement or a bill to pay), as issued.
-            is_prepaid=select(Customer.is_prepaid)
-            .where(Customer.id == Invoice.customer_id)
-            .scalar_subquery(),
+            is_prepaid=ranked.c.is_prepaid,
             updated_at=now,
         ),
         execution_options={"synchronize_session": False},
